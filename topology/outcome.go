@@ -1,0 +1,51 @@
+package topology
+
+import (
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/workload"
+)
+
+// Result is what one tier did with a request.
+type Result uint8
+
+// Results. NotReached (the zero value) means the request never got to the tier.
+const (
+	NotReached Result = iota
+	Hit               // served from this tier's cache, fresh
+	Miss              // not cached (or stale): fetched upstream
+	Collapsed         // a fetch of the same key was in flight here; waited for it
+	Bypass            // passed through uncached (method, dynamic behaviour, origin rule)
+)
+
+var resultNames = [...]string{"not-reached", "hit", "miss", "collapsed", "bypass"}
+
+func (r Result) String() string {
+	if int(r) < len(resultNames) {
+		return resultNames[r]
+	}
+	return "unknown"
+}
+
+// Outcome is the record of one viewer request after the path has decided it.
+// The topology reuses one Outcome value; observers must copy what they keep.
+type Outcome struct {
+	Time     sim.Time // arrival at the POP
+	Object   uint64
+	Size     int64 // body bytes delivered to the viewer
+	Metro    uint16
+	POP      uint16 // index into Topology.POPs
+	Region   uint16 // index into Topology.Regions
+	Class    uint8
+	Method   workload.Method
+	Edge     Result // what the POP did
+	Regional Result // what the regional edge cache did (NotReached on an edge hit)
+	Origin   bool   // the request caused or joined a fetch from the origin
+	Status   uint16 // HTTP status served to the viewer
+	TTFB     sim.Time
+	TTLB     sim.Time
+}
+
+// Observer receives every Outcome, in arrival order.
+type Observer interface {
+	Observe(o *Outcome)
+}

@@ -1,0 +1,47 @@
+package workload
+
+import "github.com/cdnsim/cdnsim/sim"
+
+// Method is a viewer request's HTTP method.
+type Method uint8
+
+// Methods. GET is the zero value.
+const (
+	GET Method = iota
+	HEAD
+	POST
+	PUT
+	PATCH
+	DELETE
+	OPTIONS
+)
+
+var methodNames = [...]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+func (m Method) String() string {
+	if int(m) < len(methodNames) {
+		return methodNames[m]
+	}
+	return "UNKNOWN"
+}
+
+// Cacheable reports whether responses to m may be served from a cache.
+func (m Method) Cacheable() bool { return m == GET || m == HEAD }
+
+// Request is one viewer request as a generator or trace reader produces it.
+// It is small and pointer-free; sources fill one in place.
+type Request struct {
+	Time   sim.Time // arrival at the viewer's POP
+	Object uint64   // object ID; generators number objects densely from 0
+	Size   int64    // response body bytes
+	Metro  uint16   // index into the scenario's viewer metros
+	Class  uint8    // content class index: picks the URL path prefix, and so the cache behaviour
+	Method Method
+}
+
+// Source streams requests in non-decreasing Time order.
+type Source interface {
+	// Next fills r with the next request and reports false when the stream
+	// has ended (r is then unspecified).
+	Next(r *Request) bool
+}
