@@ -39,7 +39,7 @@ type Outcome struct {
 	Method   workload.Method
 	Edge     Result // what the POP did
 	Regional Result // what the regional edge cache did (NotReached on an edge hit)
-	Origin   bool   // the request caused or joined a fetch from the origin
+	Origin   bool   // the request caused a fetch from the origin (false when it joined one in flight)
 	Status   uint16 // HTTP status served to the viewer
 	TTFB     sim.Time
 	TTLB     sim.Time
