@@ -1,0 +1,180 @@
+package cache
+
+// Status is what a Cache lookup found.
+type Status uint8
+
+// Lookup results.
+const (
+	Miss  Status = iota // not cached
+	Hit                 // cached and fresh
+	Stale               // cached but past its expiry: revalidate or refetch
+)
+
+func (s Status) String() string {
+	switch s {
+	case Hit:
+		return "hit"
+	case Stale:
+		return "stale"
+	}
+	return "miss"
+}
+
+// Admission decides whether a missed object enters the cache at all.
+type Admission interface {
+	// Name is the admission policy's registry name, e.g. "second-hit".
+	Name() string
+	// Record sees every request to the cache, hit or miss, before any Admit.
+	Record(r Request)
+	// Admit reports whether r should be inserted into p. It may inspect p
+	// (tinylfu compares r with p's next victim when p is a Victimer).
+	Admit(r Request, p Policy) bool
+}
+
+// Victimer is implemented by policies that can name their next eviction
+// candidate without evicting it.
+type Victimer interface {
+	Victim() (ObjectID, bool)
+}
+
+// Cache is a Policy plus admission, TTL expiry and explicit removal: what a
+// POP or regional edge cache holds. Expiry times are in the same unit as
+// Request.Time; an expiry of 0 means the object never goes stale.
+type Cache struct {
+	policy     Policy
+	admission  Admission
+	ignoreSize bool
+
+	// expiry state, only kept when withTTL: entry numbers of expIdx index exp.
+	withTTL bool
+	expIdx  index
+	exp     []int64
+
+	victims []ObjectID // scratch for Admit; reused so Put allocates nothing
+
+	// Counters, updated by Get and Put.
+	Hits, StaleHits, Misses, Admitted, Rejected, Evicted int64
+}
+
+// Options configures a Cache.
+type Options struct {
+	// IgnoreSize makes every object weigh 1, so capacities count objects.
+	IgnoreSize bool
+	// TTL enables expiry tracking; without it Get never returns Stale and
+	// Put ignores expiry (trace replay has no notion of freshness).
+	TTL bool
+}
+
+// New wraps p with admission a (nil means always admit).
+func New(p Policy, a Admission, o Options) *Cache {
+	if a == nil {
+		a = alwaysAdmit{}
+	}
+	return &Cache{policy: p, admission: a, ignoreSize: o.IgnoreSize, withTTL: o.TTL}
+}
+
+// Policy returns the eviction policy.
+func (c *Cache) Policy() Policy { return c.policy }
+
+// Admission returns the admission policy.
+func (c *Cache) Admission() Admission { return c.admission }
+
+func (c *Cache) weigh(r Request) Request {
+	if c.ignoreSize {
+		r.Size = 1
+	}
+	return r
+}
+
+// Get looks r up at time r.Time, updating the policy's state for the access.
+func (c *Cache) Get(r Request) Status {
+	r = c.weigh(r)
+	c.admission.Record(r)
+	if !c.policy.Lookup(r) {
+		c.Misses++
+		return Miss
+	}
+	if c.withTTL {
+		if e := c.expIdx.get(r.ID); e >= 0 && c.exp[e] != 0 && r.Time >= c.exp[e] {
+			c.StaleHits++
+			return Stale
+		}
+	}
+	c.Hits++
+	return Hit
+}
+
+// Put stores r after a fill, if admission accepts it, with the given expiry
+// (0: never stale). If the object is already cached (a stale copy being
+// refetched, or two fills racing) only its expiry is updated. It reports
+// whether the object is cached afterwards.
+func (c *Cache) Put(r Request, expires int64) bool {
+	r = c.weigh(r)
+	if c.policy.Contains(r.ID) {
+		c.setExpiry(r.ID, expires)
+		return true
+	}
+	if !c.admission.Admit(r, c.policy) {
+		c.Rejected++
+		return false
+	}
+	var ok bool
+	c.victims, ok = c.policy.Admit(r, c.victims[:0])
+	for _, v := range c.victims {
+		c.dropExpiry(v)
+	}
+	c.Evicted += int64(len(c.victims))
+	if !ok {
+		c.Rejected++
+		return false
+	}
+	c.Admitted++
+	c.setExpiry(r.ID, expires)
+	return true
+}
+
+// Refresh sets a cached object's expiry (a 304 from upstream); false if absent.
+func (c *Cache) Refresh(id ObjectID, expires int64) bool {
+	if !c.policy.Contains(id) {
+		return false
+	}
+	c.setExpiry(id, expires)
+	return true
+}
+
+// Remove drops id (an invalidation); false if it was not cached.
+func (c *Cache) Remove(id ObjectID) bool {
+	c.dropExpiry(id)
+	return c.policy.Remove(id)
+}
+
+// Contains reports whether id is cached, fresh or stale, without touching state.
+func (c *Cache) Contains(id ObjectID) bool { return c.policy.Contains(id) }
+
+// Used, Capacity and Len report the policy's occupancy.
+func (c *Cache) Used() int64     { return c.policy.Used() }
+func (c *Cache) Capacity() int64 { return c.policy.Capacity() }
+func (c *Cache) Len() int        { return c.policy.Len() }
+
+func (c *Cache) setExpiry(id ObjectID, expires int64) {
+	if !c.withTTL {
+		return
+	}
+	e := c.expIdx.get(id)
+	if e < 0 {
+		if expires == 0 {
+			return
+		}
+		e = c.expIdx.insert(id)
+		if int(e) == len(c.exp) {
+			c.exp = append(c.exp, 0)
+		}
+	}
+	c.exp[e] = expires
+}
+
+func (c *Cache) dropExpiry(id ObjectID) {
+	if c.withTTL {
+		c.expIdx.remove(id)
+	}
+}

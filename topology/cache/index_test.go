@@ -1,0 +1,85 @@
+package cache
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// checkIndex cross-checks the table against a reference map: every member is
+// found at its entry, every slot is reachable from its home without crossing
+// an empty slot, and the live count matches.
+func checkIndex(t *testing.T, x *index, ref map[ObjectID]int32) {
+	t.Helper()
+	if x.len() != len(ref) {
+		t.Fatalf("len = %d, want %d", x.len(), len(ref))
+	}
+	for id, e := range ref {
+		if got := x.get(id); got != e {
+			t.Fatalf("get(%d) = %d, want %d", id, got, e)
+		}
+	}
+	mask := uint64(len(x.slots) - 1)
+	live := 0
+	for i, s := range x.slots {
+		if s == 0 {
+			continue
+		}
+		live++
+		for j := x.home(x.ids[s-1]); j != uint64(i); j = (j + 1) & mask {
+			if x.slots[j] == 0 {
+				t.Fatalf("slot %d (id %d) unreachable: empty slot %d on its probe run", i, x.ids[s-1], j)
+			}
+		}
+	}
+	if live != len(ref) {
+		t.Fatalf("%d occupied slots, want %d", live, len(ref))
+	}
+}
+
+func TestIndexAgainstMap(t *testing.T) {
+	t.Parallel()
+	for _, keys := range []struct {
+		name string
+		max  uint64
+	}{{"dense ids", 300}, {"sparse 64-bit ids", 0}} {
+		t.Run(keys.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, 2))
+			var x index
+			ref := map[ObjectID]int32{}
+			used := map[int32]bool{}
+			for step := 0; step < 20000; step++ {
+				var id ObjectID
+				if keys.max > 0 {
+					id = ObjectID(r.Uint64N(keys.max))
+				} else {
+					id = ObjectID(r.Uint64() | 1<<63 | uint64(r.IntN(200)))
+				}
+				if _, ok := ref[id]; ok && r.IntN(2) == 0 {
+					e := x.remove(id)
+					if e != ref[id] {
+						t.Fatalf("remove(%d) = %d, want %d", id, e, ref[id])
+					}
+					delete(ref, id)
+					delete(used, e)
+				} else if !ok {
+					e := x.insert(id)
+					if used[e] {
+						t.Fatalf("insert(%d) reused live entry %d", id, e)
+					}
+					used[e] = true
+					ref[id] = e
+				} else if _, in := ref[id^1<<41]; !in && x.remove(id^1<<41) != -1 {
+					t.Fatalf("remove(%d) of an absent id found something", id^1<<41)
+				}
+				if step%97 == 0 {
+					checkIndex(t, &x, ref)
+				}
+			}
+			checkIndex(t, &x, ref)
+			// Entry numbers are recycled: the arena never exceeds the peak population.
+			if len(x.ids) > 300 && keys.max > 0 {
+				t.Fatalf("ids grew to %d for at most 300 live objects", len(x.ids))
+			}
+		})
+	}
+}

@@ -1,0 +1,66 @@
+package cache
+
+// node is one entry's links and weight in a dlist. Entry numbers come from
+// an index, so a policy's nodes slice is indexed like the index's ids.
+type node struct {
+	prev, next int32 // -1 at the ends
+	size       int64
+}
+
+// dlist is an intrusive doubly linked list over a shared nodes slice, with
+// its own byte total. Several lists (ARC's T1/T2, 2Q's A1in/Am, S3-FIFO's
+// small/main) can share one slice because an entry is in one list at a time.
+// head is the most recently inserted end.
+type dlist struct {
+	head, tail int32
+	n          int
+	bytes      int64
+}
+
+func newDlist() dlist { return dlist{head: -1, tail: -1} }
+
+func (l *dlist) pushFront(nodes []node, e int32) {
+	nodes[e].prev = -1
+	nodes[e].next = l.head
+	if l.head >= 0 {
+		nodes[l.head].prev = e
+	} else {
+		l.tail = e
+	}
+	l.head = e
+	l.n++
+	l.bytes += nodes[e].size
+}
+
+func (l *dlist) unlink(nodes []node, e int32) {
+	p, n := nodes[e].prev, nodes[e].next
+	if p >= 0 {
+		nodes[p].next = n
+	} else {
+		l.head = n
+	}
+	if n >= 0 {
+		nodes[n].prev = p
+	} else {
+		l.tail = p
+	}
+	l.n--
+	l.bytes -= nodes[e].size
+}
+
+func (l *dlist) moveToFront(nodes []node, e int32) {
+	if l.head == e {
+		return
+	}
+	l.unlink(nodes, e)
+	l.pushFront(nodes, e)
+}
+
+// setNode stores n at entry e, growing nodes when e is a new entry number.
+func setNode(nodes []node, e int32, n node) []node {
+	if int(e) == len(nodes) {
+		return append(nodes, n)
+	}
+	nodes[e] = n
+	return nodes
+}

@@ -1,0 +1,47 @@
+package cache
+
+import (
+	"fmt"
+	"strings"
+)
+
+// listState renders l's IDs head first, separated by commas.
+func listState(x *index, nodes []node, l dlist) string {
+	var b strings.Builder
+	for e := l.head; e >= 0; e = nodes[e].next {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, x.ids[e])
+	}
+	return b.String()
+}
+
+// checkList verifies l's links both ways, its count and byte total, and that
+// every member is indexed; it returns the members.
+func checkList(x *index, nodes []node, l dlist) (map[int32]bool, error) {
+	seen := map[int32]bool{}
+	var bytes int64
+	prev := int32(-1)
+	for e := l.head; e >= 0; e = nodes[e].next {
+		if seen[e] {
+			return nil, fmt.Errorf("cycle at entry %d", e)
+		}
+		seen[e] = true
+		if nodes[e].prev != prev {
+			return nil, fmt.Errorf("entry %d: prev = %d, want %d", e, nodes[e].prev, prev)
+		}
+		if x.get(x.ids[e]) != e {
+			return nil, fmt.Errorf("entry %d (id %d) not indexed", e, x.ids[e])
+		}
+		bytes += nodes[e].size
+		prev = e
+	}
+	if l.tail != prev {
+		return nil, fmt.Errorf("tail = %d, want %d", l.tail, prev)
+	}
+	if len(seen) != l.n || bytes != l.bytes {
+		return nil, fmt.Errorf("list holds %d entries / %d bytes, counters say %d / %d", len(seen), bytes, l.n, l.bytes)
+	}
+	return seen, nil
+}
