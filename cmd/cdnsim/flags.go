@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// newFlagSet returns a FlagSet that reports errors instead of exiting, with
+// a usage text made of the synopsis and the flag defaults.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseArgs parses flags wherever they stand among the positional
+// arguments, as people type them (`cdnsim run news-spike -o out/x --quiet`);
+// the standard flag package stops at the first positional argument. A lone
+// "--" ends flag parsing. It returns the positional arguments, or
+// flag.ErrHelp for -h/--help, or a usage error.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		// fs stopped at a positional argument: keep it, parse what follows.
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// exitForParse maps a parse error to an exit code: --help is success.
+func exitForParse(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// listFlag splits a comma-separated flag value, dropping empty items.
+func listFlag(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// multiFlag collects a repeatable flag such as --set key=value.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
