@@ -1,0 +1,410 @@
+package workload
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// Config describes a synthetic workload. The toml tags give each field's key
+// in a scenario file; Validate names fields by the same keys
+// ("classes[1].size_median"), so the scenario layer can attach line numbers.
+// Durations are time.Duration so TOML can write them as "24h".
+type Config struct {
+	// Duration is the length of the stream: requests have 0 ≤ Time < Duration.
+	Duration time.Duration `toml:"duration"`
+	// StartUTCHour is the UTC hour of day (0 ≤ h < 24) at virtual time 0.
+	// Spike times are virtual, so with StartUTCHour 0 a spike at 13h is at
+	// 13:00 UTC.
+	StartUTCHour float64 `toml:"start_utc_hour"`
+	// Diurnal is the daily load curve, the same in every metro's local time.
+	Diurnal Diurnal `toml:"diurnal"`
+	// Metros are where viewers are; each request comes from one of them.
+	Metros []Metro `toml:"metros"`
+	// Classes are the content classes; Request.Class indexes this slice.
+	Classes []Class `toml:"classes"`
+	// Spikes are scheduled viral events.
+	Spikes []Spike `toml:"spikes"`
+}
+
+// Diurnal is a daily sinusoid applied in each metro's local time: a metro's
+// relative load at local hour h is 1 + Amplitude·cos(2π(h − PeakHour)/24),
+// whose daily mean is 1, so configured rates are daily means.
+type Diurnal struct {
+	// Amplitude in [0, 1): 0 is flat; 0.5 makes the peak 3× the trough.
+	Amplitude float64 `toml:"amplitude"`
+	// PeakHour is the local hour of day of the maximum, in [0, 24).
+	PeakHour float64 `toml:"peak_hour"`
+}
+
+// Metro is a viewer population centre.
+type Metro struct {
+	Name string  `toml:"name"`
+	Lat  float64 `toml:"lat"` // degrees north, [−90, 90]
+	Lon  float64 `toml:"lon"` // degrees east, [−180, 180]
+	// Weight is the metro's share of the load (relative, > 0), before the
+	// diurnal curve shifts the mix.
+	Weight float64 `toml:"weight"`
+	// UTCOffset is local time minus UTC in hours (e.g. −5, 5.5, 9).
+	UTCOffset float64 `toml:"utc_offset"`
+	// Region is an optional tag ("us-east", "eu-west") that spikes use to
+	// name a home region.
+	Region string `toml:"region"`
+}
+
+// Popularity kinds of a Class.
+const (
+	// PopZipf is the independent reference model over a fixed catalog.
+	PopZipf = "zipf"
+	// PopDecay is shot noise: objects are born, get a burst of requests
+	// following a profile, and fade (Traverso et al., "Temporal locality in
+	// today's content caching: why it matters and how to model it", 2013).
+	PopDecay = "decay"
+)
+
+// Profiles of decay objects: the shape h of the request rate over an object's
+// age a, as a density in x = a/Lifetime with ∫h = 1.
+const (
+	// ProfileExponential is h(x) = e^−x: Lifetime is the mean request age
+	// and the half-life is Lifetime·ln 2.
+	ProfileExponential = "exponential"
+	// ProfilePowerLaw is h(x) = (β−1)(1+x)^−β with β = ProfileShape > 1: a
+	// long tail of late requests.
+	ProfilePowerLaw = "powerlaw"
+	// ProfileRectangular is h(x) = 1 on [0, 1): uniform over Lifetime.
+	ProfileRectangular = "rectangular"
+)
+
+// Class is a content class: a URL path prefix with its own sizes and
+// popularity. Which of the popularity fields apply depends on Popularity.
+type Class struct {
+	Name string `toml:"name"`
+	// Prefix is the URL path prefix, e.g. "/static/"; an object's path is
+	// Prefix followed by its decimal ID.
+	Prefix string `toml:"prefix"`
+	// CacheControl is the origin's Cache-Control header for the class
+	// ("max-age=86400"); passed through, not interpreted here.
+	CacheControl string `toml:"cache_control"`
+	// SizeMedian is the median object size in bytes (> 0). Sizes are
+	// lognormal and a fixed function of (seed, class, object).
+	SizeMedian float64 `toml:"size_median"`
+	// SizeSigma is the lognormal σ of ln(size) (≥ 0; 0 = every object
+	// SizeMedian bytes).
+	SizeSigma float64 `toml:"size_sigma"`
+	// SizeMax caps sizes in bytes (0 = no cap).
+	SizeMax int64 `toml:"size_max"`
+	// Methods gives non-GET shares (e.g. {POST, 0.3}); the rest is GET.
+	Methods []MethodShare `toml:"methods"`
+
+	// Popularity is PopZipf or PopDecay.
+	Popularity string `toml:"popularity"`
+
+	// Objects is the zipf catalog size N (> 0). Zipf only.
+	Objects uint64 `toml:"objects"`
+	// Alpha is the Zipf exponent (> 0; CDN traffic is typically 0.6–1.0).
+	// Zipf only.
+	Alpha float64 `toml:"alpha"`
+	// Rate is the class's daily mean request rate in requests per second,
+	// modulated by the diurnal curve. Zipf only.
+	Rate float64 `toml:"rate"`
+
+	// BirthRate is the daily mean rate at which new objects appear, per
+	// hour. Decay only.
+	BirthRate float64 `toml:"birth_rate"`
+	// BirthDiurnal modulates births by the diurnal curve (news is published
+	// in the day). Decay only.
+	BirthDiurnal bool `toml:"birth_diurnal"`
+	// Volume is the distribution of an object's expected total requests.
+	// Decay only.
+	Volume Volume `toml:"volume"`
+	// Lifetime is the profile's time scale L (> 0). Decay only.
+	Lifetime time.Duration `toml:"lifetime"`
+	// Profile is ProfileExponential (default when empty), ProfilePowerLaw or
+	// ProfileRectangular. Decay only.
+	Profile string `toml:"profile"`
+	// ProfileShape is the power-law exponent β (> 1). Power law only.
+	ProfileShape float64 `toml:"profile_shape"`
+}
+
+// MethodShare is the fraction of a class's requests using Method.
+type MethodShare struct {
+	Method string  `toml:"method"` // "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
+	Share  float64 `toml:"share"`  // in (0, 1]; a class's shares sum to ≤ 1
+}
+
+// Volume distributions.
+const (
+	VolumeLognormal = "lognormal"
+	VolumePareto    = "pareto"
+)
+
+// Volume is the distribution of a decay object's expected request count V;
+// the realised count is Poisson(V).
+type Volume struct {
+	// Dist is VolumeLognormal (default when empty) or VolumePareto.
+	Dist string `toml:"dist"`
+	// Mean is E[V] in requests (> 0).
+	Mean float64 `toml:"mean"`
+	// Sigma is the lognormal σ of ln V (≥ 0). Lognormal only.
+	Sigma float64 `toml:"sigma"`
+	// Shape is the Pareto tail index (> 1, so the mean exists). Pareto only.
+	Shape float64 `toml:"shape"`
+}
+
+// Spike is a scheduled viral event: one object receives Volume extra
+// requests (in expectation; the count is Poisson), at a rate that ramps up
+// linearly for Rise and then decays exponentially with HalfLife.
+type Spike struct {
+	Name string `toml:"name"`
+	// At is the start of the ramp, in virtual time from the stream start.
+	At time.Duration `toml:"at"`
+	// Class names the content class of the object. For a decay class a new
+	// object is born at At; for a zipf class the object is the one at Rank.
+	Class string `toml:"class"`
+	// Rank is the object's popularity rank within a zipf class (0 = most
+	// popular; its ID is the class's first ID + Rank). Zipf classes only.
+	Rank uint64 `toml:"rank"`
+	// Volume is the expected number of extra requests (> 0).
+	Volume float64 `toml:"volume"`
+	// Rise is the linear ramp from 0 to the peak rate (≥ 0).
+	Rise time.Duration `toml:"rise"`
+	// HalfLife is the half-life of the decay after the peak (> 0).
+	HalfLife time.Duration `toml:"half_life"`
+	// HomeRegion optionally names a Metro.Region; HomeShare of the spike's
+	// requests come from that region's metros and the rest from the others,
+	// each side by metro weight. Empty: the spike follows the normal mix.
+	HomeRegion string  `toml:"home_region"`
+	HomeShare  float64 `toml:"home_share"` // in [0, 1]
+}
+
+// FieldError is one invalid field. Key is the TOML key path, e.g.
+// "classes[1].size_median".
+type FieldError struct {
+	Key string
+	Msg string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+
+// Validate checks every field and returns nil or the errors.Join of one
+// *FieldError per problem, in field order.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+	if c.Duration <= 0 {
+		bad("duration", "must be > 0")
+	}
+	if !(c.StartUTCHour >= 0 && c.StartUTCHour < 24) {
+		bad("start_utc_hour", "must be in [0, 24)")
+	}
+	if !(c.Diurnal.Amplitude >= 0 && c.Diurnal.Amplitude < 1) {
+		bad("diurnal.amplitude", "must be in [0, 1)")
+	}
+	if !(c.Diurnal.PeakHour >= 0 && c.Diurnal.PeakHour < 24) {
+		bad("diurnal.peak_hour", "must be in [0, 24)")
+	}
+
+	if len(c.Metros) == 0 {
+		bad("metros", "at least one metro is required")
+	}
+	if len(c.Metros) > math.MaxUint16+1 {
+		bad("metros", "at most %d metros", math.MaxUint16+1)
+	}
+	regions := map[string]bool{}
+	for i, m := range c.Metros {
+		k := fmt.Sprintf("metros[%d].", i)
+		if m.Name == "" {
+			bad(k+"name", "must not be empty")
+		}
+		if !(m.Lat >= -90 && m.Lat <= 90) {
+			bad(k+"lat", "must be in [-90, 90]")
+		}
+		if !(m.Lon >= -180 && m.Lon <= 180) {
+			bad(k+"lon", "must be in [-180, 180]")
+		}
+		if !(m.Weight > 0) || !finite(m.Weight) {
+			bad(k+"weight", "must be > 0")
+		}
+		if !(m.UTCOffset >= -12 && m.UTCOffset <= 14) {
+			bad(k+"utc_offset", "must be in [-12, 14] hours")
+		}
+		if m.Region != "" {
+			regions[m.Region] = true
+		}
+	}
+
+	if len(c.Classes) == 0 {
+		bad("classes", "at least one class is required")
+	}
+	if len(c.Classes) > math.MaxUint8+1 {
+		bad("classes", "at most %d classes", math.MaxUint8+1)
+	}
+	classIdx := map[string]int{}
+	var zipfIDs uint64
+	for i, cl := range c.Classes {
+		k := fmt.Sprintf("classes[%d].", i)
+		if cl.Name == "" {
+			bad(k+"name", "must not be empty")
+		} else if _, dup := classIdx[cl.Name]; dup {
+			bad(k+"name", "duplicate class name %q", cl.Name)
+		} else {
+			classIdx[cl.Name] = i
+		}
+		if !(cl.SizeMedian > 0) || !finite(cl.SizeMedian) {
+			bad(k+"size_median", "must be > 0")
+		}
+		if !(cl.SizeSigma >= 0) || !finite(cl.SizeSigma) {
+			bad(k+"size_sigma", "must be >= 0")
+		}
+		if cl.SizeMax < 0 {
+			bad(k+"size_max", "must be >= 0 (0 = no cap)")
+		}
+		var share float64
+		for j, ms := range cl.Methods {
+			mk := fmt.Sprintf("%smethods[%d].", k, j)
+			if m, ok := parseMethod(ms.Method); !ok || m == GET {
+				bad(mk+"method", "must be one of HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+			}
+			if !(ms.Share > 0 && ms.Share <= 1) {
+				bad(mk+"share", "must be in (0, 1]")
+			}
+			share += ms.Share
+		}
+		if share > 1+1e-9 {
+			bad(k+"methods", "shares sum to %g, more than 1", share)
+		}
+		switch cl.Popularity {
+		case PopZipf:
+			if cl.Objects == 0 {
+				bad(k+"objects", "must be > 0")
+			}
+			if !(cl.Alpha > 0) || !finite(cl.Alpha) {
+				bad(k+"alpha", "must be > 0")
+			}
+			if !(cl.Rate > 0) || !finite(cl.Rate) {
+				bad(k+"rate", "must be > 0")
+			}
+			if zipfIDs+cl.Objects < zipfIDs {
+				bad(k+"objects", "object ID space overflows")
+			}
+			zipfIDs += cl.Objects
+		case PopDecay:
+			if !(cl.BirthRate > 0) || !finite(cl.BirthRate) {
+				bad(k+"birth_rate", "must be > 0")
+			}
+			switch cl.Volume.Dist {
+			case "", VolumeLognormal:
+				if !(cl.Volume.Sigma >= 0) || !finite(cl.Volume.Sigma) {
+					bad(k+"volume.sigma", "must be >= 0")
+				}
+			case VolumePareto:
+				if !(cl.Volume.Shape > 1) || !finite(cl.Volume.Shape) {
+					bad(k+"volume.shape", "must be > 1")
+				}
+			default:
+				bad(k+"volume.dist", "must be %q or %q", VolumeLognormal, VolumePareto)
+			}
+			// Poisson counts are held in 32 bits per live object.
+			if !(cl.Volume.Mean > 0 && cl.Volume.Mean <= 1e8) {
+				bad(k+"volume.mean", "must be in (0, 1e8]")
+			}
+			if cl.Lifetime <= 0 {
+				bad(k+"lifetime", "must be > 0")
+			}
+			switch cl.Profile {
+			case "", ProfileExponential, ProfileRectangular:
+			case ProfilePowerLaw:
+				if !(cl.ProfileShape > 1) || !finite(cl.ProfileShape) {
+					bad(k+"profile_shape", "must be > 1")
+				}
+			default:
+				bad(k+"profile", "must be %q, %q or %q", ProfileExponential, ProfilePowerLaw, ProfileRectangular)
+			}
+		default:
+			bad(k+"popularity", "must be %q or %q", PopZipf, PopDecay)
+		}
+	}
+
+	for i, s := range c.Spikes {
+		k := fmt.Sprintf("spikes[%d].", i)
+		if s.At < 0 {
+			bad(k+"at", "must be >= 0")
+		}
+		if ci, ok := classIdx[s.Class]; !ok {
+			bad(k+"class", "no class named %q", s.Class)
+		} else if cl := c.Classes[ci]; cl.Popularity == PopZipf && s.Rank >= cl.Objects {
+			bad(k+"rank", "must be < classes[%d].objects (%d)", ci, cl.Objects)
+		}
+		if !(s.Volume > 0 && s.Volume <= 1e8) {
+			bad(k+"volume", "must be in (0, 1e8]")
+		}
+		if s.Rise < 0 {
+			bad(k+"rise", "must be >= 0")
+		}
+		if s.HalfLife <= 0 {
+			bad(k+"half_life", "must be > 0")
+		}
+		if s.HomeRegion != "" && !regions[s.HomeRegion] {
+			bad(k+"home_region", "no metro has region %q", s.HomeRegion)
+		}
+		if !(s.HomeShare >= 0 && s.HomeShare <= 1) {
+			bad(k+"home_share", "must be in [0, 1]")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func parseMethod(s string) (Method, bool) {
+	for i, n := range methodNames {
+		if n == s {
+			return Method(i), true
+		}
+	}
+	return 0, false
+}
+
+// ExpectedRequests is the expected number of requests the generator emits,
+// to size a progress bar: zipf rates integrated over the diurnal curve, plus
+// decay births times mean volume times the share of each object's profile
+// that falls before the end, plus the same for spikes. It assumes c is valid.
+func (c Config) ExpectedRequests() float64 {
+	d := newDiurnalCurve(c)
+	end := sim.Duration(c.Duration)
+	var total float64
+	for slot := int64(0); sim.Time(slot)*slotLen < end; slot++ {
+		start := sim.Time(slot) * slotLen
+		width := min(slotLen, end-start)
+		mid := start + width/2
+		f := d.factor(mid)
+		secs := width.Seconds()
+		for _, cl := range c.Classes {
+			switch cl.Popularity {
+			case PopZipf:
+				total += cl.Rate * f * secs
+			case PopDecay:
+				births := cl.BirthRate / 3600 * secs
+				if cl.BirthDiurnal {
+					births *= f
+				}
+				p := newProfile(cl)
+				total += births * cl.Volume.Mean * p.cdf(float64(end-mid))
+			}
+		}
+	}
+	for _, s := range c.Spikes {
+		at := sim.Duration(s.At)
+		if at >= end {
+			continue
+		}
+		p := newSpikeProfile(s)
+		total += s.Volume * p.cdf(float64(end-at))
+	}
+	return total
+}

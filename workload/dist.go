@@ -1,0 +1,175 @@
+package workload
+
+import (
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+)
+
+// newRand returns a PCG stream derived from the run seed and a stream name,
+// so that each concern (arrivals, popularity, metros...) draws from its own
+// stream and changing how often one is used does not perturb the others.
+// Same shape as sim.NewRand; switch to it once package sim provides it.
+func newRand(seed uint64, stream string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(stream))
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+// mix64 is the splitmix64 finaliser: a bijective avalanche on 64 bits, so
+// nearby (seed, class, object) triples give unrelated outputs.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// hashUniform maps (seed, class, object) to a uniform in the open interval
+// (0, 1), deterministically: object attributes are recomputed on demand
+// rather than stored, so a catalog of any size costs no memory.
+func hashUniform(seed uint64, class uint8, obj uint64) float64 {
+	h := mix64(seed ^ 0x9e3779b97f4a7c15*(uint64(class)+1))
+	h = mix64(h ^ obj)
+	// 53 random bits, offset by half a step so neither 0 nor 1 occurs.
+	return (float64(h>>11) + 0.5) * (1.0 / (1 << 53))
+}
+
+// normalQuantile is Φ⁻¹(u), the standard normal quantile.
+func normalQuantile(u float64) float64 { return math.Sqrt2 * math.Erfinv(2*u-1) }
+
+// lognormalSize is median·exp(σ·Φ⁻¹(u)) rounded to whole bytes, at least 1
+// and at most max (when max > 0).
+func lognormalSize(median, sigma float64, max int64, u float64) int64 {
+	s := math.Round(median * math.Exp(sigma*normalQuantile(u)))
+	if s < 1 {
+		return 1
+	}
+	if max > 0 && s >= float64(max) {
+		return max
+	}
+	return int64(s)
+}
+
+// poisson draws from Poisson(mean). Small means use Knuth's product of
+// uniforms (expected mean+1 draws); larger ones Hörmann's PTRS transformed
+// rejection ("The transformed rejection method for generating Poisson
+// random variables", 1993), O(1) for any mean. Births call it, not requests,
+// so speed matters little; correctness for means up to ~1e7 does.
+func poisson(r *rand.Rand, mean float64) uint64 {
+	if !(mean > 0) {
+		return 0
+	}
+	// Below 10 the product method is cheaper than PTRS and PTRS's constants
+	// are only tuned for mean ≥ 10.
+	if mean < 10 {
+		limit := math.Exp(-mean)
+		var k uint64
+		p := r.Float64()
+		for p > limit {
+			k++
+			p *= r.Float64()
+		}
+		return k
+	}
+	slam := math.Sqrt(mean)
+	loglam := math.Log(mean)
+	b := 0.931 + 2.53*slam
+	a := -0.059 + 0.02483*b
+	invalpha := 1.1239 + 1.1328/(b-3.4)
+	vr := 0.9277 - 3.6224/(b-2)
+	for {
+		u := r.Float64() - 0.5
+		v := r.Float64()
+		us := 0.5 - math.Abs(u)
+		k := math.Floor((2*a/us+b)*u + mean + 0.43)
+		if us >= 0.07 && v <= vr {
+			return uint64(k)
+		}
+		if k < 0 || (us < 0.013 && v > us) {
+			continue
+		}
+		lg, _ := math.Lgamma(k + 1)
+		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -mean+k*loglam-lg {
+			return uint64(k)
+		}
+	}
+}
+
+// alias is Walker's alias table (built with Vose's method) over up to 65536
+// outcomes: O(1) sampling with one 64-bit draw. Rebuilding reuses the
+// slices, so the per-minute rebuild of the metro mix allocates nothing.
+type alias struct {
+	// thresh[i] is P(keep i | column i) scaled to 2^32.
+	thresh []uint32
+	other  []uint16
+	// work space for build
+	scaled       []float64
+	small, large []uint16
+}
+
+// build fills the table for weights w (non-negative, positive sum).
+func (a *alias) build(w []float64) {
+	n := len(w)
+	if cap(a.thresh) < n {
+		a.thresh = make([]uint32, n)
+		a.other = make([]uint16, n)
+		a.scaled = make([]float64, n)
+		a.small = make([]uint16, 0, n)
+		a.large = make([]uint16, 0, n)
+	}
+	a.thresh, a.other, a.scaled = a.thresh[:n], a.other[:n], a.scaled[:n]
+	small, large := a.small[:0], a.large[:0]
+	var sum float64
+	for _, x := range w {
+		sum += x
+	}
+	for i, x := range w {
+		a.scaled[i] = x * float64(n) / sum
+		if a.scaled[i] < 1 {
+			small = append(small, uint16(i))
+		} else {
+			large = append(large, uint16(i))
+		}
+	}
+	for len(small) > 0 && len(large) > 0 {
+		s := small[len(small)-1]
+		small = small[:len(small)-1]
+		l := large[len(large)-1]
+		a.thresh[s] = probToThresh(a.scaled[s])
+		a.other[s] = l
+		a.scaled[l] -= 1 - a.scaled[s]
+		if a.scaled[l] < 1 {
+			large = large[:len(large)-1]
+			small = append(small, l)
+		}
+	}
+	// What remains is 1 up to rounding: always keep.
+	for _, i := range large {
+		a.thresh[i], a.other[i] = math.MaxUint32, i
+	}
+	for _, i := range small {
+		a.thresh[i], a.other[i] = math.MaxUint32, i
+	}
+	a.small, a.large = small, large
+}
+
+func probToThresh(p float64) uint32 {
+	if p >= 1 {
+		return math.MaxUint32
+	}
+	return uint32(p * (1 << 32))
+}
+
+// sample draws an index: the high 32 bits pick the column (multiply-shift,
+// bias ≤ n/2³²), the low 32 bits decide between it and its alias.
+func (a *alias) sample(r *rand.Rand) uint16 {
+	x := r.Uint64()
+	i := (x >> 32) * uint64(len(a.thresh)) >> 32
+	if uint32(x) < a.thresh[i] || a.thresh[i] == math.MaxUint32 {
+		return uint16(i)
+	}
+	return a.other[i]
+}

@@ -1,0 +1,511 @@
+package workload
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// never is a time after any stream's end.
+const never = sim.Time(math.MaxInt64)
+
+// SpikeInfo locates a scheduled spike in the generated stream, for marking
+// plots and reports.
+type SpikeInfo struct {
+	Name   string
+	Object uint64   // the object receiving the extra requests
+	Class  uint8    // its class index
+	At     sim.Time // start of the ramp
+}
+
+// Generator is a synthetic Source built from a Config. It streams requests
+// in non-decreasing time order without materialising them: memory is O(live
+// decay objects + metros + classes), independent of the request count and
+// of zipf catalog sizes.
+//
+// Object IDs: zipf classes take consecutive ranges in class order (class 0
+// gets 0..N0−1, the next N0.., …), rank r of a class being its first ID + r;
+// after all zipf ranges come the objects that spikes create in decay classes
+// (in spike order), then decay births, dense in birth order.
+type Generator struct {
+	seed    uint64
+	end     sim.Time
+	curve   diurnalCurve
+	classes []classInfo
+
+	// Zipf classes share one Poisson arrival process (they have the same
+	// diurnal shape); each arrival picks its class by rate.
+	zipfs    []zipfClass
+	zipfPick alias
+	zipfProc proc
+	zipfNext sim.Time
+
+	// Decay classes: one birth process each.
+	births    []birthProc
+	birthNext sim.Time // min over births[].next
+	birthIdx  int      // index of that min
+	nextID    uint64   // next decay object ID
+
+	live liveHeap
+	srcs []source // what a live entry's src indexes: decay classes, then spikes
+
+	metroAlias   alias
+	metroW       []float64
+	metroSlotEnd sim.Time
+
+	spikes []SpikeInfo
+
+	// Independent streams so that, e.g., adding a spike does not reshuffle
+	// the zipf draws.
+	rArrive, rZipf, rMetro, rBirth, rOrder, rMethod *rand.Rand
+}
+
+type classInfo struct {
+	name    string
+	prefix  string
+	median  float64
+	sigma   float64
+	max     int64
+	methods []methodCum
+	base    uint64 // first object ID (zipf)
+}
+
+type methodCum struct {
+	cum    float64 // cumulative share up to and including this method
+	method Method
+}
+
+type zipfClass struct {
+	z     Zipf
+	class uint8
+	base  uint64
+}
+
+// proc is a Poisson process whose rate is piecewise constant per slot.
+// Memorylessness makes crossing a slot boundary exact: restart the
+// exponential wait at the boundary with the new slot's rate.
+type proc struct {
+	base    float64 // events per ns at diurnal factor 1
+	diurnal bool
+	slotEnd sim.Time
+	rate    float64 // this slot's events per ns
+}
+
+type birthProc struct {
+	proc
+	next  sim.Time
+	class uint8
+	src   uint32
+	vol   Volume
+	mu    float64 // lognormal: ln(mean) − σ²/2
+	xm    float64 // pareto: scale, mean·(α−1)/α
+}
+
+// source is the shared description of the live objects of one decay class or
+// one spike: heap entries stay pointer-free and small by pointing here.
+type source struct {
+	prof  profile
+	class uint8
+	// home and away are set for spikes with a home region: with probability
+	// homeShare a request comes from home (by metro weight), otherwise from
+	// away (nil when every metro is home).
+	home, away *alias
+	homeShare  float64
+}
+
+// New builds a generator for cfg; seed decides every random choice.
+func New(cfg Config, seed uint64) (*Generator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	g := &Generator{
+		seed:    seed,
+		end:     sim.Duration(cfg.Duration),
+		curve:   newDiurnalCurve(cfg),
+		rArrive: newRand(seed, "workload/arrivals"),
+		rZipf:   newRand(seed, "workload/zipf"),
+		rMetro:  newRand(seed, "workload/metro"),
+		rBirth:  newRand(seed, "workload/births"),
+		rOrder:  newRand(seed, "workload/order"),
+		rMethod: newRand(seed, "workload/method"),
+	}
+	rSpike := newRand(seed, "workload/spikes")
+
+	classIdx := map[string]int{}
+	var zipfRates []float64
+	var zipfRate float64
+	for i, cl := range cfg.Classes {
+		classIdx[cl.Name] = i
+		ci := classInfo{name: cl.Name, prefix: cl.Prefix, median: cl.SizeMedian, sigma: cl.SizeSigma, max: cl.SizeMax}
+		var cum float64
+		for _, ms := range cl.Methods {
+			m, _ := parseMethod(ms.Method)
+			cum += ms.Share
+			ci.methods = append(ci.methods, methodCum{cum: cum, method: m})
+		}
+		if cl.Popularity == PopZipf {
+			z, err := NewZipf(cl.Objects, cl.Alpha)
+			if err != nil {
+				return nil, &FieldError{Key: "classes[" + strconv.Itoa(i) + "].alpha", Msg: err.Error()}
+			}
+			ci.base = g.nextID
+			g.zipfs = append(g.zipfs, zipfClass{z: z, class: uint8(i), base: g.nextID})
+			g.nextID += cl.Objects
+			zipfRates = append(zipfRates, cl.Rate)
+			zipfRate += cl.Rate
+		}
+		g.classes = append(g.classes, ci)
+	}
+	for i, cl := range cfg.Classes {
+		if cl.Popularity != PopDecay {
+			continue
+		}
+		b := birthProc{
+			proc:  proc{base: cl.BirthRate / float64(sim.Hour), diurnal: cl.BirthDiurnal},
+			class: uint8(i),
+			src:   uint32(len(g.srcs)),
+			vol:   cl.Volume,
+		}
+		switch cl.Volume.Dist {
+		case VolumePareto:
+			b.xm = cl.Volume.Mean * (cl.Volume.Shape - 1) / cl.Volume.Shape
+		default:
+			b.mu = math.Log(cl.Volume.Mean) - cl.Volume.Sigma*cl.Volume.Sigma/2
+		}
+		g.births = append(g.births, b)
+		g.srcs = append(g.srcs, source{prof: newProfile(cl), class: uint8(i)})
+	}
+
+	// Spikes: objects and first requests are fixed now so Spikes() can
+	// report them before the stream is read.
+	for _, s := range cfg.Spikes {
+		ci := classIdx[s.Class]
+		cl := cfg.Classes[ci]
+		var obj uint64
+		if cl.Popularity == PopZipf {
+			obj = g.classes[ci].base + s.Rank
+		} else {
+			obj = g.nextID
+			g.nextID++
+		}
+		src := source{prof: newSpikeProfile(s), class: uint8(ci), homeShare: s.HomeShare}
+		if s.HomeRegion != "" {
+			src.home, src.away = regionAliases(cfg.Metros, s.HomeRegion)
+		}
+		at := sim.Duration(s.At)
+		g.spikes = append(g.spikes, SpikeInfo{Name: s.Name, Object: obj, Class: uint8(ci), At: at})
+		g.srcs = append(g.srcs, src)
+		g.push(obj, at, poisson(rSpike, s.Volume), uint32(len(g.srcs)-1))
+	}
+
+	if len(g.zipfs) > 0 {
+		g.zipfPick.build(zipfRates)
+		g.zipfProc = proc{base: zipfRate / float64(sim.Second), diurnal: true}
+		g.setSlot(&g.zipfProc, 0)
+		g.zipfNext = g.advance(&g.zipfProc, 0, g.rArrive)
+	} else {
+		g.zipfNext = never
+	}
+	for i := range g.births {
+		b := &g.births[i]
+		g.setSlot(&b.proc, 0)
+		b.next = g.advance(&b.proc, 0, g.rBirth)
+	}
+	g.updateBirthNext()
+	g.metroW = make([]float64, len(cfg.Metros))
+	return g, nil
+}
+
+// regionAliases builds static-weight alias tables over the metros of region
+// and over the others (nil if none).
+func regionAliases(metros []Metro, region string) (home, away *alias) {
+	hw := make([]float64, len(metros))
+	aw := make([]float64, len(metros))
+	var awSum float64
+	for i, m := range metros {
+		if m.Region == region {
+			hw[i] = m.Weight
+		} else {
+			aw[i] = m.Weight
+			awSum += m.Weight
+		}
+	}
+	home = new(alias)
+	home.build(hw)
+	if awSum > 0 {
+		away = new(alias)
+		away.build(aw)
+	}
+	return home, away
+}
+
+// Spikes lists the scheduled spikes with their objects, in config order.
+func (g *Generator) Spikes() []SpikeInfo { return append([]SpikeInfo(nil), g.spikes...) }
+
+// Size is the body size in bytes of object obj of class: lognormal with the
+// class's median and σ, a fixed function of (seed, class, obj).
+func (g *Generator) Size(class uint8, obj uint64) int64 {
+	c := &g.classes[class]
+	if c.sigma == 0 {
+		return lognormalSize(c.median, 0, c.max, 0.5)
+	}
+	return lognormalSize(c.median, c.sigma, c.max, hashUniform(g.seed, class, obj))
+}
+
+// Path is the URL path of object obj of class: the class prefix and the ID.
+func (g *Generator) Path(class uint8, obj uint64) string {
+	return g.classes[class].prefix + strconv.FormatUint(obj, 10)
+}
+
+// Live is the number of objects currently holding pending requests (decay
+// objects and spikes): the generator's memory beyond its fixed tables.
+func (g *Generator) Live() int { return len(g.live) }
+
+// Next implements Source.
+func (g *Generator) Next(r *Request) bool {
+	for {
+		t := g.zipfNext
+		fromLive := false
+		if len(g.live) > 0 && g.live[0].next < t {
+			t, fromLive = g.live[0].next, true
+		}
+		if g.birthNext < t {
+			if g.birthNext >= g.end {
+				return false
+			}
+			g.birth()
+			continue
+		}
+		if t >= g.end {
+			return false
+		}
+		if fromLive {
+			g.emitLive(r)
+			return true
+		}
+		zc := &g.zipfs[0]
+		if len(g.zipfs) > 1 {
+			zc = &g.zipfs[g.zipfPick.sample(g.rZipf)]
+		}
+		obj := zc.base + zc.z.Rank(g.rZipf) - 1
+		*r = Request{
+			Time:   t,
+			Object: obj,
+			Size:   g.Size(zc.class, obj),
+			Metro:  g.metro(t),
+			Class:  zc.class,
+			Method: g.method(zc.class),
+		}
+		g.zipfNext = g.advance(&g.zipfProc, t, g.rArrive)
+		return true
+	}
+}
+
+// emitLive emits the next request of the earliest live object and schedules
+// its following one.
+func (g *Generator) emitLive(r *Request) {
+	e := &g.live[0]
+	src := &g.srcs[e.src]
+	*r = Request{
+		Time:   e.next,
+		Object: e.obj,
+		Size:   e.size,
+		Metro:  g.srcMetro(src, e.next),
+		Class:  src.class,
+		Method: g.method(src.class),
+	}
+	e.left--
+	if e.left == 0 {
+		g.live.popTop()
+		return
+	}
+	e.x += g.rOrder.ExpFloat64() / float64(e.left)
+	age := src.prof.age(e.x)
+	if age >= float64(g.end-e.born) {
+		// Its remaining requests all fall after the end: free it now.
+		g.live.popTop()
+		return
+	}
+	e.next = e.born + sim.Time(age)
+	g.live.fixTop()
+}
+
+// birth creates the object of the earliest pending birth.
+func (g *Generator) birth() {
+	b := &g.births[g.birthIdx]
+	t := b.next
+	obj := g.nextID
+	g.nextID++
+	var v float64
+	if b.vol.Dist == VolumePareto {
+		v = b.xm * math.Pow(1-g.rBirth.Float64(), -1/b.vol.Shape)
+	} else {
+		v = math.Exp(b.mu + b.vol.Sigma*g.rBirth.NormFloat64())
+	}
+	g.push(obj, t, poisson(g.rBirth, v), b.src)
+	b.next = g.advance(&b.proc, t, g.rBirth)
+	g.updateBirthNext()
+}
+
+func (g *Generator) updateBirthNext() {
+	g.birthNext, g.birthIdx = never, 0
+	for i := range g.births {
+		if g.births[i].next < g.birthNext {
+			g.birthNext, g.birthIdx = g.births[i].next, i
+		}
+	}
+}
+
+// push adds an object born at born with n requests to come.
+func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
+	if n == 0 || born >= g.end {
+		return
+	}
+	if n > math.MaxUint32 {
+		n = math.MaxUint32 // unreachable with validated volumes ≤ 1e8
+	}
+	s := &g.srcs[src]
+	x := g.rOrder.ExpFloat64() / float64(n)
+	age := s.prof.age(x)
+	if age >= float64(g.end-born) {
+		return
+	}
+	g.live.push(live{
+		next: born + sim.Time(age),
+		obj:  obj,
+		born: born,
+		x:    x,
+		size: g.Size(s.class, obj),
+		left: uint32(n),
+		src:  src,
+	})
+}
+
+// setSlot points p at the slot containing t.
+func (g *Generator) setSlot(p *proc, t sim.Time) {
+	start := t - t%slotLen
+	p.slotEnd = start + slotLen
+	p.rate = p.base
+	if p.diurnal {
+		mid := start + (min(p.slotEnd, g.end)-start)/2
+		p.rate *= g.curve.factor(mid)
+	}
+}
+
+// advance returns the next event of p after t, or never past the end.
+func (g *Generator) advance(p *proc, t sim.Time, r *rand.Rand) sim.Time {
+	for t < g.end {
+		next := float64(t) + r.ExpFloat64()/p.rate
+		if next < float64(p.slotEnd) {
+			return sim.Time(next)
+		}
+		t = p.slotEnd
+		g.setSlot(p, t)
+	}
+	return never
+}
+
+// metro draws the viewer metro of a request at t from the current mix.
+func (g *Generator) metro(t sim.Time) uint16 {
+	if t >= g.metroSlotEnd {
+		start := t - t%slotLen
+		g.metroSlotEnd = start + slotLen
+		g.curve.metroWeights(start+slotLen/2, g.metroW)
+		g.metroAlias.build(g.metroW)
+	}
+	return g.metroAlias.sample(g.rMetro)
+}
+
+func (g *Generator) srcMetro(s *source, t sim.Time) uint16 {
+	if s.home == nil {
+		return g.metro(t)
+	}
+	if s.away == nil || g.rMetro.Float64() < s.homeShare {
+		return s.home.sample(g.rMetro)
+	}
+	return s.away.sample(g.rMetro)
+}
+
+func (g *Generator) method(class uint8) Method {
+	ms := g.classes[class].methods
+	if len(ms) == 0 {
+		return GET
+	}
+	u := g.rMethod.Float64()
+	for _, m := range ms {
+		if u < m.cum {
+			return m.method
+		}
+	}
+	return GET
+}
+
+// live is a decay object (or spike) with requests still to come. It is
+// pointer-free so a large heap costs the GC nothing to scan.
+type live struct {
+	next sim.Time // time of its next request
+	obj  uint64
+	born sim.Time
+	x    float64 // exponential-scale position of the next request
+	size int64
+	left uint32 // requests still to come, including the one at next
+	src  uint32 // index into Generator.srcs
+}
+
+// liveHeap is a 4-ary min-heap on next: shallower than a binary heap, so a
+// fix-top (the common operation: emit, reschedule) touches fewer levels, as
+// in the Go runtime's timer heap.
+type liveHeap []live
+
+func (h *liveHeap) push(e live) {
+	*h = append(*h, e)
+	s := *h
+	i := len(s) - 1
+	for i > 0 {
+		p := (i - 1) / 4
+		if s[p].next <= e.next {
+			break
+		}
+		s[i] = s[p]
+		i = p
+	}
+	s[i] = e
+}
+
+func (h *liveHeap) popTop() {
+	s := *h
+	n := len(s) - 1
+	s[0] = s[n]
+	*h = s[:n]
+	if n > 0 {
+		h.fixTop()
+	}
+}
+
+// fixTop restores the heap after the root's key grew.
+func (h liveHeap) fixTop() {
+	n := len(h)
+	e := h[0]
+	i := 0
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		end := min(c+4, n)
+		for j := c + 1; j < end; j++ {
+			if h[j].next < h[m].next {
+				m = j
+			}
+		}
+		if h[m].next >= e.next {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = e
+}
