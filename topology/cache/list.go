@@ -1,5 +1,10 @@
 package cache
 
+import (
+	"fmt"
+	"strings"
+)
+
 // node is one entry's links and weight in a dlist. Entry numbers come from
 // an index, so a policy's nodes slice is indexed like the index's ids.
 type node struct {
@@ -63,4 +68,16 @@ func setNode(nodes []node, e int32, n node) []node {
 	}
 	nodes[e] = n
 	return nodes
+}
+
+// listState renders l's IDs head first, separated by commas.
+func listState(x *index, nodes []node, l dlist) string {
+	var b strings.Builder
+	for e := l.head; e >= 0; e = nodes[e].next {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, x.ids[e])
+	}
+	return b.String()
 }

@@ -5,18 +5,6 @@ import (
 	"strings"
 )
 
-// listState renders l's IDs head first, separated by commas.
-func listState(x *index, nodes []node, l dlist) string {
-	var b strings.Builder
-	for e := l.head; e >= 0; e = nodes[e].next {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprint(&b, x.ids[e])
-	}
-	return b.String()
-}
-
 // checkList verifies l's links both ways, its count and byte total, and that
 // every member is indexed; it returns the members.
 func checkList(x *index, nodes []node, l dlist) (map[int32]bool, error) {
