@@ -2,7 +2,6 @@ package cache
 
 import (
 	"fmt"
-	"strings"
 )
 
 // checkList verifies l's links both ways, its count and byte total, and that
