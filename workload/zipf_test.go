@@ -1,0 +1,114 @@
+package workload
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+func TestZipfMatchesExactProbabilities(t *testing.T) {
+	t.Parallel()
+	const n = 1000
+	samples := 400_000
+	if testing.Short() {
+		samples = 100_000
+	}
+	for _, alpha := range []float64{0.6, 0.8, 1.0, 1.2} {
+		t.Run(fmt.Sprintf("alpha %.1f passes chi-square at p=0.999", alpha), func(t *testing.T) {
+			z, err := NewZipf(n, alpha)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := newRand(42, "test/zipf")
+			obs := make([]int, n)
+			for range samples {
+				k := z.Rank(r)
+				if k < 1 || k > n {
+					t.Fatalf("rank %d out of [1, %d]", k, n)
+				}
+				obs[k-1]++
+			}
+			exp := exactZipf(n, alpha, samples)
+			stat, df := chiSquare(obs, exp)
+			if crit := chiSquareCritical(df, 0.999); stat > crit {
+				t.Errorf("chi-square %.1f > critical %.1f (df %d)", stat, crit, df)
+			}
+			// Power: the same sample must be rejected against a nearby
+			// exponent, or the check could not detect a wrong sampler.
+			wrong := exactZipf(n, alpha+0.05, samples)
+			if stat, df := chiSquare(obs, wrong); stat < 2*chiSquareCritical(df, 0.999) {
+				t.Errorf("sample not rejected against alpha %.2f: chi-square %.1f", alpha+0.05, stat)
+			}
+		})
+	}
+}
+
+// exactZipf is the expected count of each rank: samples·k^−α/Σj^−α.
+func exactZipf(n int, alpha float64, samples int) []float64 {
+	p := make([]float64, n)
+	var sum float64
+	for k := n; k >= 1; k-- {
+		p[k-1] = math.Pow(float64(k), -alpha)
+		sum += p[k-1]
+	}
+	for i := range p {
+		p[i] *= float64(samples) / sum
+	}
+	return p
+}
+
+func TestZipfProbIsNormalised(t *testing.T) {
+	t.Parallel()
+	z, _ := NewZipf(10, 1)
+	// H_10 = 7381/2520.
+	if got, want := z.Prob(1), 2520.0/7381; math.Abs(got-want) > 1e-12 {
+		t.Errorf("Prob(1) = %v, want %v", got, want)
+	}
+	if z.Prob(0) != 0 || z.Prob(11) != 0 {
+		t.Error("Prob outside 1..N must be 0")
+	}
+}
+
+func TestZipfEdgeCases(t *testing.T) {
+	t.Parallel()
+	r := newRand(7, "test/zipf-edge")
+	t.Run("a single rank is always drawn", func(t *testing.T) {
+		z, _ := NewZipf(1, 0.8)
+		for range 1000 {
+			if k := z.Rank(r); k != 1 {
+				t.Fatalf("got %d", k)
+			}
+		}
+	})
+	t.Run("extreme exponents stay in range", func(t *testing.T) {
+		for _, a := range []float64{1e-6, 0.01, 0.999999, 1.000001, 5, 40} {
+			z, err := NewZipf(10_000_000, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 10_000 {
+				if k := z.Rank(r); k < 1 || k > 10_000_000 {
+					t.Fatalf("alpha %v: rank %d", a, k)
+				}
+			}
+		}
+	})
+	t.Run("a huge exponent concentrates on rank 1", func(t *testing.T) {
+		z, _ := NewZipf(1000, 40)
+		for range 1000 {
+			if k := z.Rank(r); k != 1 {
+				t.Fatalf("got %d", k)
+			}
+		}
+	})
+	t.Run("bad parameters are errors", func(t *testing.T) {
+		for _, c := range []struct {
+			n uint64
+			a float64
+		}{{0, 1}, {10, 0}, {10, -1}, {10, math.NaN()}, {10, math.Inf(1)}} {
+			if _, err := NewZipf(c.n, c.a); err == nil {
+				t.Errorf("NewZipf(%d, %v) accepted", c.n, c.a)
+			}
+		}
+	})
+}
