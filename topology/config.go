@@ -1,0 +1,341 @@
+package topology
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cdnsim/cdnsim/topology/cache"
+)
+
+// Config describes a CDN: where its POPs, regional edge caches and origins
+// are, how big their caches are, how paths map to origins, and the latency
+// model. Errors from Validate name the offending key as a path
+// ("pops.sites[3].region"), which the scenario layer turns into a file line.
+type Config struct {
+	POPs      []POP
+	Regions   []Region
+	Origins   []Origin
+	Behaviors []Behavior // first match wins, as CloudFront's ordered behaviours
+	Latency   Latency
+	Bandwidth Bandwidth
+	// Metros are the viewer locations, indexed by workload.Request.Metro.
+	Metros []Metro
+	// Classes are the workload's content classes, indexed by Request.Class:
+	// the path prefix routes a class to a behaviour, and CacheControl is what
+	// its origin sends.
+	Classes []Class
+	// OriginIdle is how long an idle origin connection stays open
+	// (CloudFront's keep-alive default: 5 s).
+	OriginIdle time.Duration
+	// Seed drives origin processing times and policies' random choices.
+	Seed uint64
+}
+
+// CacheSpec is one tier's cache: capacity in bytes, eviction and admission.
+type CacheSpec struct {
+	Capacity  int64
+	Policy    string // default "lru"
+	Admission string // default "always"
+}
+
+// POP is an edge location. Region names its regional edge cache.
+type POP struct {
+	Name     string
+	Lat, Lon float64
+	Region   string
+	Cache    CacheSpec
+}
+
+// Region is a regional edge cache, shared by the POPs attached to it.
+type Region struct {
+	Name     string
+	Lat, Lon float64
+	Cache    CacheSpec
+}
+
+// Origin is where content comes from. Kind is "custom" (an HTTP server)
+// or "s3" (a bucket); processing time is lognormal with the given median
+// and sigma (time to first byte at the origin, after the request arrives).
+type Origin struct {
+	Name            string
+	Kind            string
+	Lat, Lon        float64
+	Processing      time.Duration
+	ProcessingSigma float64
+	// EgressMbps is the per-response bandwidth the origin serves at.
+	EgressMbps float64
+}
+
+// Behavior maps a path pattern (CloudFront syntax: * any run, ? one
+// character) to an origin and bounds the TTL it may have.
+type Behavior struct {
+	Path                       string
+	Origin                     string
+	MinTTL, DefaultTTL, MaxTTL time.Duration
+}
+
+// Bandwidth of each leg, in Mbit/s per response; the slowest leg on a
+// response's path sets its transfer time (forwarding is cut-through).
+type Bandwidth struct {
+	ViewerMbps   float64 // last mile, default 50
+	RegionalMbps float64 // regional → POP, default 1000
+}
+
+// Metro is a viewer location.
+type Metro struct {
+	Name     string
+	Lat, Lon float64
+}
+
+// Class is a content class as the topology sees it.
+type Class struct {
+	Name         string
+	Prefix       string
+	CacheControl string
+}
+
+// FieldError is a validation error tied to a configuration key path.
+type FieldError struct {
+	Key string // e.g. "pops.sites[3].region"
+	Msg string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+
+func ferr(key, format string, args ...any) error {
+	return &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func validLatLon(key string, lat, lon float64) error {
+	if lat < -90 || lat > 90 {
+		return ferr(key+".lat", "latitude %v is outside [-90, 90]", lat)
+	}
+	if lon < -180 || lon > 180 {
+		return ferr(key+".lon", "longitude %v is outside [-180, 180]", lon)
+	}
+	return nil
+}
+
+func validCache(key string, c CacheSpec) error {
+	if c.Capacity <= 0 {
+		return ferr(key+".capacity", "must be > 0 bytes, got %d", c.Capacity)
+	}
+	if _, err := cache.NewPolicy(orDefault(c.Policy, "lru"), cache.Config{Capacity: 1}); err != nil {
+		return ferr(key+".policy", "%v", err)
+	}
+	if _, err := cache.NewAdmission(orDefault(c.Admission, "always"), 0); err != nil {
+		return ferr(key+".admission", "%v", err)
+	}
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Validate checks the configuration for values no CDN can have. Keys are
+// named as in the scenario file's schema.
+func (c *Config) Validate() error {
+	if len(c.Regions) == 0 {
+		return ferr("regions.sites", "at least one regional edge cache is needed")
+	}
+	if len(c.POPs) == 0 {
+		return ferr("pops.sites", "at least one POP is needed")
+	}
+	if len(c.POPs) > 1<<16-1 || len(c.Regions) > 1<<16-1 {
+		return ferr("pops.sites", "at most 65535 POPs and regions")
+	}
+	regions := map[string]int{}
+	for i, r := range c.Regions {
+		key := fmt.Sprintf("regions.sites[%d]", i)
+		if r.Name == "" {
+			return ferr(key+".name", "is empty")
+		}
+		if _, dup := regions[r.Name]; dup {
+			return ferr(key+".name", "region %q is listed twice", r.Name)
+		}
+		regions[r.Name] = i
+		if err := validLatLon(key, r.Lat, r.Lon); err != nil {
+			return err
+		}
+		if err := validCache(key, r.Cache); err != nil {
+			return err
+		}
+	}
+	used := make([]bool, len(c.Regions))
+	pops := map[string]bool{}
+	for i, p := range c.POPs {
+		key := fmt.Sprintf("pops.sites[%d]", i)
+		if p.Name == "" {
+			return ferr(key+".name", "is empty")
+		}
+		if pops[p.Name] {
+			return ferr(key+".name", "POP %q is listed twice", p.Name)
+		}
+		pops[p.Name] = true
+		g, ok := regions[p.Region]
+		if !ok {
+			return ferr(key+".region", "names no region: %q", p.Region)
+		}
+		used[g] = true
+		if err := validLatLon(key, p.Lat, p.Lon); err != nil {
+			return err
+		}
+		if err := validCache(key, p.Cache); err != nil {
+			return err
+		}
+	}
+	for g, u := range used {
+		if !u {
+			return ferr(fmt.Sprintf("regions.sites[%d]", g), "region %q has no POP", c.Regions[g].Name)
+		}
+	}
+	if len(c.Origins) == 0 {
+		return ferr("origins", "at least one origin is needed")
+	}
+	origins := map[string]bool{}
+	for i, o := range c.Origins {
+		key := fmt.Sprintf("origins[%d]", i)
+		if o.Name == "" {
+			return ferr(key+".name", "is empty")
+		}
+		if origins[o.Name] {
+			return ferr(key+".name", "origin %q is listed twice", o.Name)
+		}
+		origins[o.Name] = true
+		if o.Kind != "custom" && o.Kind != "s3" {
+			return ferr(key+".kind", "must be \"custom\" or \"s3\", got %q", o.Kind)
+		}
+		if err := validLatLon(key, o.Lat, o.Lon); err != nil {
+			return err
+		}
+		if o.Processing < 0 {
+			return ferr(key+".processing", "must be >= 0, got %v", o.Processing)
+		}
+		if o.ProcessingSigma < 0 || o.ProcessingSigma > 3 {
+			return ferr(key+".processing_sigma", "must be in [0, 3], got %v", o.ProcessingSigma)
+		}
+		if o.EgressMbps < 0 {
+			return ferr(key+".egress_mbps", "must be > 0, got %v", o.EgressMbps)
+		}
+	}
+	if len(c.Behaviors) == 0 {
+		return ferr("behaviors", "at least one cache behaviour is needed (path = \"*\" for the default)")
+	}
+	for i, b := range c.Behaviors {
+		key := fmt.Sprintf("behaviors[%d]", i)
+		if b.Path == "" {
+			return ferr(key+".path", "is empty")
+		}
+		if b.Origin == "" {
+			return ferr(key+".origin", "names no origin")
+		}
+		if !origins[b.Origin] {
+			return ferr(key+".origin", "names no origin: %q", b.Origin)
+		}
+		if b.MinTTL < 0 || b.DefaultTTL < 0 || b.MaxTTL < 0 {
+			return ferr(key, "TTLs must be >= 0")
+		}
+		if b.MaxTTL > 0 && (b.MinTTL > b.MaxTTL || b.DefaultTTL > b.MaxTTL) {
+			return ferr(key+".max_ttl", "%v is below min_ttl %v or default_ttl %v", b.MaxTTL, b.MinTTL, b.DefaultTTL)
+		}
+	}
+	for i, cl := range c.Classes {
+		if behaviorFor(c.Behaviors, cl.Prefix) < 0 {
+			return ferr(fmt.Sprintf("workload.classes[%d].prefix", i), "path %q matches no behaviour (add a \"*\" behaviour)", cl.Prefix)
+		}
+	}
+	l := c.Latency
+	if l.KmPerMs < 0 || l.Inflation < 0 || (l.Inflation > 0 && l.Inflation < 1) || l.PerHop < 0 {
+		return ferr("latency", "fibre_km_per_ms and per_hop must be >= 0 and route_inflation >= 1")
+	}
+	for i, lk := range c.Latency.Links {
+		key := fmt.Sprintf("latency.links[%d]", i)
+		if lk.RTT <= 0 {
+			return ferr(key+".rtt", "must be > 0")
+		}
+		for _, end := range []struct{ k, name string }{{".from", lk.From}, {".to", lk.To}} {
+			if n := c.placesNamed(end.name); n != 1 {
+				return ferr(key+end.k, "%q must name exactly one metro, POP, region or origin (found %d)", end.name, n)
+			}
+		}
+	}
+	if c.Bandwidth.ViewerMbps < 0 || c.Bandwidth.RegionalMbps < 0 {
+		return ferr("bandwidth", "must be > 0")
+	}
+	if len(c.Metros) == 0 {
+		return ferr("workload.metros", "at least one viewer metro is needed")
+	}
+	return nil
+}
+
+func (c *Config) placesNamed(name string) int {
+	n := 0
+	for _, m := range c.Metros {
+		if m.Name == name {
+			n++
+		}
+	}
+	for _, p := range c.POPs {
+		if p.Name == name {
+			n++
+		}
+	}
+	for _, r := range c.Regions {
+		if r.Name == name {
+			n++
+		}
+	}
+	for _, o := range c.Origins {
+		if o.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// behaviorFor returns the index of the first behaviour whose pattern
+// matches a path under prefix, or -1. Classes route by their prefix: the
+// representative path is prefix followed by an object number.
+func behaviorFor(bs []Behavior, prefix string) int {
+	for i, b := range bs {
+		if MatchPath(b.Path, prefix+"0") {
+			return i
+		}
+	}
+	return -1
+}
+
+// MatchPath reports whether path matches a CloudFront path pattern, where
+// * matches any run of characters (including /) and ? exactly one. A
+// pattern without a leading / matches as if it had one.
+func MatchPath(pattern, path string) bool {
+	if len(pattern) > 0 && pattern[0] != '/' && pattern[0] != '*' {
+		pattern = "/" + pattern
+	}
+	// Iterative wildcard matching with backtracking to the last *.
+	p, s, star, mark := 0, 0, -1, 0
+	for s < len(path) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == path[s]):
+			p++
+			s++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, s
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			s = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}

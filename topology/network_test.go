@@ -1,0 +1,334 @@
+package topology
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/workload"
+)
+
+// sliceSource replays a fixed request list.
+type sliceSource struct {
+	reqs []workload.Request
+	i    int
+}
+
+func (s *sliceSource) Next(r *workload.Request) bool {
+	if s.i >= len(s.reqs) {
+		return false
+	}
+	*r = s.reqs[s.i]
+	s.i++
+	return true
+}
+
+// tally counts outcomes per tier the way the report does.
+type tally struct {
+	outs                                []Outcome
+	edgeReq, edgeHit, edgeMiss, edgeCol int64
+	regReq, regHit, regMiss, regCol     int64
+	bypass, origin                      int64
+	edgeMissBytes, regReqBytes          int64
+	regMissBytes, originBytes           int64
+}
+
+func (t *tally) Observe(o *Outcome) {
+	t.outs = append(t.outs, *o)
+	switch o.Edge {
+	case Hit:
+		t.edgeReq++
+		t.edgeHit++
+	case Miss:
+		t.edgeReq++
+		t.edgeMiss++
+		t.edgeMissBytes += o.Size
+	case Collapsed:
+		t.edgeReq++
+		t.edgeCol++
+	case Bypass:
+		t.bypass++
+	}
+	switch o.Regional {
+	case Hit:
+		t.regReq++
+		t.regHit++
+		t.regReqBytes += o.Size
+	case Miss:
+		t.regReq++
+		t.regMiss++
+		t.regReqBytes += o.Size
+		t.regMissBytes += o.Size
+	case Collapsed:
+		t.regReq++
+		t.regCol++
+		t.regReqBytes += o.Size
+	}
+	if o.Origin {
+		t.origin++
+		if o.Regional != Bypass {
+			t.originBytes += o.Size
+		}
+	}
+}
+
+// line is a one-POP, one-region, one-origin CDN on a meridian, so every
+// distance is a whole number of degrees of latitude (111.19 km each).
+func line() Config {
+	return Config{
+		Metros:    []Metro{{Name: "viewer", Lat: 0, Lon: 0}},
+		POPs:      []POP{{Name: "pop", Lat: 1, Lon: 0, Region: "reg", Cache: CacheSpec{Capacity: 1 << 20}}},
+		Regions:   []Region{{Name: "reg", Lat: 10, Lon: 0, Cache: CacheSpec{Capacity: 1 << 30}}},
+		Origins:   []Origin{{Name: "web", Kind: "custom", Lat: 40, Lon: 0, Processing: 20 * time.Millisecond}},
+		Behaviors: []Behavior{{Path: "*", Origin: "web", DefaultTTL: 24 * time.Hour, MaxTTL: 365 * 24 * time.Hour}},
+		Classes:   []Class{{Name: "static", Prefix: "/s/", CacheControl: "max-age=60"}},
+		Latency:   Latency{KmPerMs: 200, Inflation: 1, PerHop: time.Millisecond},
+		Bandwidth: Bandwidth{ViewerMbps: 8, RegionalMbps: 80},
+	}
+}
+
+func run(t *testing.T, cfg Config, reqs []workload.Request) (*Network, *tally) {
+	t.Helper()
+	var obs tally
+	n, err := New(cfg, &sliceSource{reqs: reqs}, &obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Run(math.MaxInt64/2, 0, nil)
+	return n, &obs
+}
+
+// degRTT is the model's RTT over d degrees of a meridian with inflation 1,
+// 200 km/ms and a 1 ms hop.
+func degRTT(d float64) sim.Time {
+	km := d * math.Pi / 180 * earthRadiusKm
+	return sim.Time(2*km/200*float64(sim.Millisecond)) + sim.Millisecond
+}
+
+func TestLatencyByHand(t *testing.T) {
+	t.Parallel()
+	rV, rP, rO := degRTT(1), degRTT(9), degRTT(30)
+	if d := GreatCircleKm(0, 0, 1, 0); math.Abs(d-111.195) > 0.01 {
+		t.Fatalf("one degree of meridian = %.3f km, want 111.195", d)
+	}
+	const size = 100_000 // 0.1 s at 8 Mbit/s
+	reqs := []workload.Request{
+		{Time: 0, Object: 7, Size: size},
+		{Time: 10 * sim.Second, Object: 7, Size: size}, // POP hit
+		{Time: 70 * sim.Second, Object: 7, Size: size}, // stale at the POP (max-age 60): regional also stale → origin
+		{Time: 71 * sim.Second, Object: 9, Size: size}, // cold object, warm origin connection
+	}
+	_, obs := run(t, line(), reqs)
+	hop := hopProcessing
+	proc := 20 * sim.Millisecond
+	xfer := sim.Time(0.1 * float64(sim.Second))
+	// Miss everywhere on a cold connection: viewer RTT, two hops, POP↔region
+	// RTT, a hop at the region, TCP+TLS handshakes (2 RTT), the request RTT,
+	// origin processing.
+	cold := rV + hop + rP + hop + 2*rO + rO + proc
+	warm := rV + hop + rP + hop + rO + proc
+	want := []struct {
+		edge, reg Result
+		origin    bool
+		ttfb      sim.Time
+	}{
+		{Miss, Miss, true, cold},
+		{Hit, NotReached, false, rV + hop},
+		{Miss, Miss, true, cold}, // the connection idled for 70 s: cold again
+		{Miss, Miss, true, warm}, // reused 1 s later
+	}
+	for i, w := range want {
+		o := obs.outs[i]
+		if o.Edge != w.edge || o.Regional != w.reg || o.Origin != w.origin {
+			t.Errorf("request %d: edge %v regional %v origin %v; want %v %v %v", i, o.Edge, o.Regional, o.Origin, w.edge, w.reg, w.origin)
+		}
+		if d := o.TTFB - w.ttfb; d < -1 || d > 1 {
+			t.Errorf("request %d: TTFB %v, want %v", i, o.TTFB, w.ttfb)
+		}
+		if o.TTLB-o.TTFB != xfer {
+			t.Errorf("request %d: transfer %v, want %v (8 Mbit/s last mile is the bottleneck)", i, o.TTLB-o.TTFB, xfer)
+		}
+	}
+}
+
+func TestCollapsing(t *testing.T) {
+	t.Parallel()
+	cfg := line()
+	cfg.POPs = append(cfg.POPs, POP{Name: "pop2", Lat: -1, Lon: 0, Region: "reg", Cache: CacheSpec{Capacity: 1 << 20}})
+	cfg.Metros = append(cfg.Metros, Metro{Name: "south", Lat: -1.5, Lon: 0})
+	var reqs []workload.Request
+	for i := 0; i < 50; i++ {
+		reqs = append(reqs, workload.Request{Time: sim.Time(i) * sim.Millisecond, Object: 1, Size: 1000, Metro: uint16(i % 2)})
+	}
+	n, obs := run(t, cfg, reqs)
+	if n.POPFor(0) != 0 || n.POPFor(1) != 1 {
+		t.Fatalf("DNS sent metros to POPs %d, %d; want 0, 1", n.POPFor(0), n.POPFor(1))
+	}
+	if obs.origin != 1 {
+		t.Fatalf("50 simultaneous requests from two POPs of one region reached the origin %d times, want 1", obs.origin)
+	}
+	if obs.edgeMiss != 2 || obs.edgeCol != 48 || obs.regMiss != 1 || obs.regCol != 1 {
+		t.Fatalf("edge miss/collapsed %d/%d, regional miss/collapsed %d/%d; want 2/48, 1/1", obs.edgeMiss, obs.edgeCol, obs.regMiss, obs.regCol)
+	}
+	// A collapsed request gets its first byte when the leader's arrives.
+	lead := obs.outs[0]
+	for _, o := range obs.outs[2:] {
+		if o.POP == lead.POP && o.Time+o.TTFB != lead.Time+lead.TTFB {
+			t.Fatalf("collapsed request at %v: first byte at %v, leader's at %v", o.Time, o.Time+o.TTFB, lead.Time+lead.TTFB)
+		}
+	}
+}
+
+// randomRequests is an IRM stream over a small catalog from many metros.
+func randomRequests(seed uint64, n, objects int, metros int) []workload.Request {
+	r := rand.New(rand.NewPCG(seed, 1))
+	reqs := make([]workload.Request, n)
+	t := sim.Time(0)
+	for i := range reqs {
+		t += sim.Time(r.ExpFloat64() * float64(20*sim.Millisecond))
+		obj := uint64(math.Pow(float64(objects), r.Float64())) // log-uniform: a few hot objects
+		reqs[i] = workload.Request{Time: t, Object: obj, Size: 1000 + int64(obj%50)*1000, Metro: uint16(r.IntN(metros))}
+		if i%97 == 0 {
+			reqs[i].Method = workload.POST
+		}
+	}
+	return reqs
+}
+
+func grid() Config {
+	cfg := line()
+	cfg.Metros = nil
+	cfg.POPs = nil
+	cfg.Regions = []Region{{Name: "north", Lat: 40, Lon: 0, Cache: CacheSpec{Capacity: 4 << 20}}, {Name: "south", Lat: -20, Lon: 20, Cache: CacheSpec{Capacity: 4 << 20}}}
+	for i := 0; i < 6; i++ {
+		reg := "north"
+		if i%2 == 1 {
+			reg = "south"
+		}
+		lat := float64(i*15 - 30)
+		cfg.POPs = append(cfg.POPs, POP{Name: string(rune('A' + i)), Lat: lat, Lon: float64(i * 10), Region: reg, Cache: CacheSpec{Capacity: 512 << 10}})
+		cfg.Metros = append(cfg.Metros, Metro{Name: string(rune('a' + i)), Lat: lat + 1, Lon: float64(i*10) + 1})
+	}
+	cfg.Classes[0].CacheControl = "max-age=30"
+	return cfg
+}
+
+func TestTierInvariants(t *testing.T) {
+	t.Parallel()
+	_, obs := run(t, grid(), randomRequests(3, 20000, 3000, 6))
+	if int(obs.edgeReq+obs.bypass) != len(obs.outs) {
+		t.Fatalf("edge requests %d + bypass %d != %d requests", obs.edgeReq, obs.bypass, len(obs.outs))
+	}
+	if obs.edgeReq != obs.edgeHit+obs.edgeMiss+obs.edgeCol {
+		t.Fatalf("edge: requests %d != hits %d + misses %d + collapsed %d", obs.edgeReq, obs.edgeHit, obs.edgeMiss, obs.edgeCol)
+	}
+	if obs.edgeMiss != obs.regReq || obs.edgeMissBytes != obs.regReqBytes {
+		t.Fatalf("edge misses %d (%d B) != regional requests %d (%d B)", obs.edgeMiss, obs.edgeMissBytes, obs.regReq, obs.regReqBytes)
+	}
+	if obs.regReq != obs.regHit+obs.regMiss+obs.regCol {
+		t.Fatalf("regional: requests %d != hits %d + misses %d + collapsed %d", obs.regReq, obs.regHit, obs.regMiss, obs.regCol)
+	}
+	if obs.regMiss+obs.bypass != obs.origin || obs.regMissBytes != obs.originBytes {
+		t.Fatalf("regional misses %d + bypass %d != origin requests %d (bytes %d vs %d)", obs.regMiss, obs.bypass, obs.origin, obs.regMissBytes, obs.originBytes)
+	}
+	if obs.bypass != int64((len(obs.outs)+96)/97) {
+		t.Fatalf("bypass = %d, want every 97th request (POST)", obs.bypass)
+	}
+	if obs.edgeHit == 0 || obs.regHit == 0 || obs.edgeCol == 0 {
+		t.Fatalf("degenerate workload: edge hits %d, regional hits %d, collapsed %d", obs.edgeHit, obs.regHit, obs.edgeCol)
+	}
+}
+
+func TestLargerEdgeCacheNeverLowersHitRatio(t *testing.T) {
+	t.Parallel()
+	reqs := randomRequests(5, 20000, 3000, 6)
+	prev := -1.0
+	for _, capKB := range []int64{64, 128, 256, 512, 1024, 4096} {
+		cfg := grid()
+		cfg.Classes[0].CacheControl = "max-age=86400"
+		cfg.Origins[0].ProcessingSigma = 0
+		for i := range cfg.POPs {
+			cfg.POPs[i].Cache.Capacity = capKB << 10
+		}
+		_, obs := run(t, cfg, reqs)
+		hr := float64(obs.edgeHit) / float64(obs.edgeReq)
+		if hr < prev {
+			t.Fatalf("edge hit ratio fell from %.4f to %.4f when the POP cache grew to %d KB", prev, hr, capKB)
+		}
+		prev = hr
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	t.Parallel()
+	cfg := grid()
+	cfg.Origins[0].ProcessingSigma = 0.8
+	cfg.Seed = 42
+	reqs := randomRequests(9, 5000, 500, 6)
+	_, a := run(t, cfg, reqs)
+	_, b := run(t, cfg, reqs)
+	for i := range a.outs {
+		if a.outs[i] != b.outs[i] {
+			t.Fatalf("outcome %d differs between identical runs: %+v vs %+v", i, a.outs[i], b.outs[i])
+		}
+	}
+}
+
+func TestMatchPath(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"*", "/anything/at/all", true},
+		{"/news/*", "/news/123", true},
+		{"news/*", "/news/123", true},
+		{"/news/*", "/static/1", false},
+		{"/img/*.jpg", "/img/a/b.jpg", true},
+		{"/img/*.jpg", "/img/a/b.png", false},
+		{"/v?/x", "/v1/x", true},
+		{"/v?/x", "/v10/x", false},
+		{"/a*b*c", "/aXbYbZc", true},
+		{"/a*b*c", "/aXcYb", false},
+	} {
+		if got := MatchPath(tc.pattern, tc.path); got != tc.want {
+			t.Errorf("MatchPath(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestValidateNamesTheKey(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		mut  func(*Config)
+		key  string
+	}{
+		{"negative capacity", func(c *Config) { c.POPs[0].Cache.Capacity = -1 }, "pops.sites[0].capacity"},
+		{"behaviour names no origin", func(c *Config) { c.Behaviors[0].Origin = "" }, "behaviors[0].origin"},
+		{"behaviour names an unknown origin", func(c *Config) { c.Behaviors[0].Origin = "nope" }, "behaviors[0].origin"},
+		{"region with no POP", func(c *Config) {
+			c.Regions = append(c.Regions, Region{Name: "empty", Cache: CacheSpec{Capacity: 1}})
+		}, "regions.sites[1]"},
+		{"POP in an unknown region", func(c *Config) { c.POPs[0].Region = "atlantis" }, "pops.sites[0].region"},
+		{"unknown policy", func(c *Config) { c.Regions[0].Cache.Policy = "mru" }, "regions.sites[0].policy"},
+		{"bad origin kind", func(c *Config) { c.Origins[0].Kind = "ftp" }, "origins[0].kind"},
+		{"latitude", func(c *Config) { c.POPs[0].Lat = 91 }, "pops.sites[0].lat"},
+		{"link to nowhere", func(c *Config) { c.Latency.Links = []Link{{From: "pop", To: "mars", RTT: time.Millisecond}} }, "latency.links[0].to"},
+		{"no behaviour for a class", func(c *Config) { c.Behaviors[0].Path = "/x/*" }, "workload.classes[0].prefix"},
+	} {
+		cfg := line()
+		tc.mut(&cfg)
+		err := cfg.Validate()
+		fe, ok := err.(*FieldError)
+		if !ok || fe.Key != tc.key {
+			t.Errorf("%s: Validate() = %v, want an error for key %s", tc.name, err, tc.key)
+		}
+	}
+	cfg := line()
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("valid config: %v", err)
+	}
+}
