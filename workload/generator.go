@@ -385,13 +385,16 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 
 // setSlot points p at the slot containing t.
 func (g *Generator) setSlot(p *proc, t sim.Time) {
+	p.rate = p.base
+	if !p.diurnal || g.curve.amp == 0 {
+		// Constant rate: no slot boundaries to stop at.
+		p.slotEnd = never
+		return
+	}
 	start := t - t%slotLen
 	p.slotEnd = start + slotLen
-	p.rate = p.base
-	if p.diurnal {
-		mid := start + (min(p.slotEnd, g.end)-start)/2
-		p.rate *= g.curve.factor(mid)
-	}
+	mid := start + (min(p.slotEnd, g.end)-start)/2
+	p.rate *= g.curve.factor(mid)
 }
 
 // advance returns the next event of p after t, or never past the end.
