@@ -231,6 +231,35 @@ func TestProfilesMatchTheirDistributions(t *testing.T) {
 		}
 		checkAges(t, g, cfg, n, cdf, 20*float64(spike.HalfLife))
 	})
+	t.Run("each order statistic of a 3-request object has its exact mean", func(t *testing.T) {
+		// Rényi: the k-th of n exponential ages has mean L·Σ_{j<k} 1/(n−j),
+		// i.e. L/3, L(1/3+1/2), L(1/3+1/2+1). A wrong spacing recursion moves
+		// mostly the last order statistics, which a pooled histogram of
+		// ages cannot see.
+		c := decay
+		c.Profile = ProfileExponential
+		g, cfg := singleObject(t, c, 0)
+		const objects = 20_000
+		for i := range uint64(objects) {
+			g.push(i, sim.Time(i)*sim.Second, 3, 0)
+		}
+		seen := make([]uint8, objects)
+		var sum, sum2 [3]float64
+		drain(t, g, cfg, func(r *Request) {
+			k := seen[r.Object]
+			seen[r.Object]++
+			x := float64(r.Time-sim.Time(r.Object)*sim.Second) / L
+			sum[k] += x
+			sum2[k] += x * x
+		})
+		want := [3]float64{1.0 / 3, 1.0/3 + 1.0/2, 1.0/3 + 1.0/2 + 1}
+		vars := [3]float64{1.0 / 9, 1.0/9 + 1.0/4, 1.0/9 + 1.0/4 + 1}
+		for k := range 3 {
+			if m := sum[k] / objects; !withinSigmas(m, want[k], math.Sqrt(vars[k]/objects), 5) {
+				t.Errorf("order statistic %d: mean age %.4f L, want %.4f L", k+1, m, want[k])
+			}
+		}
+	})
 	t.Run("the exponential profile's half-life is L ln 2", func(t *testing.T) {
 		c := decay
 		c.Profile = ProfileExponential
