@@ -153,6 +153,21 @@ func TestSizesAreLognormalWithTheConfiguredMedian(t *testing.T) {
 			t.Errorf("only %d of 1000 sizes changed with the seed", differ)
 		}
 	})
+	t.Run("the tabulated quantile agrees with the exact one", func(t *testing.T) {
+		for _, sigma := range []float64{0.3, 1.3, 2.5} {
+			c := classInfo{median: 20_000, sigma: sigma}
+			c.buildQuant()
+			r := newRand(1, "test/quant")
+			for range 100_000 {
+				u := r.Float64()
+				got, want := float64(c.sizeAt(u)), float64(lognormalSize(c.median, sigma, 0, u))
+				// Exact up to the final rounding: ≤ 1 byte or 1e-5 relative.
+				if d := math.Abs(got - want); d > 1 && d > 1e-5*want+1 {
+					t.Fatalf("sigma %v u %v: table %v, exact %v", sigma, u, got, want)
+				}
+			}
+		}
+	})
 	t.Run("the cap and sigma 0 are honoured", func(t *testing.T) {
 		if s := lognormalSize(1000, 0, 0, 0.5); s != 1000 {
 			t.Errorf("sigma 0: %d", s)

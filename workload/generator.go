@@ -70,6 +70,51 @@ type classInfo struct {
 	max     int64
 	methods []methodCum
 	base    uint64 // first object ID (zipf)
+	// quant tabulates median·exp(σ·Φ⁻¹(u)) over the central u range; see
+	// sizeAt.
+	quant []float64
+}
+
+// The size quantile function is tabulated on sizeTableN equal steps of u in
+// [sizeLo, sizeHi] and interpolated linearly: Erfinv and Exp were a third of
+// generation time. The relative curvature of exp(σΦ⁻¹(u)) there is at most
+// σ·900 + σ²·420, so with steps of 1.2e-4 the relative interpolation error is
+// < 1e-5 for σ ≤ 2.5 (a 20 KB object moves by < 0.2 byte); the 4% of draws in
+// the tails, where Φ⁻¹ curves sharply, are computed exactly. 64 KB a class.
+const (
+	sizeTableN = 8192
+	sizeLo     = 0.02
+	sizeHi     = 0.98
+)
+
+func (c *classInfo) buildQuant() {
+	c.quant = make([]float64, sizeTableN+1)
+	for i := range c.quant {
+		u := sizeLo + (sizeHi-sizeLo)*float64(i)/sizeTableN
+		c.quant[i] = c.median * math.Exp(c.sigma*normalQuantile(u))
+	}
+}
+
+// sizeAt is the class's size at uniform u (lognormalSize, via the table in
+// the central range).
+func (c *classInfo) sizeAt(u float64) int64 {
+	if !(u > sizeLo && u < sizeHi) {
+		return lognormalSize(c.median, c.sigma, c.max, u)
+	}
+	f := (u - sizeLo) * (sizeTableN / (sizeHi - sizeLo))
+	i := int(f)
+	if i >= sizeTableN {
+		i = sizeTableN - 1
+	}
+	q := c.quant[i] + (f-float64(i))*(c.quant[i+1]-c.quant[i])
+	s := math.Round(q)
+	if s < 1 {
+		return 1
+	}
+	if c.max > 0 && s >= float64(c.max) {
+		return c.max
+	}
+	return int64(s)
 }
 
 type methodCum struct {
@@ -139,6 +184,9 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 	for i, cl := range cfg.Classes {
 		classIdx[cl.Name] = i
 		ci := classInfo{name: cl.Name, prefix: cl.Prefix, median: cl.SizeMedian, sigma: cl.SizeSigma, max: cl.SizeMax}
+		if ci.sigma > 0 {
+			ci.buildQuant()
+		}
 		var cum float64
 		for _, ms := range cl.Methods {
 			m, _ := parseMethod(ms.Method)
@@ -251,7 +299,7 @@ func (g *Generator) Size(class uint8, obj uint64) int64 {
 	if c.sigma == 0 {
 		return lognormalSize(c.median, 0, c.max, 0.5)
 	}
-	return lognormalSize(c.median, c.sigma, c.max, hashUniform(g.seed, class, obj))
+	return c.sizeAt(hashUniform(g.seed, class, obj))
 }
 
 // Path is the URL path of object obj of class: the class prefix and the ID.
