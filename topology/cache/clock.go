@@ -1,0 +1,95 @@
+package cache
+
+// clock is CLOCK (second chance) with a 1-bit reference counter, as
+// libCacheSim's Clock with its default n-bit-counter=1: objects enter at the
+// head with the bit clear, a hit sets it, and eviction looks at the tail: a
+// set bit is cleared and the object moved back to the head (the hand passing
+// it), a clear bit means eviction. Moving the tail to the head is the same as
+// a hand sweeping a circular buffer in which new objects are placed just
+// behind the hand.
+type clock struct {
+	cap   int64
+	idx   index
+	nodes []node
+	ref   []bool // reference bit per entry
+	list  dlist  // head = newest (or most recently given a second chance)
+}
+
+func init() { registerPolicy("clock", func(c Config) Policy { return newClock(c.Capacity) }) }
+
+func newClock(capacity int64) *clock { return &clock{cap: capacity, list: newDlist()} }
+
+func (c *clock) Name() string              { return "clock" }
+func (c *clock) Used() int64               { return c.list.bytes }
+func (c *clock) Capacity() int64           { return c.cap }
+func (c *clock) Len() int                  { return c.list.n }
+func (c *clock) Contains(id ObjectID) bool { return c.idx.get(id) >= 0 }
+
+func (c *clock) Lookup(r Request) bool {
+	e := c.idx.get(r.ID)
+	if e < 0 {
+		return false
+	}
+	c.ref[e] = true
+	return true
+}
+
+func (c *clock) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
+	if r.Size > c.cap {
+		return victims, false
+	}
+	for c.list.bytes+r.Size > c.cap {
+		v := c.list.tail
+		for c.ref[v] {
+			c.ref[v] = false
+			c.list.moveToFront(c.nodes, v)
+			v = c.list.tail
+		}
+		victims = append(victims, c.idx.ids[v])
+		c.list.unlink(c.nodes, v)
+		c.idx.remove(c.idx.ids[v])
+	}
+	e := c.idx.insert(r.ID)
+	c.nodes = setNode(c.nodes, e, node{size: r.Size})
+	if int(e) == len(c.ref) {
+		c.ref = append(c.ref, false)
+	}
+	c.ref[e] = false
+	c.list.pushFront(c.nodes, e)
+	return victims, true
+}
+
+func (c *clock) Remove(id ObjectID) bool {
+	e := c.idx.get(id)
+	if e < 0 {
+		return false
+	}
+	c.list.unlink(c.nodes, e)
+	c.idx.remove(id)
+	return true
+}
+
+// Victim is the object the hand would evict next: the first with a clear
+// bit from the tail toward the head, or the tail if every bit is set (the
+// sweep clears them all and comes back to it). It does not move the hand.
+func (c *clock) Victim() (ObjectID, bool) {
+	if c.list.tail < 0 {
+		return 0, false
+	}
+	for e := c.list.tail; e >= 0; e = c.nodes[e].prev {
+		if !c.ref[e] {
+			return c.idx.ids[e], true
+		}
+	}
+	return c.idx.ids[c.list.tail], true
+}
+
+// state lists cached IDs head (newest) first, "*" marking a set bit.
+func (c *clock) state() string {
+	return markedListState(&c.idx, c.nodes, c.list, -1, func(e int32) string { return star(c.ref[e]) })
+}
+
+// memBytes is the policy's memory, for the B/object benchmark metric.
+func (c *clock) memBytes() int64 {
+	return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.ref))
+}

@@ -1,0 +1,39 @@
+package cache
+
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+)
+
+// nodeBytes is the size of one dlist node, for memBytes accounting.
+const nodeBytes = int64(unsafe.Sizeof(node{}))
+
+// markedListState renders l's IDs head first like listState, each followed
+// by mark(e) (e.g. "*" for a set reference bit) and preceded by ">" when e
+// is hand (pass -1 for no hand).
+func markedListState(x *index, nodes []node, l dlist, hand int32, mark func(e int32) string) string {
+	var b strings.Builder
+	for e := l.head; e >= 0; e = nodes[e].next {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		if e == hand {
+			b.WriteByte('>')
+		}
+		fmt.Fprint(&b, x.ids[e])
+		b.WriteString(mark(e))
+	}
+	return b.String()
+}
+
+// star marks a set bit.
+func star(set bool) string {
+	if set {
+		return "*"
+	}
+	return ""
+}
+
+// unsafeSizeofBucket is the size of one lfu frequency bucket.
+const unsafeSizeofBucket = unsafe.Sizeof(bucket{})
