@@ -8,13 +8,6 @@ import (
 	"testing"
 )
 
-// checker is what the invariant walkers of the policies in this file set
-// implement (in their _test.go files).
-type checker interface{ check() error }
-
-// stater renders a policy's whole state for table tests.
-type stater interface{ state() string }
-
 // runOps applies a script to p and returns the victims of every admission,
 // in order. Tokens: "+ID" admits ID with size 1, "+ID:S" with size S, "?ID"
 // looks ID up, "-ID" removes it. After every step p.check() must pass.
@@ -45,7 +38,7 @@ func runOps(t *testing.T, p Policy, script string) []ObjectID {
 		default:
 			t.Fatalf("bad token %q", tok)
 		}
-		if c, ok := p.(checker); ok {
+		if c, ok := p.(invariantChecker); ok {
 			if err := c.check(); err != nil {
 				t.Fatalf("after %q: %v\nstate %s", tok, err, p.(stater).state())
 			}
