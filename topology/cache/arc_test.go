@@ -42,7 +42,7 @@ func TestARCStates(t *testing.T) {
 	t.Parallel()
 	mk := func() Policy { return newARC(4) }
 	const warm = "+1 +2 +3 +4 ?1 ?2"
-	runStateCases(t, mk, []stateCase{
+	runScriptCases(t, mk, []scriptCase{
 		{"a second hit moves an object from T1 to T2",
 			warm, "t1:4,3|t2:2,1|b1:|b2:|p:0", ""},
 		{"a miss with T1 over p evicts T1's LRU into B1",
@@ -65,7 +65,7 @@ func TestARCStates(t *testing.T) {
 func TestARCBytesAdaptsPByRatio(t *testing.T) {
 	t.Parallel()
 	c := newARC(100)
-	runOps(t, c, "+1:40 +2:40 ?1 +3:40 +4:10")
+	runScript(t, c, "+1:40 +2:40 ?1 +3:40 +4:10")
 	// 3 (40 bytes) needed room: T1 = {2} over p = 0, so 2 went to B1.
 	if got, want := c.state(), "t1:4,3|t2:1|b1:2|b2:|p:0"; got != want {
 		t.Fatalf("state = %q, want %q", got, want)
@@ -82,7 +82,7 @@ func TestARCVictim(t *testing.T) {
 	if _, ok := c.Victim(); ok {
 		t.Fatal("empty cache has a victim")
 	}
-	runOps(t, c, "+1 +2 +3 +4 ?1 ?2")
+	runScript(t, c, "+1 +2 +3 +4 ?1 ?2")
 	if v, _ := c.Victim(); v != 3 {
 		t.Errorf("Victim = %d, want 3 (T1's LRU)", v)
 	}

@@ -146,13 +146,19 @@ func (c *s3fifo) evictSmall(victims []ObjectID) []ObjectID {
 			continue
 		}
 		victims = append(victims, c.idx.ids[e])
-		c.where[e] = inGhost
-		c.ghost.pushFront(c.nodes, e)
-		for c.ghost.bytes > c.ghostCap {
+		// Like libCacheSim's FIFO ghost: drop the oldest IDs until this one
+		// fits, and keep nothing larger than the ghost itself.
+		if c.nodes[e].size > c.ghostCap {
+			c.idx.remove(c.idx.ids[e])
+			return victims
+		}
+		for c.ghost.bytes+c.nodes[e].size > c.ghostCap {
 			g := c.ghost.tail
 			c.ghost.unlink(c.nodes, g)
 			c.idx.remove(c.idx.ids[g])
 		}
+		c.where[e] = inGhost
+		c.ghost.pushFront(c.nodes, e)
 		return victims
 	}
 	return victims

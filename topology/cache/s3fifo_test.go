@@ -46,7 +46,7 @@ func TestS3FIFOStates(t *testing.T) {
 	t.Parallel()
 	mk := func() Policy { return newS3FIFO(5) }
 	const fill = "+1 +2 +3 +4 +5 ?1 ?3"
-	runStateCases(t, mk, []stateCase{
+	runScriptCases(t, mk, []scriptCase{
 		{"misses fill small past its share until the cache is full",
 			fill, "s:5/0,4/0,3/1,2/0,1/1|m:|g:", ""},
 		{"a full cache moves hit objects from small to main and evicts the first cold one to the ghost",
@@ -77,7 +77,7 @@ func TestS3FIFORefusesObjectsLargerThanSmall(t *testing.T) {
 func TestS3FIFOBytes(t *testing.T) {
 	t.Parallel()
 	c := newS3FIFO(100) // small 10, main 90, ghost 90 bytes
-	v := runOps(t, c, "+1:10 +2:10 +3:10 +4:10 +5:10 +6:10 +7:10 +8:10 +9:10 +10:10 ?1 ?2 +11:10")
+	v := runScript(t, c, "+1:10 +2:10 +3:10 +4:10 +5:10 +6:10 +7:10 +8:10 +9:10 +10:10 ?1 ?2 +11:10")
 	if got, want := c.state(), "s:11/0,10/0,9/0,8/0,7/0,6/0,5/0,4/0|m:2/0,1/0|g:3"; got != want {
 		t.Errorf("state = %q, want %q", got, want)
 	}

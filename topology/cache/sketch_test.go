@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// runOps applies a script to p and returns the victims of every admission,
+// runScript applies a script to p and returns the victims of every admission,
 // in order. Tokens: "+ID" admits ID with size 1, "+ID:S" with size S, "?ID"
 // looks ID up, "-ID" removes it. After every step p.check() must pass.
-func runOps(t *testing.T, p Policy, script string) []ObjectID {
+func runScript(t *testing.T, p Policy, script string) []ObjectID {
 	t.Helper()
 	var all []ObjectID
 	for _, tok := range strings.Fields(script) {
@@ -47,21 +47,21 @@ func runOps(t *testing.T, p Policy, script string) []ObjectID {
 	return all
 }
 
-type stateCase struct {
+type scriptCase struct {
 	name    string
 	script  string
 	state   string
 	victims string // comma-separated, "" for none
 }
 
-// runStateCases runs each script on a fresh policy and compares the whole
+// runScriptCases runs each script on a fresh policy and compares the whole
 // state string and the victims.
-func runStateCases(t *testing.T, mk func() Policy, cases []stateCase) {
+func runScriptCases(t *testing.T, mk func() Policy, cases []scriptCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := mk()
-			v := runOps(t, p, tc.script)
+			v := runScript(t, p, tc.script)
 			if got := p.(stater).state(); got != tc.state {
 				t.Errorf("state = %q, want %q", got, tc.state)
 			}
