@@ -1,0 +1,73 @@
+package sim
+
+// Handler is the model an Engine drives. Handle runs one event; it may
+// Schedule further events and call Stop.
+type Handler interface {
+	Handle(e Event)
+}
+
+// Engine advances virtual time by dispatching queued events in (At, Seq)
+// order to a Handler. It is single-threaded: determinism comes from the
+// queue order alone, whatever the number of cores.
+type Engine struct {
+	q       Queue
+	h       Handler
+	now     Time
+	stopped bool // set by Stop inside Handle; read and cleared by Run
+}
+
+// NewEngine returns an engine at time 0 with no events, dispatching to h.
+func NewEngine(h Handler) *Engine {
+	return &Engine{h: h}
+}
+
+// Now is the current virtual time: the At of the event being handled, or
+// the until of the last Run that was not stopped.
+func (e *Engine) Now() Time { return e.now }
+
+// Schedule queues an event at time at. Scheduling in the past would let
+// time run backwards and is a bug in the model, so it panics.
+func (e *Engine) Schedule(at Time, kind, node uint32, arg uint64) {
+	if at < e.now {
+		panic("sim: Schedule at " + at.String() + ", before now " + e.now.String())
+	}
+	e.q.Push(Event{At: at, Kind: kind, Node: node, Arg: arg})
+}
+
+// After queues an event d after Now. A negative d panics, as in Schedule.
+func (e *Engine) After(d Time, kind, node uint32, arg uint64) {
+	e.Schedule(e.now+d, kind, node, arg)
+}
+
+// Run dispatches every event with At <= until in order, setting Now to each
+// event's time before handling it, and returns the number dispatched. Events
+// a handler schedules at or before until are dispatched in the same Run.
+// Afterwards Now() == until, unless a handler called Stop, in which case Run
+// returns right after that event and Now() is its time; a later Run resumes
+// from there. Time never moves backwards: an until before Now dispatches
+// nothing and leaves Now unchanged.
+func (e *Engine) Run(until Time) uint64 {
+	e.stopped = false
+	var n uint64
+	for len(e.q.h) > 0 && e.q.h[0].At <= until {
+		ev := e.q.Pop()
+		e.now = ev.At
+		e.h.Handle(ev)
+		n++
+		if e.stopped {
+			e.stopped = false
+			return n
+		}
+	}
+	if until > e.now {
+		e.now = until
+	}
+	return n
+}
+
+// Stop makes the Run in progress return once the current event's handler
+// returns. Called outside Run it has no effect: Run clears it on entry.
+func (e *Engine) Stop() { e.stopped = true }
+
+// Pending is the number of queued events.
+func (e *Engine) Pending() int { return e.q.Len() }
