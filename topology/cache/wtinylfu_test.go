@@ -1,0 +1,74 @@
+package cache
+
+import (
+	"fmt"
+	"testing"
+)
+
+// check walks window, probation and protected, and checks protected's share
+// and the capacity.
+func (c *wtinylfu) check() error {
+	total := 0
+	for _, q := range []struct {
+		l     dlist
+		where uint8
+		name  string
+	}{{c.win, wWindow, "window"}, {c.prob, wProbation, "probation"}, {c.prot, wProtected, "protected"}} {
+		seen, err := checkList(&c.idx, c.nodes, q.l)
+		if err != nil {
+			return fmt.Errorf("%s: %v", q.name, err)
+		}
+		for e := range seen {
+			if c.where[e] != q.where {
+				return fmt.Errorf("entry %d (id %d) in %s marked %d", e, c.idx.ids[e], q.name, c.where[e])
+			}
+		}
+		total += len(seen)
+	}
+	if total != c.idx.len() {
+		return fmt.Errorf("segments hold %d entries, index %d", total, c.idx.len())
+	}
+	if c.Used() > c.cap {
+		return fmt.Errorf("used %d > capacity %d", c.Used(), c.cap)
+	}
+	if c.prot.bytes > c.protCap {
+		return fmt.Errorf("protected %d > %d", c.prot.bytes, c.protCap)
+	}
+	if c.mainBytes() > c.mainCap {
+		return fmt.Errorf("main %d > %d", c.mainBytes(), c.mainCap)
+	}
+	return nil
+}
+
+// Capacity 10 objects: window 1, main 9 (probation 1, protected 7).
+// Sketch counts in the comments are worked from the add points.
+func TestWTinyLFUStates(t *testing.T) {
+	t.Parallel()
+	mk := func() Policy { return newWTinyLFU(10, 64, 1) }
+	const fill = "+1 +2 +3 +4 +5 +6 +7 +8 +9 +10"
+	runScriptCases(t, mk, []scriptCase{
+		{"an empty cache keeps every miss in the window",
+			fill, "w:10,9,8,7,6,5,4,3,2,1|pb:|pt:", ""},
+		{"when full, window objects move to main until the candidate loses (10: 1 < 1's 2)",
+			fill + " +11", "w:11|pb:9,1|pt:8,7,6,5,4,3,2", "10"},
+		{"a probation hit promotes, protected's LRU cools to probation",
+			fill + " +11 ?1", "w:11|pb:2,9|pt:1,8,7,6,5,4,3", "10"},
+		{"a window hit is not counted: 11 (1) loses to 1 (2)",
+			fill + " +11 ?11 ?11 +10", "w:10|pb:9,1|pt:8,7,6,5,4,3,2", "10,11"},
+		{"a candidate seen more often (10: 3) replaces main's victim (1: 2)",
+			fill + " +11 +10 +12", "w:12|pb:10|pt:8,7,6,5,4,3,2", "10,11,1,9"},
+		{"remove works in every segment",
+			fill + " +11 -11 -9 -2", "w:|pb:1|pt:8,7,6,5,4,3", "10"},
+	})
+}
+
+func TestWTinyLFURefusesObjectsLargerThanWindow(t *testing.T) {
+	t.Parallel()
+	c := newWTinyLFU(1000, 64, 1) // window 10
+	if _, ok := c.Admit(Request{ID: 1, Size: 11}, nil); ok {
+		t.Error("admitted an object larger than the window")
+	}
+	if _, ok := c.Admit(Request{ID: 2, Size: 10}, nil); !ok {
+		t.Error("refused an object that fits the window")
+	}
+}
