@@ -1,0 +1,391 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"sync"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Plot geometry: ~1000×500 px at 96 dpi, wide enough to read a day in
+// 5-minute bins. The origin plot stacks two panels, so it is taller.
+const (
+	plotDPI     = 96
+	plotWidthPx = 1000
+	plotHeight  = 500
+	stackHeight = 700
+)
+
+// Okabe–Ito colours: distinguishable with the common colour-vision
+// deficiencies.
+var (
+	colBlue      = color.RGBA{0x00, 0x72, 0xB2, 0xff}
+	colOrange    = color.RGBA{0xE6, 0x9F, 0x00, 0xff}
+	colGreen     = color.RGBA{0x00, 0x9E, 0x73, 0xff}
+	colVermilion = color.RGBA{0xD5, 0x5E, 0x00, 0xff}
+	colGrey      = color.RGBA{0x55, 0x55, 0x55, 0xff}
+	colGrid      = color.RGBA{0xdd, 0xdd, 0xdd, 0xff}
+)
+
+var fontOnce sync.Once
+
+// useSans switches gonum/plot from its default serif to Liberation Sans
+// (compiled into gonum/plot, so no system fonts are needed). plot.New
+// reads DefaultFont, so this must run before it.
+func useSans() {
+	fontOnce.Do(func() {
+		plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	})
+}
+
+// pxToLength converts pixels at plotDPI to vg lengths (points).
+func pxToLength(px int) vg.Length { return vg.Length(px) * vg.Inch / plotDPI }
+
+// renderPlots draws the three PNGs into memory.
+func (r *Recorder) renderPlots() ([]struct {
+	name string
+	data []byte
+}, error) {
+	useSans()
+	rows := r.rows()
+	type out = struct {
+		name string
+		data []byte
+	}
+	var files []out
+	for _, p := range []struct {
+		name string
+		draw func([]intervalRow, draw.Canvas) error
+		h    int
+	}{
+		{HitRatioPlot, r.drawHitRatio, plotHeight},
+		{OriginLoadPlot, r.drawOriginLoad, stackHeight},
+		{LatencyPlot, r.drawLatency, plotHeight},
+	} {
+		c := vgimg.NewWith(vgimg.UseWH(pxToLength(plotWidthPx), pxToLength(p.h)), vgimg.UseDPI(plotDPI))
+		dc := draw.New(c)
+		// vgimg starts transparent; image viewers then show black axes on black.
+		dc.SetColor(color.White)
+		dc.Fill(dc.Rectangle.Path())
+		if err := p.draw(rows, dc); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.name, err)
+		}
+		var buf bytes.Buffer
+		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.name, err)
+		}
+		files = append(files, out{p.name, buf.Bytes()})
+	}
+	return files, nil
+}
+
+// newPlot makes a plot with the time-of-day x axis shared by all plots.
+func (r *Recorder) newPlot(title, ylabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.Padding = vg.Points(6)
+	p.Y.Label.Text = ylabel
+	p.X.Label.Text = "time of day (simulated)"
+	durH := r.cfg.Duration.Seconds() / 3600
+	p.X.Min, p.X.Max = 0, durH
+	p.X.Tick.Marker = hourTicker(durH)
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = colGrid, colGrid
+	p.Add(g)
+	p.Legend.Top = true
+	p.Legend.ThumbnailWidth = vg.Points(24)
+	return p
+}
+
+// title prefixes a plot title with the scenario and seed.
+func (r *Recorder) title(what string) string {
+	name := r.cfg.Scenario
+	if name == "" {
+		name = "run"
+	}
+	return fmt.Sprintf("%s (seed %d): %s per %s interval", name, r.cfg.Seed, what, intervalName(r.cfg.Interval.Seconds()))
+}
+
+// intervalName reads "5-minute", "1-hour", "30-second".
+func intervalName(s float64) string {
+	switch {
+	case s >= 3600 && math.Mod(s, 3600) == 0:
+		return fmt.Sprintf("%g-hour", s/3600)
+	case s >= 60 && math.Mod(s, 60) == 0:
+		return fmt.Sprintf("%g-minute", s/60)
+	default:
+		return fmt.Sprintf("%g-second", s)
+	}
+}
+
+// hourTicker labels the x axis (hours since the start) as times of day:
+// every 3 h for a day, coarser for longer runs and finer for short ones so
+// there are 4–12 labels, with unlabelled minor ticks between.
+func hourTicker(durH float64) plot.TickerFunc {
+	steps := []float64{0.25, 0.5, 1, 3, 6, 12, 24, 48, 168}
+	step := steps[len(steps)-1]
+	for _, s := range steps {
+		if durH/s <= 12 {
+			step = s
+			break
+		}
+	}
+	minor := step / 3
+	if step <= 1 {
+		minor = step / 5
+	}
+	return func(lo, hi float64) []plot.Tick {
+		var ticks []plot.Tick
+		// Integer steps avoid accumulating float error over the loop.
+		for i := int(math.Ceil(lo / minor)); float64(i)*minor <= hi+1e-9; i++ {
+			x := float64(i) * minor
+			t := plot.Tick{Value: x}
+			if k := x / step; math.Abs(k-math.Round(k)) < 1e-9 {
+				t.Label = clockHM(x, durH > 24)
+			}
+			ticks = append(ticks, t)
+		}
+		return ticks
+	}
+}
+
+// clockHM formats hours since the start as "HH:MM", with a day prefix on
+// multi-day runs.
+func clockHM(h float64, days bool) string {
+	m := int64(math.Round(h * 60))
+	d, m := m/1440, m%1440
+	s := fmt.Sprintf("%02d:%02d", m/60, m%60)
+	if days {
+		return fmt.Sprintf("d%d %s", d+1, s)
+	}
+	return s
+}
+
+// series is one line to draw: y per interval, and whether it is defined
+// there (an interval with no traffic has no hit ratio, and drawing 0 would
+// fake a collapse).
+type series struct {
+	name   string
+	col    color.Color
+	width  vg.Length
+	dashes []vg.Length
+	y      func(i int) float64
+	ok     func(i int) bool
+}
+
+// addSeries draws s as line segments over the defined intervals, at the
+// interval midpoints, with one legend entry.
+func addSeries(p *plot.Plot, rows []intervalRow, s series) error {
+	var seg plotter.XYs
+	legended := false
+	flush := func() error {
+		if len(seg) == 0 {
+			return nil
+		}
+		if len(seg) == 1 { // a lone point still deserves a visible mark
+			seg = append(seg, seg[0])
+		}
+		l, err := plotter.NewLine(seg)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width, l.Dashes = s.col, s.width, s.dashes
+		p.Add(l)
+		if !legended {
+			p.Legend.Add(s.name, l)
+			legended = true
+		}
+		seg = nil
+		return nil
+	}
+	for i, x := range rows {
+		if !s.ok(i) {
+			if err := flush(); err != nil {
+				return err
+			}
+			continue
+		}
+		seg = append(seg, plotter.XY{X: (x.startS + x.widthS/2) / 3600, Y: s.y(i)})
+	}
+	return flush()
+}
+
+// addMarkers draws each marker as a dashed vertical line from ymin to
+// ymax with its label beside the top.
+func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64) error {
+	for _, m := range r.cfg.Markers {
+		x := m.At.Seconds() / 3600
+		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: ymin}, {X: x, Y: ymax}})
+		if err != nil {
+			return err
+		}
+		l.Color = colGrey
+		l.Width = vg.Points(1)
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(l)
+		if m.Label == "" {
+			continue
+		}
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: ymax}}, Labels: []string{m.Label}})
+		if err != nil {
+			return err
+		}
+		lb.Offset = vg.Point{X: vg.Points(4), Y: -vg.Points(14)}
+		for i := range lb.TextStyle {
+			lb.TextStyle[i].Color = colGrey
+		}
+		p.Add(lb)
+	}
+	return nil
+}
+
+func (r *Recorder) drawHitRatio(rows []intervalRow, dc draw.Canvas) error {
+	p := r.newPlot(r.title("request hit ratio"), "hit ratio (% of requests)")
+	p.Y.Min, p.Y.Max = 0, 100
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.YOffs = vg.Points(6)
+	p.Legend.XOffs = -vg.Points(6)
+	w := vg.Points(1.5)
+	for _, s := range []series{
+		{name: "overall (1 − origin/requests)", col: colGreen, width: w,
+			y: func(i int) float64 { return 100 * rows[i].overallHR }, ok: func(i int) bool { return rows[i].requests > 0 }},
+		{name: "edge (POP)", col: colBlue, width: w,
+			y: func(i int) float64 { return 100 * rows[i].edgeHR }, ok: func(i int) bool { return rows[i].edgeReachable > 0 }},
+		{name: "regional (of edge misses)", col: colOrange, width: w,
+			y: func(i int) float64 { return 100 * rows[i].regionalHR }, ok: func(i int) bool { return rows[i].regionalReachable > 0 }},
+	} {
+		if err := addSeries(p, rows, s); err != nil {
+			return err
+		}
+	}
+	if err := r.addMarkers(p, 0, 100); err != nil {
+		return err
+	}
+	p.Draw(dc)
+	return nil
+}
+
+func (r *Recorder) drawOriginLoad(rows []intervalRow, dc draw.Canvas) error {
+	top := r.newPlot(r.title("origin load"), "origin requests/s")
+	bottom := r.newPlot("", "origin egress (Mbit/s)")
+	top.X.Label.Text = "" // the panels share the time axis; label it once
+
+	all := func(int) bool { return true }
+	var maxRPS, maxMbps float64
+	for _, x := range rows {
+		maxRPS = max(maxRPS, x.originPeak, x.originRPS)
+		maxMbps = max(maxMbps, x.originBps*8/1e6)
+	}
+	if err := addSeries(top, rows, series{name: "busiest second in interval", col: colVermilion, width: vg.Points(0.75),
+		y: func(i int) float64 { return rows[i].originPeak }, ok: all}); err != nil {
+		return err
+	}
+	if err := addSeries(top, rows, series{name: "mean over interval", col: colBlue, width: vg.Points(1.5),
+		y: func(i int) float64 { return rows[i].originRPS }, ok: all}); err != nil {
+		return err
+	}
+	if err := addSeries(bottom, rows, series{name: "mean over interval", col: colBlue, width: vg.Points(1.5),
+		y: func(i int) float64 { return rows[i].originBps * 8 / 1e6 }, ok: all}); err != nil {
+		return err
+	}
+	for _, pm := range []struct {
+		p   *plot.Plot
+		max float64
+	}{{top, maxRPS}, {bottom, maxMbps}} {
+		// Headroom above the peak keeps the marker label off the data.
+		pm.p.Y.Min, pm.p.Y.Max = 0, niceCeil(pm.max*1.15)
+		if err := r.addMarkers(pm.p, 0, pm.p.Y.Max); err != nil {
+			return err
+		}
+	}
+	tiles := draw.Tiles{Rows: 2, Cols: 1, PadY: vg.Points(6), PadTop: vg.Points(2), PadBottom: vg.Points(2),
+		PadLeft: vg.Points(2), PadRight: vg.Points(8)}
+	plots := [][]*plot.Plot{{top}, {bottom}}
+	cs := plot.Align(plots, tiles, dc)
+	top.Draw(cs[0][0])
+	bottom.Draw(cs[1][0])
+	return nil
+}
+
+// niceCeil rounds x up to 1, 2 or 5 × 10^k, for an axis maximum that reads
+// well; 1 for an empty series so the axis still has a range.
+func niceCeil(x float64) float64 {
+	if !(x > 0) {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if x <= m*e*(1+1e-12) {
+			return m * e
+		}
+	}
+	return 10 * e
+}
+
+func (r *Recorder) drawLatency(rows []intervalRow, dc draw.Canvas) error {
+	p := r.newPlot(r.title("time to first byte"), "TTFB (ms, log scale)")
+	lo, hi := math.Inf(1), 0.0
+	for _, x := range rows {
+		for _, v := range []float64{x.p50, x.p95, x.p99} {
+			if v > 0 {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+	}
+	if hi == 0 { // no samples: any positive range keeps the log axis valid
+		lo, hi = 1, 10
+	}
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Min, p.Y.Max = lo/1.5, hi*2
+	p.Y.Tick.Marker = logTicker{}
+	p.Legend.Left = true
+	w := vg.Points(1.5)
+	for _, s := range []series{
+		{name: "p99", col: colVermilion, width: w, y: func(i int) float64 { return rows[i].p99 }},
+		{name: "p95", col: colOrange, width: w, y: func(i int) float64 { return rows[i].p95 }},
+		{name: "p50 (median)", col: colBlue, width: w, y: func(i int) float64 { return rows[i].p50 }},
+	} {
+		s.ok = func(i int) bool { return rows[i].requests > 0 && s.y(i) > 0 }
+		if err := addSeries(p, rows, s); err != nil {
+			return err
+		}
+	}
+	if err := r.addMarkers(p, p.Y.Min, p.Y.Max); err != nil {
+		return err
+	}
+	p.Draw(dc)
+	return nil
+}
+
+// logTicker labels a log axis at 1, 2 and 5 × 10^k, which stays readable
+// when the range spans less than a decade (plot.LogTicks then labels
+// nothing), with unlabelled minor ticks at the other integers.
+type logTicker struct{}
+
+// Ticks implements plot.Ticker.
+func (logTicker) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	for k := math.Floor(math.Log10(lo)); math.Pow(10, k) <= hi; k++ {
+		e := math.Pow(10, k)
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * e
+			if v < lo || v > hi {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || m == 2 || m == 5 {
+				t.Label = fmt.Sprintf("%g", v)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}

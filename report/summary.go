@@ -1,0 +1,313 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// Summary is the whole-run result, as written to summary.json. Field order
+// is the JSON key order and is part of the format: scripts read it.
+type Summary struct {
+	Scenario  string       `json:"scenario"`
+	Seed      uint64       `json:"seed"`
+	Requests  int64        `json:"requests"` // every Outcome observed
+	Bytes     int64        `json:"bytes"`    // body bytes delivered to viewers
+	DurationS float64      `json:"duration_s"`
+	IntervalS float64      `json:"interval_s"` // timeseries.csv bin width
+	Tiers     Tiers        `json:"tiers"`
+	Latency   Latency      `json:"latency_ms"`
+	POPs      []POPSummary `json:"pops"` // in Config.POPs order
+	Markers   []MarkerJSON `json:"markers"`
+}
+
+// Tiers holds the per-tier figures.
+type Tiers struct {
+	Edge     TierSummary   `json:"edge"`
+	Regional TierSummary   `json:"regional"`
+	Origin   OriginSummary `json:"origin"`
+	Overall  Overall       `json:"overall"`
+}
+
+// TierSummary is what one cache tier did with the requests that reached it
+// (so regional figures are conditional on an edge miss).
+// Requests = Hits + Misses + Collapsed + Bypass. HitRatio is
+// Hits / (Requests − Bypass) and ByteHitRatio is
+// HitBytes / (Bytes − BypassBytes): traffic the tier was told not to cache
+// does not count against it. Ratios of an empty tier are 0.
+type TierSummary struct {
+	Requests     int64   `json:"requests"`
+	Hits         int64   `json:"hits"`
+	Misses       int64   `json:"misses"`
+	Collapsed    int64   `json:"collapsed"` // joined a fetch already in flight at this tier
+	Bypass       int64   `json:"bypass"`    // passed through uncached
+	HitRatio     float64 `json:"hit_ratio"`
+	Bytes        int64   `json:"bytes"` // sizes of all requests reaching the tier, bypass included
+	HitBytes     int64   `json:"hit_bytes"`
+	BypassBytes  int64   `json:"bypass_bytes"`
+	ByteHitRatio float64 `json:"byte_hit_ratio"`
+}
+
+// OriginSummary is the load the CDN put on its origins.
+type OriginSummary struct {
+	Requests int64 `json:"requests"` // fetches sent to an origin (collapsed waiters excluded)
+	Bytes    int64 `json:"bytes"`    // body bytes of those fetches
+	// PeakRPS is the largest number of origin fetches started within one
+	// whole second of virtual time ([k s, k+1 s) bins), i.e. a 1-second peak,
+	// not a per-interval mean.
+	PeakRPS float64 `json:"peak_rps"`
+	// PeakAtS is the start (seconds) of the first second that reached PeakRPS.
+	PeakAtS float64 `json:"peak_at_s"`
+	MeanRPS float64 `json:"mean_rps"` // Requests / duration
+}
+
+// Overall is what the CDN as a whole served without going to the origin:
+// HitRatio = 1 − origin requests / requests, and likewise for bytes.
+type Overall struct {
+	HitRatio     float64 `json:"hit_ratio"`
+	ByteHitRatio float64 `json:"byte_hit_ratio"`
+}
+
+// Latency is viewer time to first byte over the run, in milliseconds.
+// Percentiles come from a log-spaced histogram (40 buckets a decade) and
+// are within ~3% of the exact value; mean and max are exact.
+type Latency struct {
+	P50  float64 `json:"ttfb_p50"`
+	P95  float64 `json:"ttfb_p95"`
+	P99  float64 `json:"ttfb_p99"`
+	Mean float64 `json:"ttfb_mean"`
+	Max  float64 `json:"ttfb_max"`
+}
+
+// POPSummary is one POP's edge figures. HitRatio excludes bypassed
+// requests, as for the edge tier.
+type POPSummary struct {
+	Name     string  `json:"name"`
+	Region   string  `json:"region"` // "" if the POP saw no requests
+	Requests int64   `json:"requests"`
+	Hits     int64   `json:"hits"`
+	HitRatio float64 `json:"hit_ratio"`
+	Bytes    int64   `json:"bytes"`
+}
+
+// MarkerJSON is a Marker as summary.json lists it.
+type MarkerJSON struct {
+	AtS   float64 `json:"at_s"`
+	Label string  `json:"label"`
+}
+
+// totals sums the bins and the per-interval histograms.
+func (r *Recorder) totals() (b bin, hist [nBuckets]uint64) {
+	b.ttfbMin = -1
+	for i := range r.bins {
+		x := &r.bins[i]
+		b.requests += x.requests
+		b.bytes += x.bytes
+		b.edge.merge(&x.edge)
+		b.regional.merge(&x.regional)
+		b.originReqs += x.originReqs
+		b.originBytes += x.originBytes
+		b.ttfbSum += x.ttfbSum
+		if x.ttfbMin >= 0 && (b.ttfbMin < 0 || x.ttfbMin < b.ttfbMin) {
+			b.ttfbMin = x.ttfbMin
+		}
+		b.ttfbMax = max(b.ttfbMax, x.ttfbMax)
+		for j, c := range r.hist[i*nBuckets : (i+1)*nBuckets] {
+			hist[j] += uint64(c)
+		}
+	}
+	return b, hist
+}
+
+func tierSummary(t *tierCount) TierSummary {
+	return TierSummary{
+		Requests: t.requests, Hits: t.hits, Misses: t.misses,
+		Collapsed: t.collapsed, Bypass: t.bypass, HitRatio: t.hitRatio(),
+		Bytes: t.bytes, HitBytes: t.hitBytes, BypassBytes: t.bypassBytes,
+		ByteHitRatio: t.byteHitRatio(),
+	}
+}
+
+// overallRatio is 1 − origin/all, and 0 (not 1) when nothing was served.
+func overallRatio(origin, all int64) float64 {
+	if all <= 0 {
+		return 0
+	}
+	return 1 - float64(origin)/float64(all)
+}
+
+// nsToMs converts nanoseconds to milliseconds.
+func nsToMs(ns float64) float64 { return ns / float64(sim.Millisecond) }
+
+// Summary computes the whole-run figures. It may be called at any time,
+// and more than once.
+func (r *Recorder) Summary() Summary {
+	t, hist := r.totals()
+	s := Summary{
+		Scenario:  r.cfg.Scenario,
+		Seed:      r.cfg.Seed,
+		Requests:  t.requests,
+		Bytes:     t.bytes,
+		DurationS: r.cfg.Duration.Seconds(),
+		IntervalS: r.cfg.Interval.Seconds(),
+		Tiers: Tiers{
+			Edge:     tierSummary(&t.edge),
+			Regional: tierSummary(&t.regional),
+			Origin: OriginSummary{
+				Requests: t.originReqs,
+				Bytes:    t.originBytes,
+				MeanRPS:  float64(t.originReqs) / r.cfg.Duration.Seconds(),
+			},
+			Overall: Overall{
+				HitRatio:     overallRatio(t.originReqs, t.requests),
+				ByteHitRatio: overallRatio(t.originBytes, t.bytes),
+			},
+		},
+		POPs:    make([]POPSummary, len(r.pops)),
+		Markers: make([]MarkerJSON, len(r.cfg.Markers)),
+	}
+	peak, at := int32(0), 0
+	for i, c := range r.originPS {
+		if c > peak {
+			peak, at = c, i
+		}
+	}
+	s.Tiers.Origin.PeakRPS = float64(peak)
+	s.Tiers.Origin.PeakAtS = float64(at)
+
+	if t.requests > 0 {
+		n := uint64(t.requests)
+		s.Latency = Latency{
+			P50:  nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.50)),
+			P95:  nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.95)),
+			P99:  nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.99)),
+			Mean: nsToMs(float64(t.ttfbSum) / float64(t.requests)),
+			Max:  nsToMs(float64(t.ttfbMax)),
+		}
+	}
+	for i := range r.pops {
+		p := &r.pops[i]
+		ps := POPSummary{
+			Name:     r.popName(i),
+			Requests: p.requests,
+			Hits:     p.hits,
+			HitRatio: ratio(p.hits, p.requests-p.bypass),
+			Bytes:    p.bytes,
+		}
+		if p.region >= 0 {
+			ps.Region = r.regionName(int(p.region))
+		}
+		s.POPs[i] = ps
+	}
+	for i, m := range r.cfg.Markers {
+		s.Markers[i] = MarkerJSON{AtS: m.At.Seconds(), Label: m.Label}
+	}
+	return s
+}
+
+func (r *Recorder) popName(i int) string {
+	if i < len(r.cfg.POPs) {
+		return r.cfg.POPs[i]
+	}
+	return fmt.Sprintf("pop-%d", i)
+}
+
+func (r *Recorder) regionName(i int) string {
+	if i < len(r.cfg.Regions) {
+		return r.cfg.Regions[i]
+	}
+	return fmt.Sprintf("region-%d", i)
+}
+
+// Text is one readable paragraph for a terminal: request count, hit ratio
+// per tier and overall, origin load and its peak, TTFB percentiles and the
+// busiest POP.
+func (s Summary) Text() string {
+	var b strings.Builder
+	name := s.Scenario
+	if name == "" {
+		name = "run"
+	}
+	fmt.Fprintf(&b, "%s (seed %d): %s requests (%s) over %s.",
+		name, s.Seed, groupDigits(s.Requests), formatBytes(s.Bytes),
+		sim.Time(s.DurationS*float64(sim.Second)))
+	e, g, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Origin
+	fmt.Fprintf(&b, " Hit ratio: edge %s (%s of bytes)", pct(e.HitRatio), pct(e.ByteHitRatio))
+	fmt.Fprintf(&b, ", regional %s (%s of bytes) of the %s requests that reached it",
+		pct(g.HitRatio), pct(g.ByteHitRatio), groupDigits(g.Requests))
+	fmt.Fprintf(&b, ", overall %s (%s of bytes).", pct(s.Tiers.Overall.HitRatio), pct(s.Tiers.Overall.ByteHitRatio))
+	fmt.Fprintf(&b, " Origin: %s requests (%s), mean %.2f req/s, peak %.0f req/s at %s.",
+		groupDigits(o.Requests), formatBytes(o.Bytes), o.MeanRPS, o.PeakRPS, clock(o.PeakAtS))
+	fmt.Fprintf(&b, " TTFB p50 %.1f ms, p95 %.1f ms, p99 %.1f ms.", s.Latency.P50, s.Latency.P95, s.Latency.P99)
+	if bi := s.busiest(); bi >= 0 {
+		p := s.POPs[bi]
+		fmt.Fprintf(&b, " Busiest POP: %s", p.Name)
+		if p.Region != "" {
+			fmt.Fprintf(&b, " (%s)", p.Region)
+		}
+		fmt.Fprintf(&b, ", %s requests, hit ratio %s.", groupDigits(p.Requests), pct(p.HitRatio))
+	}
+	return b.String()
+}
+
+// busiest is the index of the POP with the most requests (the first on a
+// tie), or -1 when no POP saw any.
+func (s Summary) busiest() int {
+	bi := -1
+	for i, p := range s.POPs {
+		if p.Requests > 0 && (bi < 0 || p.Requests > s.POPs[bi].Requests) {
+			bi = i
+		}
+	}
+	return bi
+}
+
+func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+
+// clock formats seconds since the start as a time of day, with the day
+// number after the first day ("14:05:00", "d2 03:00:00").
+func clock(sec float64) string {
+	s := int64(sec)
+	d, s := s/86400, s%86400
+	hms := fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+	if d > 0 {
+		return fmt.Sprintf("d%d %s", d+1, hms)
+	}
+	return hms
+}
+
+// groupDigits writes n with thousands separators, as people read counts.
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// formatBytes uses decimal units, as network and billing figures do.
+func formatBytes(n int64) string {
+	units := []string{"B", "kB", "MB", "GB", "TB", "PB"}
+	x := float64(n)
+	u := 0
+	for x >= 1000 && u < len(units)-1 {
+		x /= 1000
+		u++
+	}
+	if u == 0 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.1f %s", x, units[u])
+}
