@@ -327,15 +327,19 @@ func parseUint(b []byte) (uint64, error) {
 		return 0, &numError{errNotNumber, `""`}
 	}
 	var v uint64
+	over := false // keep scanning: "99...9z" is not a number, not out of range
 	for _, c := range b {
 		if c < '0' || c > '9' {
 			return 0, &numError{errNotNumber, quote(b)}
 		}
 		d := uint64(c - '0')
 		if v > (math.MaxUint64-d)/10 {
-			return 0, &numError{errRange, quote(b)}
+			over = true
 		}
 		v = v*10 + d
+	}
+	if over {
+		return 0, &numError{errRange, quote(b)}
 	}
 	return v, nil
 }
