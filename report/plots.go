@@ -219,8 +219,9 @@ func addSeries(p *plot.Plot, rows []intervalRow, s series) error {
 }
 
 // addMarkers draws each marker as a dashed vertical line from ymin to
-// ymax with its label beside the top.
-func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64) error {
+// ymax with its label beside the top, or beside the bottom when labelLow
+// (where the data leaves the top crowded, as hit ratios near 100% do).
+func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64, labelLow bool) error {
 	for _, m := range r.cfg.Markers {
 		x := m.At.Seconds() / 3600
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: ymin}, {X: x, Y: ymax}})
@@ -234,13 +235,20 @@ func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64) error {
 		if m.Label == "" {
 			continue
 		}
-		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: ymax}}, Labels: []string{m.Label}})
+		y, dy := ymax, -vg.Points(14)
+		if labelLow {
+			y, dy = ymin, vg.Points(4)
+		}
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: y}}, Labels: []string{m.Label}})
 		if err != nil {
 			return err
 		}
-		lb.Offset = vg.Point{X: vg.Points(4), Y: -vg.Points(14)}
+		lb.Offset = vg.Point{X: vg.Points(4), Y: dy}
 		for i := range lb.TextStyle {
 			lb.TextStyle[i].Color = colGrey
+			// plotter.NewLabels took its font when the package was
+			// initialised, before useSans ran.
+			lb.TextStyle[i].Font = font.From(plot.DefaultFont, vg.Points(11))
 		}
 		p.Add(lb)
 	}
@@ -266,7 +274,7 @@ func (r *Recorder) drawHitRatio(rows []intervalRow, dc draw.Canvas) error {
 			return err
 		}
 	}
-	if err := r.addMarkers(p, 0, 100); err != nil {
+	if err := r.addMarkers(p, 0, 100, true); err != nil {
 		return err
 	}
 	p.Draw(dc)
@@ -302,7 +310,7 @@ func (r *Recorder) drawOriginLoad(rows []intervalRow, dc draw.Canvas) error {
 	}{{top, maxRPS}, {bottom, maxMbps}} {
 		// Headroom above the peak keeps the marker label off the data.
 		pm.p.Y.Min, pm.p.Y.Max = 0, niceCeil(pm.max*1.15)
-		if err := r.addMarkers(pm.p, 0, pm.p.Y.Max); err != nil {
+		if err := r.addMarkers(pm.p, 0, pm.p.Y.Max, false); err != nil {
 			return err
 		}
 	}
@@ -344,9 +352,12 @@ func (r *Recorder) drawLatency(rows []intervalRow, dc draw.Canvas) error {
 		lo, hi = 1, 10
 	}
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Min, p.Y.Max = lo/1.5, hi*2
+	// A factor of 4 above the highest p99 leaves room for the legend and
+	// marker labels, which would otherwise sit on the p99 line.
+	p.Y.Min, p.Y.Max = lo/1.5, hi*4
 	p.Y.Tick.Marker = logTicker{}
 	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(10) // clear of the y tick labels
 	w := vg.Points(1.5)
 	for _, s := range []series{
 		{name: "p99", col: colVermilion, width: w, y: func(i int) float64 { return rows[i].p99 }},
@@ -358,7 +369,7 @@ func (r *Recorder) drawLatency(rows []intervalRow, dc draw.Canvas) error {
 			return err
 		}
 	}
-	if err := r.addMarkers(p, p.Y.Min, p.Y.Max); err != nil {
+	if err := r.addMarkers(p, p.Y.Min, p.Y.Max, false); err != nil {
 		return err
 	}
 	p.Draw(dc)
