@@ -1,0 +1,527 @@
+// Package scenarios reads scenario files (TOML), validates them strictly
+// with errors that name the file, line and key, holds the built-in
+// scenarios, and wires a runnable simulation from one.
+package scenarios
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/cdnsim/cdnsim/report"
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology"
+	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/workload"
+)
+
+//go:embed *.toml
+var builtin embed.FS
+
+// Builtins lists the names of the embedded scenarios.
+func Builtins() []string {
+	entries, _ := builtin.ReadDir(".")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".toml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Error is bad input: File and Line locate it (Line 0 when unknown), Key
+// names the setting. The CLI exits with status 2 on it.
+type Error struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Key != "" {
+		b.WriteString(": " + e.Key)
+	}
+	b.WriteString(": " + e.Msg)
+	return b.String()
+}
+
+// Size is a byte count written as a number or a string with a binary
+// suffix ("2GB").
+type Size int64
+
+// UnmarshalTOML implements toml.Unmarshaler.
+func (s *Size) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case int64:
+		if x < 0 {
+			return fmt.Errorf("size %d is negative", x)
+		}
+		*s = Size(x)
+	case float64:
+		if x < 0 {
+			return fmt.Errorf("size %v is negative", x)
+		}
+		*s = Size(x)
+	case string:
+		n, err := cache.ParseSize(x)
+		if err != nil {
+			return err
+		}
+		*s = Size(n)
+	default:
+		return fmt.Errorf("a size is a number of bytes or a string like \"2GB\", not %T", v)
+	}
+	return nil
+}
+
+// File is the scenario file's schema. Every key is documented in
+// scenarios/news-spike.toml.
+type File struct {
+	Name        string          `toml:"name"`
+	Description string          `toml:"description"`
+	Seed        uint64          `toml:"seed"`
+	Interval    time.Duration   `toml:"interval"`
+	OriginIdle  time.Duration   `toml:"origin_idle_timeout"`
+	Latency     latencyTOML     `toml:"latency"`
+	Bandwidth   bandwidthTOML   `toml:"bandwidth"`
+	POPs        tierTOML        `toml:"pops"`
+	Regions     tierTOML        `toml:"regions"`
+	Origins     []originTOML    `toml:"origins"`
+	Behaviors   []behaviorTOML  `toml:"behaviors"`
+	Workload    workload.Config `toml:"workload"`
+}
+
+type latencyTOML struct {
+	KmPerMs   float64       `toml:"fibre_km_per_ms"`
+	Inflation float64       `toml:"route_inflation"`
+	PerHop    time.Duration `toml:"per_hop"`
+	Links     []linkTOML    `toml:"links"`
+}
+
+type linkTOML struct {
+	From string        `toml:"from"`
+	To   string        `toml:"to"`
+	RTT  time.Duration `toml:"rtt"`
+}
+
+type bandwidthTOML struct {
+	ViewerMbps   float64 `toml:"viewer_mbps"`
+	RegionalMbps float64 `toml:"regional_mbps"`
+}
+
+// tierTOML is a tier's defaults plus its sites, each of which may
+// override the defaults.
+type tierTOML struct {
+	Capacity  Size       `toml:"capacity"`
+	Policy    string     `toml:"policy"`
+	Admission string     `toml:"admission"`
+	Sites     []siteTOML `toml:"sites"`
+}
+
+type siteTOML struct {
+	Name      string  `toml:"name"`
+	City      string  `toml:"city"`
+	Lat       float64 `toml:"lat"`
+	Lon       float64 `toml:"lon"`
+	Region    string  `toml:"region"`
+	Capacity  Size    `toml:"capacity"`
+	Policy    string  `toml:"policy"`
+	Admission string  `toml:"admission"`
+}
+
+type originTOML struct {
+	Name            string        `toml:"name"`
+	Kind            string        `toml:"kind"`
+	Lat             float64       `toml:"lat"`
+	Lon             float64       `toml:"lon"`
+	Processing      time.Duration `toml:"processing"`
+	ProcessingSigma float64       `toml:"processing_sigma"`
+	EgressMbps      float64       `toml:"egress_mbps"`
+}
+
+type behaviorTOML struct {
+	Path       string         `toml:"path"`
+	Origin     string         `toml:"origin"`
+	MinTTL     *time.Duration `toml:"min_ttl"`
+	DefaultTTL *time.Duration `toml:"default_ttl"`
+	MaxTTL     *time.Duration `toml:"max_ttl"`
+}
+
+// CloudFront's TTL defaults for a behaviour: 0 s, 24 h, 365 days.
+const (
+	defaultMinTTL     = 0
+	defaultDefaultTTL = 24 * time.Hour
+	defaultMaxTTL     = 365 * 24 * time.Hour
+)
+
+// Scenario is a loaded, validated scenario ready to run.
+type Scenario struct {
+	Name     string // from the file, else the file name without .toml
+	Source   string // the path, or "builtin:NAME"
+	Seed     uint64
+	Interval time.Duration
+	Topology topology.Config
+	Workload workload.Config
+	File     File
+}
+
+// Load reads a scenario from a path or a built-in name, applies --set
+// overrides ("key=value", TOML value syntax, bare strings allowed) and
+// validates it.
+func Load(arg string, sets []string) (*Scenario, error) {
+	src, name, err := read(arg)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(name, src, sets)
+}
+
+func read(arg string) (data []byte, source string, err error) {
+	if b, err := os.ReadFile(arg); err == nil {
+		return b, arg, nil
+	} else if !errors.Is(err, os.ErrNotExist) || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".toml") {
+		if errors.Is(err, os.ErrNotExist) {
+			if b, err := builtin.ReadFile(filepath.Base(arg)); err == nil && !strings.ContainsAny(arg, `\`) && filepath.Dir(arg) == "scenarios" {
+				// scenarios/news-spike.toml run outside the repository: the embedded copy.
+				return b, "builtin:" + strings.TrimSuffix(filepath.Base(arg), ".toml"), nil
+			}
+		}
+		return nil, "", &Error{File: arg, Msg: fmt.Sprintf("cannot read scenario: %v", unwrapPath(err))}
+	}
+	if b, err := builtin.ReadFile(arg + ".toml"); err == nil {
+		return b, "builtin:" + arg, nil
+	}
+	return nil, "", &Error{File: arg, Msg: fmt.Sprintf("no such file, and no built-in scenario of that name (built-in: %s)", strings.Join(Builtins(), ", "))}
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// typeErr matches BurntSushi/toml's decode errors, which carry a line but
+// are not ParseErrors.
+var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// decodeStrict decodes src into f and rejects unknown keys.
+func decodeStrict(source, src string, lines map[string]int, f *File) error {
+	md, err := toml.Decode(src, f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return &Error{File: source, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
+		}
+		if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
+			l, _ := strconv.Atoi(m[1])
+			return &Error{File: source, Line: l, Key: m[2], Msg: m[3]}
+		}
+		return &Error{File: source, Msg: err.Error()}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		key := und[0].String()
+		return &Error{File: source, Line: lineOfLoose(lines, key), Key: key, Msg: "unknown key (misspelt, or in the wrong table?)"}
+	}
+	return nil
+}
+
+// lineOfLoose finds a key whose path matches ignoring array indices, as
+// toml.Key has none.
+func lineOfLoose(lines map[string]int, key string) int {
+	best := 0
+	for k, l := range lines {
+		if stripIndices(k) == key && (best == 0 || l < best) {
+			best = l
+		}
+	}
+	return best
+}
+
+var indexRE = regexp.MustCompile(`\[\d+\]`)
+
+func stripIndices(k string) string { return indexRE.ReplaceAllString(k, "") }
+
+// Parse builds a scenario from TOML source; source names it in errors.
+func Parse(source string, src []byte, sets []string) (*Scenario, error) {
+	text := string(src)
+	lines := keyLines(text)
+	var f File
+	if err := decodeStrict(source, text, lines, &f); err != nil {
+		return nil, err
+	}
+	setKeys := map[string]bool{}
+	if len(sets) > 0 {
+		merged, keys, err := applySets(text, sets)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			setKeys[k] = true
+		}
+		f = File{}
+		if err := decodeStrict(source, merged, nil, &f); err != nil {
+			// Lines of the re-encoded document mean nothing to the user.
+			e := err.(*Error)
+			e.Line = 0
+			for _, k := range keys {
+				if stripIndices(k) == stripIndices(e.Key) {
+					e.File, e.Key = "--set", k
+				}
+			}
+			return nil, e
+		}
+	}
+	name := f.Name
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(source, "builtin:")), ".toml")
+	}
+	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, File: f, Workload: f.Workload}
+	if s.Interval == 0 {
+		s.Interval = 5 * time.Minute
+	}
+	fail := func(key, msg string) error {
+		e := &Error{File: source, Line: lineOf(lines, key), Key: key, Msg: msg}
+		if setKeys[key] || setKeys[stripIndices(key)] {
+			e.File, e.Line = "--set", 0
+		}
+		return e
+	}
+	if s.Interval < time.Second {
+		return nil, fail("interval", "must be at least 1s")
+	}
+	if err := f.Workload.Validate(); err != nil {
+		var fe *workload.FieldError
+		if errors.As(err, &fe) {
+			return nil, fail("workload."+fe.Key, fe.Msg)
+		}
+		return nil, fail("workload", err.Error())
+	}
+	s.Topology = buildTopology(&f)
+	if err := s.Topology.Validate(); err != nil {
+		var fe *topology.FieldError
+		if errors.As(err, &fe) {
+			return nil, fail(fe.Key, fe.Msg)
+		}
+		return nil, fail("", err.Error())
+	}
+	return s, nil
+}
+
+func buildTopology(f *File) topology.Config {
+	c := topology.Config{
+		Latency: topology.Latency{KmPerMs: f.Latency.KmPerMs, Inflation: f.Latency.Inflation, PerHop: f.Latency.PerHop},
+		Bandwidth: topology.Bandwidth{
+			ViewerMbps: f.Bandwidth.ViewerMbps, RegionalMbps: f.Bandwidth.RegionalMbps,
+		},
+		OriginIdle: f.OriginIdle,
+		Seed:       f.Seed,
+	}
+	for _, l := range f.Latency.Links {
+		c.Latency.Links = append(c.Latency.Links, topology.Link{From: l.From, To: l.To, RTT: l.RTT})
+	}
+	spec := func(t tierTOML, s siteTOML) topology.CacheSpec {
+		cs := topology.CacheSpec{Capacity: int64(t.Capacity), Policy: t.Policy, Admission: t.Admission}
+		if s.Capacity != 0 {
+			cs.Capacity = int64(s.Capacity)
+		}
+		if s.Policy != "" {
+			cs.Policy = s.Policy
+		}
+		if s.Admission != "" {
+			cs.Admission = s.Admission
+		}
+		return cs
+	}
+	for _, s := range f.Regions.Sites {
+		c.Regions = append(c.Regions, topology.Region{Name: s.Name, Lat: s.Lat, Lon: s.Lon, Cache: spec(f.Regions, s)})
+	}
+	for _, s := range f.POPs.Sites {
+		c.POPs = append(c.POPs, topology.POP{Name: s.Name, Lat: s.Lat, Lon: s.Lon, Region: s.Region, Cache: spec(f.POPs, s)})
+	}
+	for _, o := range f.Origins {
+		c.Origins = append(c.Origins, topology.Origin{Name: o.Name, Kind: o.Kind, Lat: o.Lat, Lon: o.Lon,
+			Processing: o.Processing, ProcessingSigma: o.ProcessingSigma, EgressMbps: o.EgressMbps})
+	}
+	for _, b := range f.Behaviors {
+		c.Behaviors = append(c.Behaviors, topology.Behavior{Path: b.Path, Origin: b.Origin,
+			MinTTL: durOr(b.MinTTL, defaultMinTTL), DefaultTTL: durOr(b.DefaultTTL, defaultDefaultTTL), MaxTTL: durOr(b.MaxTTL, defaultMaxTTL)})
+	}
+	for _, m := range f.Workload.Metros {
+		c.Metros = append(c.Metros, topology.Metro{Name: m.Name, Lat: m.Lat, Lon: m.Lon})
+	}
+	for _, cl := range f.Workload.Classes {
+		c.Classes = append(c.Classes, topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl})
+	}
+	return c
+}
+
+func durOr(d *time.Duration, def time.Duration) time.Duration {
+	if d == nil {
+		return def
+	}
+	return *d
+}
+
+// applySets overrides keys of the TOML document and returns it re-encoded,
+// with the keys set. A key is a dotted path with optional [i] indices
+// ("pops.capacity", "pops.sites[2].capacity", "workload.classes[0].alpha").
+// A value is read as a TOML value if it parses as one ("5", "true",
+// "[1, 2]"), else as a string ("2GB", "24h").
+func applySets(src string, sets []string) (string, []string, error) {
+	var doc map[string]any
+	if _, err := toml.Decode(src, &doc); err != nil {
+		return "", nil, err
+	}
+	var keys []string
+	for _, set := range sets {
+		key, val, ok := strings.Cut(set, "=")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" {
+			return "", nil, &Error{File: "--set", Key: set, Msg: "want key=value, e.g. pops.capacity=2GB"}
+		}
+		var v any = strings.TrimSpace(val)
+		var probe map[string]any
+		if _, err := toml.Decode("v = "+strings.TrimSpace(val), &probe); err == nil {
+			v = probe["v"]
+		}
+		if err := setPath(doc, key, v); err != nil {
+			return "", nil, &Error{File: "--set", Key: key, Msg: err.Error()}
+		}
+		keys = append(keys, key)
+	}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(doc); err != nil {
+		return "", nil, &Error{File: "--set", Msg: err.Error()}
+	}
+	return buf.String(), keys, nil
+}
+
+var segRE = regexp.MustCompile(`^([A-Za-z0-9_-]+)((?:\[\d+\])*)$`)
+
+func setPath(doc map[string]any, key string, v any) error {
+	parts := strings.Split(key, ".")
+	var cur any = doc
+	for i, part := range parts {
+		m := segRE.FindStringSubmatch(part)
+		if m == nil {
+			return fmt.Errorf("bad key segment %q", part)
+		}
+		table, ok := cur.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s is not a table", strings.Join(parts[:i], "."))
+		}
+		var idx []int
+		for _, s := range regexp.MustCompile(`\d+`).FindAllString(m[2], -1) {
+			n, _ := strconv.Atoi(s)
+			idx = append(idx, n)
+		}
+		last := i == len(parts)-1
+		if len(idx) == 0 {
+			if last {
+				table[m[1]] = v
+				return nil
+			}
+			next, ok := table[m[1]]
+			if !ok {
+				next = map[string]any{}
+				table[m[1]] = next
+			}
+			cur = next
+			continue
+		}
+		el := table[m[1]]
+		for j, n := range idx {
+			arr, ok := toSlice(el)
+			if !ok || n >= len(arr) {
+				return fmt.Errorf("%s%s: no element %d", m[1], m[2], n)
+			}
+			if last && j == len(idx)-1 {
+				arr[n] = v
+				return nil
+			}
+			el = arr[n]
+		}
+		cur = el
+	}
+	return nil
+}
+
+func toSlice(v any) ([]any, bool) {
+	switch a := v.(type) {
+	case []any:
+		return a, true
+	case []map[string]any:
+		out := make([]any, len(a))
+		for i := range a {
+			out[i] = a[i]
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// Run is one simulation of a scenario.
+type Run struct {
+	Scenario *Scenario
+	Network  *topology.Network
+	Recorder *report.Recorder
+	Workload *workload.Generator
+	Duration sim.Time
+}
+
+// NewRun wires the scenario's generator, network and recorder with seed.
+func (s *Scenario) NewRun(seed uint64) (*Run, error) {
+	gen, err := workload.New(s.Workload, seed)
+	if err != nil {
+		return nil, err
+	}
+	cfg := s.Topology
+	cfg.Seed = seed
+	var markers []report.Marker
+	for _, sp := range gen.Spikes() {
+		markers = append(markers, report.Marker{At: sp.At, Label: sp.Name})
+	}
+	dur := sim.Duration(s.Workload.Duration)
+	rec := report.NewRecorder(report.Config{
+		Scenario: s.Name, Seed: seed, Duration: dur, Interval: sim.Duration(s.Interval),
+		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),
+		Markers: markers,
+	})
+	net, err := topology.New(cfg, gen, rec)
+	if err != nil {
+		return nil, err
+	}
+	return &Run{Scenario: s, Network: net, Recorder: rec, Workload: gen, Duration: dur}, nil
+}
+
+func names[T any](xs []T, f func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// Simulate runs to the end of the scenario (plus the time for in-flight
+// fills to land), calling progress every virtual minute.
+func (r *Run) Simulate(progress func(now sim.Time)) {
+	r.Network.Run(r.Duration+sim.Minute, sim.Minute, progress)
+}

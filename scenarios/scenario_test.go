@@ -1,0 +1,113 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBuiltinNewsSpikeLoads(t *testing.T) {
+	t.Parallel()
+	s, err := Load("news-spike", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "news-spike" || len(s.Topology.POPs) < 30 || len(s.Topology.Regions) < 8 || s.Workload.Duration.Hours() < 24 {
+		t.Fatalf("news-spike: %d POPs, %d regions, %v; want >= 30, >= 8, >= 24h", len(s.Topology.POPs), len(s.Topology.Regions), s.Workload.Duration)
+	}
+	if n := s.Workload.ExpectedRequests(); n < 5e6 {
+		t.Fatalf("news-spike expects %.0f requests, want >= 5M", n)
+	}
+}
+
+func TestBadInputNamesFileLineAndKey(t *testing.T) {
+	t.Parallel()
+	base := `name = "t"
+[pops]
+capacity = "1GB"
+sites = [
+  { name = "A", lat = 1, lon = 1, region = "r" },
+]
+[regions]
+capacity = "2GB"
+sites = [ { name = "r", lat = 1, lon = 2 } ]
+[[origins]]
+name = "o"
+kind = "custom"
+[[behaviors]]
+path = "*"
+origin = "o"
+[workload]
+duration = "1h"
+metros = [ { name = "m", lat = 0, lon = 0, weight = 1 } ]
+[[workload.classes]]
+name = "c"
+prefix = "/c/"
+size_median = 1000
+popularity = "zipf"
+objects = 10
+alpha = 0.8
+rate = 1
+`
+	if _, err := Parse("t.toml", []byte(base), nil); err != nil {
+		t.Fatalf("base scenario: %v", err)
+	}
+	for _, tc := range []struct{ name, from, to, want string }{
+		{"unknown key", `kind = "custom"`, "kind = \"custom\"\ncolour = \"red\"", "t.toml:13: origins.colour: unknown key"},
+		{"bad type", `objects = 10`, `objects = "ten"`, "t.toml:24: workload.classes.objects: incompatible types"},
+		{"negative capacity", `capacity = "1GB"`, `capacity = -5`, "t.toml:3: pops.capacity: size -5 is negative"},
+		{"zero capacity", `capacity = "1GB"`, `capacity = 0`, "t.toml:5: pops.sites[0].capacity: must be > 0"},
+		{"behaviour with no origin", "origin = \"o\"\n[workload]", "[workload]", "t.toml:13: behaviors[0].origin: names no origin"},
+		{"region with no POP", `sites = [ { name = "r", lat = 1, lon = 2 } ]`, `sites = [ { name = "r", lat = 1, lon = 2 }, { name = "lonely", lat = 3, lon = 3 } ]`, `t.toml:9: regions.sites[1]: region "lonely" has no POP`},
+		{"workload value", `alpha = 0.8`, `alpha = -1`, "t.toml:25: workload.classes[0].alpha: must be > 0"},
+		{"syntax", `kind = "custom"`, `kind = "custom`, "t.toml:12"},
+		{"bad duration", `duration = "1h"`, `duration = "1 fortnight"`, "t.toml:17: workload.duration: invalid duration"},
+	} {
+		src := strings.Replace(base, tc.from, tc.to, 1)
+		if src == base {
+			t.Fatalf("%s: replacement did not apply", tc.name)
+		}
+		_, err := Parse("t.toml", []byte(src), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
+		}
+		if _, ok := err.(*Error); !ok {
+			t.Errorf("%s: error is a %T, want *scenarios.Error", tc.name, err)
+		}
+	}
+}
+
+func TestSetOverrides(t *testing.T) {
+	t.Parallel()
+	s, err := Load("news-spike", []string{"pops.capacity=2GB", "regions.sites[0].capacity=100GB", "seed=7", "workload.classes[0].alpha=1.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Topology.POPs[5].Cache.Capacity; got != 2<<30 {
+		t.Errorf("pops.capacity=2GB: POP capacity %d", got)
+	}
+	if got := s.Topology.Regions[0].Cache.Capacity; got != 100<<30 {
+		t.Errorf("regions.sites[0].capacity: %d", got)
+	}
+	if s.Seed != 7 || s.Workload.Classes[0].Alpha != 1.1 {
+		t.Errorf("seed %d alpha %v", s.Seed, s.Workload.Classes[0].Alpha)
+	}
+	for _, tc := range []struct{ set, want string }{
+		{"pops.capacity=-1GB", "--set: pops.capacity"},
+		{"pops.sites[99].capacity=1GB", "--set: pops.sites[99].capacity: sites[99]: no element 99"},
+		{"nonsense", "--set: nonsense: want key=value"},
+		{"pops.colour=red", "pops.colour: unknown key"},
+	} {
+		_, err := Load("news-spike", []string{tc.set})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--set %s: error %v, want %q", tc.set, err, tc.want)
+		}
+	}
+}
+
+func TestLoadUnknown(t *testing.T) {
+	t.Parallel()
+	_, err := Load("no-such-scenario", nil)
+	if err == nil || !strings.Contains(err.Error(), "built-in: news-spike") {
+		t.Fatalf("error %v should list the built-in scenarios", err)
+	}
+}
