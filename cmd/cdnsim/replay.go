@@ -142,12 +142,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	runs := make([]replayRun, 0, len(policies)*len(caps))
 	for _, p := range policies {
 		for _, c := range resolved {
-			hint := int(c)
-			if !*ignoreSize && tr.wsBytes > 0 {
-				// objects of the trace's mean size that fit
-				hint = int(max(1, int64(float64(c)*float64(tr.objects)/float64(tr.wsBytes))))
-			}
-			runs = append(runs, replayRun{policy: p, capacity: c, hint: hint, admission: adm.Name()})
+			runs = append(runs, replayRun{policy: p, capacity: c, hint: objectsHint(tr, c, *ignoreSize), admission: adm.Name()})
 		}
 	}
 	if err := replayAll(tr, runs, *admission, *seed, *ignoreSize, *parallel); err != nil {
@@ -225,6 +220,16 @@ func (c capSpec) resolve(tr *replayTrace, ignoreSize bool) int64 {
 		ws = tr.objects
 	}
 	return max(1, int64(float64(ws)*c.frac))
+}
+
+// objectsHint estimates how many objects a capacity holds, for sizing
+// sketches and ghost lists: the capacity itself in object mode, else how
+// many objects of the trace's mean (distinct-object) size fit.
+func objectsHint(tr *replayTrace, capacity int64, ignoreSize bool) int {
+	if ignoreSize || tr.wsBytes == 0 {
+		return int(capacity)
+	}
+	return int(max(1, int64(float64(capacity)*float64(tr.objects)/float64(tr.wsBytes))))
 }
 
 func formatCapacity(n int64, ignoreSize bool) string {
