@@ -258,13 +258,17 @@ func TestOutOfRangeTimesClampToEndBins(t *testing.T) {
 	for _, at := range []sim.Time{-sim.Second, 10 * sim.Second, sim.Hour} {
 		r.Observe(&topology.Outcome{Time: at, Edge: miss, Regional: miss, Origin: true, Size: 1})
 	}
-	if r.bins[0].requests != 1 || r.bins[1].requests != 2 {
-		t.Errorf("bins hold %d, %d; want 1, 2", r.bins[0].requests, r.bins[1].requests)
+	// Out of order (the bin cache must not keep the last bin).
+	for _, at := range []sim.Time{7 * sim.Second, 2 * sim.Second, 6 * sim.Second} {
+		r.Observe(&topology.Outcome{Time: at, Size: 1})
+	}
+	if r.bins[0].requests != 2 || r.bins[1].requests != 4 {
+		t.Errorf("bins hold %d, %d; want 2, 4", r.bins[0].requests, r.bins[1].requests)
 	}
 	if r.originPS[0] != 1 || r.originPS[9] != 2 {
 		t.Errorf("per-second origin %v", r.originPS)
 	}
-	if s := r.Summary(); s.Requests != 3 || s.Tiers.Origin.PeakRPS != 2 || s.Tiers.Origin.PeakAtS != 9 {
+	if s := r.Summary(); s.Requests != 6 || s.Tiers.Origin.PeakRPS != 2 || s.Tiers.Origin.PeakAtS != 9 {
 		t.Errorf("summary %+v", s.Tiers.Origin)
 	}
 }
@@ -299,6 +303,14 @@ func TestBucketEdges(t *testing.T) {
 	}
 	if bucketLow[1] != int64(sim.Microsecond) || histHigh != int64(100*sim.Second) {
 		t.Errorf("range [%d, %d) ns, want [1 µs, 100 s)", bucketLow[1], histHigh)
+	}
+	// The table lookup agrees with a binary search everywhere in between.
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		ns := int64(math.Exp(rng.Float64() * math.Log(2e11)))
+		if got, want := bucketOf(ns), bucketSearch(ns); got != want {
+			t.Fatalf("bucketOf(%d) = %d, binary search says %d", ns, got, want)
+		}
 	}
 	if bucketOf(0) != 0 || bucketOf(math.MaxInt64) != nBuckets-1 {
 		t.Error("underflow/overflow buckets")
