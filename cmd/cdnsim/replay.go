@@ -129,7 +129,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	if *ignoreSize {
 		fmt.Fprintf(stderr, "%s: %d requests, %d objects\n", path, len(tr.reqs), tr.objects)
 	} else {
-		fmt.Fprintf(stderr, "%s: %d requests, %d objects, working set %s\n", path, len(tr.reqs), tr.objects, cache.FormatSize(tr.wsBytes))
+		fmt.Fprintf(stderr, "%s: %d requests, %d objects, working set %s\n", path, len(tr.reqs), tr.objects, formatCapacity(tr.wsBytes, false))
 	}
 	resolved := make([]int64, len(caps))
 	for i, c := range caps {
@@ -232,11 +232,18 @@ func objectsHint(tr *replayTrace, capacity int64, ignoreSize bool) int {
 	return int(max(1, int64(float64(capacity)*float64(tr.objects)/float64(tr.wsBytes))))
 }
 
+// formatCapacity renders a capacity exactly: in a binary unit when that
+// takes at most two decimals (64MB, 1.5GB), else in bytes (a fraction of a
+// working set rarely comes out round).
 func formatCapacity(n int64, ignoreSize bool) string {
 	if ignoreSize {
 		return strconv.FormatInt(n, 10) + " objects"
 	}
-	return cache.FormatSize(n)
+	s := cache.FormatSize(n)
+	if _, frac, ok := strings.Cut(s, "."); ok && len(strings.TrimRight(frac, "KMGTB")) > 2 {
+		return strconv.FormatInt(n, 10) + "B"
+	}
+	return s
 }
 
 // decodeTrace reads the whole trace into memory, with Next filled in for
