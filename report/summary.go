@@ -229,16 +229,16 @@ func (s Summary) Text() string {
 	if name == "" {
 		name = "run"
 	}
-	fmt.Fprintf(&b, "%s (seed %d): %s requests (%s) over %s.",
-		name, s.Seed, groupDigits(s.Requests), formatBytes(s.Bytes),
+	fmt.Fprintf(&b, "%s (seed %d): %s (%s) over %s.",
+		name, s.Seed, count(s.Requests, "request"), formatBytes(s.Bytes),
 		sim.Time(s.DurationS*float64(sim.Second)))
 	e, g, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Origin
 	fmt.Fprintf(&b, " Hit ratio: edge %s (%s of bytes)", pct(e.HitRatio), pct(e.ByteHitRatio))
-	fmt.Fprintf(&b, ", regional %s (%s of bytes) of the %s requests that reached it",
-		pct(g.HitRatio), pct(g.ByteHitRatio), groupDigits(g.Requests))
+	fmt.Fprintf(&b, ", regional %s (%s of bytes) of the %s that reached it",
+		pct(g.HitRatio), pct(g.ByteHitRatio), count(g.Requests, "request"))
 	fmt.Fprintf(&b, ", overall %s (%s of bytes).", pct(s.Tiers.Overall.HitRatio), pct(s.Tiers.Overall.ByteHitRatio))
-	fmt.Fprintf(&b, " Origin: %s requests (%s), mean %.2f req/s, peak %.0f req/s at %s.",
-		groupDigits(o.Requests), formatBytes(o.Bytes), o.MeanRPS, o.PeakRPS, clock(o.PeakAtS))
+	fmt.Fprintf(&b, " Origin: %s (%s), mean %.2f req/s, peak %.0f req/s at %s.",
+		count(o.Requests, "request"), formatBytes(o.Bytes), o.MeanRPS, o.PeakRPS, clock(o.PeakAtS))
 	fmt.Fprintf(&b, " TTFB p50 %.1f ms, p95 %.1f ms, p99 %.1f ms.", s.Latency.P50, s.Latency.P95, s.Latency.P99)
 	if bi := s.busiest(); bi >= 0 {
 		p := s.POPs[bi]
@@ -246,7 +246,7 @@ func (s Summary) Text() string {
 		if p.Region != "" {
 			fmt.Fprintf(&b, " (%s)", p.Region)
 		}
-		fmt.Fprintf(&b, ", %s requests, hit ratio %s.", groupDigits(p.Requests), pct(p.HitRatio))
+		fmt.Fprintf(&b, ", %s, hit ratio %s.", count(p.Requests, "request"), pct(p.HitRatio))
 	}
 	return b.String()
 }
@@ -261,6 +261,14 @@ func (s Summary) busiest() int {
 		}
 	}
 	return bi
+}
+
+// count is "1 request", "2,000 requests".
+func count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return groupDigits(n) + " " + noun + "s"
 }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
