@@ -128,9 +128,11 @@ func intervalName(s float64) string {
 
 // hourTicker labels the x axis (hours since the start) as times of day:
 // every 3 h for a day, coarser for longer runs and finer for short ones so
-// there are 4–12 labels, with unlabelled minor ticks between.
+// there are at most 12 labels, with unlabelled minor ticks between.
 func hourTicker(durH float64) plot.TickerFunc {
-	steps := []float64{0.25, 0.5, 1, 3, 6, 12, 24, 48, 168}
+	const sec, mn = 1.0 / 3600, 1.0 / 60
+	steps := []float64{1 * sec, 2 * sec, 5 * sec, 10 * sec, 15 * sec, 30 * sec,
+		1 * mn, 2 * mn, 5 * mn, 10 * mn, 15 * mn, 30 * mn, 1, 3, 6, 12, 24, 48, 168}
 	step := steps[len(steps)-1]
 	for _, s := range steps {
 		if durH/s <= 12 {
@@ -142,14 +144,15 @@ func hourTicker(durH float64) plot.TickerFunc {
 	if step <= 1 {
 		minor = step / 5
 	}
+	withSec := step < mn
 	return func(lo, hi float64) []plot.Tick {
 		var ticks []plot.Tick
-		// Integer steps avoid accumulating float error over the loop.
-		for i := int(math.Ceil(lo / minor)); float64(i)*minor <= hi+1e-9; i++ {
+		// Integer multiples avoid accumulating float error over the loop.
+		for i := int(math.Ceil(lo/minor - 1e-9)); float64(i)*minor <= hi+1e-9; i++ {
 			x := float64(i) * minor
 			t := plot.Tick{Value: x}
-			if k := x / step; math.Abs(k-math.Round(k)) < 1e-9 {
-				t.Label = clockHM(x, durH > 24)
+			if k := x / step; math.Abs(k-math.Round(k)) < 1e-6 {
+				t.Label = clockLabel(x, durH > 24, withSec)
 			}
 			ticks = append(ticks, t)
 		}
@@ -157,16 +160,19 @@ func hourTicker(durH float64) plot.TickerFunc {
 	}
 }
 
-// clockHM formats hours since the start as "HH:MM", with a day prefix on
-// multi-day runs.
-func clockHM(h float64, days bool) string {
-	m := int64(math.Round(h * 60))
-	d, m := m/1440, m%1440
-	s := fmt.Sprintf("%02d:%02d", m/60, m%60)
-	if days {
-		return fmt.Sprintf("d%d %s", d+1, s)
+// clockLabel formats hours since the start as "HH:MM" (or "HH:MM:SS"),
+// with a day prefix on multi-day runs.
+func clockLabel(h float64, days, withSec bool) string {
+	s := int64(math.Round(h * 3600))
+	d, s := s/86400, s%86400
+	out := fmt.Sprintf("%02d:%02d", s/3600, s/60%60)
+	if withSec {
+		out += fmt.Sprintf(":%02d", s%60)
 	}
-	return s
+	if days {
+		return fmt.Sprintf("d%d %s", d+1, out)
+	}
+	return out
 }
 
 // series is one line to draw: y per interval, and whether it is defined
