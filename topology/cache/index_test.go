@@ -25,9 +25,13 @@ func checkIndex(t *testing.T, x *index, ref map[ObjectID]int32) {
 			continue
 		}
 		live++
-		for j := x.home(x.ids[s-1]); j != uint64(i); j = (j + 1) & mask {
+		id := x.ids[int32(uint32(s))-1]
+		if s>>32 != hash(id)&0xFFFFFFFF {
+			t.Fatalf("slot %d (id %d) has tag %x, want %x", i, id, s>>32, hash(id)&0xFFFFFFFF)
+		}
+		for j := x.home(id); j != uint64(i); j = (j + 1) & mask {
 			if x.slots[j] == 0 {
-				t.Fatalf("slot %d (id %d) unreachable: empty slot %d on its probe run", i, x.ids[s-1], j)
+				t.Fatalf("slot %d (id %d) unreachable: empty slot %d on its probe run", i, id, j)
 			}
 		}
 	}
