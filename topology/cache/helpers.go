@@ -35,5 +35,5 @@ func star(set bool) string {
 	return ""
 }
 
-// unsafeSizeofBucket is the size of one lfu frequency bucket.
-const unsafeSizeofBucket = unsafe.Sizeof(bucket{})
+// bucketBytes is the size of one lfu frequency bucket.
+const bucketBytes = int64(unsafe.Sizeof(bucket{}))

@@ -34,7 +34,7 @@ type op struct {
 	next int64 // Request.Next for belady
 }
 
-// opSizes gives object id its size in byte-mode op sequences: mostly small,
+// opSize gives object id its size in byte-mode op sequences: mostly small,
 // some near the capacity, and id%17 == 16 larger than any capacity used.
 func opSize(id ObjectID, bytes bool, capacity int64) int64 {
 	if !bytes {
@@ -193,8 +193,9 @@ func TestInvariants(t *testing.T) {
 	}
 }
 
-// TestEveryPolicyOfMineHasCheckAndState makes sure the policies this file's
-// authors own keep their test hooks.
+// TestPoliciesHaveTestHooks makes sure the policies written with this file
+// keep their test hooks (check, state, Victim, memBytes); TestInvariants
+// skips a policy without check, so losing one would go unnoticed.
 func TestPoliciesHaveTestHooks(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"lru", "fifo", "clock", "sieve", "lfu", "random", "belady"} {

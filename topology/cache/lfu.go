@@ -185,5 +185,5 @@ func (c *lfu) state() string {
 // memBytes is the policy's memory, for the B/object benchmark metric.
 func (c *lfu) memBytes() int64 {
 	return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.bkt))*4 +
-		int64(cap(c.buckets))*int64(unsafeSizeofBucket) + int64(cap(c.free))*4
+		int64(cap(c.buckets))*bucketBytes + int64(cap(c.free))*4
 }

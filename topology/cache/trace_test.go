@@ -120,18 +120,19 @@ func decayTrace(n, r int, alpha, tau float64, sizes []int64, seed uint64) []Requ
 // forever: a last occurrence points at the object's first occurrence in the
 // next pass (index + len).
 func fillNext(reqs []Request, cyclic bool) {
-	last := map[ObjectID]int{}
-	first := map[ObjectID]int{}
+	// Walking backwards, seen[id] is the next occurrence after i; at the
+	// end it is each object's first occurrence.
+	seen := map[ObjectID]int{}
 	for i := len(reqs) - 1; i >= 0; i-- {
 		id := reqs[i].ID
-		if j, ok := last[id]; ok {
+		if j, ok := seen[id]; ok {
 			reqs[i].Next = int64(j)
 		} else {
 			reqs[i].Next = Never
 		}
-		last[id] = i
-		first[id] = i
+		seen[id] = i
 	}
+	first := seen
 	if cyclic {
 		for i := range reqs {
 			if reqs[i].Next == Never {
