@@ -45,8 +45,12 @@ type Cache struct {
 	admission  Admission
 	ignoreSize bool
 
-	// expiry state, only kept when withTTL: entry numbers of expIdx index exp.
+	// Expiry state, only kept when withTTL. exp is indexed by entry number:
+	// of the policy's own index when it exposes one (the built-in policies
+	// do), so the expiry check reuses the cache lines the policy's lookup
+	// just touched; else of expIdx, a private index.
 	withTTL bool
+	ix      *index // the policy's index, or nil
 	expIdx  index
 	exp     []int64
 
@@ -70,8 +74,17 @@ func New(p Policy, a Admission, o Options) *Cache {
 	if a == nil {
 		a = alwaysAdmit{}
 	}
-	return &Cache{policy: p, admission: a, ignoreSize: o.IgnoreSize, withTTL: o.TTL}
+	c := &Cache{policy: p, admission: a, ignoreSize: o.IgnoreSize, withTTL: o.TTL}
+	if ip, ok := p.(indexed); ok {
+		c.ix = ip.entries()
+	}
+	return c
 }
+
+// indexed is implemented by policies whose cached objects are all in one
+// index (ghost entries may be there too: the Cache only reads the expiry of
+// objects the policy says are cached, and sets it whenever one is stored).
+type indexed interface{ entries() *index }
 
 // Policy returns the eviction policy.
 func (c *Cache) Policy() Policy { return c.policy }
@@ -95,7 +108,7 @@ func (c *Cache) Get(r Request) Status {
 		return Miss
 	}
 	if c.withTTL {
-		if e := c.expIdx.get(r.ID); e >= 0 && c.exp[e] != 0 && r.Time >= c.exp[e] {
+		if exp := c.expiry(r.ID); exp != 0 && r.Time >= exp {
 			c.StaleHits++
 			return Stale
 		}
@@ -156,8 +169,33 @@ func (c *Cache) Used() int64     { return c.policy.Used() }
 func (c *Cache) Capacity() int64 { return c.policy.Capacity() }
 func (c *Cache) Len() int        { return c.policy.Len() }
 
+// expiry is a cached object's expiry time (0: never stale).
+func (c *Cache) expiry(id ObjectID) int64 {
+	if c.ix != nil {
+		if e := c.ix.get(id); e >= 0 && int(e) < len(c.exp) {
+			return c.exp[e]
+		}
+		return 0
+	}
+	if e := c.expIdx.get(id); e >= 0 {
+		return c.exp[e]
+	}
+	return 0
+}
+
 func (c *Cache) setExpiry(id ObjectID, expires int64) {
 	if !c.withTTL {
+		return
+	}
+	if c.ix != nil {
+		e := c.ix.get(id)
+		if e < 0 {
+			panic("cache: expiry set for an object its policy does not hold")
+		}
+		for int(e) >= len(c.exp) {
+			c.exp = append(c.exp, 0)
+		}
+		c.exp[e] = expires
 		return
 	}
 	e := c.expIdx.get(id)
@@ -174,7 +212,7 @@ func (c *Cache) setExpiry(id ObjectID, expires int64) {
 }
 
 func (c *Cache) dropExpiry(id ObjectID) {
-	if c.withTTL {
+	if c.withTTL && c.ix == nil {
 		c.expIdx.remove(id)
 	}
 }

@@ -1,0 +1,69 @@
+package cache
+
+import "testing"
+
+// TestCacheTTL checks expiry through both expiry stores: the policy's own
+// index (lru) and the Cache's private one (a policy that hides its index).
+func TestCacheTTL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		p    Policy
+	}{{"policy index", newLRU(3)}, {"private index", hidden{newLRU(3)}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(tc.p, nil, Options{TTL: true, IgnoreSize: true})
+			r := func(id ObjectID, now int64) Request { return Request{ID: id, Size: 100, Time: now} }
+			steps := []struct {
+				op   string
+				id   ObjectID
+				now  int64
+				exp  int64
+				want Status
+			}{
+				{"get", 1, 0, 0, Miss},
+				{"put", 1, 0, 10, Hit},
+				{"get", 1, 9, 0, Hit},
+				{"get", 1, 10, 0, Stale}, // expiry is exclusive: fresh strictly before
+				{"put", 1, 10, 30, Hit},  // refetched: the stored copy's expiry moves on
+				{"get", 1, 29, 0, Hit},
+				{"put", 2, 30, 0, Hit}, // 0: never stale
+				{"get", 2, 1 << 60, 0, Hit},
+				{"put", 3, 30, 40, Hit},
+				{"put", 4, 31, 50, Hit}, // evicts 1 (LRU of 1,2,3 after the gets)
+				{"get", 1, 32, 0, Miss},
+				{"put", 1, 33, 35, Hit}, // evicts 3; 1 reuses a freed entry and must not inherit 3's expiry
+				{"get", 1, 34, 0, Hit},
+				{"get", 1, 35, 0, Stale},
+				{"remove", 4, 35, 0, Miss},
+				{"put", 5, 36, 0, Hit}, // takes 4's entry: never stale, whatever 4 had
+				{"get", 5, 1000, 0, Hit},
+			}
+			for i, s := range steps {
+				var got Status
+				switch s.op {
+				case "get":
+					got = c.Get(r(s.id, s.now))
+				case "put":
+					if c.Put(r(s.id, s.now), s.exp) {
+						got = Hit
+					}
+				case "remove":
+					c.Remove(s.id)
+					got = Miss
+					if c.Contains(s.id) {
+						got = Hit
+					}
+				}
+				if got != s.want {
+					t.Fatalf("step %d: %s(%d) at %d = %v, want %v", i, s.op, s.id, s.now, got, s.want)
+				}
+			}
+			if c.Hits != 5 || c.StaleHits != 2 || c.Misses != 2 {
+				t.Fatalf("counters hits %d stale %d misses %d; want 5, 2, 2", c.Hits, c.StaleHits, c.Misses)
+			}
+		})
+	}
+}
+
+// hidden hides a policy's index from the Cache.
+type hidden struct{ Policy }
