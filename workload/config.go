@@ -154,21 +154,42 @@ type Volume struct {
 	Shape float64 `toml:"shape"`
 }
 
-// Spike is a scheduled viral event: one object receives Volume extra
-// requests (in expectation; the count is Poisson), at a rate that ramps up
-// linearly for Rise and then decays exponentially with HalfLife.
+// Spike is a scheduled viral event: Volume extra requests (in expectation;
+// the count is Poisson) at a rate that ramps up linearly for Rise and then
+// decays exponentially with HalfLife.
+//
+// A breaking story is rarely one object: it comes with a video's segments,
+// photos and live updates (Objects, picked by Zipf(ObjectAlpha)), and the
+// flash crowd also browses the rest of the site (Browse). The new objects
+// and the browsing miss in the caches while the hot objects displace other
+// content; that, not the hot object itself, is what loads the origin.
 type Spike struct {
 	Name string `toml:"name"`
 	// At is the start of the ramp, in virtual time from the stream start.
 	At time.Duration `toml:"at"`
-	// Class names the content class of the object. For a decay class a new
-	// object is born at At; for a zipf class the object is the one at Rank.
+	// Class names the content class of the spike's objects. For a decay
+	// class Objects new objects are born at At; for a zipf class they are
+	// the existing objects at ranks Rank, Rank+1, ….
 	Class string `toml:"class"`
-	// Rank is the object's popularity rank within a zipf class (0 = most
-	// popular; its ID is the class's first ID + Rank). Zipf classes only.
+	// Rank is the popularity rank of the first object within a zipf class
+	// (0 = most popular; its ID is the class's first ID + Rank). Zipf
+	// classes only.
 	Rank uint64 `toml:"rank"`
-	// Volume is the expected number of extra requests (> 0).
+	// Objects is the number of objects the story consists of (e.g. a
+	// video's segments); 0 means 1. Their IDs are consecutive. For a zipf
+	// class Rank+Objects must not exceed the class's objects.
+	Objects uint64 `toml:"objects"`
+	// ObjectAlpha is the Zipf exponent with which a spike request picks one
+	// of the Objects (the first object is the most popular); 0 means 0.8.
+	ObjectAlpha float64 `toml:"object_alpha"`
+	// Volume is the expected number of extra requests (> 0), the browsing
+	// included.
 	Volume float64 `toml:"volume"`
+	// Browse is the share of Volume, in [0, 1), that is follow-on browsing:
+	// those requests keep the spike's timing and home-region mix but pick
+	// their object as an ordinary request of the normal mix would (see
+	// Generator). 0: every extra request goes to the spike's objects.
+	Browse float64 `toml:"browse"`
 	// Rise is the linear ramp from 0 to the peak rate (≥ 0).
 	Rise time.Duration `toml:"rise"`
 	// HalfLife is the half-life of the decay after the peak (> 0).
@@ -178,6 +199,32 @@ type Spike struct {
 	// each side by metro weight. Empty: the spike follows the normal mix.
 	HomeRegion string  `toml:"home_region"`
 	HomeShare  float64 `toml:"home_share"` // in [0, 1]
+}
+
+// Defaults of Spike fields left at zero.
+const (
+	defaultSpikeObjects     = 1
+	defaultSpikeObjectAlpha = 0.8 // a typical CDN popularity exponent
+	// maxSpikeObjects bounds Objects: the objects cost no memory (a request
+	// draws its object), but the IDs must not overflow, and a story of more
+	// objects than the 1e8 requests Volume allows is not a story.
+	maxSpikeObjects = 1e8
+)
+
+// objects is Objects with its default applied.
+func (s Spike) objects() uint64 {
+	if s.Objects == 0 {
+		return defaultSpikeObjects
+	}
+	return s.Objects
+}
+
+// objectAlpha is ObjectAlpha with its default applied.
+func (s Spike) objectAlpha() float64 {
+	if s.ObjectAlpha == 0 {
+		return defaultSpikeObjectAlpha
+	}
+	return s.ObjectAlpha
 }
 
 // FieldError is one invalid field. Key is the TOML key path, e.g.
@@ -339,11 +386,24 @@ func (c Config) Validate() error {
 		}
 		if ci, ok := classIdx[s.Class]; !ok {
 			bad(k+"class", "no class named %q", s.Class)
-		} else if cl := c.Classes[ci]; cl.Popularity == PopZipf && s.Rank >= cl.Objects {
-			bad(k+"rank", "must be < classes[%d].objects (%d)", ci, cl.Objects)
+		} else if cl := c.Classes[ci]; cl.Popularity == PopZipf {
+			if s.Rank >= cl.Objects {
+				bad(k+"rank", "must be < classes[%d].objects (%d)", ci, cl.Objects)
+			} else if s.objects() > cl.Objects-s.Rank {
+				bad(k+"objects", "rank + objects must be <= classes[%d].objects (%d)", ci, cl.Objects)
+			}
+		}
+		if s.Objects > maxSpikeObjects {
+			bad(k+"objects", "must be <= 1e8 (0 = 1)")
+		}
+		if !(s.ObjectAlpha >= 0) || !finite(s.ObjectAlpha) {
+			bad(k+"object_alpha", "must be > 0 (0 = %g)", defaultSpikeObjectAlpha)
 		}
 		if !(s.Volume > 0 && s.Volume <= 1e8) {
 			bad(k+"volume", "must be in (0, 1e8]")
+		}
+		if !(s.Browse >= 0 && s.Browse < 1) {
+			bad(k+"browse", "must be in [0, 1)")
 		}
 		if s.Rise < 0 {
 			bad(k+"rise", "must be >= 0")
