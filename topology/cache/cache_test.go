@@ -67,3 +67,51 @@ func TestCacheTTL(t *testing.T) {
 
 // hidden hides a policy's index from the Cache.
 type hidden struct{ Policy }
+
+// TestTTLAndRemoveWithEveryPolicy: expiry and invalidation work whatever the
+// eviction policy, including after entry numbers are recycled by evictions.
+func TestTTLAndRemoveWithEveryPolicy(t *testing.T) {
+	t.Parallel()
+	for _, name := range PolicyNames() {
+		p, err := NewPolicy(name, Config{Capacity: 8, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := New(p, nil, Options{TTL: true, IgnoreSize: true})
+		// Churn through 100 objects so every entry number is reused, each
+		// stored with expiry = its id + 1000 (objects 0..49) or never (50..99).
+		for id := ObjectID(0); id < 100; id++ {
+			now := int64(id)
+			r := Request{ID: id, Size: 1, Time: now, Next: Never}
+			if c.Get(r) == Miss {
+				exp := int64(0)
+				if id < 50 {
+					exp = int64(id) + 1000
+				}
+				c.Put(r, exp)
+			}
+		}
+		if c.Len() == 0 {
+			t.Fatalf("%s: cache empty after 100 puts", name)
+		}
+		for id := ObjectID(0); id < 100; id++ {
+			if !c.Contains(id) {
+				continue
+			}
+			st := c.Get(Request{ID: id, Size: 1, Time: 2000, Next: Never})
+			want := Hit
+			if id < 50 {
+				want = Stale
+			}
+			if st != want {
+				t.Errorf("%s: object %d at t=2000 is %v, want %v", name, id, st, want)
+			}
+			if !c.Remove(id) || c.Contains(id) {
+				t.Errorf("%s: Remove(%d) did not remove it", name, id)
+			}
+		}
+		if c.Len() != 0 || c.Used() != 0 {
+			t.Errorf("%s: after removing everything Len %d Used %d", name, c.Len(), c.Used())
+		}
+	}
+}
