@@ -1,6 +1,10 @@
 package workload
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
 
 // BenchmarkNewsSpike generates the NewsSpikeExample day (200k-object zipf
 // static class, ~300 article births an hour, one spike, 40 metros); one op
@@ -30,7 +34,7 @@ func BenchmarkNewsSpike(b *testing.B) {
 // BenchmarkZipfRank is the rejection-inversion sampler alone.
 func BenchmarkZipfRank(b *testing.B) {
 	z, _ := NewZipf(200_000, 0.8)
-	r := newRand(1, "bench")
+	r := sim.NewRand(1, "bench")
 	var s uint64
 	for b.Loop() {
 		s += z.Rank(r)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"testing"
+
+	"github.com/cdnsim/cdnsim/sim"
 )
 
 func TestPoissonMeanAndVariance(t *testing.T) {
@@ -12,7 +14,7 @@ func TestPoissonMeanAndVariance(t *testing.T) {
 	// Both branches (product below 10, PTRS from 10) and the switch point.
 	for _, mean := range []float64{0.3, 4, 9.99, 10, 37, 1000, 2.5e6} {
 		t.Run(fmt.Sprintf("mean %g", mean), func(t *testing.T) {
-			r := newRand(3, "test/poisson")
+			r := sim.NewRand(3, "test/poisson")
 			const n = 100_000
 			var s, s2 float64
 			for range n {
@@ -34,7 +36,7 @@ func TestPoissonMeanAndVariance(t *testing.T) {
 			}
 		})
 	}
-	if poisson(newRand(1, "x"), 0) != 0 {
+	if poisson(sim.NewRand(1, "x"), 0) != 0 {
 		t.Error("Poisson(0) must be 0")
 	}
 }
@@ -44,7 +46,7 @@ func TestPoissonChiSquare(t *testing.T) {
 	// PTRS's rejection step is where a typo would bend the shape without
 	// moving the mean; check the whole pmf around mean 30.
 	const mean, n = 30.0, 200_000
-	r := newRand(5, "test/poisson-chi")
+	r := sim.NewRand(5, "test/poisson-chi")
 	obs := make([]int, 100)
 	for range n {
 		k := poisson(r, mean)
@@ -71,7 +73,7 @@ func TestAliasMatchesWeights(t *testing.T) {
 	// Build twice: the rebuild path (reused slices) is the one that runs.
 	a.build([]float64{1, 1, 1, 1, 1, 1, 1})
 	a.build(w)
-	r := newRand(11, "test/alias")
+	r := sim.NewRand(11, "test/alias")
 	const n = 300_000
 	obs := make([]int, len(w))
 	for range n {
@@ -157,7 +159,7 @@ func TestSizesAreLognormalWithTheConfiguredMedian(t *testing.T) {
 		for _, sigma := range []float64{0.3, 1.3, 2.5} {
 			c := classInfo{median: 20_000, sigma: sigma}
 			c.buildQuant()
-			r := newRand(1, "test/quant")
+			r := sim.NewRand(1, "test/quant")
 			for range 100_000 {
 				u := r.Float64()
 				got, want := float64(c.sizeAt(u)), float64(lognormalSize(c.median, sigma, 0, u))

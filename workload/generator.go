@@ -8,16 +8,26 @@ import (
 	"github.com/cdnsim/cdnsim/sim"
 )
 
+// browsePool is the number of recent ordinary requests of each decay class
+// that a browse request copies its object from. An object's share of the
+// pool is its share of the class's recent requests, so a copy picks objects
+// by their current rate; 1024 is enough that an object requested once
+// rarely gets copied twice in a row (1/1024 a copy), yet covers only the
+// last ~40 s of a class at 25 requests/s, so the pool follows the class's
+// popularity as it decays.
+const browsePool = 1024
+
 // never is a time after any stream's end.
 const never = sim.Time(math.MaxInt64)
 
 // SpikeInfo locates a scheduled spike in the generated stream, for marking
 // plots and reports.
 type SpikeInfo struct {
-	Name   string
-	Object uint64   // the object receiving the extra requests
-	Class  uint8    // its class index
-	At     sim.Time // start of the ramp
+	Name    string
+	Object  uint64   // the first of the spike's objects (the most requested)
+	Objects uint64   // how many: IDs Object .. Object+Objects−1
+	Class   uint8    // their class index
+	At      sim.Time // start of the ramp
 }
 
 // Generator is a synthetic Source built from a Config. It streams requests
@@ -28,7 +38,22 @@ type SpikeInfo struct {
 // Object IDs: zipf classes take consecutive ranges in class order (class 0
 // gets 0..N0−1, the next N0.., …), rank r of a class being its first ID + r;
 // after all zipf ranges come the objects that spikes create in decay classes
-// (in spike order), then decay births, dense in birth order.
+// (in spike order, each spike's Objects consecutively), then decay births,
+// dense in birth order.
+//
+// A spike's browsing requests (Spike.Browse) pick a class by the classes'
+// expected current request rates — a zipf class's Rate, a decay class's
+// BirthRate × Volume.Mean (its steady state), each times the diurnal factor
+// where it applies, re-evaluated every minute — and then an object: in a
+// zipf class an independent draw from its Zipf sampler; in a decay class a
+// copy of the object of one of the class's last browsePool ordinary
+// requests, chosen uniformly. The copy weights live objects by their recent
+// request rate, as an ordinary request would, at O(1) cost and without
+// indexing the live heap by class; the price is that a browse request
+// follows, within ~browsePool requests, an ordinary request for the same
+// object. Spike objects are not part of the ordinary mix. A decay class none
+// of whose objects has been requested yet gets no browsing; if no class can
+// be browsed at all, the request goes to the spike's own objects.
 type Generator struct {
 	seed    uint64
 	end     sim.Time
@@ -57,9 +82,47 @@ type Generator struct {
 
 	spikes []SpikeInfo
 
+	// Browsing (only if some spike has Browse > 0). browseBase is each
+	// class's expected request rate at diurnal factor 1 (browseDiurnal: it
+	// follows the curve); classZipf and classRing map a class to its entry
+	// in zipfs or rings (−1: none). browseAlias holds this slot's class
+	// weights; browseOK is false when every weight was 0.
+	browseBase    []float64
+	browseDiurnal []bool
+	browseW       []float64
+	browseAlias   alias
+	browseSlotEnd sim.Time
+	browseOK      bool
+	classZipf     []int32
+	classRing     []int32
+	rings         []recentRing
+
 	// Independent streams so that, e.g., adding a spike does not reshuffle
-	// the zipf draws.
-	rArrive, rZipf, rMetro, rBirth, rOrder, rMethod *rand.Rand
+	// the zipf draws. rPick picks spike objects and browse targets.
+	rArrive, rZipf, rMetro, rBirth, rOrder, rMethod, rPick *rand.Rand
+}
+
+// recent is an ordinary request's object, as a browse request copies it.
+type recent struct {
+	obj  uint64
+	size int64
+}
+
+// recentRing holds a decay class's last browsePool ordinary requests.
+type recentRing struct {
+	buf []recent
+	n   int // entries filled, ≤ len(buf)
+	pos int // where the next one goes
+}
+
+func (r *recentRing) put(obj uint64, size int64) {
+	r.buf[r.pos] = recent{obj: obj, size: size}
+	if r.pos++; r.pos == len(r.buf) {
+		r.pos = 0
+	}
+	if r.n < len(r.buf) {
+		r.n++
+	}
 }
 
 type classInfo struct {
@@ -148,11 +211,27 @@ type birthProc struct {
 	xm    float64 // pareto: scale, mean·(α−1)/α
 }
 
+// How a live entry's request picks its object.
+const (
+	pickFixed  uint8 = iota // the entry's own object
+	pickZipf                // one of a spike's objects: entry's object + z.Rank − 1
+	pickBrowse              // an ordinary request's object (Generator.browse)
+)
+
 // source is the shared description of the live objects of one decay class or
-// one spike: heap entries stay pointer-free and small by pointing here.
+// one spike part (its objects, its browsing): heap entries stay pointer-free
+// and small by pointing here.
 type source struct {
 	prof  profile
 	class uint8
+	pick  uint8
+	// ring is 1 + the index in Generator.rings of the pool that records
+	// this source's requests for browsing (a decay class's), 0 for none; so
+	// the zero value records nothing.
+	ring uint32
+	// z picks among a spike's objects (pickZipf, and pickBrowse's fallback
+	// when it has more than one object).
+	z Zipf
 	// home and away are set for spikes with a home region: with probability
 	// homeShare a request comes from home (by metro weight), otherwise from
 	// away (nil when every metro is home).
@@ -169,14 +248,31 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 		seed:    seed,
 		end:     sim.Duration(cfg.Duration),
 		curve:   newDiurnalCurve(cfg),
-		rArrive: newRand(seed, "workload/arrivals"),
-		rZipf:   newRand(seed, "workload/zipf"),
-		rMetro:  newRand(seed, "workload/metro"),
-		rBirth:  newRand(seed, "workload/births"),
-		rOrder:  newRand(seed, "workload/order"),
-		rMethod: newRand(seed, "workload/method"),
+		rArrive: sim.NewRand(seed, "workload/arrivals"),
+		rZipf:   sim.NewRand(seed, "workload/zipf"),
+		rMetro:  sim.NewRand(seed, "workload/metro"),
+		rBirth:  sim.NewRand(seed, "workload/births"),
+		rOrder:  sim.NewRand(seed, "workload/order"),
+		rMethod: sim.NewRand(seed, "workload/method"),
+		rPick:   sim.NewRand(seed, "workload/spike-picks"),
 	}
-	rSpike := newRand(seed, "workload/spikes")
+	rSpike := sim.NewRand(seed, "workload/spikes")
+	browsing := false
+	for _, s := range cfg.Spikes {
+		browsing = browsing || s.Browse > 0
+	}
+	if browsing {
+		n := len(cfg.Classes)
+		g.browseBase = make([]float64, n)
+		g.browseDiurnal = make([]bool, n)
+		g.browseW = make([]float64, n)
+		g.classZipf = make([]int32, n)
+		g.classRing = make([]int32, n)
+		for i := range n {
+			g.browseW[i] = 1
+		}
+		g.browseAlias.build(g.browseW) // sizes the table: Next never allocates
+	}
 
 	classIdx := map[string]int{}
 	var zipfRates []float64
@@ -197,6 +293,12 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 			z, err := NewZipf(cl.Objects, cl.Alpha)
 			if err != nil {
 				return nil, &FieldError{Key: "classes[" + strconv.Itoa(i) + "].alpha", Msg: err.Error()}
+			}
+			if browsing {
+				g.browseBase[i] = cl.Rate
+				g.browseDiurnal[i] = true
+				g.classZipf[i] = int32(len(g.zipfs))
+				g.classRing[i] = -1
 			}
 			ci.base = g.nextID
 			g.zipfs = append(g.zipfs, zipfClass{z: z, class: uint8(i), base: g.nextID})
@@ -223,29 +325,55 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 			b.mu = math.Log(cl.Volume.Mean) - cl.Volume.Sigma*cl.Volume.Sigma/2
 		}
 		g.births = append(g.births, b)
-		g.srcs = append(g.srcs, source{prof: newProfile(cl), class: uint8(i)})
+		src := source{prof: newProfile(cl), class: uint8(i)}
+		if browsing {
+			g.browseBase[i] = cl.BirthRate / 3600 * cl.Volume.Mean
+			g.browseDiurnal[i] = cl.BirthDiurnal
+			g.classZipf[i] = -1
+			g.classRing[i] = int32(len(g.rings))
+			src.ring = uint32(len(g.rings)) + 1
+			g.rings = append(g.rings, recentRing{buf: make([]recent, browsePool)})
+		}
+		g.srcs = append(g.srcs, src)
 	}
 
 	// Spikes: objects and first requests are fixed now so Spikes() can
 	// report them before the stream is read.
-	for _, s := range cfg.Spikes {
+	// A spike is one live entry for its objects and, with browsing, a second
+	// one: the two Poisson counts add up to Poisson(Volume), and each entry
+	// costs O(1) however many objects the story has.
+	for i, s := range cfg.Spikes {
 		ci := classIdx[s.Class]
 		cl := cfg.Classes[ci]
+		n := s.objects()
 		var obj uint64
 		if cl.Popularity == PopZipf {
 			obj = g.classes[ci].base + s.Rank
 		} else {
 			obj = g.nextID
-			g.nextID++
+			g.nextID += n
 		}
 		src := source{prof: newSpikeProfile(s), class: uint8(ci), homeShare: s.HomeShare}
 		if s.HomeRegion != "" {
 			src.home, src.away = regionAliases(cfg.Metros, s.HomeRegion)
 		}
+		if n > 1 {
+			z, err := NewZipf(n, s.objectAlpha())
+			if err != nil {
+				return nil, &FieldError{Key: "spikes[" + strconv.Itoa(i) + "].object_alpha", Msg: err.Error()}
+			}
+			src.pick, src.z = pickZipf, z
+		}
 		at := sim.Duration(s.At)
-		g.spikes = append(g.spikes, SpikeInfo{Name: s.Name, Object: obj, Class: uint8(ci), At: at})
+		g.spikes = append(g.spikes, SpikeInfo{Name: s.Name, Object: obj, Objects: n, Class: uint8(ci), At: at})
 		g.srcs = append(g.srcs, src)
-		g.push(obj, at, poisson(rSpike, s.Volume), uint32(len(g.srcs)-1))
+		g.push(obj, at, poisson(rSpike, s.Volume*(1-s.Browse)), uint32(len(g.srcs)-1))
+		if s.Browse > 0 {
+			b := src
+			b.pick = pickBrowse
+			g.srcs = append(g.srcs, b)
+			g.push(obj, at, poisson(rSpike, s.Volume*s.Browse), uint32(len(g.srcs)-1))
+		}
 	}
 
 	if len(g.zipfs) > 0 {
@@ -356,13 +484,24 @@ func (g *Generator) Next(r *Request) bool {
 func (g *Generator) emitLive(r *Request) {
 	e := &g.live[0]
 	src := &g.srcs[e.src]
+	class, obj, size := src.class, e.obj, e.size
+	switch src.pick {
+	case pickZipf:
+		obj += src.z.Rank(g.rPick) - 1
+		size = g.Size(class, obj)
+	case pickBrowse:
+		class, obj, size = g.browse(src, e.obj, e.next)
+	}
+	if src.ring > 0 {
+		g.rings[src.ring-1].put(obj, size)
+	}
 	*r = Request{
 		Time:   e.next,
-		Object: e.obj,
-		Size:   e.size,
+		Object: obj,
+		Size:   size,
 		Metro:  g.srcMetro(src, e.next),
-		Class:  src.class,
-		Method: g.method(src.class),
+		Class:  class,
+		Method: g.method(class),
 	}
 	e.left--
 	if e.left == 0 {
@@ -378,6 +517,54 @@ func (g *Generator) emitLive(r *Request) {
 	}
 	e.next = e.born + sim.Time(age)
 	g.live.fixTop()
+}
+
+// browse picks the class and object of a spike's browsing request at t (see
+// Generator); first is the spike's first object, the fallback.
+func (g *Generator) browse(src *source, first uint64, t sim.Time) (class uint8, obj uint64, size int64) {
+	if t >= g.browseSlotEnd {
+		g.browseWeights(t)
+	}
+	if !g.browseOK {
+		obj = first
+		if src.z.N() > 1 {
+			obj += src.z.Rank(g.rPick) - 1
+		}
+		return src.class, obj, g.Size(src.class, obj)
+	}
+	class = uint8(g.browseAlias.sample(g.rPick))
+	if zi := g.classZipf[class]; zi >= 0 {
+		zc := &g.zipfs[zi]
+		obj = zc.base + zc.z.Rank(g.rPick) - 1
+		return class, obj, g.Size(class, obj)
+	}
+	ring := &g.rings[g.classRing[class]]
+	c := ring.buf[g.rPick.IntN(ring.n)]
+	return class, c.obj, c.size
+}
+
+// browseWeights sets the class weights of browsing for the slot holding t.
+// A decay class gets weight 0 while its pool is empty; pools never empty
+// again, so a class drawn later always has one.
+func (g *Generator) browseWeights(t sim.Time) {
+	start := t - t%slotLen
+	g.browseSlotEnd = start + slotLen
+	f := g.curve.factor(start + slotLen/2)
+	var sum float64
+	for i, w := range g.browseBase {
+		if g.browseDiurnal[i] {
+			w *= f
+		}
+		if ri := g.classRing[i]; ri >= 0 && g.rings[ri].n == 0 {
+			w = 0
+		}
+		g.browseW[i] = w
+		sum += w
+	}
+	g.browseOK = sum > 0
+	if g.browseOK {
+		g.browseAlias.build(g.browseW)
+	}
 }
 
 // birth creates the object of the earliest pending birth.

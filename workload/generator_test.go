@@ -340,7 +340,7 @@ func TestSpikeDeliversItsVolumeFromItsHomeRegion(t *testing.T) {
 		t.Fatalf("Spikes() = %v", sp)
 	}
 	// The spike's new article is the first ID after the zipf range.
-	if want := (SpikeInfo{Name: "breaking", Object: 1000, Class: 1, At: 2 * sim.Hour}); sp[0] != want {
+	if want := (SpikeInfo{Name: "breaking", Object: 1000, Objects: 1, Class: 1, At: 2 * sim.Hour}); sp[0] != want {
 		t.Fatalf("Spikes()[0] = %+v, want %+v", sp[0], want)
 	}
 	var n, home, first int

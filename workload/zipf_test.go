@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/cdnsim/cdnsim/sim"
 )
 
 func TestZipfMatchesExactProbabilities(t *testing.T) {
@@ -18,7 +20,7 @@ func TestZipfMatchesExactProbabilities(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := newRand(42, "test/zipf")
+			r := sim.NewRand(42, "test/zipf")
 			obs := make([]int, n)
 			for range samples {
 				k := z.Rank(r)
@@ -70,7 +72,7 @@ func TestZipfProbIsNormalised(t *testing.T) {
 
 func TestZipfEdgeCases(t *testing.T) {
 	t.Parallel()
-	r := newRand(7, "test/zipf-edge")
+	r := sim.NewRand(7, "test/zipf-edge")
 	t.Run("a single rank is always drawn", func(t *testing.T) {
 		z, _ := NewZipf(1, 0.8)
 		for range 1000 {
