@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 )
 
 // Exit codes of the CLI contract.
@@ -60,7 +61,11 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "cdnsim simulates a CloudFront-style CDN (edge POPs, regional edge caches, origins) on virtual time.")
 	fmt.Fprintln(w, "\nUsage: cdnsim COMMAND [arguments]\n\nCommands:")
-	for _, c := range commands {
+	// The main job first, then the policy tools; init order is file order.
+	rank := map[string]int{"run": 0, "validate": 1, "compare": 2, "replay": 3, "gen": 4}
+	sorted := append([]command(nil), commands...)
+	sort.SliceStable(sorted, func(i, j int) bool { return rank[sorted[i].name] < rank[sorted[j].name] })
+	for _, c := range sorted {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun `cdnsim COMMAND --help` for a command's flags.")
