@@ -153,6 +153,7 @@ type originTOML struct {
 	Processing      time.Duration `toml:"processing"`
 	ProcessingSigma float64       `toml:"processing_sigma"`
 	EgressMbps      float64       `toml:"egress_mbps"`
+	BypassRegional  bool          `toml:"bypass_regional"`
 }
 
 type behaviorTOML struct {
@@ -161,6 +162,7 @@ type behaviorTOML struct {
 	MinTTL     *time.Duration `toml:"min_ttl"`
 	DefaultTTL *time.Duration `toml:"default_ttl"`
 	MaxTTL     *time.Duration `toml:"max_ttl"`
+	Dynamic    bool           `toml:"dynamic"`
 }
 
 // CloudFront's TTL defaults for a behaviour: 0 s, 24 h, 365 days.
@@ -358,11 +360,13 @@ func buildTopology(f *File) topology.Config {
 	}
 	for _, o := range f.Origins {
 		c.Origins = append(c.Origins, topology.Origin{Name: o.Name, Kind: o.Kind, Lat: o.Lat, Lon: o.Lon,
-			Processing: o.Processing, ProcessingSigma: o.ProcessingSigma, EgressMbps: o.EgressMbps})
+			Processing: o.Processing, ProcessingSigma: o.ProcessingSigma, EgressMbps: o.EgressMbps,
+			BypassRegional: o.BypassRegional})
 	}
 	for _, b := range f.Behaviors {
 		c.Behaviors = append(c.Behaviors, topology.Behavior{Path: b.Path, Origin: b.Origin,
-			MinTTL: durOr(b.MinTTL, defaultMinTTL), DefaultTTL: durOr(b.DefaultTTL, defaultDefaultTTL), MaxTTL: durOr(b.MaxTTL, defaultMaxTTL)})
+			MinTTL: durOr(b.MinTTL, defaultMinTTL), DefaultTTL: durOr(b.DefaultTTL, defaultDefaultTTL), MaxTTL: durOr(b.MaxTTL, defaultMaxTTL),
+			Dynamic: b.Dynamic})
 	}
 	for _, m := range f.Workload.Metros {
 		c.Metros = append(c.Metros, topology.Metro{Name: m.Name, Lat: m.Lat, Lon: m.Lon})

@@ -64,6 +64,9 @@ type Origin struct {
 	ProcessingSigma float64
 	// EgressMbps is the per-response bandwidth the origin serves at.
 	EgressMbps float64
+	// BypassRegional sends POP misses for this origin straight to it, as
+	// CloudFront did for S3 origins before regional edge caches served them.
+	BypassRegional bool
 }
 
 // Behavior maps a path pattern (CloudFront syntax: * any run, ? one
@@ -72,6 +75,9 @@ type Behavior struct {
 	Path                       string
 	Origin                     string
 	MinTTL, DefaultTTL, MaxTTL time.Duration
+	// Dynamic marks a behaviour that forwards all headers to the origin, so
+	// nothing under it is cacheable: requests go from the POP to the origin.
+	Dynamic bool
 }
 
 // Bandwidth of each leg, in Mbit/s per response; the slowest leg on a

@@ -54,7 +54,10 @@ type conn struct {
 type classRoute struct {
 	origin int
 	ttl    sim.Time
-	store  bool // a shared cache may store it (not no-store/private, TTL > 0)
+	// bypass is BypassDynamic when nothing of the class may be cached
+	// (dynamic behaviour, TTL 0, no-store, private), BypassOrigin when its
+	// origin skips the regional tier.
+	bypass BypassReason
 }
 
 // Stats are the network's own counters (the recorder sees outcomes).
@@ -149,12 +152,17 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		n.dns = append(n.dns, uint16(best))
 		n.viewRTT = append(n.viewRTT, bestRTT)
 	}
+	for _, p := range cfg.POPs {
+		for _, o := range cfg.Origins {
+			n.origRTT = append(n.origRTT, n.rtt(lat, p.Name, p.Lat, p.Lon, o.Name, o.Lat, o.Lon))
+		}
+	}
 	for _, r := range cfg.Regions {
 		for _, o := range cfg.Origins {
 			n.origRTT = append(n.origRTT, n.rtt(lat, r.Name, r.Lat, r.Lon, o.Name, o.Lat, o.Lon))
 		}
 	}
-	n.conns = make([]conn, len(cfg.Regions)*len(cfg.Origins))
+	n.conns = make([]conn, len(n.origRTT))
 	for _, o := range cfg.Origins {
 		proc := o.Processing
 		n.originProc = append(n.originProc, lognormal{
@@ -175,11 +183,14 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		}
 		cc := cache.ParseCacheControl(cl.CacheControl)
 		ttl := cc.TTL(b.MinTTL, def, b.MaxTTL)
-		n.routes = append(n.routes, classRoute{
-			origin: originIdx[b.Origin],
-			ttl:    sim.Duration(ttl),
-			store:  cc.Storable() && ttl > 0,
-		})
+		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl)}
+		switch {
+		case b.Dynamic || !cc.Storable() || ttl <= 0:
+			route.bypass = BypassDynamic
+		case cfg.Origins[route.origin].BypassRegional:
+			route.bypass = BypassOrigin
+		}
+		n.routes = append(n.routes, route)
 	}
 	return n, nil
 }
@@ -299,15 +310,17 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	var firstByte sim.Time // first byte leaves the POP toward the viewer
 	pop := &n.pops[p]
 	switch {
-	case !r.Method.Cacheable() || !route.store:
-		// Not cacheable here: straight through to the origin, not stored
-		// anywhere (the regional tier only proxies it).
+	case !r.Method.Cacheable() || route.bypass == BypassDynamic:
+		// Not cacheable: from the POP straight to the origin, stored nowhere.
 		o.Edge, o.Regional = Bypass, Bypass
+		o.BypassReason = BypassDynamic
+		if !r.Method.Cacheable() {
+			o.BypassReason = BypassMethod
+		}
 		o.Origin = true
-		up := t + hopProcessing + n.popRTT[p]/2
-		ready, ob := n.originFetch(g, route.origin, up+hopProcessing)
-		firstByte = ready + n.popRTT[p]/2
-		bps = math.Min(bps, math.Min(ob, n.regionalBps))
+		ready, ob := n.originFetch(p, route.origin, t+hopProcessing)
+		firstByte = ready
+		bps = math.Min(bps, ob)
 	case pop.cache.Get(cr) == cache.Hit:
 		o.Edge = Hit
 		firstByte = t + hopProcessing
@@ -319,10 +332,18 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 			break
 		}
 		o.Edge = Miss
-		at := t + hopProcessing + n.popRTT[p]/2 // the request reaches the regional cache
-		regReady, up := n.regionalFetch(g, route, r, at)
-		firstByte = regReady + n.popRTT[p]/2
-		up = math.Min(up, n.regionalBps)
+		var up float64
+		if route.bypass == BypassOrigin {
+			o.Regional = Bypass
+			o.BypassReason = BypassOrigin
+			o.Origin = true
+			firstByte, up = n.originFetch(p, route.origin, t+hopProcessing)
+		} else {
+			at := t + hopProcessing + n.popRTT[p]/2 // the request reaches the regional cache
+			regReady, regUp := n.regionalFetch(g, route, r, at)
+			firstByte = regReady + n.popRTT[p]/2
+			up = math.Min(regUp, n.regionalBps)
+		}
 		pop.beginFetch(r.Object, fetch{ready: firstByte, size: r.Size, bps: up, expires: firstByte + route.ttl, store: true})
 		n.eng.Schedule(firstByte, evFillPOP, uint32(p), r.Object)
 		bps = math.Min(bps, up)
@@ -349,16 +370,17 @@ func (n *Network) regionalFetch(g int, route classRoute, r *workload.Request, at
 	}
 	o.Regional = Miss
 	o.Origin = true
-	ready, bps := n.originFetch(g, route.origin, at+hopProcessing)
+	ready, bps := n.originFetch(len(n.pops)+g, route.origin, at+hopProcessing)
 	reg.beginFetch(r.Object, fetch{ready: ready, size: r.Size, bps: bps, expires: ready + route.ttl, store: true})
 	n.eng.Schedule(ready, evFillRegional, uint32(g), r.Object)
 	return ready, bps
 }
 
-// originFetch sends a request from regional cache g to origin oi at time
-// at and returns when the first byte is back at g, and the origin's rate.
-func (n *Network) originFetch(g, oi int, at sim.Time) (sim.Time, float64) {
-	k := g*len(n.cfg.Origins) + oi
+// originFetch sends a request from node nd (a POP index, or len(POPs)+g
+// for regional cache g) to origin oi at time at, and returns when the first
+// byte is back at the node, and the origin's rate.
+func (n *Network) originFetch(nd, oi int, at sim.Time) (sim.Time, float64) {
+	k := nd*len(n.cfg.Origins) + oi
 	rtt := n.origRTT[k]
 	c := &n.conns[k]
 	var handshake sim.Time

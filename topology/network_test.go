@@ -332,3 +332,55 @@ func TestValidateNamesTheKey(t *testing.T) {
 		t.Fatalf("valid config: %v", err)
 	}
 }
+
+func TestBypassRules(t *testing.T) {
+	t.Parallel()
+	rV, rPO := degRTT(1), degRTT(39) // viewer↔POP, POP↔origin (latitudes 1 and 40)
+	proc := 20 * sim.Millisecond
+	for _, tc := range []struct {
+		name     string
+		mut      func(*Config)
+		method   workload.Method
+		reason   BypassReason
+		popCache bool // the POP stores the object
+	}{
+		{"POST goes from the POP to the origin", func(*Config) {}, workload.POST, BypassMethod, false},
+		{"a dynamic behaviour is never cached", func(c *Config) { c.Behaviors[0].Dynamic = true }, workload.GET, BypassDynamic, false},
+		{"no-store is never cached", func(c *Config) { c.Classes[0].CacheControl = "no-store" }, workload.GET, BypassDynamic, false},
+		{"TTL 0 is never cached", func(c *Config) { c.Classes[0].CacheControl = "max-age=0" }, workload.GET, BypassDynamic, false},
+		{"an S3-style origin skips the regional tier", func(c *Config) { c.Origins[0].BypassRegional = true }, workload.GET, BypassOrigin, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := line()
+			tc.mut(&cfg)
+			reqs := []workload.Request{
+				{Time: 0, Object: 3, Size: 1000, Method: tc.method},
+				{Time: sim.Second, Object: 3, Size: 1000, Method: tc.method},
+			}
+			n, obs := run(t, cfg, reqs)
+			first := obs.outs[0]
+			if first.BypassReason != tc.reason || first.Regional != Bypass || !first.Origin {
+				t.Fatalf("first request: reason %v regional %v origin %v; want %v, bypass, true", first.BypassReason, first.Regional, first.Origin, tc.reason)
+			}
+			// Straight from the POP: a cold connection (TCP+TLS), the request
+			// round trip and processing; no regional hop.
+			want := rV + hopProcessing + 2*rPO + rPO + proc
+			if d := first.TTFB - want; d < -1 || d > 1 {
+				t.Fatalf("TTFB %v, want %v (POP → origin direct)", first.TTFB, want)
+			}
+			if n.Regional(0).Len() != 0 {
+				t.Fatalf("the regional cache holds %d objects; a bypass must not reach it", n.Regional(0).Len())
+			}
+			if got := n.POP(0).Contains(3); got != tc.popCache {
+				t.Fatalf("POP caches the object: %v, want %v", got, tc.popCache)
+			}
+			second := obs.outs[1]
+			if tc.popCache && second.Edge != Hit {
+				t.Fatalf("second request: edge %v, want a hit from the POP", second.Edge)
+			}
+			if !tc.popCache && (second.Edge != Bypass || !second.Origin) {
+				t.Fatalf("second request: edge %v origin %v, want another bypass to the origin", second.Edge, second.Origin)
+			}
+		})
+	}
+}

@@ -17,6 +17,26 @@ const (
 	Bypass            // passed through uncached (method, dynamic behaviour, origin rule)
 )
 
+// BypassReason says why a request skipped a cache tier.
+type BypassReason uint8
+
+// Bypass reasons. CloudFront sends these from the POP straight to the origin.
+const (
+	NoBypass      BypassReason = iota
+	BypassMethod               // PUT/POST/PATCH/OPTIONS/DELETE: never cached, never via the regional cache
+	BypassDynamic              // a dynamic behaviour (forwards all headers, TTL 0) or an uncacheable response
+	BypassOrigin               // the origin skips the regional tier (S3-style origins in the older design); the POP still caches
+)
+
+var bypassNames = [...]string{"", "method", "dynamic", "origin"}
+
+func (b BypassReason) String() string {
+	if int(b) < len(bypassNames) {
+		return bypassNames[b]
+	}
+	return "unknown"
+}
+
 var resultNames = [...]string{"not-reached", "hit", "miss", "collapsed", "bypass"}
 
 func (r Result) String() string {
@@ -40,9 +60,12 @@ type Outcome struct {
 	Edge     Result // what the POP did
 	Regional Result // what the regional edge cache did (NotReached on an edge hit)
 	Origin   bool   // the request caused a fetch from the origin (false when it joined one in flight)
-	Status   uint16 // HTTP status served to the viewer
-	TTFB     sim.Time
-	TTLB     sim.Time
+	// BypassReason is set when a tier was skipped: Edge and Regional are
+	// Bypass for method and dynamic bypasses; only Regional for origin ones.
+	BypassReason BypassReason
+	Status       uint16 // HTTP status served to the viewer
+	TTFB         sim.Time
+	TTLB         sim.Time
 }
 
 // Observer receives every Outcome, in arrival order.
