@@ -114,6 +114,7 @@ type Recorder struct {
 	hist     []uint32 // nBins × nBuckets TTFB counts, one histogram per interval
 	originPS []int32  // origin fetches started in each second of virtual time
 	pops     []popCount
+	bypass   [4]int64 // by topology.BypassReason
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -193,6 +194,9 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	}
 	if o.Regional != topology.NotReached {
 		b.regional.add(o.Regional, size)
+	}
+	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
+		r.bypass[o.BypassReason]++
 	}
 	if o.Origin {
 		b.originReqs++

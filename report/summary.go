@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology"
 )
 
 // Summary is the whole-run result, as written to summary.json. Field order
@@ -17,9 +18,19 @@ type Summary struct {
 	DurationS float64      `json:"duration_s"`
 	IntervalS float64      `json:"interval_s"` // timeseries.csv bin width
 	Tiers     Tiers        `json:"tiers"`
+	Bypass    Bypass       `json:"bypass"`
 	Latency   Latency      `json:"latency_ms"`
 	POPs      []POPSummary `json:"pops"` // in Config.POPs order
 	Markers   []MarkerJSON `json:"markers"`
+}
+
+// Bypass counts requests that skipped a tier, by reason: methods that are
+// never cached (POST, PUT, ...) and dynamic behaviours go from the POP to the
+// origin; origin bypasses skip only the regional tier.
+type Bypass struct {
+	Method  int64 `json:"method"`
+	Dynamic int64 `json:"dynamic"`
+	Origin  int64 `json:"origin"`
 }
 
 // Tiers holds the per-tier figures.
@@ -163,6 +174,11 @@ func (r *Recorder) Summary() Summary {
 				HitRatio:     overallRatio(t.originReqs, t.requests),
 				ByteHitRatio: overallRatio(t.originBytes, t.bytes),
 			},
+		},
+		Bypass: Bypass{
+			Method:  r.bypass[topology.BypassMethod],
+			Dynamic: r.bypass[topology.BypassDynamic],
+			Origin:  r.bypass[topology.BypassOrigin],
 		},
 		POPs:    make([]POPSummary, len(r.pops)),
 		Markers: make([]MarkerJSON, len(r.cfg.Markers)),
