@@ -602,6 +602,12 @@ func TestValidateNamesTheOffendingKey(t *testing.T) {
 		{"spikes[0].home_region", func(c *Config) { c.Spikes[0].HomeRegion = "mars" }},
 		{"spikes[0].half_life", func(c *Config) { c.Spikes[0].HalfLife = 0 }},
 		{"spikes[0].rank", func(c *Config) { c.Spikes[0].Class, c.Spikes[0].Rank = "static", 1000 }},
+		{"spikes[0].objects", func(c *Config) { c.Spikes[0].Class, c.Spikes[0].Rank, c.Spikes[0].Objects = "static", 990, 11 }},
+		{"spikes[0].objects", func(c *Config) { c.Spikes[0].Objects = 1e8 + 1 }},
+		{"spikes[0].object_alpha", func(c *Config) { c.Spikes[0].ObjectAlpha = -0.5 }},
+		{"spikes[0].object_alpha", func(c *Config) { c.Spikes[0].ObjectAlpha = math.Inf(1) }},
+		{"spikes[0].browse", func(c *Config) { c.Spikes[0].Browse = 1 }},
+		{"spikes[0].browse", func(c *Config) { c.Spikes[0].Browse = math.NaN() }},
 	} {
 		t.Run(tc.key, func(t *testing.T) {
 			cfg := spikeConfig()
