@@ -216,3 +216,23 @@ func (c *Cache) dropExpiry(id ObjectID) {
 		c.expIdx.remove(id)
 	}
 }
+
+// Keys appends the IDs of every cached object (fresh or stale) to dst, in
+// no particular order, for invalidation by pattern. It needs the policy's
+// index (every built-in policy has one) and reports false without one.
+func (c *Cache) Keys(dst []ObjectID) ([]ObjectID, bool) {
+	if c.ix == nil {
+		return dst, false
+	}
+	for _, s := range c.ix.slots {
+		if s == 0 {
+			continue
+		}
+		// The index may hold ghost entries (ARC's B1/B2, 2Q's A1out):
+		// only what the policy holds counts.
+		if id := c.ix.ids[int32(uint32(s))-1]; c.policy.Contains(id) {
+			dst = append(dst, id)
+		}
+	}
+	return dst, true
+}

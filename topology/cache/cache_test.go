@@ -115,3 +115,32 @@ func TestTTLAndRemoveWithEveryPolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysListsExactlyTheCachedObjects(t *testing.T) {
+	t.Parallel()
+	for _, name := range PolicyNames() {
+		p, _ := NewPolicy(name, Config{Capacity: 16, Seed: 2})
+		c := New(p, nil, Options{IgnoreSize: true})
+		for i := 0; i < 200; i++ {
+			id := ObjectID(i*7%61 + 1000)
+			r := Request{ID: id, Size: 1, Time: int64(i), Next: Never}
+			if c.Get(r) == Miss {
+				c.Put(r, 0)
+			}
+		}
+		keys, ok := c.Keys(nil)
+		if !ok {
+			t.Fatalf("%s: Keys unsupported", name)
+		}
+		seen := map[ObjectID]bool{}
+		for _, k := range keys {
+			if seen[k] || !c.Contains(k) {
+				t.Fatalf("%s: Keys returned %d twice or uncached", name, k)
+			}
+			seen[k] = true
+		}
+		if len(keys) != c.Len() {
+			t.Fatalf("%s: Keys returned %d IDs, the cache holds %d", name, len(keys), c.Len())
+		}
+	}
+}
