@@ -11,10 +11,15 @@ import "math/bits"
 // minimum) is what libCacheSim's minimalIncrementCBF does; it cuts the
 // overestimate of light keys colliding with heavy ones. Caffeine increments
 // every row instead and makes up for it with a doorkeeper.
+//
+// Layout, as in Caffeine's FrequencySketch: a key hashes to one 64-byte
+// block of 8 words, and row i takes one of the block's words 2i, 2i+1 and
+// one of its 16 counters, all chosen by independent bits of one 64-bit
+// hash. Every operation then touches a single cache line.
 type sketch struct {
 	table   []uint64
-	width   uint64 // counters per row, a power of two
-	mask    uint64
+	width   uint64 // counters per row, a power of two (the sizing unit)
+	blocks  uint64 // mask: number of 8-word blocks - 1
 	seed    uint64
 	samples int64 // adds since the last aging
 	period  int64 // adds between agings
@@ -23,7 +28,7 @@ type sketch struct {
 const (
 	// sketchDepth rows: with w counters a row, the chance that a key's
 	// estimate is off by more than e·N/w is at most e^-depth; four rows keep
-	// that under 2% at the cost of four memory reads per operation.
+	// that under 2% at the cost of four counter reads in one cache line.
 	sketchDepth = 4
 	// sketchMax is the largest 4-bit count. TinyLFU only needs to tell "seen
 	// a few times" from "seen often" within one aging period, and 15 is
@@ -32,22 +37,25 @@ const (
 	// halveMask clears the bit that a right shift by one carries into the
 	// top of each nibble from its neighbour.
 	halveMask = 0x7777_7777_7777_7777
+	// sketchBlockWords is 64 bytes, one cache line.
+	sketchBlockWords = 8
 )
 
 // newSketch sizes rows of at least width counters (rounded up to a power of
-// two, at least 16) and ages after period adds.
+// two, at least 32) and ages after period adds.
 func newSketch(width int, period int64, seed uint64) *sketch {
-	if width < 16 {
-		width = 16
+	if width < 32 {
+		width = 32
 	}
 	w := uint64(1) << bits.Len64(uint64(width-1))
 	if period < 1 {
 		period = 1
 	}
+	nb := sketchDepth * w / (16 * sketchBlockWords) // 16 counters a word
 	return &sketch{
-		table:  make([]uint64, sketchDepth*w/16),
+		table:  make([]uint64, nb*sketchBlockWords),
 		width:  w,
-		mask:   w - 1,
+		blocks: nb - 1,
 		seed:   mix64(seed ^ 0x5bd1e9955bd1e995),
 		period: period,
 	}
@@ -64,28 +72,29 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-// slot is the counter number of id in row (0..width-1). Rows use double
-// hashing (Kirsch–Mitzenmacher) from one 64-bit hash; h2 is odd so the
-// rows' probes differ for every key.
-func (s *sketch) slot(id ObjectID, row int) uint64 {
-	h := mix64(uint64(id) ^ s.seed)
-	h1, h2 := h&0xffff_ffff, (h>>32)|1
-	return (h1 + uint64(row)*h2) & s.mask
+func (s *sketch) hash(id ObjectID) uint64 { return mix64(uint64(id) ^ s.seed) }
+
+// counter returns the word index and shift of the row's counter for hash
+// h: the block from the low bits, the word from bit 32+row, the nibble
+// from bits 40+4·row.
+func (s *sketch) counter(h uint64, row int) (uint64, uint) {
+	b := (h & s.blocks) * sketchBlockWords
+	w := b + uint64(2*row) + (h>>(32+row))&1
+	return w, uint((h>>(40+4*row))&15) * 4
 }
 
-// counter returns the word index and shift of id's counter in row.
-func (s *sketch) counter(h1, h2 uint64, row int) (uint64, uint) {
-	g := uint64(row)*s.width + ((h1 + uint64(row)*h2) & s.mask)
-	return g >> 4, uint(g&15) * 4
+// slot identifies id's counter in row as one number, for tests.
+func (s *sketch) slot(id ObjectID, row int) uint64 {
+	w, sh := s.counter(s.hash(id), row)
+	return w*16 + uint64(sh/4)
 }
 
 // estimate is the minimum of id's counters.
 func (s *sketch) estimate(id ObjectID) uint8 {
-	h := mix64(uint64(id) ^ s.seed)
-	h1, h2 := h&0xffff_ffff, (h>>32)|1
+	h := s.hash(id)
 	m := uint64(sketchMax)
 	for row := 0; row < sketchDepth; row++ {
-		w, sh := s.counter(h1, h2, row)
+		w, sh := s.counter(h, row)
 		m = min(m, (s.table[w]>>sh)&0xf)
 	}
 	return uint8(m)
@@ -93,13 +102,12 @@ func (s *sketch) estimate(id ObjectID) uint8 {
 
 // add counts one access to id and ages the sketch every period adds.
 func (s *sketch) add(id ObjectID) {
-	h := mix64(uint64(id) ^ s.seed)
-	h1, h2 := h&0xffff_ffff, (h>>32)|1
+	h := s.hash(id)
 	var ws [sketchDepth]uint64
 	var shs [sketchDepth]uint
 	m := uint64(sketchMax)
 	for row := 0; row < sketchDepth; row++ {
-		ws[row], shs[row] = s.counter(h1, h2, row)
+		ws[row], shs[row] = s.counter(h, row)
 		m = min(m, (s.table[ws[row]]>>shs[row])&0xf)
 	}
 	if m < sketchMax {
