@@ -115,6 +115,7 @@ type Recorder struct {
 	originPS []int32  // origin fetches started in each second of virtual time
 	pops     []popCount
 	bypass   [4]int64 // by topology.BypassReason
+	net      topology.Stats
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -231,6 +232,10 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 		p.bypass++
 	}
 }
+
+// SetNetworkStats records the network's own counters (origin connections,
+// invalidations) for the summary; call it after the run.
+func (r *Recorder) SetNetworkStats(s topology.Stats) { r.net = s }
 
 // binOf finds the bin of t and makes it the current one. A time outside
 // [0, Duration) leaves an empty window, so it never takes the fast path.

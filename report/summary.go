@@ -11,17 +11,18 @@ import (
 // Summary is the whole-run result, as written to summary.json. Field order
 // is the JSON key order and is part of the format: scripts read it.
 type Summary struct {
-	Scenario  string       `json:"scenario"`
-	Seed      uint64       `json:"seed"`
-	Requests  int64        `json:"requests"` // every Outcome observed
-	Bytes     int64        `json:"bytes"`    // body bytes delivered to viewers
-	DurationS float64      `json:"duration_s"`
-	IntervalS float64      `json:"interval_s"` // timeseries.csv bin width
-	Tiers     Tiers        `json:"tiers"`
-	Bypass    Bypass       `json:"bypass"`
-	Latency   Latency      `json:"latency_ms"`
-	POPs      []POPSummary `json:"pops"` // in Config.POPs order
-	Markers   []MarkerJSON `json:"markers"`
+	Scenario      string        `json:"scenario"`
+	Seed          uint64        `json:"seed"`
+	Requests      int64         `json:"requests"` // every Outcome observed
+	Bytes         int64         `json:"bytes"`    // body bytes delivered to viewers
+	DurationS     float64       `json:"duration_s"`
+	IntervalS     float64       `json:"interval_s"` // timeseries.csv bin width
+	Tiers         Tiers         `json:"tiers"`
+	Bypass        Bypass        `json:"bypass"`
+	Invalidations Invalidations `json:"invalidations"`
+	Latency       Latency       `json:"latency_ms"`
+	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
+	Markers       []MarkerJSON  `json:"markers"`
 }
 
 // Bypass counts requests that skipped a tier, by reason: methods that are
@@ -31,6 +32,22 @@ type Bypass struct {
 	Method  int64 `json:"method"`
 	Dynamic int64 `json:"dynamic"`
 	Origin  int64 `json:"origin"`
+}
+
+// Invalidations counts invalidation paths submitted and cached copies they
+// removed (an object removed from a POP and its regional cache counts 2).
+type Invalidations struct {
+	Paths   int64 `json:"paths"`
+	Objects int64 `json:"objects"`
+}
+
+// Connections are the origin connection figures: a cold connection pays TCP
+// and TLS handshakes before the request.
+type Connections struct {
+	Opened           int64   `json:"opened"`
+	Reused           int64   `json:"reused"`
+	ReuseRatio       float64 `json:"reuse_ratio"`
+	HandshakeMsTotal float64 `json:"handshake_ms_total"`
 }
 
 // Tiers holds the per-tier figures.
@@ -69,8 +86,9 @@ type OriginSummary struct {
 	// not a per-interval mean.
 	PeakRPS float64 `json:"peak_rps"`
 	// PeakAtS is the start (seconds) of the first second that reached PeakRPS.
-	PeakAtS float64 `json:"peak_at_s"`
-	MeanRPS float64 `json:"mean_rps"` // Requests / duration
+	PeakAtS     float64     `json:"peak_at_s"`
+	MeanRPS     float64     `json:"mean_rps"` // Requests / duration
+	Connections Connections `json:"connections"`
 }
 
 // Overall is what the CDN as a whole served without going to the origin:
@@ -169,12 +187,19 @@ func (r *Recorder) Summary() Summary {
 				Requests: t.originReqs,
 				Bytes:    t.originBytes,
 				MeanRPS:  float64(t.originReqs) / r.cfg.Duration.Seconds(),
+				Connections: Connections{
+					Opened:           r.net.ConnectionsOpened,
+					Reused:           r.net.ConnectionsReused,
+					ReuseRatio:       ratio(r.net.ConnectionsReused, r.net.ConnectionsOpened+r.net.ConnectionsReused),
+					HandshakeMsTotal: r.net.HandshakeTime.Milliseconds(),
+				},
 			},
 			Overall: Overall{
 				HitRatio:     overallRatio(t.originReqs, t.requests),
 				ByteHitRatio: overallRatio(t.originBytes, t.bytes),
 			},
 		},
+		Invalidations: Invalidations{Paths: r.net.InvalidationPaths, Objects: r.net.InvalidatedObjects},
 		Bypass: Bypass{
 			Method:  r.bypass[topology.BypassMethod],
 			Dynamic: r.bypass[topology.BypassDynamic],

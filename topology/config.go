@@ -27,8 +27,20 @@ type Config struct {
 	// OriginIdle is how long an idle origin connection stays open
 	// (CloudFront's keep-alive default: 5 s).
 	OriginIdle time.Duration
+	// Invalidations remove objects from every cache at set times.
+	Invalidations []Invalidation
 	// Seed drives origin processing times and policies' random choices.
 	Seed uint64
+}
+
+// Invalidation is a CloudFront invalidation: at At (virtual time from the
+// start) it is submitted, and after Propagation (default 5 s) every POP and
+// regional cache has dropped the objects whose path matches one of Paths
+// (exact paths, or patterns with * and ?, e.g. "/news/*").
+type Invalidation struct {
+	At          time.Duration
+	Paths       []string
+	Propagation time.Duration
 }
 
 // CacheSpec is one tier's cache: capacity in bytes, eviction and admission.
@@ -266,6 +278,23 @@ func (c *Config) Validate() error {
 		for _, end := range []struct{ k, name string }{{".from", lk.From}, {".to", lk.To}} {
 			if n := c.placesNamed(end.name); n != 1 {
 				return ferr(key+end.k, "%q must name exactly one metro, POP, region or origin (found %d)", end.name, n)
+			}
+		}
+	}
+	for i, inv := range c.Invalidations {
+		key := fmt.Sprintf("invalidations[%d]", i)
+		if inv.At < 0 {
+			return ferr(key+".at", "must be >= 0")
+		}
+		if inv.Propagation < 0 {
+			return ferr(key+".propagation", "must be >= 0")
+		}
+		if len(inv.Paths) == 0 {
+			return ferr(key+".paths", "names no path")
+		}
+		for j, p := range inv.Paths {
+			if p == "" || (p[0] != '/' && p[0] != '*') {
+				return ferr(fmt.Sprintf("%s.paths[%d]", key, j), "%q must start with / (or be *)", p)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology/cache"
@@ -15,7 +16,18 @@ const (
 	evArrival      uint32 = iota // the next viewer request reaches its POP
 	evFillPOP                    // an object's first byte reaches a POP: admit it
 	evFillRegional               // an object's first byte reaches a regional cache
+	evInvalidate                 // an invalidation has propagated: Arg indexes Config.Invalidations
 )
+
+// defaultPropagation is how long an invalidation takes to reach every
+// cache when the scenario does not say: CloudFront documents "typically
+// within seconds".
+const defaultPropagation = 5 * sim.Second
+
+// maxDenseObject bounds the object IDs whose class is kept in a slice; the
+// generators number objects densely from 0, traces with hashed IDs go to
+// the map.
+const maxDenseObject = 1 << 26
 
 // hopProcessing is a cache's own time to serve or forward a request: a
 // lookup and header work on a loaded edge server, sub-millisecond.
@@ -64,6 +76,8 @@ type classRoute struct {
 type Stats struct {
 	ConnectionsOpened, ConnectionsReused int64
 	HandshakeTime                        sim.Time
+	InvalidationPaths                    int64 // paths submitted
+	InvalidatedObjects                   int64 // cached copies removed, summed over caches
 }
 
 // Network is the CDN model: it consumes a workload.Source on a sim.Engine
@@ -87,8 +101,15 @@ type Network struct {
 	viewerBps, regionalBps float64
 	idle                   sim.Time
 
+	// objClass remembers each object's class (+1; 0 = never seen) so an
+	// invalidation can rebuild a cached object's path.
+	objClass    []uint8
+	objClassMap map[uint64]uint8
+	keys        []cache.ObjectID // scratch for invalidations
+
 	next    workload.Request
 	pending bool // next holds a scheduled arrival
+	started bool // Run has scheduled the first arrival and the invalidations
 	out     Outcome
 	Stats   Stats
 }
@@ -224,6 +245,78 @@ func (n *Network) rtt(l Latency, a string, alat, alon float64, b string, blat, b
 	return l.RTT(alat, alon, blat, blon)
 }
 
+// scheduleInvalidations puts every configured invalidation on the queue.
+func (n *Network) scheduleInvalidations() {
+	for i, inv := range n.cfg.Invalidations {
+		prop := sim.Duration(inv.Propagation)
+		if prop == 0 {
+			prop = defaultPropagation
+		}
+		n.eng.Schedule(sim.Duration(inv.At)+prop, evInvalidate, 0, uint64(i))
+	}
+}
+
+func (n *Network) noteClass(obj uint64, class uint8) {
+	if obj < maxDenseObject {
+		if obj >= uint64(len(n.objClass)) {
+			grow := max(2*len(n.objClass), int(obj)+1, 1024)
+			n.objClass = append(n.objClass, make([]uint8, min(grow, maxDenseObject)-len(n.objClass))...)
+		}
+		n.objClass[obj] = class + 1
+		return
+	}
+	if n.objClassMap == nil {
+		n.objClassMap = map[uint64]uint8{}
+	}
+	n.objClassMap[obj] = class + 1
+}
+
+func (n *Network) classOf(obj uint64) (uint8, bool) {
+	var c uint8
+	if obj < uint64(len(n.objClass)) {
+		c = n.objClass[obj]
+	} else {
+		c = n.objClassMap[obj]
+	}
+	return c - 1, c != 0
+}
+
+// Path is an object's URL path: its class's prefix and its number.
+func (n *Network) Path(class uint8, obj uint64) string {
+	return n.cfg.Classes[class].Prefix + strconv.FormatUint(obj, 10)
+}
+
+// invalidate removes every cached object matching the invalidation's paths
+// from every POP and regional cache. Fetches already in flight still fill
+// (they left before the invalidation reached the cache).
+func (n *Network) invalidate(inv Invalidation) {
+	n.Stats.InvalidationPaths += int64(len(inv.Paths))
+	for _, group := range [][]cacheNode{n.pops, n.regions} {
+		for i := range group {
+			c := group[i].cache
+			var ok bool
+			n.keys, ok = c.Keys(n.keys[:0])
+			if !ok {
+				panic("topology: cache policy " + c.Policy().Name() + " cannot list its objects for an invalidation")
+			}
+			for _, id := range n.keys {
+				class, known := n.classOf(uint64(id))
+				if !known {
+					continue
+				}
+				path := n.Path(class, uint64(id))
+				for _, pat := range inv.Paths {
+					if MatchPath(pat, path) {
+						c.Remove(id)
+						n.Stats.InvalidatedObjects++
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
 // POPFor is the POP DNS sends a metro's viewers to.
 func (n *Network) POPFor(metro int) int { return int(n.dns[metro]) }
 
@@ -238,7 +331,9 @@ func (n *Network) Regional(g int) *cache.Cache { return n.regions[g].cache }
 // virtual time until, whichever is first. progress, if not nil, is called
 // with the virtual time after each step of virtual time.
 func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
-	if !n.pending {
+	if !n.started {
+		n.started = true
+		n.scheduleInvalidations()
 		n.scheduleNext()
 	}
 	if step <= 0 {
@@ -279,6 +374,8 @@ func (n *Network) Handle(e sim.Event) {
 		n.fill(&n.pops[e.Node], e.Arg, e.At)
 	case evFillRegional:
 		n.fill(&n.regions[e.Node], e.Arg, e.At)
+	case evInvalidate:
+		n.invalidate(n.cfg.Invalidations[e.Arg])
 	}
 }
 
@@ -299,6 +396,7 @@ func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	p := int(n.dns[r.Metro])
 	g := int(n.popRegion[p])
+	n.noteClass(r.Object, r.Class)
 	route := n.routes[r.Class]
 	o := &n.out
 	*o = Outcome{Time: t, Object: r.Object, Size: r.Size, Metro: r.Metro, POP: uint16(p), Region: uint16(g),

@@ -384,3 +384,44 @@ func TestBypassRules(t *testing.T) {
 		})
 	}
 }
+
+func TestInvalidation(t *testing.T) {
+	t.Parallel()
+	cfg := line()
+	cfg.Classes = []Class{
+		{Name: "news", Prefix: "/news/", CacheControl: "max-age=86400"},
+		{Name: "img", Prefix: "/img/", CacheControl: "max-age=86400"},
+	}
+	cfg.Invalidations = []Invalidation{{At: 10 * time.Second, Paths: []string{"/news/*", "/img/7"}, Propagation: 2 * time.Second}}
+	var reqs []workload.Request
+	for _, at := range []sim.Time{0, 11 * sim.Second, 13 * sim.Second} {
+		for obj := uint64(1); obj <= 8; obj++ {
+			reqs = append(reqs, workload.Request{Time: at + sim.Time(obj)*sim.Millisecond, Object: obj, Size: 100, Class: uint8(obj % 2)})
+		}
+	}
+	n, obs := run(t, cfg, reqs)
+	// Objects 2,4,6,8 are /news/ (class 0), 1,3,5,7 are /img/; 7 is named.
+	removed := map[uint64]bool{2: true, 4: true, 6: true, 8: true, 7: true}
+	for i, o := range obs.outs {
+		var want Result
+		switch {
+		case i < 8:
+			want = Miss // cold
+		case i < 16:
+			want = Hit // at 11 s the invalidation (10 s + 2 s propagation) has not landed
+		case removed[o.Object]:
+			want = Miss
+		default:
+			want = Hit
+		}
+		if o.Edge != want {
+			t.Errorf("request %d (object %d at %v): edge %v, want %v", i, o.Object, o.Time, o.Edge, want)
+		}
+		if i >= 16 && removed[o.Object] && (o.Regional != Miss || !o.Origin) {
+			t.Errorf("object %d after the invalidation: regional %v origin %v; want a regional miss and an origin fetch", o.Object, o.Regional, o.Origin)
+		}
+	}
+	if n.Stats.InvalidationPaths != 2 || n.Stats.InvalidatedObjects != 10 {
+		t.Fatalf("invalidation stats %d paths, %d objects; want 2 paths, 10 copies (5 objects × POP and regional)", n.Stats.InvalidationPaths, n.Stats.InvalidatedObjects)
+	}
+}
