@@ -104,7 +104,7 @@ type File struct {
 	Regions     tierTOML        `toml:"regions"`
 	Origins     []originTOML    `toml:"origins"`
 	Behaviors   []behaviorTOML  `toml:"behaviors"`
-	Workload    workload.Config `toml:"workload"`
+	Workload    workloadSection `toml:"workload"`
 }
 
 type latencyTOML struct {
@@ -126,8 +126,9 @@ type bandwidthTOML struct {
 }
 
 // tierTOML is a tier's defaults plus its sites, each of which may
-// override the defaults.
+// override the defaults. [pops] may name a preset instead of sites.
 type tierTOML struct {
+	Preset    string     `toml:"preset"`
 	Capacity  Size       `toml:"capacity"`
 	Policy    string     `toml:"policy"`
 	Admission string     `toml:"admission"`
@@ -295,7 +296,7 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(source, "builtin:")), ".toml")
 	}
-	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, File: f, Workload: f.Workload}
+	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, File: f, Workload: f.Workload.Config}
 	if s.Interval == 0 {
 		s.Interval = 5 * time.Minute
 	}
@@ -306,6 +307,10 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		}
 		return e
 	}
+	if err := applyPresets(&f, fail); err != nil {
+		return nil, err
+	}
+	s.File, s.Workload = f, f.Workload.Config
 	if s.Interval < time.Second {
 		return nil, fail("interval", "must be at least 1s")
 	}
