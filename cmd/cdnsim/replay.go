@@ -255,6 +255,9 @@ func decodeTrace(path string, f workload.TraceFormat) (*replayTrace, error) {
 	}
 	defer r.Close()
 	var recs []workload.TraceRecord
+	if st, err := os.Stat(path); err == nil && f == workload.TraceOracle && !strings.HasSuffix(strings.ToLower(path), ".zst") {
+		recs = make([]workload.TraceRecord, 0, st.Size()/24) // fixed-size records: no regrowing
+	}
 	var rec workload.TraceRecord
 	for r.Next(&rec) { // the reader refuses sizes <= 0, naming the record
 		recs = append(recs, rec)
