@@ -460,7 +460,7 @@ type percentTicker struct{}
 func (percentTicker) Ticks(lo, hi float64) []plot.Tick {
 	step := 100.0
 	for _, s := range []float64{0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50} {
-		if (hi-lo)/s <= 10 {
+		if (hi-lo)/s < 10 {
 			step = s
 			break
 		}
