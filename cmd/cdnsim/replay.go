@@ -103,7 +103,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	switch strings.ToLower(*format) {
 	case "":
 		if tf, err = workload.TraceFormatFromName(path); err != nil {
-			return fail("%v (use --format csv|oracle)", err)
+			return fail("%v", err) // the message asks for --format
 		}
 	case "csv":
 		tf = workload.TraceCSV
@@ -139,10 +139,15 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	// The spec as given keeps the argument (max-size:1MB), which Name drops.
+	admLabel := adm.Name()
+	if a := strings.TrimSpace(*admission); strings.Contains(a, ":") {
+		admLabel = a
+	}
 	runs := make([]replayRun, 0, len(policies)*len(caps))
 	for _, p := range policies {
 		for _, c := range resolved {
-			runs = append(runs, replayRun{policy: p, capacity: c, hint: objectsHint(tr, c, *ignoreSize), admission: adm.Name()})
+			runs = append(runs, replayRun{policy: p, capacity: c, hint: objectsHint(tr, c, *ignoreSize), admission: admLabel})
 		}
 	}
 	if err := replayAll(tr, runs, *admission, *seed, *ignoreSize, *parallel); err != nil {

@@ -361,3 +361,16 @@ func TestReplayHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestReplayAdmissionSpecIsReported(t *testing.T) {
+	t.Parallel()
+	path := tinyTrace(t)
+	// max-size:3 admits only object 4 (2 bytes), which is never requested
+	// again, so every request misses even though 10 bytes would hold three
+	// objects; the label keeps the argument.
+	got := cells(replay(t, path, "--policy", "lru", "--capacity", "10", "--admission", "max-size:3"))
+	want := cell{"lru", "max-size:3", 10, 9, 1, 1}
+	if got[0] != want {
+		t.Errorf("got %+v, want %+v", got[0], want)
+	}
+}
