@@ -2,13 +2,17 @@ package workload
 
 import "time"
 
-// NewsSpikeExample is a day of a news site's traffic, ~5.5 million requests:
-// static assets (Zipf α 0.8 over 200k objects, ~60% of requests), articles
-// born through the day whose popularity decays over hours (~40%, including
-// the spike), and a breaking-news article at 13:00 UTC drawing ~300k extra
-// requests, 70% of them from the US east coast. Viewers come from 40 real
-// metros; weights are plausible for an English-language site, UTC offsets
-// are standard time.
+// NewsSpikeExample is a day of a news site's traffic, ~5.9 million requests:
+// static assets (Zipf α 0.8 over 200k objects, ~55% of requests), articles
+// born through the day whose popularity decays over hours (~35%), a few
+// video clips (2 MB objects, ~1%), and at 13:00 UTC a breaking story with
+// a video drawing ~600k extra requests, 70% of them from the US east coast:
+// 70% of those go to the video's 1500 segments (300 in each of 5
+// renditions), 30% browse the rest of the site. The segments (~3 GB) do not
+// fit a 1 GB POP cache, so the story both misses itself and pushes other
+// content out: origin load rises and edge hit ratios dip for a few hours.
+// Viewers come from 40 real metros; weights are plausible for an
+// English-language site, UTC offsets are standard time.
 func NewsSpikeExample() Config {
 	return Config{
 		Duration:     24 * time.Hour,
@@ -41,16 +45,32 @@ func NewsSpikeExample() Config {
 				Lifetime:     3 * time.Hour,
 				Profile:      ProfileExponential,
 			},
+			{
+				Name:         "video",
+				Prefix:       "/video/",
+				CacheControl: "public, max-age=86400",
+				SizeMedian:   2 << 20,
+				SizeSigma:    0.3,
+				Popularity:   PopDecay,
+				BirthRate:    2,
+				BirthDiurnal: true,
+				Volume:       Volume{Dist: VolumeLognormal, Mean: 2000, Sigma: 1},
+				Lifetime:     6 * time.Hour,
+				Profile:      ProfileExponential,
+			},
 		},
 		Spikes: []Spike{{
-			Name:       "breaking-news",
-			At:         13 * time.Hour,
-			Class:      "articles",
-			Volume:     300_000,
-			Rise:       10 * time.Minute,
-			HalfLife:   40 * time.Minute,
-			HomeRegion: "us-east",
-			HomeShare:  0.7,
+			Name:        "breaking-news",
+			At:          13 * time.Hour,
+			Class:       "video",
+			Objects:     1500,
+			ObjectAlpha: 0.6,
+			Volume:      600_000,
+			Browse:      0.3,
+			Rise:        10 * time.Minute,
+			HalfLife:    45 * time.Minute,
+			HomeRegion:  "us-east",
+			HomeShare:   0.7,
 		}},
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/cdnsim/cdnsim/workload"
 )
 
-// A day of a news site: where the breaking-news article is, and how to
+// A day of a news site: where the breaking story's video starts, and how to
 // stream the requests.
 func ExampleNew() {
 	cfg := workload.NewsSpikeExample()
@@ -24,6 +24,6 @@ func ExampleNew() {
 	}
 	fmt.Println(n > 2_000_000, cfg.Classes[r.Class].Name != "")
 	// Output:
-	// breaking-news: /news/200000 at 13h0m0s
+	// breaking-news: /video/200000 at 13h0m0s
 	// true true
 }
