@@ -105,7 +105,7 @@ func cells(rows []map[string]any) []cell {
 	return out
 }
 
-func TestReplayHandWorkedLRUAndFIFO(t *testing.T) {
+func TestReplayHandWorkedLRUFIFOAndBelady(t *testing.T) {
 	t.Parallel()
 	path := tinyTrace(t)
 	// Capacity 10 bytes.
@@ -113,10 +113,14 @@ func TestReplayHandWorkedLRUAndFIFO(t *testing.T) {
 	//      3m(evicts 2): 7 misses, 4*6+2 = 26 bytes.
 	// FIFO: 1m 2m 1h 3m(evicts 1) 2h 1m(evicts 2) 4m(fits) 1h 3h:
 	//      5 misses, 4*4+2 = 18 bytes.
-	got := cells(replay(t, path, "--policy", "lru,fifo", "--capacity", "10"))
+	// Belady needs Next, which replay computes for a CSV trace: 1m 2m 1h
+	//      3m(evicts 1, next at 6, not 2, next at 5) 2h 1m(evicts 2, never
+	//      again) 4m(fits) 1h 3h: 5 misses, 18 bytes.
+	got := cells(replay(t, path, "--policy", "lru,fifo,belady", "--capacity", "10"))
 	want := []cell{
 		{"lru", "always", 10, 7, 0.777778, 0.764706},
 		{"fifo", "always", 10, 5, 0.555556, 0.529412},
+		{"belady", "always", 10, 5, 0.555556, 0.529412},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d rows, want %d: %+v", len(got), len(want), got)
