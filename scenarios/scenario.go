@@ -93,18 +93,18 @@ func (s *Size) UnmarshalTOML(v any) error {
 // File is the scenario file's schema. Every key is documented in
 // scenarios/news-spike.toml.
 type File struct {
-	Name        string          `toml:"name"`
-	Description string          `toml:"description"`
-	Seed        uint64          `toml:"seed"`
-	Interval    time.Duration   `toml:"interval"`
-	OriginIdle  time.Duration   `toml:"origin_idle_timeout"`
-	Latency     latencyTOML     `toml:"latency"`
-	Bandwidth   bandwidthTOML   `toml:"bandwidth"`
-	POPs        tierTOML        `toml:"pops"`
-	Regions     tierTOML        `toml:"regions"`
-	Origins     []originTOML    `toml:"origins"`
-	Behaviors   []behaviorTOML  `toml:"behaviors"`
-	Workload    workloadSection `toml:"workload"`
+	Name        string         `toml:"name"`
+	Description string         `toml:"description"`
+	Seed        uint64         `toml:"seed"`
+	Interval    time.Duration  `toml:"interval"`
+	OriginIdle  time.Duration  `toml:"origin_idle_timeout"`
+	Latency     latencyTOML    `toml:"latency"`
+	Bandwidth   bandwidthTOML  `toml:"bandwidth"`
+	POPs        tierTOML       `toml:"pops"`
+	Regions     tierTOML       `toml:"regions"`
+	Origins     []originTOML   `toml:"origins"`
+	Behaviors   []behaviorTOML `toml:"behaviors"`
+	Workload    workloadTOML   `toml:"workload"`
 }
 
 type latencyTOML struct {
@@ -182,6 +182,10 @@ type Scenario struct {
 	Topology topology.Config
 	Workload workload.Config
 	File     File
+	// Trace is the trace file that replaces the generator ("" for none),
+	// resolved against the scenario's directory, and TraceFormat its format.
+	Trace       string
+	TraceFormat workload.InputFormat
 }
 
 // Load reads a scenario from a path or a built-in name, applies --set
@@ -314,7 +318,11 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if s.Interval < time.Second {
 		return nil, fail("interval", "must be at least 1s")
 	}
-	if err := f.Workload.Validate(); err != nil {
+	if f.Workload.Trace != "" || f.Workload.TraceFormat != "" {
+		if err := s.applyTrace(&f, setKeys, fail); err != nil {
+			return nil, err
+		}
+	} else if err := f.Workload.Validate(); err != nil {
 		var fe *workload.FieldError
 		if errors.As(err, &fe) {
 			return nil, fail("workload."+fe.Key, fe.Msg)
@@ -492,33 +500,62 @@ type Run struct {
 	Scenario *Scenario
 	Network  *topology.Network
 	Recorder *report.Recorder
-	Workload *workload.Generator
+	Workload *workload.Generator // nil when the scenario reads a trace
+	// Trace is the scenario's trace source, nil for a generated workload.
+	// Check Err after Simulate.
+	Trace    *workload.TraceSource
 	Duration sim.Time
+}
+
+// Err is the error that cut the trace short, if any. OpenTrace checks the
+// whole file before the run, so this is an I/O error or a file changed
+// during the run.
+func (r *Run) Err() error {
+	if r.Trace != nil {
+		return r.Trace.Err()
+	}
+	return nil
 }
 
 // NewRun wires the scenario's generator, network and recorder with seed.
 func (s *Scenario) NewRun(seed uint64) (*Run, error) {
-	gen, err := workload.New(s.Workload, seed)
-	if err != nil {
-		return nil, err
+	var (
+		src     workload.Source
+		gen     *workload.Generator
+		ts      *workload.TraceSource
+		markers []report.Marker
+		err     error
+	)
+	dur := sim.Duration(s.Workload.Duration)
+	if s.Trace != "" {
+		if ts, err = s.OpenTrace(seed); err != nil {
+			return nil, err
+		}
+		src, dur = ts, ts.Duration()
+	} else {
+		if gen, err = workload.New(s.Workload, seed); err != nil {
+			return nil, err
+		}
+		src = gen
+		for _, sp := range gen.Spikes() {
+			markers = append(markers, report.Marker{At: sp.At, Label: sp.Name})
+		}
 	}
 	cfg := s.Topology
 	cfg.Seed = seed
-	var markers []report.Marker
-	for _, sp := range gen.Spikes() {
-		markers = append(markers, report.Marker{At: sp.At, Label: sp.Name})
-	}
-	dur := sim.Duration(s.Workload.Duration)
 	rec := report.NewRecorder(report.Config{
 		Scenario: s.Name, Seed: seed, Duration: dur, Interval: sim.Duration(s.Interval),
 		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),
 		Markers: markers,
 	})
-	net, err := topology.New(cfg, gen, rec)
+	net, err := topology.New(cfg, src, rec)
 	if err != nil {
+		if ts != nil {
+			ts.Close()
+		}
 		return nil, err
 	}
-	return &Run{Scenario: s, Network: net, Recorder: rec, Workload: gen, Duration: dur}, nil
+	return &Run{Scenario: s, Network: net, Recorder: rec, Workload: gen, Trace: ts, Duration: dur}, nil
 }
 
 func names[T any](xs []T, f func(T) string) []string {
