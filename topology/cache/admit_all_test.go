@@ -240,3 +240,40 @@ func TestEveryAdmissionWithEveryPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestSteadyStateAllocatesNothing: once a cache is warm, a request through
+// cache.Cache (Get, and Put on a miss) allocates nothing, for each of these
+// eviction policies and admission policies.
+func TestSteadyStateAllocatesNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun refuses to run alongside parallel tests.
+	rng := rand.New(rand.NewPCG(8, 8))
+	trace := make([]Request, 1<<14)
+	for i := range trace {
+		id := ObjectID(math.Floor(5000 * math.Pow(rng.Float64(), 3)))
+		trace[i] = Request{ID: id, Size: 1 + int64(id%50), Time: int64(i)}
+	}
+	for _, name := range []string{"s3fifo", "arc", "2q", "wtinylfu", "gdsf", "lhd"} {
+		for _, spec := range []string{"always", "max-size:40", "second-hit:1000", "prob-size:30", "tinylfu:100"} {
+			p, err := NewPolicy(name, Config{Capacity: 2000, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := New(p, mustAdmission(t, spec), Options{})
+			step := func(r Request) {
+				if c.Get(r) == Miss {
+					c.Put(r, 0)
+				}
+			}
+			for _, r := range trace { // warm: slices and tables reach their peak
+				step(r)
+			}
+			for _, r := range trace {
+				step(r)
+			}
+			i := 0
+			if a := testing.AllocsPerRun(5000, func() { step(trace[i%len(trace)]); i++ }); a != 0 {
+				t.Errorf("%s with %s: %.3f allocations per request", name, spec, a)
+			}
+		}
+	}
+}

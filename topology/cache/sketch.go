@@ -90,8 +90,10 @@ func (s *sketch) slot(id ObjectID, row int) uint64 {
 }
 
 // estimate is the minimum of id's counters.
-func (s *sketch) estimate(id ObjectID) uint8 {
-	h := s.hash(id)
+func (s *sketch) estimate(id ObjectID) uint8 { return s.estimateHash(s.hash(id)) }
+
+// estimateHash is estimate for a key whose hash the caller already has.
+func (s *sketch) estimateHash(h uint64) uint8 {
 	m := uint64(sketchMax)
 	for row := 0; row < sketchDepth; row++ {
 		w, sh := s.counter(h, row)
@@ -101,8 +103,10 @@ func (s *sketch) estimate(id ObjectID) uint8 {
 }
 
 // add counts one access to id and ages the sketch every period adds.
-func (s *sketch) add(id ObjectID) {
-	h := s.hash(id)
+func (s *sketch) add(id ObjectID) { s.addHash(s.hash(id)) }
+
+// addHash is add for a key whose hash the caller already has.
+func (s *sketch) addHash(h uint64) {
 	var ws [sketchDepth]uint64
 	var shs [sketchDepth]uint
 	m := uint64(sketchMax)

@@ -143,12 +143,12 @@ func (c *wtinylfu) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
 	for c.win.n > 0 {
 		w := c.win.tail
-		wid := c.idx.ids[w]
+		wh := c.sk.hash(c.idx.ids[w]) // estimated, then counted: hash once
 		done := false
 		if c.mainBytes()+c.nodes[w].size <= c.mainCap {
 			c.toMain(w)
 		} else if m := c.mainVictim(); m >= 0 && c.nodes[w].size <= c.mainCap &&
-			c.sk.estimate(wid) > c.sk.estimate(c.idx.ids[m]) {
+			c.sk.estimateHash(wh) > c.sk.estimate(c.idx.ids[m]) {
 			victims = c.drop(victims, m)
 			for c.mainBytes()+c.nodes[w].size > c.mainCap { // bytes: one victim may not be enough
 				victims = c.drop(victims, c.mainVictim())
@@ -158,7 +158,7 @@ func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
 			victims = c.drop(victims, w)
 			done = true
 		}
-		c.sk.add(wid)
+		c.sk.addHash(wh)
 		if done {
 			return victims
 		}
