@@ -27,6 +27,12 @@ type Config struct {
 	// OriginIdle is how long an idle origin connection stays open
 	// (CloudFront's keep-alive default: 5 s).
 	OriginIdle time.Duration
+	// ErrorTTL is how long a cache keeps an error response (CloudFront's
+	// error caching minimum TTL: 10 s by default).
+	ErrorTTL time.Duration
+	// ConnectTimeout is how long a connection attempt to a dead origin
+	// waits (CloudFront's default: 10 s, one attempt modelled).
+	ConnectTimeout time.Duration
 	// Invalidations remove objects from every cache at set times.
 	Invalidations []Invalidation
 	// Seed drives origin processing times and policies' random choices.
@@ -79,6 +85,25 @@ type Origin struct {
 	// BypassRegional sends POP misses for this origin straight to it, as
 	// CloudFront did for S3 origins before regional edge caches served them.
 	BypassRegional bool
+	// MaxConnections caps each node's keep-alive pool to this origin; a
+	// request waits for a connection when all are busy. 0: no cap.
+	MaxConnections int
+	// Concurrency is how many requests the origin processes at once; more
+	// queue. 0: no limit.
+	Concurrency int
+	// ErrorRate is the share of responses that are 503s.
+	ErrorRate float64
+	// Outages are windows when the origin answers nothing: connection
+	// attempts time out (ConnectTimeout) and fail with 504.
+	Outages []Outage
+	// Shield names the region whose cache becomes an origin shield: every
+	// other region's misses for this origin go through it.
+	Shield string
+}
+
+// Outage is a window of virtual time from the start of the run.
+type Outage struct {
+	Start, End time.Duration
 }
 
 // Behavior maps a path pattern (CloudFront syntax: * any run, ? one
@@ -239,6 +264,25 @@ func (c *Config) Validate() error {
 		if o.EgressMbps < 0 {
 			return ferr(key+".egress_mbps", "must be > 0, got %v", o.EgressMbps)
 		}
+		if o.MaxConnections < 0 {
+			return ferr(key+".max_connections", "must be >= 0 (0: no cap)")
+		}
+		if o.Concurrency < 0 {
+			return ferr(key+".concurrency", "must be >= 0 (0: no limit)")
+		}
+		if o.ErrorRate < 0 || o.ErrorRate > 1 {
+			return ferr(key+".error_rate", "must be in [0, 1]")
+		}
+		for j, w := range o.Outages {
+			if w.Start < 0 || w.End <= w.Start {
+				return ferr(fmt.Sprintf("%s.outages[%d]", key, j), "want 0 <= start < end")
+			}
+		}
+		if o.Shield != "" {
+			if _, ok := regions[o.Shield]; !ok {
+				return ferr(key+".shield", "names no region: %q", o.Shield)
+			}
+		}
 	}
 	if len(c.Behaviors) == 0 {
 		return ferr("behaviors", "at least one cache behaviour is needed (path = \"*\" for the default)")
@@ -297,6 +341,9 @@ func (c *Config) Validate() error {
 				return ferr(fmt.Sprintf("%s.paths[%d]", key, j), "%q must start with / (or be *)", p)
 			}
 		}
+	}
+	if c.ErrorTTL < 0 || c.ConnectTimeout < 0 {
+		return ferr("error_caching_ttl", "durations must be >= 0")
 	}
 	if c.Bandwidth.ViewerMbps < 0 || c.Bandwidth.RegionalMbps < 0 {
 		return ferr("bandwidth", "must be > 0")

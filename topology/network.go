@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology/cache"
@@ -45,21 +46,18 @@ type fetch struct {
 	bps     float64 // bottleneck bandwidth upstream of this node, bits/s
 	expires sim.Time
 	store   bool
+	status  uint16 // the response's status: an error is cached briefly, not stored
 }
 
 // cacheNode is a POP or a regional edge cache.
 type cacheNode struct {
 	cache    *cache.Cache
-	inflight map[uint64]fetch // written at a miss, deleted by the fill event
+	inflight map[uint64]fetch    // written at a miss, deleted by the fill event
+	errUntil map[uint64]sim.Time // cached error responses, until when
 }
 
-func (n *cacheNode) beginFetch(obj uint64, f fetch) { n.inflight[obj] = f }
-
-// conn is the (regional cache, origin) connection state: the single
-// keep-alive connection model, cold again after OriginIdle without use.
-type conn struct {
-	lastUsed sim.Time
-	used     bool
+func newNode(c *cache.Cache) cacheNode {
+	return cacheNode{cache: c, inflight: map[uint64]fetch{}, errUntil: map[uint64]sim.Time{}}
 }
 
 // classRoute is what a content class resolves to, computed once.
@@ -70,6 +68,11 @@ type classRoute struct {
 	// (dynamic behaviour, TTL 0, no-store, private), BypassOrigin when its
 	// origin skips the regional tier.
 	bypass BypassReason
+	// shield is the region whose cache shields the class's origin, or -1.
+	shield int
+	// staleIfError is how long past expiry a stale copy may stand in for
+	// an error (Cache-Control stale-if-error); 0: never.
+	staleIfError sim.Time
 }
 
 // Stats are the network's own counters (the recorder sees outcomes).
@@ -78,28 +81,34 @@ type Stats struct {
 	HandshakeTime                        sim.Time
 	InvalidationPaths                    int64 // paths submitted
 	InvalidatedObjects                   int64 // cached copies removed, summed over caches
+	OriginFailures                       int64 // connection attempts during outages
+	OriginQueueTime                      sim.Time
 }
 
 // Network is the CDN model: it consumes a workload.Source on a sim.Engine
 // and emits one Outcome per request to its Observer.
 type Network struct {
-	cfg                    Config
-	eng                    *sim.Engine
-	src                    workload.Source
-	obs                    Observer
-	pops                   []cacheNode
-	regions                []cacheNode
-	popRegion              []uint16
-	dns                    []uint16   // metro → POP with the lowest modelled RTT
-	viewRTT                []sim.Time // metro → its POP's RTT
-	popRTT                 []sim.Time // POP → its region's RTT
-	origRTT                []sim.Time // region*len(origins)+origin → RTT
-	conns                  []conn     // region*len(origins)+origin
-	originProc             []lognormal
-	originBps              []float64
-	routes                 []classRoute
-	viewerBps, regionalBps float64
-	idle                   sim.Time
+	cfg       Config
+	eng       *sim.Engine
+	src       workload.Source
+	obs       Observer
+	pops      []cacheNode
+	regions   []cacheNode
+	popRegion []uint16
+	dns       []uint16   // metro → POP with the lowest modelled RTT
+	viewRTT   []sim.Time // metro → its POP's RTT
+	popRTT    []sim.Time // POP → its region's RTT
+	regionRTT []sim.Time // region*len(regions)+region → RTT (to shields)
+	// origRTT and pools are indexed by node*len(origins)+origin, where nodes
+	// are the POPs then the regional caches: both tiers fetch from origins.
+	origRTT                  []sim.Time
+	pools                    []pool
+	origins                  []originState
+	fillKind                 [3]uint32
+	errorTTL, connectTimeout sim.Time
+	routes                   []classRoute
+	viewerBps, regionalBps   float64
+	idle                     sim.Time
 
 	// objClass remembers each object's class (+1; 0 = never seen) so an
 	// invalidation can rebuild a cached object's path.
@@ -150,14 +159,14 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		if err != nil {
 			return nil, ferr(fmt.Sprintf("regions.sites[%d]", g), "%v", err)
 		}
-		n.regions = append(n.regions, cacheNode{cache: c, inflight: map[uint64]fetch{}})
+		n.regions = append(n.regions, newNode(c))
 	}
 	for i, p := range cfg.POPs {
 		c, err := newCache(p.Cache, cfg.Seed, "pop/"+p.Name)
 		if err != nil {
 			return nil, ferr(fmt.Sprintf("pops.sites[%d]", i), "%v", err)
 		}
-		n.pops = append(n.pops, cacheNode{cache: c, inflight: map[uint64]fetch{}})
+		n.pops = append(n.pops, newNode(c))
 		g := regionIdx[p.Region]
 		n.popRegion = append(n.popRegion, uint16(g))
 		r := cfg.Regions[g]
@@ -183,14 +192,29 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 			n.origRTT = append(n.origRTT, n.rtt(lat, r.Name, r.Lat, r.Lon, o.Name, o.Lat, o.Lon))
 		}
 	}
-	n.conns = make([]conn, len(n.origRTT))
+	for _, a := range cfg.Regions {
+		for _, b := range cfg.Regions {
+			n.regionRTT = append(n.regionRTT, n.rtt(lat, a.Name, a.Lat, a.Lon, b.Name, b.Lat, b.Lon))
+		}
+	}
+	n.pools = make([]pool, len(n.origRTT))
+	// The shield is its region's regional cache: its fills are regional.
+	n.fillKind = [3]uint32{evFillPOP, evFillRegional, evFillRegional}
+	n.errorTTL = orDur(cfg.ErrorTTL, 10*time.Second)
+	n.connectTimeout = orDur(cfg.ConnectTimeout, 10*time.Second)
 	for _, o := range cfg.Origins {
-		proc := o.Processing
-		n.originProc = append(n.originProc, lognormal{
-			median: float64(proc), sigma: o.ProcessingSigma,
-			rng: sim.NewRand(cfg.Seed, "origin/"+o.Name),
-		})
-		n.originBps = append(n.originBps, mbps(o.EgressMbps, 1000))
+		og := originState{
+			proc:     lognormal{median: float64(o.Processing), sigma: o.ProcessingSigma, rng: sim.NewRand(cfg.Seed, "origin/"+o.Name)},
+			bps:      mbps(o.EgressMbps, 1000),
+			maxConns: o.MaxConnections,
+			slots:    make([]sim.Time, o.Concurrency),
+			errRate:  o.ErrorRate,
+			rng:      sim.NewRand(cfg.Seed, "origin-errors/"+o.Name),
+		}
+		for _, w := range o.Outages {
+			og.outages = append(og.outages, Window{Start: sim.Duration(w.Start), End: sim.Duration(w.End)})
+		}
+		n.origins = append(n.origins, og)
 	}
 	originIdx := map[string]int{}
 	for i, o := range cfg.Origins {
@@ -204,7 +228,13 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		}
 		cc := cache.ParseCacheControl(cl.CacheControl)
 		ttl := cc.TTL(b.MinTTL, def, b.MaxTTL)
-		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl)}
+		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl), shield: -1}
+		if sh := cfg.Origins[route.origin].Shield; sh != "" {
+			route.shield = regionIdx[sh]
+		}
+		if cc.StaleIfError > 0 {
+			route.staleIfError = sim.Time(cc.StaleIfError) * sim.Second
+		}
 		switch {
 		case b.Dynamic || !cc.Storable() || ttl <= 0:
 			route.bypass = BypassDynamic
@@ -214,6 +244,13 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		n.routes = append(n.routes, route)
 	}
 	return n, nil
+}
+
+func orDur(d, def time.Duration) sim.Time {
+	if d == 0 {
+		d = def
+	}
+	return sim.Duration(d)
 }
 
 func mbps(v, def float64) float64 {
@@ -385,30 +422,39 @@ func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 		panic("topology: fill without a fetch in flight")
 	}
 	delete(nd.inflight, obj)
+	if f.status >= 500 {
+		// CloudFront caches error responses for the error-caching TTL, so a
+		// failing origin is not hammered by every viewer.
+		nd.errUntil[obj] = now + n.errorTTL
+		return
+	}
 	if f.store {
 		nd.cache.Put(cache.Request{ID: cache.ObjectID(obj), Size: f.size, Time: int64(now)}, int64(f.expires))
 	}
 }
 
+// resp is a response travelling back down the path: when its first byte
+// leaves the node that produced it, the bottleneck bandwidth upstream of
+// that point, and the HTTP status.
+type resp struct {
+	ready  sim.Time
+	bps    float64
+	status uint16
+}
+
 // arrive runs one request down the path. The whole path's timing is known
-// at arrival (no queueing yet), so the outcome is emitted now; the caches
-// it missed in are filled by events when the first byte gets back to them.
+// at arrival, so the outcome is emitted now; the caches it missed in are
+// filled by events when the first byte gets back to them.
 func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	p := int(n.dns[r.Metro])
 	g := int(n.popRegion[p])
 	n.noteClass(r.Object, r.Class)
-	route := n.routes[r.Class]
+	route := &n.routes[r.Class]
 	o := &n.out
 	*o = Outcome{Time: t, Object: r.Object, Size: r.Size, Metro: r.Metro, POP: uint16(p), Region: uint16(g),
 		Class: r.Class, Method: r.Method, Status: 200}
-	rttV := n.viewRTT[r.Metro]
-	cr := cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(t)}
-	bps := n.viewerBps
-
-	var firstByte sim.Time // first byte leaves the POP toward the viewer
-	pop := &n.pops[p]
-	switch {
-	case !r.Method.Cacheable() || route.bypass == BypassDynamic:
+	var res resp
+	if !r.Method.Cacheable() || route.bypass == BypassDynamic {
 		// Not cacheable: from the POP straight to the origin, stored nowhere.
 		o.Edge, o.Regional = Bypass, Bypass
 		o.BypassReason = BypassDynamic
@@ -416,84 +462,139 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 			o.BypassReason = BypassMethod
 		}
 		o.Origin = true
-		ready, ob := n.originFetch(p, route.origin, t+hopProcessing)
-		firstByte = ready
-		bps = math.Min(bps, ob)
-	case pop.cache.Get(cr) == cache.Hit:
-		o.Edge = Hit
-		firstByte = t + hopProcessing
-	default:
-		if f, ok := pop.inflight[r.Object]; ok {
-			o.Edge = Collapsed
-			firstByte = max(f.ready, t+hopProcessing)
-			bps = math.Min(bps, f.bps)
-			break
-		}
-		o.Edge = Miss
-		var up float64
-		if route.bypass == BypassOrigin {
-			o.Regional = Bypass
-			o.BypassReason = BypassOrigin
-			o.Origin = true
-			firstByte, up = n.originFetch(p, route.origin, t+hopProcessing)
-		} else {
-			at := t + hopProcessing + n.popRTT[p]/2 // the request reaches the regional cache
-			regReady, regUp := n.regionalFetch(g, route, r, at)
-			firstByte = regReady + n.popRTT[p]/2
-			up = math.Min(regUp, n.regionalBps)
-		}
-		pop.beginFetch(r.Object, fetch{ready: firstByte, size: r.Size, bps: up, expires: firstByte + route.ttl, store: true})
-		n.eng.Schedule(firstByte, evFillPOP, uint32(p), r.Object)
-		bps = math.Min(bps, up)
+		res = n.originFetch(p, route.origin, t+hopProcessing, r.Size)
+	} else {
+		res = n.serve(&n.pops[p], tierEdge, p, route, r, t)
 	}
-	o.TTFB = rttV + (firstByte - t)
-	o.TTLB = o.TTFB + transfer(r.Size, bps)
+	o.Status = res.status
+	size := r.Size
+	if res.status >= 500 {
+		size = errorBodyBytes
+	}
+	o.TTFB = n.viewRTT[r.Metro] + (res.ready - t)
+	o.TTLB = o.TTFB + transfer(size, math.Min(n.viewerBps, res.bps))
 	n.obs.Observe(o)
 }
 
-// regionalFetch serves a POP's miss at regional cache g, the request having
-// arrived at time at. It returns when the first byte leaves the regional
-// cache toward the POP and the bottleneck bandwidth upstream of it.
-func (n *Network) regionalFetch(g int, route classRoute, r *workload.Request, at sim.Time) (sim.Time, float64) {
-	reg := &n.regions[g]
+// Tiers of cache nodes, for serve.
+const (
+	tierEdge = iota
+	tierRegional
+	tierShield
+)
+
+// errorBodyBytes is the size of an error page.
+const errorBodyBytes = 512
+
+// serve handles a cacheable request at a cache node (a POP, a regional
+// cache, or an origin shield) where it arrived at time at: hit, join a
+// fetch in flight, or fetch from the next tier. idx is the node's index in
+// its tier. It records the tier's result in the Outcome.
+func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *workload.Request, at sim.Time) resp {
 	o := &n.out
 	cr := cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(at)}
-	if reg.cache.Get(cr) == cache.Hit {
-		o.Regional = Hit
-		return at + hopProcessing, math.Inf(1)
+	st := nd.cache.Get(cr)
+	if st == cache.Hit {
+		n.setResult(tier, Hit)
+		return resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200}
 	}
-	if f, ok := reg.inflight[r.Object]; ok {
-		o.Regional = Collapsed
-		return max(f.ready, at+hopProcessing), f.bps
+	if f, ok := nd.inflight[r.Object]; ok {
+		n.setResult(tier, Collapsed)
+		return resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status}
 	}
-	o.Regional = Miss
-	o.Origin = true
-	ready, bps := n.originFetch(len(n.pops)+g, route.origin, at+hopProcessing)
-	reg.beginFetch(r.Object, fetch{ready: ready, size: r.Size, bps: bps, expires: ready + route.ttl, store: true})
-	n.eng.Schedule(ready, evFillRegional, uint32(g), r.Object)
-	return ready, bps
+	if until, ok := nd.errUntil[r.Object]; ok {
+		if at < until {
+			n.setResult(tier, Miss)
+			return resp{ready: at + hopProcessing, bps: math.Inf(1), status: 502}
+		}
+		delete(nd.errUntil, r.Object)
+	}
+	n.setResult(tier, Miss)
+	var up resp
+	switch {
+	case tier == tierEdge && route.bypass == BypassOrigin:
+		o.Regional = Bypass
+		o.BypassReason = BypassOrigin
+		o.Origin = true
+		up = n.originFetch(idx, route.origin, at+hopProcessing, r.Size)
+	case tier == tierEdge:
+		g := int(n.popRegion[idx])
+		half := n.popRTT[idx] / 2
+		up = n.serve(&n.regions[g], tierRegional, g, route, r, at+hopProcessing+half)
+		up.ready += half
+		up.bps = math.Min(up.bps, n.regionalBps)
+	case tier == tierRegional && route.shield >= 0 && route.shield != idx:
+		half := n.regionRTT[idx*len(n.regions)+route.shield] / 2
+		up = n.serve(&n.regions[route.shield], tierShield, route.shield, route, r, at+hopProcessing+half)
+		up.ready += half
+		up.bps = math.Min(up.bps, n.regionalBps)
+	default: // a regional cache, or the shield (the shield region's cache)
+		nodeIdx := len(n.pops) + idx
+		o.Origin = true
+		up = n.originFetch(nodeIdx, route.origin, at+hopProcessing, r.Size)
+	}
+	if up.status >= 500 && st == cache.Stale && route.staleIfError > 0 &&
+		sim.Time(int64(at)-nd.cache.Expires(cr.ID)) <= route.staleIfError {
+		// stale-if-error: the stale copy is better than an error page.
+		o.StaleServed = true
+		return resp{ready: up.ready, bps: math.Inf(1), status: 200}
+	}
+	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.ready + route.ttl, store: true, status: up.status}
+	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
+	return up
+}
+
+func (n *Network) setResult(tier int, res Result) {
+	switch tier {
+	case tierEdge:
+		n.out.Edge = res
+	case tierRegional:
+		n.out.Regional = res
+	case tierShield:
+		n.out.Shield = res
+	}
 }
 
 // originFetch sends a request from node nd (a POP index, or len(POPs)+g
-// for regional cache g) to origin oi at time at, and returns when the first
-// byte is back at the node, and the origin's rate.
-func (n *Network) originFetch(nd, oi int, at sim.Time) (sim.Time, float64) {
+// for regional cache g, or len(POPs)+len(regions)+s for shield s) to
+// origin oi at time at, for a body of size bytes. It takes a connection
+// from the node's pool (opening one, with TCP and TLS handshakes, when
+// none is idle and warm), waits for a free slot at an origin with a
+// concurrency limit, and fails during outages and at the error rate.
+func (n *Network) originFetch(nd, oi int, at sim.Time, size int64) resp {
 	k := nd*len(n.cfg.Origins) + oi
 	rtt := n.origRTT[k]
-	c := &n.conns[k]
+	og := &n.origins[oi]
+	c, start, cold := n.pools[k].take(at, n.idle, og.maxConns)
 	var handshake sim.Time
-	if c.used && at-c.lastUsed <= n.idle {
-		n.Stats.ConnectionsReused++
-	} else {
+	if cold {
 		handshake = handshakeRTTs * rtt
 		n.Stats.ConnectionsOpened++
 		n.Stats.HandshakeTime += handshake
+	} else {
+		n.Stats.ConnectionsReused++
 	}
-	proc := n.originProc[oi].draw()
-	ready := at + handshake + rtt + proc
-	c.used = true
-	c.lastUsed = max(c.lastUsed, ready)
-	return ready, n.originBps[oi]
+	if og.down(start) {
+		// The connection attempt goes unanswered until the timeout.
+		n.Stats.OriginFailures++
+		done := start + n.connectTimeout
+		c.busyUntil, c.lastUsed, c.open = done, done, false
+		return resp{ready: done, bps: math.Inf(1), status: 504}
+	}
+	arrive := start + handshake + rtt/2
+	begin := og.admit(arrive)
+	n.Stats.OriginQueueTime += begin - arrive
+	proc := og.proc.draw()
+	og.release(begin + proc)
+	ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
+	status := uint16(200)
+	if og.errRate > 0 && og.rng.Float64() < og.errRate {
+		status = 503
+		size = errorBodyBytes
+	}
+	c.busyUntil = ready + transfer(size, og.bps)
+	c.lastUsed = c.busyUntil
+	return resp{ready: ready, bps: og.bps, status: status}
 }
 
 // transfer is the time to stream size bytes at bps bits per second.

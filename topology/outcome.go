@@ -59,13 +59,20 @@ type Outcome struct {
 	Method   workload.Method
 	Edge     Result // what the POP did
 	Regional Result // what the regional edge cache did (NotReached on an edge hit)
+	Shield   Result // what the origin shield did, for shielded origins
 	Origin   bool   // the request caused a fetch from the origin (false when it joined one in flight)
 	// BypassReason is set when a tier was skipped: Edge and Regional are
 	// Bypass for method and dynamic bypasses; only Regional for origin ones.
 	BypassReason BypassReason
-	Status       uint16 // HTTP status served to the viewer
-	TTFB         sim.Time
-	TTLB         sim.Time
+	// Status is the HTTP status served to the viewer. A tier Miss with
+	// Status >= 500 and nothing upstream reached was answered by an error
+	// response cached at that tier.
+	Status uint16
+	// StaleServed: an upstream error was hidden by serving a stale copy
+	// (Cache-Control stale-if-error).
+	StaleServed bool
+	TTFB        sim.Time
+	TTLB        sim.Time
 }
 
 // Observer receives every Outcome, in arrival order.

@@ -169,6 +169,9 @@ func (c *Cache) Used() int64     { return c.policy.Used() }
 func (c *Cache) Capacity() int64 { return c.policy.Capacity() }
 func (c *Cache) Len() int        { return c.policy.Len() }
 
+// Expires is a cached object's expiry time (0: never stale, or not cached).
+func (c *Cache) Expires(id ObjectID) int64 { return c.expiry(id) }
+
 // expiry is a cached object's expiry time (0: never stale).
 func (c *Cache) expiry(id ObjectID) int64 {
 	if c.ix != nil {

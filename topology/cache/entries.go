@@ -14,3 +14,4 @@ func (c *twoq) entries() *index     { return &c.idx }
 func (c *s3fifo) entries() *index   { return &c.idx }
 func (c *wtinylfu) entries() *index { return &c.idx }
 func (c *gdsf) entries() *index     { return &c.idx }
+func (c *lhd) entries() *index      { return &c.idx }

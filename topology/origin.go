@@ -1,0 +1,125 @@
+package topology
+
+import (
+	"math/rand/v2"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// Window is a span of virtual time [Start, End), e.g. an outage.
+type Window struct {
+	Start, End sim.Time
+}
+
+// originState is an origin's runtime model.
+type originState struct {
+	proc     lognormal
+	bps      float64
+	maxConns int // per (node, origin) pool; 0 = unlimited
+	// slots holds, for an origin with a concurrency limit, when each of its
+	// workers becomes free: a min-heap, so a request waits for the earliest.
+	slots   []sim.Time
+	errRate float64
+	rng     *rand.Rand // error draws
+	outages []Window
+}
+
+// down reports whether the origin is in an outage at t.
+func (o *originState) down(t sim.Time) bool {
+	for _, w := range o.outages {
+		if t >= w.Start && t < w.End {
+			return true
+		}
+	}
+	return false
+}
+
+// admit returns when a request arriving at t starts being processed: at
+// once without a concurrency limit, else when the earliest worker frees.
+// The caller must call release with the end of the processing.
+func (o *originState) admit(t sim.Time) sim.Time {
+	if len(o.slots) == 0 {
+		return t
+	}
+	return max(t, o.slots[0])
+}
+
+// release occupies the worker admit chose until end.
+func (o *originState) release(end sim.Time) {
+	if len(o.slots) == 0 {
+		return
+	}
+	o.slots[0] = end
+	// Sift down: the root grew.
+	h, i := o.slots, 0
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h[r] < h[l] {
+			m = r
+		}
+		if h[i] <= h[m] {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// poolConn is one persistent connection from a node to an origin.
+type poolConn struct {
+	busyUntil sim.Time // a response is still streaming on it until then
+	lastUsed  sim.Time
+	open      bool
+}
+
+// pool is the keep-alive connections from one node to one origin.
+type pool struct {
+	conns []poolConn
+}
+
+// take picks the connection for a request at t: the most recently used
+// idle connection that is still open (not idle longer than idle), else a
+// new one while the pool is under max (0: no limit), else the connection
+// that frees first (the request waits for it). It returns the connection,
+// when the request can start on it, and whether it needs a handshake.
+func (p *pool) take(t, idle sim.Time, max int) (c *poolConn, start sim.Time, cold bool) {
+	best, closed, soonest := -1, -1, -1
+	for i := range p.conns {
+		pc := &p.conns[i]
+		if pc.open && t-pc.lastUsed > idle && pc.busyUntil <= t {
+			pc.open = false // idled out
+		}
+		switch {
+		case pc.busyUntil > t:
+			if soonest < 0 || pc.busyUntil < p.conns[soonest].busyUntil {
+				soonest = i
+			}
+		case pc.open:
+			if best < 0 || pc.lastUsed > p.conns[best].lastUsed {
+				best = i
+			}
+		default:
+			closed = i
+		}
+	}
+	switch {
+	case best >= 0:
+		return &p.conns[best], t, false
+	case closed >= 0:
+		pc := &p.conns[closed]
+		pc.open = true
+		return pc, t, true
+	case max == 0 || len(p.conns) < max:
+		p.conns = append(p.conns, poolConn{open: true})
+		return &p.conns[len(p.conns)-1], t, true
+	}
+	pc := &p.conns[soonest]
+	start = pc.busyUntil
+	cold = !pc.open
+	pc.open = true
+	return pc, start, cold
+}
