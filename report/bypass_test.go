@@ -29,16 +29,28 @@ func TestBypassByReason(t *testing.T) {
 		t.Fatalf("edge bypass %d regional bypass %d origin %d; want 3, 4, 4", s.Tiers.Edge.Bypass, s.Tiers.Regional.Bypass, s.Tiers.Origin.Requests)
 	}
 	b, _ := s.JSON()
-	var m map[string]map[string]int64
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(raw["bypass"], &m); err == nil {
-		t.Fatalf("bypass should be an object of counts")
-	}
 	var bp map[string]int64
 	if err := json.Unmarshal(raw["bypass"], &bp); err != nil || bp["method"] != 2 || bp["dynamic"] != 1 || bp["origin"] != 1 {
 		t.Fatalf("summary.json bypass = %s (%v)", raw["bypass"], err)
+	}
+}
+
+func TestErrorCounts(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(Config{Duration: sim.Hour})
+	for _, o := range []topology.Outcome{
+		{Edge: topology.Hit, Status: 200},
+		{Edge: topology.Miss, Status: 504, Origin: true},
+		{Edge: topology.Miss, Status: 502},
+		{Edge: topology.Miss, Status: 200, StaleServed: true, Origin: true},
+	} {
+		r.Observe(&o)
+	}
+	if e := r.Summary().Errors; e != (Errors{Served5xx: 2, StaleServed: 1}) {
+		t.Fatalf("errors = %+v, want 2 5xx and 1 stale", e)
 	}
 }

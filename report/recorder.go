@@ -116,6 +116,8 @@ type Recorder struct {
 	pops     []popCount
 	bypass   [4]int64 // by topology.BypassReason
 	net      topology.Stats
+	// errors5xx and staleServed count viewer responses over the whole run.
+	errors5xx, staleServed int64
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -195,6 +197,12 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	}
 	if o.Regional != topology.NotReached {
 		b.regional.add(o.Regional, size)
+	}
+	if o.Status >= 500 {
+		r.errors5xx++
+	}
+	if o.StaleServed {
+		r.staleServed++
 	}
 	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
 		r.bypass[o.BypassReason]++

@@ -20,6 +20,7 @@ type Summary struct {
 	Tiers         Tiers         `json:"tiers"`
 	Bypass        Bypass        `json:"bypass"`
 	Invalidations Invalidations `json:"invalidations"`
+	Errors        Errors        `json:"errors"`
 	Latency       Latency       `json:"latency_ms"`
 	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
 	Markers       []MarkerJSON  `json:"markers"`
@@ -39,6 +40,14 @@ type Bypass struct {
 type Invalidations struct {
 	Paths   int64 `json:"paths"`
 	Objects int64 `json:"objects"`
+}
+
+// Errors counts viewer requests answered with a 5xx (origin errors,
+// outages, cached error responses) and those whose upstream error was hidden
+// by serving a stale copy (stale-if-error).
+type Errors struct {
+	Served5xx   int64 `json:"5xx_served"`
+	StaleServed int64 `json:"stale_served"`
 }
 
 // Connections are the origin connection figures: a cold connection pays TCP
@@ -200,6 +209,7 @@ func (r *Recorder) Summary() Summary {
 			},
 		},
 		Invalidations: Invalidations{Paths: r.net.InvalidationPaths, Objects: r.net.InvalidatedObjects},
+		Errors:        Errors{Served5xx: r.errors5xx, StaleServed: r.staleServed},
 		Bypass: Bypass{
 			Method:  r.bypass[topology.BypassMethod],
 			Dynamic: r.bypass[topology.BypassDynamic],
