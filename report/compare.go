@@ -59,6 +59,7 @@ type Comparison struct {
 	sums    []Summary
 	polys   []string // policies in first-appearance order
 	largest []int    // per policy, the index in runs of its largest size
+	byKey   map[string]int
 }
 
 // NewComparison orders runs by policy (in the order they first appear)
@@ -89,7 +90,9 @@ func NewComparison(tier string, runs []CompareRun) (*Comparison, error) {
 		return a.Size < b.Size
 	})
 	c.largest = make([]int, len(c.polys))
+	c.byKey = map[string]int{}
 	for i, r := range c.runs {
+		c.byKey[fmt.Sprint(r.Policy, "/", r.Size)] = i
 		c.sums = append(c.sums, r.Recorder.Summary())
 		c.largest[rank[r.Policy]] = i // sizes ascend within a policy
 	}
@@ -392,24 +395,67 @@ func sizeTicker(sizes []int64) plot.TickerFunc {
 	}
 }
 
+// minSpread is the least difference between the best and the worst
+// policy's hit ratio (half a point) worth a plot over time: below it the
+// lines lie on top of each other.
+const minSpread = 0.005
+
+// shownRuns picks the runs the time plot draws, one per policy (indices
+// into runs): those at the largest size where the policies' hit ratios
+// spread by minSpread or more — at larger sizes every policy holds the
+// working set and the lines coincide — else those at the largest size.
+// A policy that did not run at that size shows its own largest.
+// narrowed reports that a larger size was passed over.
+func (c *Comparison) shownRuns() (idx []int, narrowed bool) {
+	sizes := c.sizesAscending()
+	at := func(sz int64) []int {
+		out := make([]int, len(c.polys))
+		for pi, pol := range c.polys {
+			i, ok := c.byKey[fmt.Sprint(pol, "/", sz)]
+			if !ok {
+				i = c.largest[pi]
+			}
+			out[pi] = i
+		}
+		return out
+	}
+	for k := len(sizes) - 1; k >= 0 && len(c.polys) > 1; k-- {
+		idx := at(sizes[k])
+		lo, hi := 1.0, 0.0
+		for _, i := range idx {
+			hr := c.tierOf(&c.sums[i]).HitRatio
+			lo, hi = min(lo, hr), max(hi, hr)
+		}
+		if hi-lo >= minSpread {
+			return idx, k < len(sizes)-1
+		}
+	}
+	return at(sizes[len(sizes)-1]), false
+}
+
 func (c *Comparison) drawHitRatioByPolicy(dc draw.Canvas) error {
 	// Every run has the same duration, interval and markers: the first
 	// one's recorder lays out the time axis.
 	r0 := c.runs[0].Recorder
-	size := c.runs[c.largest[0]].Size
+	shown, narrowed := c.shownRuns()
+	size := c.runs[shown[0]].Size
 	sameSize := true
-	for _, i := range c.largest {
+	for _, i := range shown {
 		sameSize = sameSize && c.runs[i].Size == size
 	}
 	title := r0.title(c.tier + " hit ratio")
-	if sameSize {
+	switch {
+	case !sameSize:
+		title += ", by policy"
+	case narrowed:
+		title += fmt.Sprintf(", by policy (%s per %s; above it they differ by < %g point)",
+			cache.FormatSize(size), c.tierWhat(), 100*minSpread)
+	default:
 		title += fmt.Sprintf(", by policy (%s per %s)", cache.FormatSize(size), c.tierWhat())
-	} else {
-		title += fmt.Sprintf(", by policy (largest size per %s)", c.tierWhat())
 	}
 	p := r0.newPlot(title, fmt.Sprintf("%s hit ratio (%% of requests reaching it)", c.tier))
 	yLo, yHi := 100.0, 0.0
-	for pi, idx := range c.largest {
+	for pi, idx := range shown {
 		run := c.runs[idx]
 		rows := run.Recorder.rows()
 		hr := func(i int) float64 { return 100 * rows[i].edgeHR }

@@ -95,6 +95,15 @@ func TestComparisonTable(t *testing.T) {
 	if want := "Best regional hit ratio: at 1MB lru (50.00%); at 1GB all policies tie (25.00%)."; lines[len(lines)-1] != want {
 		t.Errorf("last line %q, want %q", lines[len(lines)-1], want)
 	}
+	// The plot over time skips 1GB, where the policies coincide.
+	shown, narrowed := c.shownRuns()
+	var got2 []string
+	for _, i := range shown {
+		got2 = append(got2, c.runs[i].Policy+"/"+fmt.Sprint(c.runs[i].Size))
+	}
+	if strings.Join(got2, " ") != "lru/1048576 fifo/1048576" || !narrowed {
+		t.Errorf("time plot shows %v (narrowed %v), want the 1MB runs", got2, narrowed)
+	}
 }
 
 func TestNewComparisonRejects(t *testing.T) {

@@ -50,7 +50,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	tier := fs.String("tier", report.TierEdge, "the tier whose caches vary: edge (every POP) or regional (every regional edge cache)")
 	out := fs.String("o", "", "output directory (default out/<scenario name>-compare)")
 	seed := fs.Uint64("seed", 0, "random seed of every run (default: the scenario's seed)")
-	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "runs at once (each run is single-threaded)")
+	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "runs at once, at most GOMAXPROCS (each run is single-threaded)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors: no progress lines, no table")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value in every run, e.g. --set workload.duration=2h (repeatable)")
@@ -84,6 +84,9 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if *parallel < 1 {
 		return fail("--parallel must be >= 1, got %d", *parallel)
 	}
+	// A run is CPU-bound on one goroutine: more at once than there are
+	// processors only holds more networks in memory.
+	*parallel = min(*parallel, runtime.GOMAXPROCS(0))
 
 	base, code := loadScenario(pos[0], sets, stderr)
 	if base == nil {
