@@ -257,7 +257,7 @@ func (s *TraceSource) scan() error {
 		if rec.sec < s.prev {
 			return s.fail("time: %d is before the previous record's %d; sort the trace by time", rec.sec, s.prev)
 		}
-		if rec.sec-s.first > maxSpanSeconds {
+		if rec.sec-s.first >= maxSpanSeconds {
 			return s.fail("time: %d is too long after the first record's %d", rec.sec, s.first)
 		}
 		s.prev = rec.sec
