@@ -33,6 +33,8 @@ type Config struct {
 	// ConnectTimeout is how long a connection attempt to a dead origin
 	// waits (CloudFront's default: 10 s, one attempt modelled).
 	ConnectTimeout time.Duration
+	// DNS is the routing of viewers to POPs.
+	DNS DNS
 	// Invalidations remove objects from every cache at set times.
 	Invalidations []Invalidation
 	// Seed drives origin processing times and policies' random choices.
@@ -62,6 +64,9 @@ type POP struct {
 	Lat, Lon float64
 	Region   string
 	Cache    CacheSpec
+	// Outages are windows when the POP is down: requests DNS sends there
+	// fail, and resolvers stop answering with it once their answers expire.
+	Outages []Outage
 }
 
 // Region is a regional edge cache, shared by the POPs attached to it.
@@ -230,6 +235,11 @@ func (c *Config) Validate() error {
 		if err := validCache(key, p.Cache); err != nil {
 			return err
 		}
+		for j, w := range p.Outages {
+			if w.Start < 0 || w.End <= w.Start {
+				return ferr(fmt.Sprintf("%s.outages[%d]", key, j), "want 0 <= start < end")
+			}
+		}
 	}
 	for g, u := range used {
 		if !u {
@@ -341,6 +351,15 @@ func (c *Config) Validate() error {
 				return ferr(fmt.Sprintf("%s.paths[%d]", key, j), "%q must start with / (or be *)", p)
 			}
 		}
+	}
+	if c.DNS.TTL < 0 {
+		return ferr("dns.ttl", "must be >= 0")
+	}
+	if c.DNS.PublicShare < 0 || c.DNS.PublicShare > 1 {
+		return ferr("dns.public_share", "must be in [0, 1]")
+	}
+	if err := validLatLon("dns.public_resolver", c.DNS.PublicLat, c.DNS.PublicLon); err != nil {
+		return err
 	}
 	if c.ErrorTTL < 0 || c.ConnectTimeout < 0 {
 		return ferr("error_caching_ttl", "durations must be >= 0")

@@ -83,6 +83,7 @@ type Stats struct {
 	InvalidatedObjects                   int64 // cached copies removed, summed over caches
 	OriginFailures                       int64 // connection attempts during outages
 	OriginQueueTime                      sim.Time
+	DeadPOPRequests                      int64 // requests DNS sent to a POP that was down
 }
 
 // Network is the CDN model: it consumes a workload.Source on a sim.Engine
@@ -96,7 +97,8 @@ type Network struct {
 	regions   []cacheNode
 	popRegion []uint16
 	dns       []uint16   // metro → POP with the lowest modelled RTT
-	viewRTT   []sim.Time // metro → its POP's RTT
+	viewRTT   []sim.Time // metro*len(POPs)+POP → RTT
+	dnsState  resolvers
 	popRTT    []sim.Time // POP → its region's RTT
 	regionRTT []sim.Time // region*len(regions)+region → RTT (to shields)
 	// origRTT and pools are indexed by node*len(origins)+origin, where nodes
@@ -175,13 +177,15 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	for _, m := range cfg.Metros {
 		best, bestRTT := 0, sim.Time(math.MaxInt64)
 		for i, p := range cfg.POPs {
-			if d := n.rtt(lat, m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon); d < bestRTT {
+			d := n.rtt(lat, m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon)
+			n.viewRTT = append(n.viewRTT, d)
+			if d < bestRTT {
 				best, bestRTT = i, d
 			}
 		}
 		n.dns = append(n.dns, uint16(best))
-		n.viewRTT = append(n.viewRTT, bestRTT)
 	}
+	n.initDNS(&cfg, lat)
 	for _, p := range cfg.POPs {
 		for _, o := range cfg.Origins {
 			n.origRTT = append(n.origRTT, n.rtt(lat, p.Name, p.Lat, p.Lon, o.Name, o.Lat, o.Lon))
@@ -446,13 +450,24 @@ type resp struct {
 // at arrival, so the outcome is emitted now; the caches it missed in are
 // filled by events when the first byte gets back to them.
 func (n *Network) arrive(t sim.Time, r *workload.Request) {
-	p := int(n.dns[r.Metro])
+	p, public := n.dnsState.route(int(r.Metro), t)
 	g := int(n.popRegion[p])
 	n.noteClass(r.Object, r.Class)
 	route := &n.routes[r.Class]
 	o := &n.out
 	*o = Outcome{Time: t, Object: r.Object, Size: r.Size, Metro: r.Metro, POP: uint16(p), Region: uint16(g),
-		Class: r.Class, Method: r.Method, Status: 200}
+		Class: r.Class, Method: r.Method, Status: 200, PublicResolver: public}
+	rttV := n.viewRTT[int(r.Metro)*len(n.pops)+p]
+	if n.dnsState.popDown(p, t) {
+		// The resolver's answer still names a dead POP: the connection
+		// attempt times out and the request fails.
+		o.Status = 503
+		o.TTFB = n.connectTimeout
+		o.TTLB = o.TTFB
+		n.Stats.DeadPOPRequests++
+		n.obs.Observe(o)
+		return
+	}
 	var res resp
 	if !r.Method.Cacheable() || route.bypass == BypassDynamic {
 		// Not cacheable: from the POP straight to the origin, stored nowhere.
@@ -471,7 +486,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	if res.status >= 500 {
 		size = errorBodyBytes
 	}
-	o.TTFB = n.viewRTT[r.Metro] + (res.ready - t)
+	o.TTFB = rttV + (res.ready - t)
 	o.TTLB = o.TTFB + transfer(size, math.Min(n.viewerBps, res.bps))
 	n.obs.Observe(o)
 }

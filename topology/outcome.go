@@ -68,6 +68,9 @@ type Outcome struct {
 	// Status >= 500 and nothing upstream reached was answered by an error
 	// response cached at that tier.
 	Status uint16
+	// PublicResolver: the viewer's DNS answer came from a distant public
+	// resolver, so the POP may not be its nearest.
+	PublicResolver bool
 	// StaleServed: an upstream error was hidden by serving a stale copy
 	// (Cache-Control stale-if-error).
 	StaleServed bool
