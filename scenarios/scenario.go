@@ -104,6 +104,7 @@ type File struct {
 	Regions     tierTOML       `toml:"regions"`
 	Origins     []originTOML   `toml:"origins"`
 	Behaviors   []behaviorTOML `toml:"behaviors"`
+	Logging     loggingTOML    `toml:"logging"`
 	Workload    workloadTOML   `toml:"workload"`
 }
 
@@ -314,6 +315,9 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if err := applyPresets(&f, fail); err != nil {
 		return nil, err
 	}
+	if err := validateLogging(f.Logging, fail); err != nil {
+		return nil, err
+	}
 	s.File, s.Workload = f, f.Workload.Config
 	if s.Interval < time.Second {
 		return nil, fail("interval", "must be at least 1s")
@@ -517,8 +521,9 @@ func (r *Run) Err() error {
 	return nil
 }
 
-// NewRun wires the scenario's generator, network and recorder with seed.
-func (s *Scenario) NewRun(seed uint64) (*Run, error) {
+// NewRun wires the scenario's generator, network and recorder with seed;
+// extra observers (an access log) see every Outcome after the recorder.
+func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error) {
 	var (
 		src     workload.Source
 		gen     *workload.Generator
@@ -548,7 +553,11 @@ func (s *Scenario) NewRun(seed uint64) (*Run, error) {
 		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),
 		Markers: markers,
 	})
-	net, err := topology.New(cfg, src, rec)
+	var obs topology.Observer = rec
+	for _, o := range extra {
+		obs = report.Tee(obs, o)
+	}
+	net, err := topology.New(cfg, src, obs)
 	if err != nil {
 		if ts != nil {
 			ts.Close()

@@ -11,8 +11,10 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/cdnsim/cdnsim/report"
 	"github.com/cdnsim/cdnsim/scenarios"
 	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology"
 )
 
 func init() {
@@ -67,7 +69,20 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	r, err := s.NewRun(runSeed)
+	// The access log streams into a temporary file in dir during the run
+	// and is renamed into place only when everything else is written.
+	var alog *report.AccessLog
+	var extra []topology.Observer
+	if s.LogEnabled() {
+		var err error
+		if alog, err = report.CreateAccessLog(filepath.Join(dir, report.AccessLogFile), s.AccessLogConfig(runSeed)); err != nil {
+			fmt.Fprintln(stderr, "cdnsim run:", err)
+			return exitFailure
+		}
+		defer alog.Abort() // no-op after Close
+		extra = append(extra, alog)
+	}
+	r, err := s.NewRun(runSeed, extra...)
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnsim run:", err)
 		return exitUsage
@@ -89,6 +104,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err := r.Recorder.WriteFiles(dir); err != nil {
 		fmt.Fprintln(stderr, "cdnsim run:", err)
 		return exitFailure
+	}
+	if alog != nil {
+		if err := alog.Close(); err != nil {
+			fmt.Fprintln(stderr, "cdnsim run:", err)
+			return exitFailure
+		}
 	}
 	if !*quiet {
 		// Wall-clock figures go to stderr: stdout and the files stay

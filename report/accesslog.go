@@ -1,0 +1,451 @@
+package report
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology"
+)
+
+// AccessLogFile is the name cdnsim run gives the access log.
+const AccessLogFile = "access.log"
+
+// AccessLogHeader is the two header lines of a CloudFront standard log
+// (the legacy "standard logging" format), in the documented field order.
+const AccessLogHeader = "#Version: 1.0\n" +
+	"#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status " +
+	"cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id " +
+	"x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher " +
+	"x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port " +
+	"time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len " +
+	"sc-range-start sc-range-end\n"
+
+// Defaults of AccessLogConfig.
+const (
+	// DefaultLogHost is the example distribution domain of CloudFront's documentation.
+	DefaultLogHost = "d111111abcdef8.cloudfront.net"
+	// DefaultUserAgent is written, spaces %20-escaped as CloudFront writes them.
+	DefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+	// DefaultContentType is sc-content-type for a class without one.
+	DefaultContentType = "application/octet-stream"
+)
+
+// DefaultLogStart is the wall-clock instant of virtual time 0 in the log.
+var DefaultLogStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Modelled header sizes: sc-bytes counts the response headers as well as
+// the body (CloudFront: "the total number of bytes that the server sent to
+// the viewer, including headers"), and cs-bytes is the request, headers
+// included. A typical HTTP/2 exchange with a browser and CloudFront's
+// Server, Via, X-Cache, X-Amz-Cf-Pop and X-Amz-Cf-Id headers is a few
+// hundred bytes each way; the exact value only shifts every line equally.
+const (
+	respHeaderBytes = 420
+	reqHeaderBytes  = 380 // plus the host and path, which vary
+)
+
+// flushAt is when the line buffer is handed to the writer: big enough that
+// the write syscall is amortised over hundreds of lines.
+const flushAt = 64 << 10
+
+// AccessLogConfig describes the log an AccessLog writes.
+type AccessLogConfig struct {
+	Start     time.Time // wall-clock time of virtual time 0 (UTC, whole seconds); DefaultLogStart when zero
+	Host      string    // cs(Host) and x-host-header; DefaultLogHost when empty
+	UserAgent string    // cs(User-Agent), unescaped; DefaultUserAgent when empty
+	// Sample is the fraction of viewer requests logged, in (0, 1]; 0
+	// means 1. Which ones is decided by the stream "accesslog" of Seed.
+	Sample float64
+	Seed   uint64
+	POPs   []string // POP names by Outcome.POP ("IAD" is logged as "IAD89-C1")
+	// Prefixes are the content classes' URL path prefixes by Outcome.Class:
+	// cs-uri-stem is Prefix followed by the object's decimal ID.
+	Prefixes     []string
+	ContentTypes []string // sc-content-type by class; DefaultContentType where missing or empty
+}
+
+// AccessLog is a topology.Observer writing one line per sampled viewer
+// request in CloudFront's standard log format. Observe formats into a
+// reused buffer and allocates nothing. Not safe for concurrent use.
+type AccessLog struct {
+	w      io.Writer
+	buf    []byte
+	err    error // first write error; later writes are skipped
+	rng    *rand.Rand
+	sample float64
+	seed   uint64
+	start  int64 // Unix seconds of virtual time 0
+
+	host, ua  []byte // cs(Host), escaped user agent
+	locations [][]byte
+	prefixes  [][]byte
+	ctypes    [][]byte
+
+	day     int64 // Unix day of date; -1 before the first line
+	date    [10]byte
+	seq     uint64 // viewer requests observed, logged or not
+	lines   int64
+	idBytes [40]byte
+	id      [56]byte // base64 of idBytes: CloudFront's ids are 56 characters
+
+	// file is set for a log streamed to a temporary file (CreateAccessLog).
+	file *os.File
+	path string
+}
+
+var _ topology.Observer = (*AccessLog)(nil)
+
+// NewAccessLog returns an AccessLog writing to w, header lines first. The
+// lines are buffered; call Flush at the end.
+func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
+	if cfg.Sample < 0 || cfg.Sample > 1 || cfg.Sample != cfg.Sample {
+		return nil, fmt.Errorf("access log: sample %v is outside (0, 1]", cfg.Sample)
+	}
+	if cfg.Sample == 0 {
+		cfg.Sample = 1
+	}
+	if cfg.Start.IsZero() {
+		cfg.Start = DefaultLogStart
+	}
+	if cfg.Host == "" {
+		cfg.Host = DefaultLogHost
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	l := &AccessLog{
+		w:      w,
+		buf:    make([]byte, 0, flushAt+4096),
+		rng:    sim.NewRand(cfg.Seed, "accesslog"),
+		sample: cfg.Sample,
+		seed:   cfg.Seed,
+		start:  cfg.Start.Unix(),
+		host:   []byte(escapeField(cfg.Host)),
+		ua:     []byte(escapeField(cfg.UserAgent)),
+		day:    -1,
+	}
+	for _, p := range cfg.POPs {
+		l.locations = append(l.locations, []byte(EdgeLocation(p)))
+	}
+	for i, p := range cfg.Prefixes {
+		l.prefixes = append(l.prefixes, []byte(escapeField(p)))
+		ct := DefaultContentType
+		if i < len(cfg.ContentTypes) && cfg.ContentTypes[i] != "" {
+			ct = cfg.ContentTypes[i]
+		}
+		l.ctypes = append(l.ctypes, []byte(escapeField(ct)))
+	}
+	l.buf = append(l.buf, AccessLogHeader...)
+	return l, nil
+}
+
+// CreateAccessLog returns an AccessLog streaming into a temporary file
+// beside path (creating its directory); Close renames it to path, Abort
+// removes it, so path never holds a partial log.
+func CreateAccessLog(path string, cfg AccessLogConfig) (*AccessLog, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("access log: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return nil, fmt.Errorf("access log: %w", err)
+	}
+	l, err := NewAccessLog(f, cfg)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	l.file, l.path = f, path
+	return l, nil
+}
+
+// Lines is the number of request lines written so far (headers excluded).
+func (l *AccessLog) Lines() int64 { return l.lines }
+
+// Flush writes the buffered lines and reports the first write error.
+func (l *AccessLog) Flush() error {
+	l.write()
+	return l.err
+}
+
+// Close flushes the log; for one made by CreateAccessLog it then renames
+// the temporary file into place, or removes it on any error.
+func (l *AccessLog) Close() error {
+	err := l.Flush()
+	if l.file == nil {
+		return err
+	}
+	f := l.file
+	l.file = nil
+	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes 0600 files
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), l.path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("access log: %w", err)
+	}
+	return nil
+}
+
+// Abort discards a log made by CreateAccessLog: its temporary file is
+// removed and path is left as it was. It does nothing after Close.
+func (l *AccessLog) Abort() {
+	if l.file == nil {
+		return
+	}
+	l.file.Close()
+	os.Remove(l.file.Name())
+	l.file = nil
+	l.err = errors.New("access log: aborted")
+}
+
+func (l *AccessLog) write() {
+	if len(l.buf) == 0 {
+		return
+	}
+	if l.err == nil {
+		_, l.err = l.w.Write(l.buf)
+	}
+	l.buf = l.buf[:0]
+}
+
+// Result types of x-edge-result-type and its siblings.
+const (
+	resultHit   = "Hit"
+	resultMiss  = "Miss"
+	resultError = "Error"
+)
+
+// resultType maps an Outcome to CloudFront's x-edge-result-type. Requests
+// that waited on a collapsed fetch or bypassed the cache are Misses to
+// CloudFront too: the object did not come from this POP's cache.
+//
+// RefreshHit (in cache but stale, revalidated with a 304 from upstream)
+// needs the Outcome to say a revalidation happened; when it gains such a
+// field, an edge Hit that revalidated maps to "RefreshHit" here.
+func resultType(o *topology.Outcome) string {
+	switch {
+	case o.Status >= 400:
+		return resultError
+	case o.Edge == topology.Hit:
+		return resultHit
+	default:
+		return resultMiss
+	}
+}
+
+// Observe logs o if it is sampled.
+func (l *AccessLog) Observe(o *topology.Outcome) {
+	seq := l.seq
+	l.seq++
+	if l.sample < 1 && l.rng.Float64() >= l.sample {
+		return
+	}
+	l.lines++
+	b := l.buf
+
+	secs := int64(o.Time) / int64(sim.Second)
+	if o.Time < 0 && int64(o.Time)%int64(sim.Second) != 0 {
+		secs-- // floor
+	}
+	abs := l.start + secs
+	day, sod := abs/86400, abs%86400
+	if sod < 0 {
+		day, sod = day-1, sod+86400
+	}
+	if day != l.day {
+		l.day = day
+		time.Unix(day*86400, 0).UTC().AppendFormat(l.date[:0], "2006-01-02")
+	}
+	b = append(b, l.date[:]...)
+	b = append(b, '\t')
+	b = append2(b, sod/3600)
+	b = append(b, ':')
+	b = append2(b, sod/60%60)
+	b = append(b, ':')
+	b = append2(b, sod%60)
+	b = append(b, '\t')
+
+	if int(o.POP) < len(l.locations) {
+		b = append(b, l.locations[o.POP]...)
+	} else {
+		b = append(b, "POP"...)
+		b = strconv.AppendUint(b, uint64(o.POP), 10)
+		b = append(b, "-C1"...)
+	}
+	b = append(b, '\t')
+	size := max(o.Size, 0)
+	b = strconv.AppendInt(b, size+respHeaderBytes, 10)
+	b = append(b, '\t')
+	b = appendClientIP(b, o.Metro)
+	b = append(b, '\t')
+	b = append(b, o.Method.String()...)
+	b = append(b, '\t')
+	b = append(b, l.host...)
+	b = append(b, '\t')
+	stem := len(b)
+	if int(o.Class) < len(l.prefixes) {
+		b = append(b, l.prefixes[o.Class]...)
+	} else {
+		b = append(b, '/')
+	}
+	b = strconv.AppendUint(b, o.Object, 10)
+	stemLen := len(b) - stem
+	b = append(b, '\t')
+	b = strconv.AppendUint(b, uint64(o.Status), 10)
+	b = append(b, "\t-\t"...) // referer
+	b = append(b, l.ua...)
+	b = append(b, "\t-\t-\t"...) // query, cookie
+	rt := resultType(o)
+	b = append(b, rt...)
+	b = append(b, '\t')
+	l.requestID(seq)
+	b = append(b, l.id[:]...)
+	b = append(b, '\t')
+	b = append(b, l.host...)
+	b = append(b, "\thttps\t"...)
+	b = strconv.AppendInt(b, int64(reqHeaderBytes+len(l.host)+stemLen), 10)
+	b = append(b, '\t')
+	b = appendSeconds(b, o.TTLB)
+	b = append(b, "\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t"...) // x-forwarded-for, ssl-protocol, ssl-cipher
+	b = append(b, rt...)
+	b = append(b, "\tHTTP/2.0\t-\t-\t"...) // cs-protocol-version, fle-status, fle-encrypted-fields
+	// c-port: an ephemeral port (49152–65535, RFC 6335) from the request's hash.
+	b = strconv.AppendUint(b, 49152+mix(l.seed^0x9e3779b97f4a7c15, seq)%16384, 10)
+	b = append(b, '\t')
+	b = appendSeconds(b, o.TTFB)
+	b = append(b, '\t')
+	b = append(b, rt...)
+	b = append(b, '\t')
+	if int(o.Class) < len(l.ctypes) {
+		b = append(b, l.ctypes[o.Class]...)
+	} else {
+		b = append(b, DefaultContentType...)
+	}
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, size, 10)
+	b = append(b, "\t-\t-\n"...) // no range requests
+	l.buf = b
+	if len(b) >= flushAt {
+		l.write()
+	}
+}
+
+// requestID fills l.id with x-edge-request-id for the seq'th viewer
+// request: 40 pseudo-random bytes (from the seed and seq, so a rerun gives
+// the same ids whatever the sampling) in URL-safe base64, the alphabet and
+// length of CloudFront's ids ("SOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==").
+func (l *AccessLog) requestID(seq uint64) {
+	for i := 0; i < len(l.idBytes); i += 8 {
+		v := mix(l.seed+uint64(i), seq)
+		for j := range 8 {
+			l.idBytes[i+j] = byte(v >> (8 * j))
+		}
+	}
+	base64.URLEncoding.Encode(l.id[:], l.idBytes[:])
+}
+
+// mix is splitmix64's finaliser of seed and n: cheap, and every input bit
+// reaches every output bit.
+func mix(seed, n uint64) uint64 {
+	z := seed + (n+1)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+func append2(b []byte, v int64) []byte {
+	return append(b, byte('0'+v/10), byte('0'+v%10))
+}
+
+// appendSeconds writes t in seconds with three decimals, rounded to the
+// nearest millisecond ("0.001"), as CloudFront's time-taken.
+func appendSeconds(b []byte, t sim.Time) []byte {
+	ms := (max(int64(t), 0) + int64(sim.Millisecond)/2) / int64(sim.Millisecond)
+	b = strconv.AppendInt(b, ms/1000, 10)
+	frac := ms % 1000
+	return append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+}
+
+// docNets are the IPv4 blocks reserved for documentation (RFC 5737), so a
+// synthetic client address can never be mistaken for a real one.
+var docNets = [...][3]byte{{192, 0, 2}, {198, 51, 100}, {203, 0, 113}}
+
+// ClientIP is the synthetic c-ip of viewers in metro m: host m%254+1 of
+// the documentation block m/254 (mod 3): metro 0 is 192.0.2.1, metro 254
+// is 198.51.100.1; beyond 762 metros addresses repeat.
+func ClientIP(m uint16) string { return string(appendClientIP(nil, m)) }
+
+func appendClientIP(b []byte, m uint16) []byte {
+	n := docNets[int(m)/254%len(docNets)]
+	for _, x := range n {
+		b = strconv.AppendUint(b, uint64(x), 10)
+		b = append(b, '.')
+	}
+	return strconv.AppendUint(b, uint64(m)%254+1, 10)
+}
+
+// EdgeLocation is the x-edge-location logged for a POP: its name with a
+// number and "-C1" as CloudFront's location codes ("IAD89-C1"). The
+// number is 50–99 from a hash of the name, so it is stable when POPs are
+// added or reordered. Characters that would break the format are escaped.
+func EdgeLocation(pop string) string {
+	h := fnv.New32a()
+	h.Write([]byte(pop))
+	return escapeField(pop) + strconv.Itoa(50+int(h.Sum32()%50)) + "-C1"
+}
+
+// escapeField %-escapes what a field may not contain: whitespace separates
+// fields and records, and "%" itself, so the value reads back unambiguously.
+// CloudFront escapes spaces in the user agent the same way ("%20").
+func escapeField(s string) string {
+	if s == "" {
+		return "-"
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c == '%' || c == 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// Tee returns an Observer passing each Outcome to a and then b, for a
+// network that takes one Observer. A nil argument is skipped.
+func Tee(a, b topology.Observer) topology.Observer {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return tee{a, b}
+}
+
+type tee struct{ a, b topology.Observer }
+
+func (t tee) Observe(o *topology.Outcome) {
+	t.a.Observe(o)
+	t.b.Observe(o)
+}
