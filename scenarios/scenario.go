@@ -91,7 +91,7 @@ func (s *Size) UnmarshalTOML(v any) error {
 }
 
 // File is the scenario file's schema. Every key is documented in
-// scenarios/news-spike.toml.
+// scenarios/news-spike.toml, the preset keys in scenarios/README.md.
 type File struct {
 	Name        string         `toml:"name"`
 	Description string         `toml:"description"`
