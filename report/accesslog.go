@@ -228,24 +228,26 @@ func (l *AccessLog) write() {
 
 // Result types of x-edge-result-type and its siblings.
 const (
-	resultHit   = "Hit"
-	resultMiss  = "Miss"
-	resultError = "Error"
+	resultHit        = "Hit"
+	resultRefreshHit = "RefreshHit" // in cache but stale: revalidated with a 304, or kept by stale-if-error
+	resultMiss       = "Miss"
+	resultError      = "Error"
 )
 
 // resultType maps an Outcome to CloudFront's x-edge-result-type. Requests
 // that waited on a collapsed fetch or bypassed the cache are Misses to
 // CloudFront too: the object did not come from this POP's cache.
-//
-// RefreshHit (in cache but stale, revalidated with a 304 from upstream)
-// needs the Outcome to say a revalidation happened; when it gains such a
-// field, an edge Hit that revalidated maps to "RefreshHit" here.
+
 func resultType(o *topology.Outcome) string {
 	switch {
 	case o.Status >= 400:
 		return resultError
 	case o.Edge == topology.Hit:
 		return resultHit
+	case o.Refreshed || (o.StaleServed && o.Edge == topology.Miss):
+		// A stale copy served after a 304, or in place of an upstream
+		// error (stale-if-error): CloudFront logs both as RefreshHit.
+		return resultRefreshHit
 	default:
 		return resultMiss
 	}

@@ -19,7 +19,7 @@ func ExampleRecorder() {
 		o.Time = sim.Time(i) * sim.Second
 		r.Observe(&o)
 	}
-	o.Edge, o.Regional, o.Origin, o.TTFB = topology.Miss, topology.Miss, true, 120*sim.Millisecond
+	o.Edge, o.Regional, o.Origin, o.OriginBytes, o.TTFB = topology.Miss, topology.Miss, true, o.Size, 120*sim.Millisecond
 	r.Observe(&o)
 
 	// Percentiles are interpolated inside 5.9%-wide histogram buckets, so

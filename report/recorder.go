@@ -209,7 +209,7 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	}
 	if o.Origin {
 		b.originReqs++
-		b.originBytes += size
+		b.originBytes += o.OriginBytes
 		r.originPS[clampIndex(o.Time, sim.Second, int64(len(r.originPS)))]++
 	}
 

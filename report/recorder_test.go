@@ -32,12 +32,12 @@ var handOutcomes = []topology.Outcome{
 	{Time: 500 * sim.Millisecond, POP: 0, Region: 0, Edge: hit, Size: 100, TTFB: 10 * sim.Millisecond},
 	{Time: 1200 * sim.Millisecond, POP: 0, Region: 0, Edge: hit, Size: 200, TTFB: 10 * sim.Millisecond},
 	{Time: 1700 * sim.Millisecond, POP: 0, Region: 0, Edge: miss, Regional: hit, Size: 300, TTFB: 50 * sim.Millisecond},
-	{Time: 2100 * sim.Millisecond, POP: 0, Region: 0, Edge: miss, Regional: miss, Origin: true, Size: 400, TTFB: 200 * sim.Millisecond},
+	{Time: 2100 * sim.Millisecond, POP: 0, Region: 0, Edge: miss, Regional: miss, Origin: true, Size: 400, OriginBytes: 400, TTFB: 200 * sim.Millisecond},
 	{Time: 2900 * sim.Millisecond, POP: 0, Region: 0, Edge: col, Size: 400, TTFB: 150 * sim.Millisecond},
-	{Time: 12000 * sim.Millisecond, POP: 1, Region: 1, Edge: byp, Regional: byp, Origin: true, Method: workload.POST, Size: 1000, TTFB: 300 * sim.Millisecond},
+	{Time: 12000 * sim.Millisecond, POP: 1, Region: 1, Edge: byp, Regional: byp, Origin: true, Method: workload.POST, Size: 1000, OriginBytes: 1000, TTFB: 300 * sim.Millisecond},
 	{Time: 12300 * sim.Millisecond, POP: 1, Region: 1, Edge: hit, Size: 50, TTFB: 10 * sim.Millisecond},
 	{Time: 12600 * sim.Millisecond, POP: 1, Region: 1, Edge: miss, Regional: col, Size: 400, TTFB: 180 * sim.Millisecond},
-	{Time: 12900 * sim.Millisecond, POP: 1, Region: 1, Edge: miss, Regional: miss, Origin: true, Size: 500, TTFB: 250 * sim.Millisecond},
+	{Time: 12900 * sim.Millisecond, POP: 1, Region: 1, Edge: miss, Regional: miss, Origin: true, Size: 500, OriginBytes: 500, TTFB: 250 * sim.Millisecond},
 	{Time: 13500 * sim.Millisecond, POP: 1, Region: 1, Edge: hit, Size: 150, TTFB: 20 * sim.Millisecond},
 }
 
@@ -256,7 +256,7 @@ func TestOutOfRangeTimesClampToEndBins(t *testing.T) {
 	t.Parallel()
 	r := NewRecorder(Config{Duration: 10 * sim.Second, Interval: 5 * sim.Second})
 	for _, at := range []sim.Time{-sim.Second, 10 * sim.Second, sim.Hour} {
-		r.Observe(&topology.Outcome{Time: at, Edge: miss, Regional: miss, Origin: true, Size: 1})
+		r.Observe(&topology.Outcome{Time: at, Edge: miss, Regional: miss, Origin: true, Size: 1, OriginBytes: 1})
 	}
 	// Out of order (the bin cache must not keep the last bin).
 	for _, at := range []sim.Time{7 * sim.Second, 2 * sim.Second, 6 * sim.Second} {
@@ -444,7 +444,7 @@ func TestTimeseriesRowsAndPartialLastInterval(t *testing.T) {
 	t.Parallel()
 	// 60 min in 7-min bins: 8 full bins and a 4-minute ninth.
 	r := NewRecorder(Config{Duration: sim.Hour, Interval: 7 * sim.Minute})
-	o := topology.Outcome{Time: 59 * sim.Minute, Edge: miss, Regional: miss, Origin: true, Size: 240}
+	o := topology.Outcome{Time: 59 * sim.Minute, Edge: miss, Regional: miss, Origin: true, Size: 240, OriginBytes: 240}
 	r.Observe(&o)
 	lines := strings.Split(strings.TrimSuffix(string(r.TimeseriesCSV()), "\n"), "\n")
 	if len(lines) != 1+9 {

@@ -49,7 +49,7 @@ func synthDay(rec topology.Observer, seed uint64, scale float64) {
 			switch u := rng.Float64(); {
 			case !viral && rng.Float64() < 0.01:
 				o.Method = workload.POST
-				o.Edge, o.Regional, o.Origin = topology.Bypass, topology.Bypass, true
+				o.Edge, o.Regional, o.Origin, o.OriginBytes = topology.Bypass, topology.Bypass, true, o.Size
 				o.TTFB = base + 180*sim.Millisecond
 			case u < pHit:
 				o.Edge = topology.Hit
@@ -67,7 +67,7 @@ func synthDay(rec topology.Observer, seed uint64, scale float64) {
 					o.Regional = topology.Collapsed
 					o.TTFB = base + 90*sim.Millisecond
 				default:
-					o.Regional, o.Origin = topology.Miss, true
+					o.Regional, o.Origin, o.OriginBytes = topology.Miss, true, o.Size
 					o.TTFB = base + sim.Time(120+rng.IntN(200))*sim.Millisecond
 				}
 			}

@@ -120,6 +120,10 @@ type Behavior struct {
 	// Dynamic marks a behaviour that forwards all headers to the origin, so
 	// nothing under it is cacheable: requests go from the POP to the origin.
 	Dynamic bool
+	// UpdateInterval is how often objects under the behaviour change at the
+	// origin (0: never). A stale copy revalidates with a conditional request;
+	// the answer is a 304 (no body) unless the object changed since.
+	UpdateInterval time.Duration
 }
 
 // Bandwidth of each leg, in Mbit/s per response; the slowest leg on a

@@ -47,6 +47,11 @@ type fetch struct {
 	expires sim.Time
 	store   bool
 	status  uint16 // the response's status: an error is cached briefly, not stored
+	// born is when the origin produced the version being fetched;
+	// notModified marks a 304 answer to a conditional request, which
+	// refreshes the node's stale copy instead of replacing it.
+	born        sim.Time
+	notModified bool
 }
 
 // cacheNode is a POP or a regional edge cache.
@@ -73,6 +78,12 @@ type classRoute struct {
 	// staleIfError is how long past expiry a stale copy may stand in for
 	// an error (Cache-Control stale-if-error); 0: never.
 	staleIfError sim.Time
+	// swr is how long past expiry a stale copy is served at once while it
+	// revalidates in the background (stale-while-revalidate); 0: never.
+	swr sim.Time
+	// update is how often objects of the class change at the origin
+	// (0: never), which decides whether a revalidation gets a 304.
+	update sim.Time
 }
 
 // Stats are the network's own counters (the recorder sees outcomes).
@@ -83,6 +94,9 @@ type Stats struct {
 	InvalidatedObjects                   int64 // cached copies removed, summed over caches
 	OriginFailures                       int64 // connection attempts during outages
 	OriginQueueTime                      sim.Time
+	Revalidations                        int64 // conditional requests sent upstream for stale copies
+	NotModified                          int64 // 304 answers to them
+	BytesSaved                           int64 // bodies not transferred thanks to 304s
 	DeadPOPRequests                      int64 // requests DNS sent to a POP that was down
 }
 
@@ -236,11 +250,18 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		if sh := cfg.Origins[route.origin].Shield; sh != "" {
 			route.shield = regionIdx[sh]
 		}
+		route.update = sim.Duration(b.UpdateInterval)
 		if cc.StaleIfError > 0 {
 			route.staleIfError = sim.Time(cc.StaleIfError) * sim.Second
 		}
+		if cc.StaleWhileRevalidate > 0 {
+			route.swr = sim.Time(cc.StaleWhileRevalidate) * sim.Second
+		}
+		// no-cache with a zero TTL is stored but stale at once, so every
+		// reuse revalidates; any other zero TTL is not cacheable.
+		revalidateAlways := cc.NoCache && cc.Storable() && ttl <= 0
 		switch {
-		case b.Dynamic || !cc.Storable() || ttl <= 0:
+		case b.Dynamic || !cc.Storable() || (ttl <= 0 && !revalidateAlways):
 			route.bypass = BypassDynamic
 		case cfg.Origins[route.origin].BypassRegional:
 			route.bypass = BypassOrigin
@@ -432,8 +453,15 @@ func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 		nd.errUntil[obj] = now + n.errorTTL
 		return
 	}
+	if f.notModified {
+		// A 304: the stale copy is good for another TTL (if it is still
+		// there: it may have been evicted while the request was out).
+		nd.cache.Refresh(cache.ObjectID(obj), int64(f.expires))
+		return
+	}
 	if f.store {
-		nd.cache.Put(cache.Request{ID: cache.ObjectID(obj), Size: f.size, Time: int64(now)}, int64(f.expires))
+		nd.cache.PutMeta(cache.Request{ID: cache.ObjectID(obj), Size: f.size, Time: int64(now)},
+			cache.Meta{Expires: int64(max(f.expires, 1)), Born: int64(f.born)})
 	}
 }
 
@@ -444,7 +472,14 @@ type resp struct {
 	ready  sim.Time
 	bps    float64
 	status uint16
+	// born is the version (origin production time) of the body sent or
+	// confirmed; notModified answers a conditional request with a 304.
+	born        sim.Time
+	notModified bool
 }
+
+// unconditional marks a request that carries no validator.
+const unconditional sim.Time = -1
 
 // arrive runs one request down the path. The whole path's timing is known
 // at arrival, so the outcome is emitted now; the caches it missed in are
@@ -477,9 +512,9 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 			o.BypassReason = BypassMethod
 		}
 		o.Origin = true
-		res = n.originFetch(p, route.origin, t+hopProcessing, r.Size)
+		res = n.originFetch(p, route, r.Object, t+hopProcessing, r.Size, unconditional)
 	} else {
-		res = n.serve(&n.pops[p], tierEdge, p, route, r, t)
+		res = n.serve(&n.pops[p], tierEdge, p, route, r, t, unconditional)
 	}
 	o.Status = res.status
 	size := r.Size
@@ -503,19 +538,22 @@ const errorBodyBytes = 512
 
 // serve handles a cacheable request at a cache node (a POP, a regional
 // cache, or an origin shield) where it arrived at time at: hit, join a
-// fetch in flight, or fetch from the next tier. idx is the node's index in
-// its tier. It records the tier's result in the Outcome.
-func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *workload.Request, at sim.Time) resp {
+// fetch in flight, revalidate a stale copy, or fetch from the next tier.
+// idx is the node's index in its tier. cond is the version (born time) of
+// the requester's own stale copy when the request is conditional, else
+// unconditional. It records the tier's result in the Outcome.
+func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
 	o := &n.out
 	cr := cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(at)}
 	st := nd.cache.Get(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)
-		return resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200}
+		born := sim.Time(nd.cache.Meta(cr.ID).Born)
+		return n.answer(resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: born}, route, r, cond)
 	}
 	if f, ok := nd.inflight[r.Object]; ok {
 		n.setResult(tier, Collapsed)
-		return resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status}
+		return n.answer(resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born}, route, r, cond)
 	}
 	if until, ok := nd.errUntil[r.Object]; ok {
 		if at < until {
@@ -525,38 +563,92 @@ func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *work
 		delete(nd.errUntil, r.Object)
 	}
 	n.setResult(tier, Miss)
+	// A stale copy is revalidated: the request upstream carries its version.
+	mine := unconditional
+	var meta cache.Meta
+	if st == cache.Stale {
+		meta = nd.cache.Meta(cr.ID)
+		mine = sim.Time(meta.Born)
+		n.Stats.Revalidations++
+	}
 	var up resp
 	switch {
 	case tier == tierEdge && route.bypass == BypassOrigin:
 		o.Regional = Bypass
 		o.BypassReason = BypassOrigin
 		o.Origin = true
-		up = n.originFetch(idx, route.origin, at+hopProcessing, r.Size)
+		up = n.originFetch(idx, route, r.Object, at+hopProcessing, r.Size, mine)
 	case tier == tierEdge:
 		g := int(n.popRegion[idx])
 		half := n.popRTT[idx] / 2
-		up = n.serve(&n.regions[g], tierRegional, g, route, r, at+hopProcessing+half)
+		up = n.serve(&n.regions[g], tierRegional, g, route, r, at+hopProcessing+half, mine)
 		up.ready += half
 		up.bps = math.Min(up.bps, n.regionalBps)
 	case tier == tierRegional && route.shield >= 0 && route.shield != idx:
 		half := n.regionRTT[idx*len(n.regions)+route.shield] / 2
-		up = n.serve(&n.regions[route.shield], tierShield, route.shield, route, r, at+hopProcessing+half)
+		up = n.serve(&n.regions[route.shield], tierShield, route.shield, route, r, at+hopProcessing+half, mine)
 		up.ready += half
 		up.bps = math.Min(up.bps, n.regionalBps)
 	default: // a regional cache, or the shield (the shield region's cache)
-		nodeIdx := len(n.pops) + idx
 		o.Origin = true
-		up = n.originFetch(nodeIdx, route.origin, at+hopProcessing, r.Size)
+		up = n.originFetch(len(n.pops)+idx, route, r.Object, at+hopProcessing, r.Size, mine)
 	}
 	if up.status >= 500 && st == cache.Stale && route.staleIfError > 0 &&
-		sim.Time(int64(at)-nd.cache.Expires(cr.ID)) <= route.staleIfError {
+		at-sim.Time(meta.Expires) <= route.staleIfError {
 		// stale-if-error: the stale copy is better than an error page.
 		o.StaleServed = true
-		return resp{ready: up.ready, bps: math.Inf(1), status: 200}
+		return n.answer(resp{ready: up.ready, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
 	}
-	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.ready + route.ttl, store: true, status: up.status}
+	if up.notModified {
+		n.Stats.NotModified++
+		n.Stats.BytesSaved += r.Size
+		if tier == tierEdge {
+			o.Refreshed = true
+		}
+	}
+	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.ready + route.ttl,
+		store: true, status: up.status, born: up.born, notModified: up.notModified}
 	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
-	return up
+	if up.notModified {
+		// This node serves its own, now confirmed, copy.
+		up.notModified, up.bps = false, math.Inf(1)
+	}
+	if st == cache.Stale && route.swr > 0 && at-sim.Time(meta.Expires) <= route.swr && up.status < 500 {
+		// stale-while-revalidate: the stale copy goes out now; the
+		// revalidation above refreshes it in the background.
+		n.setResult(tier, Hit)
+		return n.answer(resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
+	}
+	return n.answer(up, route, r, cond)
+}
+
+// answer turns a node's response into the answer to a conditional request:
+// a 304 (no body) when the requester's version is still the current one.
+func (n *Network) answer(res resp, route *classRoute, r *workload.Request, cond sim.Time) resp {
+	if cond != unconditional && res.status == 200 && route.version(r.Object, cond) == route.version(r.Object, res.born) {
+		res.notModified = true
+	}
+	return res
+}
+
+// version is the number of times obj had changed at the origin by t:
+// objects under a behaviour with an update interval U change every U, each
+// at its own phase.
+func (c *classRoute) version(obj uint64, t sim.Time) int64 {
+	if c.update <= 0 {
+		return 0
+	}
+	phase := sim.Time(mix(obj) % uint64(c.update))
+	return int64((t + phase) / c.update)
+}
+
+// mix is SplitMix64's finaliser: a well-spread hash of an object ID.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 func (n *Network) setResult(tier int, res Result) {
@@ -576,7 +668,8 @@ func (n *Network) setResult(tier int, res Result) {
 // from the node's pool (opening one, with TCP and TLS handshakes, when
 // none is idle and warm), waits for a free slot at an origin with a
 // concurrency limit, and fails during outages and at the error rate.
-func (n *Network) originFetch(nd, oi int, at sim.Time, size int64) resp {
+func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time, size int64, cond sim.Time) resp {
+	oi := route.origin
 	k := nd*len(n.cfg.Origins) + oi
 	rtt := n.origRTT[k]
 	og := &n.origins[oi]
@@ -594,6 +687,7 @@ func (n *Network) originFetch(nd, oi int, at sim.Time, size int64) resp {
 		n.Stats.OriginFailures++
 		done := start + n.connectTimeout
 		c.busyUntil, c.lastUsed, c.open = done, done, false
+		n.out.OriginBytes = 0
 		return resp{ready: done, bps: math.Inf(1), status: 504}
 	}
 	arrive := start + handshake + rtt/2
@@ -602,14 +696,20 @@ func (n *Network) originFetch(nd, oi int, at sim.Time, size int64) resp {
 	proc := og.proc.draw()
 	og.release(begin + proc)
 	ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
-	status := uint16(200)
+	res := resp{ready: ready, bps: og.bps, status: 200, born: begin}
 	if og.errRate > 0 && og.rng.Float64() < og.errRate {
-		status = 503
+		res.status = 503
 		size = errorBodyBytes
+	} else if cond != unconditional && route.version(obj, cond) == route.version(obj, begin) {
+		// Not modified since the requester's copy: a 304 with no body, and
+		// the copy keeps its version.
+		res.notModified, res.born = true, cond
+		size = 0
 	}
 	c.busyUntil = ready + transfer(size, og.bps)
 	c.lastUsed = c.busyUntil
-	return resp{ready: ready, bps: og.bps, status: status}
+	n.out.OriginBytes = size
+	return res
 }
 
 // transfer is the time to stream size bytes at bps bits per second.

@@ -57,7 +57,7 @@ type Outcome struct {
 	Region   uint16 // index into Topology.Regions
 	Class    uint8
 	Method   workload.Method
-	Edge     Result // what the POP did
+	Edge     Result // what the POP did (a Hit may still show upstream results: a background revalidation, stale-while-revalidate)
 	Regional Result // what the regional edge cache did (NotReached on an edge hit)
 	Shield   Result // what the origin shield did, for shielded origins
 	Origin   bool   // the request caused a fetch from the origin (false when it joined one in flight)
@@ -68,6 +68,12 @@ type Outcome struct {
 	// Status >= 500 and nothing upstream reached was answered by an error
 	// response cached at that tier.
 	Status uint16
+	// OriginBytes is the body the origin sent for this request: Size, an
+	// error page, or 0 for a 304 or a failed connection.
+	OriginBytes int64
+	// Refreshed: the POP's stale copy was confirmed by a 304 and served
+	// (CloudFront's RefreshHit).
+	Refreshed bool
 	// PublicResolver: the viewer's DNS answer came from a distant public
 	// resolver, so the POP may not be its nearest.
 	PublicResolver bool

@@ -45,14 +45,14 @@ type Cache struct {
 	admission  Admission
 	ignoreSize bool
 
-	// Expiry state, only kept when withTTL. exp is indexed by entry number:
+	// Freshness state, only kept when withTTL. meta is indexed by entry number:
 	// of the policy's own index when it exposes one (the built-in policies
 	// do), so the expiry check reuses the cache lines the policy's lookup
 	// just touched; else of expIdx, a private index.
 	withTTL bool
 	ix      *index // the policy's index, or nil
 	expIdx  index
-	exp     []int64
+	meta    []Meta
 
 	victims []ObjectID // scratch for Admit; reused so Put allocates nothing
 
@@ -117,14 +117,26 @@ func (c *Cache) Get(r Request) Status {
 	return Hit
 }
 
+// Meta is what a Cache keeps beside each object for HTTP freshness.
+type Meta struct {
+	Expires int64 // when the copy goes stale (0: never)
+	Born    int64 // when the origin produced this version (for revalidation)
+}
+
 // Put stores r after a fill, if admission accepts it, with the given expiry
-// (0: never stale). If the object is already cached (a stale copy being
-// refetched, or two fills racing) only its expiry is updated. It reports
-// whether the object is cached afterwards.
+// (0: never stale), born at r.Time. If the object is already cached (a stale
+// copy being refetched, or two fills racing) only its metadata is updated.
+// It reports whether the object is cached afterwards.
 func (c *Cache) Put(r Request, expires int64) bool {
+	return c.PutMeta(r, Meta{Expires: expires, Born: r.Time})
+}
+
+// PutMeta is Put with the copy's metadata given in full: a copy filled from
+// another cache keeps the Born time of the origin's version.
+func (c *Cache) PutMeta(r Request, m Meta) bool {
 	r = c.weigh(r)
 	if c.policy.Contains(r.ID) {
-		c.setExpiry(r.ID, expires)
+		c.setMeta(r.ID, m)
 		return true
 	}
 	if !c.admission.Admit(r, c.policy) {
@@ -134,7 +146,7 @@ func (c *Cache) Put(r Request, expires int64) bool {
 	var ok bool
 	c.victims, ok = c.policy.Admit(r, c.victims[:0])
 	for _, v := range c.victims {
-		c.dropExpiry(v)
+		c.dropMeta(v)
 	}
 	c.Evicted += int64(len(c.victims))
 	if !ok {
@@ -142,22 +154,25 @@ func (c *Cache) Put(r Request, expires int64) bool {
 		return false
 	}
 	c.Admitted++
-	c.setExpiry(r.ID, expires)
+	c.setMeta(r.ID, m)
 	return true
 }
 
-// Refresh sets a cached object's expiry (a 304 from upstream); false if absent.
+// Refresh sets a cached object's expiry, keeping its version (a 304 from
+// upstream); false if absent.
 func (c *Cache) Refresh(id ObjectID, expires int64) bool {
 	if !c.policy.Contains(id) {
 		return false
 	}
-	c.setExpiry(id, expires)
+	m := c.metaOf(id)
+	m.Expires = expires
+	c.setMeta(id, m)
 	return true
 }
 
 // Remove drops id (an invalidation); false if it was not cached.
 func (c *Cache) Remove(id ObjectID) bool {
-	c.dropExpiry(id)
+	c.dropMeta(id)
 	return c.policy.Remove(id)
 }
 
@@ -172,49 +187,60 @@ func (c *Cache) Len() int        { return c.policy.Len() }
 // Expires is a cached object's expiry time (0: never stale, or not cached).
 func (c *Cache) Expires(id ObjectID) int64 { return c.expiry(id) }
 
-// expiry is a cached object's expiry time (0: never stale).
-func (c *Cache) expiry(id ObjectID) int64 {
-	if c.ix != nil {
-		if e := c.ix.get(id); e >= 0 && int(e) < len(c.exp) {
-			return c.exp[e]
-		}
-		return 0
+// Meta returns a cached object's freshness metadata (zero if not cached or
+// the Cache keeps no TTLs).
+func (c *Cache) Meta(id ObjectID) Meta {
+	if !c.policy.Contains(id) {
+		return Meta{}
 	}
-	if e := c.expIdx.get(id); e >= 0 {
-		return c.exp[e]
-	}
-	return 0
+	return c.metaOf(id)
 }
 
-func (c *Cache) setExpiry(id ObjectID, expires int64) {
+// expiry is a cached object's expiry time (0: never stale).
+func (c *Cache) expiry(id ObjectID) int64 { return c.metaOf(id).Expires }
+
+func (c *Cache) metaOf(id ObjectID) Meta {
+	if c.ix != nil {
+		if e := c.ix.get(id); e >= 0 && int(e) < len(c.meta) {
+			return c.meta[e]
+		}
+		return Meta{}
+	}
+	if e := c.expIdx.get(id); e >= 0 {
+		return c.meta[e]
+	}
+	return Meta{}
+}
+
+func (c *Cache) setMeta(id ObjectID, m Meta) {
 	if !c.withTTL {
 		return
 	}
 	if c.ix != nil {
 		e := c.ix.get(id)
 		if e < 0 {
-			panic("cache: expiry set for an object its policy does not hold")
+			panic("cache: metadata set for an object its policy does not hold")
 		}
-		for int(e) >= len(c.exp) {
-			c.exp = append(c.exp, 0)
+		for int(e) >= len(c.meta) {
+			c.meta = append(c.meta, Meta{})
 		}
-		c.exp[e] = expires
+		c.meta[e] = m
 		return
 	}
 	e := c.expIdx.get(id)
 	if e < 0 {
-		if expires == 0 {
+		if m == (Meta{}) {
 			return
 		}
 		e = c.expIdx.insert(id)
-		if int(e) == len(c.exp) {
-			c.exp = append(c.exp, 0)
+		if int(e) == len(c.meta) {
+			c.meta = append(c.meta, Meta{})
 		}
 	}
-	c.exp[e] = expires
+	c.meta[e] = m
 }
 
-func (c *Cache) dropExpiry(id ObjectID) {
+func (c *Cache) dropMeta(id ObjectID) {
 	if c.withTTL && c.ix == nil {
 		c.expIdx.remove(id)
 	}

@@ -1,0 +1,71 @@
+package topology
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/workload"
+)
+
+func TestStaleCopiesRevalidate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		cc       string
+		update   time.Duration
+		second   sim.Time // when the second request comes
+		want304s int64    // 304s answered (per hop)
+		refresh  bool     // the POP's copy was confirmed, not replaced
+		origin   int64    // body bytes the origin sends for the second request
+	}{
+		{"unchanged object: 304 at both hops, no body from the origin", "max-age=60", 0, 70 * sim.Second, 2, true, 0},
+		{"changed object: a full 200", "max-age=60", 30 * time.Second, 70 * sim.Second, 0, false, 5000},
+		{"still fresh: no revalidation", "max-age=60", 0, 50 * sim.Second, 0, false, 0},
+		{"no-cache revalidates every reuse", "no-cache", 0, sim.Second, 2, true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := line()
+			cfg.Classes[0].CacheControl = tc.cc
+			cfg.Behaviors[0].UpdateInterval = tc.update
+			reqs := []workload.Request{{Time: 0, Object: 9, Size: 5000}, {Time: tc.second, Object: 9, Size: 5000}}
+			n, obs := run(t, cfg, reqs)
+			o := obs.outs[1]
+			if n.Stats.NotModified != tc.want304s || n.Stats.BytesSaved != tc.want304s*5000 {
+				t.Fatalf("304s %d, bytes saved %d; want %d, %d", n.Stats.NotModified, n.Stats.BytesSaved, tc.want304s, tc.want304s*5000)
+			}
+			if o.Refreshed != tc.refresh || o.OriginBytes != tc.origin || o.Status != 200 {
+				t.Fatalf("second request: refreshed %v, origin bytes %d, status %d; want %v, %d, 200", o.Refreshed, o.OriginBytes, o.Status, tc.refresh, tc.origin)
+			}
+			// Whatever the answer, the copies are fresh again afterwards.
+			if tc.second > 60*sim.Second || tc.cc == "no-cache" {
+				if got := n.POP(0).Meta(9).Expires; tc.cc != "no-cache" && got <= int64(tc.second) {
+					t.Fatalf("POP copy expires at %d, not renewed after %v", got, tc.second)
+				}
+			}
+		})
+	}
+}
+
+func TestStaleWhileRevalidate(t *testing.T) {
+	t.Parallel()
+	cfg := line()
+	cfg.Classes[0].CacheControl = "max-age=60, stale-while-revalidate=600"
+	reqs := []workload.Request{
+		{Time: 0, Object: 1, Size: 10},
+		{Time: 70 * sim.Second, Object: 1, Size: 10},  // stale within the window: served at once, revalidated behind
+		{Time: 71 * sim.Second, Object: 1, Size: 10},  // fresh again after the background 304
+		{Time: 900 * sim.Second, Object: 1, Size: 10}, // stale beyond the window: the viewer waits
+	}
+	_, obs := run(t, cfg, reqs)
+	hit := degRTT(1) + hopProcessing
+	if o := obs.outs[1]; o.Edge != Hit || o.TTFB != hit || !o.Origin {
+		t.Fatalf("within the window: edge %v TTFB %v origin %v; want a hit at %v with a background revalidation", o.Edge, o.TTFB, o.Origin, hit)
+	}
+	if o := obs.outs[2]; o.Edge != Hit || o.Origin {
+		t.Fatalf("after the background revalidation: edge %v origin %v; want a plain hit", o.Edge, o.Origin)
+	}
+	if o := obs.outs[3]; o.Edge != Miss || o.TTFB <= hit {
+		t.Fatalf("beyond the window: edge %v TTFB %v; want the viewer to wait for the revalidation", o.Edge, o.TTFB)
+	}
+}
