@@ -40,7 +40,8 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		"Simulates SCENARIO (a .toml path or a built-in name: "+joinNames(scenarios.Builtins())+")\n"+
 		"once per policy and size, all with the same seed and so the same request stream,\n"+
 		"and writes compare.csv, mrc.png (miss ratio against cache size) and\n"+
-		"hit-ratio-by-policy.png (hit ratio over the day, at the largest size) into DIR.\n"+
+		"hit-ratio-by-policy.png (hit ratio over the day, at the largest size where the\n"+
+		"policies differ by half a point or more) into DIR.\n"+
 		"The policy and size apply to every cache of the tier: per-site policy overrides in\n"+
 		"the scenario are cleared, and so are per-site capacities when --sizes is given.\n"+
 		"Runs go in parallel, one per core; flags may come before or after SCENARIO.", stderr)
