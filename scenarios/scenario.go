@@ -93,19 +93,23 @@ func (s *Size) UnmarshalTOML(v any) error {
 // File is the scenario file's schema. Every key is documented in
 // scenarios/news-spike.toml, the preset keys in scenarios/README.md.
 type File struct {
-	Name        string         `toml:"name"`
-	Description string         `toml:"description"`
-	Seed        uint64         `toml:"seed"`
-	Interval    time.Duration  `toml:"interval"`
-	OriginIdle  time.Duration  `toml:"origin_idle_timeout"`
-	Latency     latencyTOML    `toml:"latency"`
-	Bandwidth   bandwidthTOML  `toml:"bandwidth"`
-	POPs        tierTOML       `toml:"pops"`
-	Regions     tierTOML       `toml:"regions"`
-	Origins     []originTOML   `toml:"origins"`
-	Behaviors   []behaviorTOML `toml:"behaviors"`
-	Logging     loggingTOML    `toml:"logging"`
-	Workload    workloadTOML   `toml:"workload"`
+	Name           string             `toml:"name"`
+	Description    string             `toml:"description"`
+	Seed           uint64             `toml:"seed"`
+	Interval       time.Duration      `toml:"interval"`
+	OriginIdle     time.Duration      `toml:"origin_idle_timeout"`
+	ErrorTTL       time.Duration      `toml:"error_caching_ttl"`
+	ConnectTimeout time.Duration      `toml:"connect_timeout"`
+	Latency        latencyTOML        `toml:"latency"`
+	Bandwidth      bandwidthTOML      `toml:"bandwidth"`
+	POPs           tierTOML           `toml:"pops"`
+	Regions        tierTOML           `toml:"regions"`
+	Origins        []originTOML       `toml:"origins"`
+	Behaviors      []behaviorTOML     `toml:"behaviors"`
+	Invalidations  []invalidationTOML `toml:"invalidations"`
+	DNS            dnsTOML            `toml:"dns"`
+	Logging        loggingTOML        `toml:"logging"`
+	Workload       workloadTOML       `toml:"workload"`
 }
 
 type latencyTOML struct {
@@ -145,6 +149,8 @@ type siteTOML struct {
 	Capacity  Size    `toml:"capacity"`
 	Policy    string  `toml:"policy"`
 	Admission string  `toml:"admission"`
+	// Outages are windows when a POP is down (POP sites only).
+	Outages []outageTOML `toml:"outages"`
 }
 
 type originTOML struct {
@@ -156,6 +162,31 @@ type originTOML struct {
 	ProcessingSigma float64       `toml:"processing_sigma"`
 	EgressMbps      float64       `toml:"egress_mbps"`
 	BypassRegional  bool          `toml:"bypass_regional"`
+	MaxConnections  int           `toml:"max_connections"`
+	Concurrency     int           `toml:"concurrency"`
+	ErrorRate       float64       `toml:"error_rate"`
+	Outages         []outageTOML  `toml:"outages"`
+	Shield          string        `toml:"shield"`
+}
+
+type outageTOML struct {
+	Start time.Duration `toml:"start"`
+	End   time.Duration `toml:"end"`
+}
+
+type dnsTOML struct {
+	TTL            time.Duration `toml:"ttl"`
+	PublicShare    float64       `toml:"public_share"`
+	PublicResolver struct {
+		Lat float64 `toml:"lat"`
+		Lon float64 `toml:"lon"`
+	} `toml:"public_resolver"`
+}
+
+type invalidationTOML struct {
+	At          time.Duration `toml:"at"`
+	Paths       []string      `toml:"paths"`
+	Propagation time.Duration `toml:"propagation"`
 }
 
 type behaviorTOML struct {
@@ -165,6 +196,9 @@ type behaviorTOML struct {
 	DefaultTTL *time.Duration `toml:"default_ttl"`
 	MaxTTL     *time.Duration `toml:"max_ttl"`
 	Dynamic    bool           `toml:"dynamic"`
+	// UpdateInterval: objects under the behaviour change this often at the
+	// origin, so revalidations get 200s instead of 304s. 0: never.
+	UpdateInterval time.Duration `toml:"update_interval"`
 }
 
 // CloudFront's TTL defaults for a behaviour: 0 s, 24 h, 365 days.
@@ -351,7 +385,11 @@ func buildTopology(f *File) topology.Config {
 			ViewerMbps: f.Bandwidth.ViewerMbps, RegionalMbps: f.Bandwidth.RegionalMbps,
 		},
 		OriginIdle: f.OriginIdle,
-		Seed:       f.Seed,
+		ErrorTTL:   f.ErrorTTL,
+		DNS: topology.DNS{TTL: f.DNS.TTL, PublicShare: f.DNS.PublicShare,
+			PublicLat: f.DNS.PublicResolver.Lat, PublicLon: f.DNS.PublicResolver.Lon},
+		ConnectTimeout: f.ConnectTimeout,
+		Seed:           f.Seed,
 	}
 	for _, l := range f.Latency.Links {
 		c.Latency.Links = append(c.Latency.Links, topology.Link{From: l.From, To: l.To, RTT: l.RTT})
@@ -373,17 +411,22 @@ func buildTopology(f *File) topology.Config {
 		c.Regions = append(c.Regions, topology.Region{Name: s.Name, Lat: s.Lat, Lon: s.Lon, Cache: spec(f.Regions, s)})
 	}
 	for _, s := range f.POPs.Sites {
-		c.POPs = append(c.POPs, topology.POP{Name: s.Name, Lat: s.Lat, Lon: s.Lon, Region: s.Region, Cache: spec(f.POPs, s)})
+		c.POPs = append(c.POPs, topology.POP{Name: s.Name, Lat: s.Lat, Lon: s.Lon, Region: s.Region, Cache: spec(f.POPs, s),
+			Outages: outages(s.Outages)})
 	}
 	for _, o := range f.Origins {
 		c.Origins = append(c.Origins, topology.Origin{Name: o.Name, Kind: o.Kind, Lat: o.Lat, Lon: o.Lon,
 			Processing: o.Processing, ProcessingSigma: o.ProcessingSigma, EgressMbps: o.EgressMbps,
-			BypassRegional: o.BypassRegional})
+			BypassRegional: o.BypassRegional, MaxConnections: o.MaxConnections, Concurrency: o.Concurrency,
+			ErrorRate: o.ErrorRate, Outages: outages(o.Outages), Shield: o.Shield})
 	}
 	for _, b := range f.Behaviors {
 		c.Behaviors = append(c.Behaviors, topology.Behavior{Path: b.Path, Origin: b.Origin,
 			MinTTL: durOr(b.MinTTL, defaultMinTTL), DefaultTTL: durOr(b.DefaultTTL, defaultDefaultTTL), MaxTTL: durOr(b.MaxTTL, defaultMaxTTL),
-			Dynamic: b.Dynamic})
+			Dynamic: b.Dynamic, UpdateInterval: b.UpdateInterval})
+	}
+	for _, inv := range f.Invalidations {
+		c.Invalidations = append(c.Invalidations, topology.Invalidation{At: inv.At, Paths: inv.Paths, Propagation: inv.Propagation})
 	}
 	for _, m := range f.Workload.Metros {
 		c.Metros = append(c.Metros, topology.Metro{Name: m.Name, Lat: m.Lat, Lon: m.Lon})
@@ -392,6 +435,14 @@ func buildTopology(f *File) topology.Config {
 		c.Classes = append(c.Classes, topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl})
 	}
 	return c
+}
+
+func outages(ws []outageTOML) []topology.Outage {
+	var out []topology.Outage
+	for _, w := range ws {
+		out = append(out, topology.Outage{Start: w.Start, End: w.End})
+	}
+	return out
 }
 
 func durOr(d *time.Duration, def time.Duration) time.Duration {
@@ -579,4 +630,5 @@ func names[T any](xs []T, f func(T) string) []string {
 // fills to land), calling progress every virtual minute.
 func (r *Run) Simulate(progress func(now sim.Time)) {
 	r.Network.Run(r.Duration+sim.Minute, sim.Minute, progress)
+	r.Recorder.SetNetworkStats(r.Network.Stats)
 }

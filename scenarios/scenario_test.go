@@ -3,6 +3,7 @@ package scenarios
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBuiltinNewsSpikeLoads(t *testing.T) {
@@ -109,5 +110,88 @@ func TestLoadUnknown(t *testing.T) {
 	_, err := Load("no-such-scenario", nil)
 	if err == nil || !strings.Contains(err.Error(), "built-in: news-spike") {
 		t.Fatalf("error %v should list the built-in scenarios", err)
+	}
+}
+
+func TestCloudFrontBehaviourKeys(t *testing.T) {
+	t.Parallel()
+	src := `name = "keys"
+error_caching_ttl = "30s"
+connect_timeout = "5s"
+[dns]
+ttl = "30s"
+public_share = 0.1
+public_resolver = { lat = 39.0, lon = -77.5 }
+[pops]
+capacity = "1GB"
+sites = [ { name = "A", lat = 1, lon = 1, region = "r", outages = [ { start = "1h", end = "2h" } ] } ]
+[regions]
+capacity = "2GB"
+sites = [ { name = "r", lat = 1, lon = 2 } ]
+[[origins]]
+name = "o"
+kind = "s3"
+bypass_regional = true
+max_connections = 8
+concurrency = 100
+error_rate = 0.01
+shield = "r"
+outages = [ { start = "3h", end = "3h30m" } ]
+[[behaviors]]
+path = "/api/*"
+origin = "o"
+dynamic = true
+[[behaviors]]
+path = "*"
+origin = "o"
+update_interval = "10m"
+[[invalidations]]
+at = "2h"
+paths = ["/c/*", "/c/1"]
+propagation = "3s"
+[workload]
+duration = "4h"
+metros = [ { name = "m", lat = 0, lon = 0, weight = 1 } ]
+[[workload.classes]]
+name = "c"
+prefix = "/c/"
+size_median = 1000
+popularity = "zipf"
+objects = 10
+alpha = 0.8
+rate = 1
+`
+	s, err := Parse("keys.toml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Topology
+	o := c.Origins[0]
+	if !o.BypassRegional || o.MaxConnections != 8 || o.Concurrency != 100 || o.ErrorRate != 0.01 || o.Shield != "r" ||
+		len(o.Outages) != 1 || o.Outages[0].End != 210*time.Minute {
+		t.Errorf("origin: %+v", o)
+	}
+	if !c.Behaviors[0].Dynamic || c.Behaviors[1].UpdateInterval != 10*time.Minute {
+		t.Errorf("behaviors: %+v", c.Behaviors)
+	}
+	if len(c.Invalidations) != 1 || c.Invalidations[0].At != 2*time.Hour || len(c.Invalidations[0].Paths) != 2 || c.Invalidations[0].Propagation != 3*time.Second {
+		t.Errorf("invalidations: %+v", c.Invalidations)
+	}
+	if c.DNS.TTL != 30*time.Second || c.DNS.PublicShare != 0.1 || c.DNS.PublicLat != 39 || len(c.POPs[0].Outages) != 1 {
+		t.Errorf("dns %+v, POP outages %+v", c.DNS, c.POPs[0].Outages)
+	}
+	if c.ErrorTTL != 30*time.Second || c.ConnectTimeout != 5*time.Second {
+		t.Errorf("error TTL %v, connect timeout %v", c.ErrorTTL, c.ConnectTimeout)
+	}
+	for _, tc := range []struct{ from, to, want string }{
+		{`shield = "r"`, `shield = "nowhere"`, `keys.toml:21: origins[0].shield: names no region: "nowhere"`},
+		{`error_rate = 0.01`, `error_rate = 2`, `keys.toml:20: origins[0].error_rate: must be in [0, 1]`},
+		{`paths = ["/c/*", "/c/1"]`, `paths = ["c/*"]`, `keys.toml:33: invalidations[0].paths[0]: "c/*" must start with /`},
+		{`public_share = 0.1`, `public_share = 1.5`, `keys.toml:6: dns.public_share: must be in [0, 1]`},
+	} {
+		_, err := Parse("keys.toml", []byte(strings.Replace(src, tc.from, tc.to, 1)), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.to, err, tc.want)
+		}
 	}
 }
