@@ -21,6 +21,7 @@ type Summary struct {
 	Bypass        Bypass        `json:"bypass"`
 	Invalidations Invalidations `json:"invalidations"`
 	Errors        Errors        `json:"errors"`
+	Revalidations Revalidations `json:"revalidations"`
 	Latency       Latency       `json:"latency_ms"`
 	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
 	Markers       []MarkerJSON  `json:"markers"`
@@ -48,6 +49,15 @@ type Invalidations struct {
 type Errors struct {
 	Served5xx   int64 `json:"5xx_served"`
 	StaleServed int64 `json:"stale_served"`
+}
+
+// Revalidations counts conditional requests sent upstream for stale copies,
+// the 304s that answered them (summed over hops) and the body bytes those
+// 304s did not transfer.
+type Revalidations struct {
+	Sent        int64 `json:"sent"`
+	NotModified int64 `json:"304s"`
+	BytesSaved  int64 `json:"bytes_saved"`
 }
 
 // Connections are the origin connection figures: a cold connection pays TCP
@@ -210,6 +220,7 @@ func (r *Recorder) Summary() Summary {
 		},
 		Invalidations: Invalidations{Paths: r.net.InvalidationPaths, Objects: r.net.InvalidatedObjects},
 		Errors:        Errors{Served5xx: r.errors5xx, StaleServed: r.staleServed},
+		Revalidations: Revalidations{Sent: r.net.Revalidations, NotModified: r.net.NotModified, BytesSaved: r.net.BytesSaved},
 		Bypass: Bypass{
 			Method:  r.bypass[topology.BypassMethod],
 			Dynamic: r.bypass[topology.BypassDynamic],
