@@ -99,6 +99,11 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		_ = bar.Finish()
 		fmt.Fprintln(stderr)
 	}
+	if err := r.Err(); err != nil {
+		// A trace that fails part-way must not pass for a short run.
+		fmt.Fprintln(stderr, "cdnsim run:", err)
+		return exitFailure
+	}
 	wall := time.Since(start)
 	sum := r.Recorder.Summary()
 	if err := r.Recorder.WriteFiles(dir); err != nil {
