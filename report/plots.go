@@ -228,6 +228,11 @@ func addSeries(p *plot.Plot, rows []intervalRow, s series) error {
 // ymax with its label beside the top, or beside the bottom when labelLow
 // (where the data leaves the top crowded, as hit ratios near 100% do).
 func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64, labelLow bool) error {
+	// Labels of markers close in time would overprint: each one that
+	// starts before the previous label ends goes one line further in.
+	// Widths are estimated (~6 pt a character on a ~700 pt wide plot).
+	hoursPerPt := r.cfg.Duration.Seconds() / 3600 / 700
+	prevEnd, level := -1e18, 0
 	for _, m := range r.cfg.Markers {
 		x := m.At.Seconds() / 3600
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: ymin}, {X: x, Y: ymax}})
@@ -241,9 +246,15 @@ func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64, labelLow bool) e
 		if m.Label == "" {
 			continue
 		}
-		y, dy := ymax, -vg.Points(14)
+		if x < prevEnd {
+			level++
+		} else {
+			level = 0
+		}
+		prevEnd = x + float64(6*len(m.Label)+8)*hoursPerPt
+		y, dy := ymax, -vg.Points(14+13*float64(level))
 		if labelLow {
-			y, dy = ymin, vg.Points(4)
+			y, dy = ymin, vg.Points(4+13*float64(level))
 		}
 		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: y}}, Labels: []string{m.Label}})
 		if err != nil {

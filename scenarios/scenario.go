@@ -599,6 +599,21 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 	}
 	cfg := s.Topology
 	cfg.Seed = seed
+	// Mark what a CDN engineer looks for on the plots: invalidations and
+	// outages, beside the spikes.
+	for _, inv := range cfg.Invalidations {
+		markers = append(markers, report.Marker{At: sim.Duration(inv.At), Label: "invalidate " + strings.Join(inv.Paths, " ")})
+	}
+	for _, o := range cfg.Origins {
+		for _, w := range o.Outages {
+			markers = append(markers, report.Marker{At: sim.Duration(w.Start), Label: o.Name + " down"})
+		}
+	}
+	for _, p := range cfg.POPs {
+		for _, w := range p.Outages {
+			markers = append(markers, report.Marker{At: sim.Duration(w.Start), Label: p.Name + " down"})
+		}
+	}
 	rec := report.NewRecorder(report.Config{
 		Scenario: s.Name, Seed: seed, Duration: dur, Interval: sim.Duration(s.Interval),
 		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),
