@@ -23,7 +23,16 @@ func TestLoggingTable(t *testing.T) {
 		t.Errorf("POPs %d (want %d), prefixes %v", len(cfg.POPs), len(s.Topology.POPs), cfg.Prefixes)
 	}
 
-	off, err := Load("news-spike", nil)
+	// news-spike logs 1% by default; without [logging] nothing is logged
+	// and sample defaults to 1.
+	on, err := Load("news-spike", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !on.LogEnabled() || on.AccessLogConfig(1).Sample != 0.01 {
+		t.Error("news-spike: want its access log at sample 0.01")
+	}
+	off, err := Load("steady-web", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
