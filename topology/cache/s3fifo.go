@@ -21,8 +21,16 @@ import "fmt"
 //   - eviction runs only while the new object does not fit: from main when
 //     main is over its share or small is empty, else from small. Small's
 //     tail moves to main (frequency reset to 0) if it was hit at least
-//     moveToMainThreshold times, else it leaves for the ghost. Main's tail
-//     is reinserted at main's head with frequency min(f,3)-1 if f ≥ 1.
+//     moveToMain times, else it leaves for the ghost. Main's tail is
+//     reinserted at main's head with frequency min(f,3)-1 if f ≥ 1.
+//
+// Two policy names share this code and differ only in moveToMain:
+//   - "s3fifo" promotes after 2 hits in small (s3MoveToMain), libCacheSim's
+//     default, so it matches cachesim's s3fifo exactly;
+//   - "s3fifo-1" promotes after 1 hit, as the paper's prose describes it
+//     (cachesim's s3fifo with -e move-to-main-threshold=1). Under temporal
+//     locality it keeps more of a new object's burst; on the agreement
+//     traces its miss ratio differs from s3fifo's by up to about 0.01.
 //
 // Difference: libCacheSim looks the ghost up (and drops the ID from it) at
 // request time; here Admit does it, so a fill that arrives later in virtual
@@ -35,6 +43,7 @@ type s3fifo struct {
 	freq                    []uint8 // per entry: 0..3
 	where                   []uint8 // per entry: inSmall, inMain or inGhost
 	small, main, ghost      dlist
+	moveToMain              uint8 // hits in small that earn a move to main
 }
 
 const (
@@ -45,10 +54,13 @@ const (
 	// s3GhostRatio sizes the ghost FIFO like libCacheSim (0.9 of the capacity,
 	// i.e. as many entries as main holds in object mode).
 	s3GhostRatio = 0.90
-	// s3MoveToMain is how many hits in small earn a move to main. The paper
-	// uses 1 (accessed at all); libCacheSim's current default is 2 (see
-	// DEFAULT_CACHE_PARAMS in S3FIFO.c); we keep the paper's value.
-	s3MoveToMain = 1
+	// s3MoveToMain is how many hits in small earn a move to main for
+	// "s3fifo". It is 2 for agreement with libCacheSim's S3FIFO.c
+	// (move-to-main-threshold=2 in DEFAULT_CACHE_PARAMS), written by the
+	// paper's author and the reference simulator issue #3 holds cdnsim to;
+	// the paper's prose reads as 1 (moved if accessed at all), which
+	// "s3fifo-1" keeps.
+	s3MoveToMain = 2
 	// s3MaxFreq caps the 2-bit frequency counter.
 	s3MaxFreq = 3
 )
@@ -59,9 +71,14 @@ const (
 	inGhost
 )
 
-func init() { registerPolicy("s3fifo", func(c Config) Policy { return newS3FIFO(c.Capacity) }) }
+func init() {
+	registerPolicy("s3fifo", func(c Config) Policy { return newS3FIFO(c.Capacity, s3MoveToMain) })
+	registerPolicy("s3fifo-1", func(c Config) Policy { return newS3FIFO(c.Capacity, 1) })
+}
 
-func newS3FIFO(capacity int64) *s3fifo {
+// newS3FIFO builds an S3-FIFO that moves an object from small to main once
+// it has been hit moveToMain times there (1..s3MaxFreq).
+func newS3FIFO(capacity int64, moveToMain uint8) *s3fifo {
 	small := int64(float64(capacity) * s3SmallRatio)
 	if small < 1 {
 		small = 1
@@ -69,10 +86,19 @@ func newS3FIFO(capacity int64) *s3fifo {
 	return &s3fifo{
 		cap: capacity, smallCap: small, ghostCap: int64(float64(capacity) * s3GhostRatio),
 		small: newDlist(), main: newDlist(), ghost: newDlist(),
+		moveToMain: moveToMain,
 	}
 }
 
-func (c *s3fifo) Name() string    { return "s3fifo" }
+// Name is the registered name: "s3fifo" with the default threshold, else
+// "s3fifo-N".
+func (c *s3fifo) Name() string {
+	if c.moveToMain == s3MoveToMain {
+		return "s3fifo"
+	}
+	return fmt.Sprintf("s3fifo-%d", c.moveToMain)
+}
+
 func (c *s3fifo) Used() int64     { return c.small.bytes + c.main.bytes }
 func (c *s3fifo) Capacity() int64 { return c.cap }
 func (c *s3fifo) Len() int        { return c.small.n + c.main.n }
@@ -139,7 +165,7 @@ func (c *s3fifo) evictSmall(victims []ObjectID) []ObjectID {
 	for c.small.n > 0 {
 		e := c.small.tail
 		c.small.unlink(c.nodes, e)
-		if c.freq[e] >= s3MoveToMain {
+		if c.freq[e] >= c.moveToMain {
 			c.freq[e] = 0
 			c.where[e] = inMain
 			c.main.pushFront(c.nodes, e)
