@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -52,5 +53,10 @@ func TestErrorCounts(t *testing.T) {
 	}
 	if e := r.Summary().Errors; e != (Errors{Served5xx: 2, StaleServed: 1}) {
 		t.Fatalf("errors = %+v, want 2 5xx and 1 stale", e)
+	}
+	// All four fall in the first interval.
+	lines := strings.Split(string(r.TimeseriesCSV()), "\n")
+	if !strings.HasSuffix(lines[1], ",2,1") || !strings.HasSuffix(lines[2], ",0,0") {
+		t.Fatalf("timeseries errors columns: %q, %q; want ...,2,1 then ...,0,0", lines[1], lines[2])
 	}
 }

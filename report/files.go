@@ -14,11 +14,14 @@ import (
 // interval: interval start (s since the run began) and the same in hours;
 // requests; edge request and byte hit ratios; requests reaching the
 // regional tier and its hit ratios; overall hit ratio (1 − origin/requests);
-// origin fetches, their mean rate and byte rate; TTFB percentiles (ms).
+// origin fetches, their mean rate and byte rate; TTFB percentiles (ms);
+// viewer responses that were 5xx, and stale copies served in place of an
+// upstream error (stale-if-error).
 // Ratios of an empty interval are 0, as are its percentiles.
 const TimeseriesHeader = "interval_start_s,hour,requests,edge_hit_ratio,edge_byte_hit_ratio," +
 	"regional_requests,regional_hit_ratio,regional_byte_hit_ratio,overall_hit_ratio," +
-	"origin_requests,origin_rps,origin_bytes_per_s,ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms"
+	"origin_requests,origin_rps,origin_bytes_per_s,ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms," +
+	"errors_5xx,stale_served"
 
 // intervalRow is one interval's derived figures, shared by the CSV and the plots.
 type intervalRow struct {
@@ -33,6 +36,7 @@ type intervalRow struct {
 	originReqs                       int64
 	originRPS, originBps, originPeak float64 // mean req/s, bytes/s, and the busiest second's req/s
 	p50, p95, p99                    float64 // ms
+	errors5xx, staleServed           int64
 }
 
 // rows derives the per-interval figures. The last interval may be shorter
@@ -57,6 +61,8 @@ func (r *Recorder) rows() []intervalRow {
 			regionalBHR:       b.regional.byteHitRatio(),
 			overallHR:         overallRatio(b.originReqs, b.requests),
 			originReqs:        b.originReqs,
+			errors5xx:         b.errors5xx,
+			staleServed:       b.staleServed,
 		}
 		x.originRPS = float64(b.originReqs) / x.widthS
 		x.originBps = float64(b.originBytes) / x.widthS
@@ -86,10 +92,11 @@ func (r *Recorder) TimeseriesCSV() []byte {
 	b.WriteString(TimeseriesHeader)
 	b.WriteByte('\n')
 	for _, x := range r.rows() {
-		fmt.Fprintf(&b, "%.3f,%.4f,%d,%.6f,%.6f,%d,%.6f,%.6f,%.6f,%d,%.3f,%.1f,%.3f,%.3f,%.3f\n",
+		fmt.Fprintf(&b, "%.3f,%.4f,%d,%.6f,%.6f,%d,%.6f,%.6f,%.6f,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%d,%d\n",
 			x.startS, x.startS/3600, x.requests, x.edgeHR, x.edgeBHR,
 			x.regionalReqs, x.regionalHR, x.regionalBHR, x.overallHR,
-			x.originReqs, x.originRPS, x.originBps, x.p50, x.p95, x.p99)
+			x.originReqs, x.originRPS, x.originBps, x.p50, x.p95, x.p99,
+			x.errors5xx, x.staleServed)
 	}
 	return b.Bytes()
 }

@@ -32,6 +32,7 @@ var (
 	colGreen     = color.RGBA{0x00, 0x9E, 0x73, 0xff}
 	colVermilion = color.RGBA{0xD5, 0x5E, 0x00, 0xff}
 	colGrey      = color.RGBA{0x55, 0x55, 0x55, 0xff}
+	colPurple    = color.RGBA{0xCC, 0x79, 0xA7, 0xff}
 	colGrid      = color.RGBA{0xdd, 0xdd, 0xdd, 0xff}
 )
 
@@ -275,9 +276,11 @@ func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64, labelLow bool) e
 func (r *Recorder) drawHitRatio(rows []intervalRow, dc draw.Canvas) error {
 	p := r.newPlot(r.title("request hit ratio"), "hit ratio (% of requests)")
 	p.Y.Min, p.Y.Max = 0, 100
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.YOffs = vg.Points(6)
-	p.Legend.XOffs = -vg.Points(6)
+	// Top left: hit ratios start low (cold caches) and error shares stay
+	// near 0, so that corner is the emptiest.
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.YOffs = -vg.Points(4)
+	p.Legend.XOffs = vg.Points(8)
 	w := vg.Points(1.5)
 	for _, s := range []series{
 		{name: "overall (1 − origin/requests)", col: colGreen, width: w,
@@ -289,6 +292,24 @@ func (r *Recorder) drawHitRatio(rows []intervalRow, dc draw.Canvas) error {
 	} {
 		if err := addSeries(p, rows, s); err != nil {
 			return err
+		}
+	}
+	// Failures, when there were any: the share of viewer requests answered
+	// with a 5xx, and of those saved by a stale copy.
+	var errs, stale int64
+	for _, x := range rows {
+		errs, stale = errs+x.errors5xx, stale+x.staleServed
+	}
+	if errs+stale > 0 {
+		for _, s := range []series{
+			{name: "5xx served", col: colVermilion, width: w,
+				y: func(i int) float64 { return 100 * float64(rows[i].errors5xx) / float64(rows[i].requests) }, ok: func(i int) bool { return rows[i].requests > 0 }},
+			{name: "stale served for an error", col: colPurple, width: w,
+				y: func(i int) float64 { return 100 * float64(rows[i].staleServed) / float64(rows[i].requests) }, ok: func(i int) bool { return rows[i].requests > 0 }},
+		} {
+			if err := addSeries(p, rows, s); err != nil {
+				return err
+			}
 		}
 	}
 	if err := r.addMarkers(p, 0, 100, true); err != nil {

@@ -96,6 +96,7 @@ type bin struct {
 	originReqs, originBytes int64
 	ttfbSum                 int64 // ns; for the mean (5e15 for a 5M-request day of 1 s TTFBs: no overflow)
 	ttfbMin, ttfbMax        int64 // exact extremes, to clamp interpolated percentiles
+	errors5xx, staleServed  int64 // viewer responses that were 5xx, and stale stand-ins for errors
 }
 
 // popCount is one POP's edge figures.
@@ -200,9 +201,11 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	}
 	if o.Status >= 500 {
 		r.errors5xx++
+		b.errors5xx++
 	}
 	if o.StaleServed {
 		r.staleServed++
+		b.staleServed++
 	}
 	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
 		r.bypass[o.BypassReason]++

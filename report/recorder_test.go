@@ -136,8 +136,11 @@ func TestHandTimeseries(t *testing.T) {
 	exact := [][]float64{{10, 10, 50, 150, 200}, {10, 20, 180, 250, 300}}
 	for i, w := range want {
 		f := strings.Split(lines[i+1], ",")
-		if len(f) != 15 {
+		if len(f) != 17 {
 			t.Fatalf("row %d has %d fields: %q", i, len(f), lines[i+1])
+		}
+		if e := strings.Join(f[15:], ","); e != "0,0" {
+			t.Errorf("row %d: errors_5xx,stale_served = %s, want 0,0 (no errors in this stream)", i, e)
 		}
 		if g := strings.Join(f[:12], ","); g != w {
 			t.Errorf("row %d:\n got %s\nwant %s", i, g, w)

@@ -138,6 +138,15 @@ type tierTOML struct {
 	Policy    string     `toml:"policy"`
 	Admission string     `toml:"admission"`
 	Sites     []siteTOML `toml:"sites"`
+	// Outages name POPs that go down, by site name: they work with a preset
+	// too (POPs only).
+	Outages []siteOutageTOML `toml:"outages"`
+}
+
+type siteOutageTOML struct {
+	Site  string        `toml:"site"`
+	Start time.Duration `toml:"start"`
+	End   time.Duration `toml:"end"`
 }
 
 type siteTOML struct {
@@ -368,6 +377,21 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		return nil, fail("workload", err.Error())
 	}
 	s.Topology = buildTopology(&f)
+	if len(f.Regions.Outages) > 0 {
+		return nil, fail("regions.outages", "outages are for POPs ([pops] outages); regional caches do not fail here")
+	}
+	for i, o := range f.POPs.Outages {
+		found := false
+		for j := range s.Topology.POPs {
+			if s.Topology.POPs[j].Name == o.Site {
+				s.Topology.POPs[j].Outages = append(s.Topology.POPs[j].Outages, topology.Outage{Start: o.Start, End: o.End})
+				found = true
+			}
+		}
+		if !found {
+			return nil, fail(fmt.Sprintf("pops.outages[%d].site", i), fmt.Sprintf("names no POP: %q", o.Site))
+		}
+	}
 	if err := s.Topology.Validate(); err != nil {
 		var fe *topology.FieldError
 		if errors.As(err, &fe) {
