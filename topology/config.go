@@ -417,7 +417,11 @@ func behaviorFor(bs []Behavior, prefix string) int {
 // MatchPath reports whether path matches a CloudFront path pattern, where
 // * matches any run of characters (including /) and ? exactly one. A
 // pattern without a leading / matches as if it had one.
-func MatchPath(pattern, path string) bool {
+func MatchPath(pattern, path string) bool { return matchPath(pattern, path) }
+
+// matchPath is MatchPath for a path held as a string or as bytes, so an
+// invalidation can test a cache's objects without a string each.
+func matchPath[S string | []byte](pattern string, path S) bool {
 	if len(pattern) > 0 && pattern[0] != '/' && pattern[0] != '*' {
 		pattern = "/" + pattern
 	}

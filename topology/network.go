@@ -131,6 +131,7 @@ type Network struct {
 	objClass    []uint8
 	objClassMap map[uint64]uint8
 	keys        []cache.ObjectID // scratch for invalidations
+	pathBuf     []byte           // scratch: a cached object's path
 
 	next    workload.Request
 	pending bool // next holds a scheduled arrival
@@ -366,9 +367,9 @@ func (n *Network) invalidate(inv Invalidation) {
 				if !known {
 					continue
 				}
-				path := n.Path(class, uint64(id))
+				n.pathBuf = strconv.AppendUint(append(n.pathBuf[:0], n.cfg.Classes[class].Prefix...), uint64(id), 10)
 				for _, pat := range inv.Paths {
-					if MatchPath(pat, path) {
+					if matchPath(pat, n.pathBuf) {
 						c.Remove(id)
 						n.Stats.InvalidatedObjects++
 						break
