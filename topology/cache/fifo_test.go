@@ -1,20 +1,8 @@
 package cache
 
 import (
-	"fmt"
 	"testing"
 )
-
-func (c *fifo) check() error {
-	members, err := checkList(&c.idx, c.nodes, c.list)
-	if err != nil {
-		return err
-	}
-	if len(members) != c.idx.len() {
-		return fmt.Errorf("list holds %d entries, index %d", len(members), c.idx.len())
-	}
-	return nil
-}
 
 func TestFIFOState(t *testing.T) {
 	t.Parallel()

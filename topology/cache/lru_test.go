@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func (c *lru) check() error {
+func (c *listPolicy) check() error {
 	members, err := checkList(&c.idx, c.nodes, c.list)
 	if err != nil {
 		return err
@@ -17,10 +17,6 @@ func (c *lru) check() error {
 	}
 	return nil
 }
-
-// memBytes is lru's memory, for the B/object benchmark metric (kept here,
-// not in lru.go, because only benchmarks read it).
-func (c *lru) memBytes() int64 { return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes }
 
 func TestLRUState(t *testing.T) {
 	t.Parallel()
