@@ -549,8 +549,12 @@ func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *work
 	st := nd.cache.Get(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)
-		born := sim.Time(nd.cache.Meta(cr.ID).Born)
-		return n.answer(resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: born}, route, r, cond)
+		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200}
+		if cond == unconditional {
+			return res // the common case: no version to compare
+		}
+		res.born = sim.Time(nd.cache.Meta(cr.ID).Born)
+		return n.answer(res, route, r, cond)
 	}
 	if f, ok := nd.inflight[r.Object]; ok {
 		n.setResult(tier, Collapsed)

@@ -222,7 +222,7 @@ func (c *Cache) setMeta(id ObjectID, m Meta) {
 			panic("cache: metadata set for an object its policy does not hold")
 		}
 		for int(e) >= len(c.meta) {
-			c.meta = append(c.meta, Meta{})
+			c.meta = appendDoubling(c.meta, Meta{})
 		}
 		c.meta[e] = m
 		return
@@ -234,7 +234,7 @@ func (c *Cache) setMeta(id ObjectID, m Meta) {
 		}
 		e = c.expIdx.insert(id)
 		if int(e) == len(c.meta) {
-			c.meta = append(c.meta, Meta{})
+			c.meta = appendDoubling(c.meta, Meta{})
 		}
 	}
 	c.meta[e] = m

@@ -81,7 +81,7 @@ func (x *index) insert(id ObjectID) int32 {
 		x.ids[e] = id
 	} else {
 		e = int32(len(x.ids))
-		x.ids = append(x.ids, id)
+		x.ids = appendDoubling(x.ids, id)
 	}
 	x.place(id, e)
 	x.n++

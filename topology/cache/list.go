@@ -64,10 +64,23 @@ func (l *dlist) moveToFront(nodes []node, e int32) {
 // setNode stores n at entry e, growing nodes when e is a new entry number.
 func setNode(nodes []node, e int32, n node) []node {
 	if int(e) == len(nodes) {
-		return append(nodes, n)
+		return appendDoubling(nodes, n)
 	}
 	nodes[e] = n
 	return nodes
+}
+
+// appendDoubling appends v, doubling the capacity when it runs out. The
+// per-entry slices grow one entry at a time to hundreds of thousands, and
+// append's 1.25× growth for large slices copied each of them about five
+// times over (8% of a simulation's CPU in memmove and memclr).
+func appendDoubling[T any](s []T, v T) []T {
+	if len(s) == cap(s) {
+		t := make([]T, len(s), 2*cap(s)+16)
+		copy(t, s)
+		s = t
+	}
+	return append(s, v)
 }
 
 // listState renders l's IDs head first, separated by commas.
