@@ -14,8 +14,7 @@ import (
 
 // Event kinds the network schedules on the engine.
 const (
-	evArrival      uint32 = iota // the next viewer request reaches its POP
-	evFillPOP                    // an object's first byte reaches a POP: admit it
+	evFillPOP      uint32 = iota // an object's first byte reaches a POP: admit it
 	evFillRegional               // an object's first byte reaches a regional cache
 	evInvalidate                 // an invalidation has propagated: Arg indexes Config.Invalidations
 )
@@ -397,12 +396,13 @@ func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
 	if !n.started {
 		n.started = true
 		n.scheduleInvalidations()
-		n.scheduleNext()
+		n.pending = n.src.Next(&n.next)
+		n.eng.SetFeed(n)
 	}
 	if step <= 0 {
 		step = until
 	}
-	for t := n.eng.Now(); t < until && n.eng.Pending() > 0; {
+	for t := n.eng.Now(); t < until && (n.pending || n.eng.Pending() > 0); {
 		t += step
 		if t > until {
 			t = until
@@ -414,25 +414,18 @@ func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
 	}
 }
 
-func (n *Network) scheduleNext() {
-	if n.src.Next(&n.next) {
-		n.pending = true
-		at := n.next.Time
-		if at < n.eng.Now() {
-			at = n.eng.Now() // a trace with out-of-order times: serve late rather than travel back
-		}
-		n.eng.Schedule(at, evArrival, 0, 0)
-		return
-	}
-	n.pending = false
+// Next is the arrival time of the next viewer request (sim.Feed).
+func (n *Network) Next() (sim.Time, bool) { return n.next.Time, n.pending }
+
+// Fire serves the next viewer request and reads the one after (sim.Feed).
+func (n *Network) Fire(at sim.Time) {
+	n.arrive(at, &n.next)
+	n.pending = n.src.Next(&n.next)
 }
 
 // Handle dispatches an engine event.
 func (n *Network) Handle(e sim.Event) {
 	switch e.Kind {
-	case evArrival:
-		n.arrive(e.At, &n.next)
-		n.scheduleNext()
 	case evFillPOP:
 		n.fill(&n.pops[e.Node], e.Arg, e.At)
 	case evFillRegional:
