@@ -77,6 +77,9 @@ func New(p Policy, a Admission, o Options) *Cache {
 	c := &Cache{policy: p, admission: a, ignoreSize: o.IgnoreSize, withTTL: o.TTL}
 	if ip, ok := p.(indexed); ok {
 		c.ix = ip.entries()
+		if o.TTL {
+			c.meta = make([]Meta, 0, cap(c.ix.ids)) // as many as the policy reserved
+		}
 	}
 	return c
 }

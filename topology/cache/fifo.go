@@ -4,9 +4,11 @@ package cache
 // Matches libCacheSim's FIFO: insert at the head, evict from the tail.
 type fifo struct{ listPolicy }
 
-func init() { registerPolicy("fifo", func(c Config) Policy { return newFIFO(c.Capacity) }) }
+func init() {
+	registerPolicy("fifo", func(c Config) Policy { return &fifo{newListPolicy(c.Capacity, c.objects())} })
+}
 
-func newFIFO(capacity int64) *fifo { return &fifo{newListPolicy(capacity)} }
+func newFIFO(capacity int64) *fifo { return &fifo{newListPolicy(capacity, 16)} }
 
 func (c *fifo) Name() string          { return "fifo" }
 func (c *fifo) Lookup(r Request) bool { return c.idx.get(r.ID) >= 0 }

@@ -26,9 +26,17 @@ type index struct {
 // minSlots is the initial table size; the table doubles from there.
 const minSlots = 16
 
-func (x *index) init() {
-	x.slots = make([]uint64, minSlots)
-	x.shift = 64 - 4
+func (x *index) init() { x.reserve(0) }
+
+// reserve sizes an empty index for n entries without growing.
+func (x *index) reserve(n int) {
+	size, shift := minSlots, uint8(64-4)
+	for (n+1)*4 > size*3 {
+		size, shift = size*2, shift-1
+	}
+	x.slots = make([]uint64, size)
+	x.shift = shift
+	x.ids = make([]ObjectID, 0, n)
 }
 
 // hash is Fibonacci hashing: it spreads dense IDs (the simulator's catalog

@@ -10,7 +10,13 @@ type listPolicy struct {
 	list  dlist // head = newest (FIFO) or most recent (LRU)
 }
 
-func newListPolicy(capacity int64) listPolicy { return listPolicy{cap: capacity, list: newDlist()} }
+// newListPolicy sizes its tables for about objects entries up front, so a
+// filling cache does not copy them as it grows.
+func newListPolicy(capacity int64, objects int) listPolicy {
+	c := listPolicy{cap: capacity, list: newDlist(), nodes: make([]node, 0, objects)}
+	c.idx.reserve(objects)
+	return c
+}
 
 func (c *listPolicy) Used() int64               { return c.list.bytes }
 func (c *listPolicy) Capacity() int64           { return c.cap }

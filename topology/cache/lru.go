@@ -3,9 +3,11 @@ package cache
 // lru evicts the least recently used object.
 type lru struct{ listPolicy }
 
-func init() { registerPolicy("lru", func(c Config) Policy { return newLRU(c.Capacity) }) }
+func init() {
+	registerPolicy("lru", func(c Config) Policy { return &lru{newListPolicy(c.Capacity, c.objects())} })
+}
 
-func newLRU(capacity int64) *lru { return &lru{newListPolicy(capacity)} }
+func newLRU(capacity int64) *lru { return &lru{newListPolicy(capacity, 16)} }
 
 func (c *lru) Name() string { return "lru" }
 

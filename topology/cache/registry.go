@@ -14,9 +14,10 @@ type Config struct {
 	// Seed drives every random choice a policy makes (random eviction,
 	// sketch hashing): same seed, same evictions.
 	Seed uint64
-	// ObjectsHint is an estimate of how many objects fit, for sizing sketches
-	// and ghost lists in byte mode. 0 means Capacity / 64 KiB (Capacity when
-	// it is an object count is then over-estimated, which is harmless).
+	// ObjectsHint is an estimate of how many objects fit, for sizing tables,
+	// sketches and ghost lists up front. 0 means Capacity / 64 KiB, at least
+	// 16 (for an object-count capacity that under-estimates, and the tables
+	// grow as they fill).
 	ObjectsHint int
 }
 
