@@ -69,3 +69,30 @@ func TestStaleWhileRevalidate(t *testing.T) {
 		t.Fatalf("beyond the window: edge %v TTFB %v; want the viewer to wait for the revalidation", o.Edge, o.TTFB)
 	}
 }
+
+// TestCopiesKeepTheOriginsVersion: a POP filled from its regional cache's
+// copy holds that copy's version (born time), not the time of its own fill,
+// or a later revalidation would compare the wrong versions.
+func TestCopiesKeepTheOriginsVersion(t *testing.T) {
+	t.Parallel()
+	cfg := grid()
+	cfg.Classes[0].CacheControl = "max-age=3600"
+	reqs := []workload.Request{
+		{Time: 1800 * sim.Second, Object: 5, Size: 100, Metro: 0}, // POP A: regional miss, origin fetch
+		{Time: 1810 * sim.Second, Object: 5, Size: 100, Metro: 2}, // POP C, same region: regional hit
+	}
+	n, obs := run(t, cfg, reqs)
+	if obs.outs[1].Regional != Hit || n.POPFor(0) == n.POPFor(2) {
+		t.Fatalf("setup: second request regional %v, POPs %d %d", obs.outs[1].Regional, n.POPFor(0), n.POPFor(2))
+	}
+	g := int(n.popRegion[n.POPFor(0)])
+	want := n.Regional(g).Meta(5).Born
+	if want < int64(1800*sim.Second) {
+		t.Fatalf("regional copy born at %d, want the origin's time after 1800 s", want)
+	}
+	for _, m := range []int{0, 2} {
+		if got := n.POP(n.POPFor(m)).Meta(5).Born; got != want {
+			t.Errorf("POP %d copy born at %d, want the regional copy's %d", n.POPFor(m), got, want)
+		}
+	}
+}

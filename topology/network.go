@@ -539,14 +539,13 @@ const errorBodyBytes = 512
 func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
 	o := &n.out
 	cr := cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(at)}
-	st := nd.cache.Get(cr)
+	st, meta := nd.cache.GetMeta(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)
-		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200}
+		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born)}
 		if cond == unconditional {
 			return res // the common case: no version to compare
 		}
-		res.born = sim.Time(nd.cache.Meta(cr.ID).Born)
 		return n.answer(res, route, r, cond)
 	}
 	if f, ok := nd.inflight[r.Object]; ok {
@@ -563,9 +562,7 @@ func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *work
 	n.setResult(tier, Miss)
 	// A stale copy is revalidated: the request upstream carries its version.
 	mine := unconditional
-	var meta cache.Meta
 	if st == cache.Stale {
-		meta = nd.cache.Meta(cr.ID)
 		mine = sim.Time(meta.Born)
 		n.Stats.Revalidations++
 	}

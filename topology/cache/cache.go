@@ -50,7 +50,8 @@ type Cache struct {
 	// do), so the expiry check reuses the cache lines the policy's lookup
 	// just touched; else of expIdx, a private index.
 	withTTL bool
-	ix      *index // the policy's index, or nil
+	ix      *index      // the policy's index, or nil
+	fast    entryLookup // the policy, when it reports entry numbers and TTLs are kept
 	expIdx  index
 	meta    []Meta
 
@@ -79,6 +80,9 @@ func New(p Policy, a Admission, o Options) *Cache {
 		c.ix = ip.entries()
 		if o.TTL {
 			c.meta = make([]Meta, 0, cap(c.ix.ids)) // as many as the policy reserved
+			if el, ok := p.(entryLookup); ok {
+				c.fast = el
+			}
 		}
 	}
 	return c
@@ -104,20 +108,47 @@ func (c *Cache) weigh(r Request) Request {
 
 // Get looks r up at time r.Time, updating the policy's state for the access.
 func (c *Cache) Get(r Request) Status {
+	st, _ := c.GetMeta(r)
+	return st
+}
+
+// GetMeta is Get that also returns the object's freshness metadata (zero on
+// a miss), from the same lookup: the simulator needs a stale copy's version
+// and expiry, and a second lookup costs a trip to memory.
+func (c *Cache) GetMeta(r Request) (Status, Meta) {
 	r = c.weigh(r)
 	c.admission.Record(r)
-	if !c.policy.Lookup(r) {
-		c.Misses++
-		return Miss
-	}
-	if c.withTTL {
-		if exp := c.expiry(r.ID); exp != 0 && r.Time >= exp {
-			c.StaleHits++
-			return Stale
+	var m Meta
+	if c.fast != nil {
+		e := c.fast.lookupEntry(r)
+		if e < 0 {
+			c.Misses++
+			return Miss, Meta{}
+		}
+		if int(e) < len(c.meta) {
+			m = c.meta[e]
+		}
+	} else {
+		if !c.policy.Lookup(r) {
+			c.Misses++
+			return Miss, Meta{}
+		}
+		if c.withTTL {
+			m = c.metaOf(r.ID)
 		}
 	}
+	if m.Expires != 0 && r.Time >= m.Expires {
+		c.StaleHits++
+		return Stale, m
+	}
 	c.Hits++
-	return Hit
+	return Hit, m
+}
+
+// entryLookup is implemented by policies whose Lookup can also report the
+// hit's entry number in their index (-1 on a miss).
+type entryLookup interface {
+	lookupEntry(r Request) int32
 }
 
 // Meta is what a Cache keeps beside each object for HTTP freshness.

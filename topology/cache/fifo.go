@@ -10,5 +10,6 @@ func init() {
 
 func newFIFO(capacity int64) *fifo { return &fifo{newListPolicy(capacity, 16)} }
 
-func (c *fifo) Name() string          { return "fifo" }
-func (c *fifo) Lookup(r Request) bool { return c.idx.get(r.ID) >= 0 }
+func (c *fifo) Name() string                { return "fifo" }
+func (c *fifo) Lookup(r Request) bool       { return c.idx.get(r.ID) >= 0 }
+func (c *fifo) lookupEntry(r Request) int32 { return c.idx.get(r.ID) }

@@ -11,11 +11,12 @@ func newLRU(capacity int64) *lru { return &lru{newListPolicy(capacity, 16)} }
 
 func (c *lru) Name() string { return "lru" }
 
-func (c *lru) Lookup(r Request) bool {
+func (c *lru) Lookup(r Request) bool { return c.lookupEntry(r) >= 0 }
+
+func (c *lru) lookupEntry(r Request) int32 {
 	e := c.idx.get(r.ID)
-	if e < 0 {
-		return false
+	if e >= 0 {
+		c.list.moveToFront(c.nodes, e)
 	}
-	c.list.moveToFront(c.nodes, e)
-	return true
+	return e
 }
