@@ -144,6 +144,10 @@ type Class struct {
 	Name         string
 	Prefix       string
 	CacheControl string
+	// Expires, when not nil, is the origin's Expires header as an offset
+	// from the response's Date; it sets the TTL when Cache-Control has no
+	// s-maxage or max-age.
+	Expires *time.Duration
 }
 
 // FieldError is a validation error tied to a configuration key path.

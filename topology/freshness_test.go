@@ -96,3 +96,20 @@ func TestCopiesKeepTheOriginsVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestExpiresSetsTheTTL(t *testing.T) {
+	t.Parallel()
+	cfg := line()
+	hour := time.Hour
+	cfg.Classes[0].CacheControl = "public"
+	cfg.Classes[0].Expires = &hour
+	reqs := []workload.Request{
+		{Time: 0, Object: 1, Size: 10},
+		{Time: 30 * sim.Minute, Object: 1, Size: 10}, // within the hour: a hit
+		{Time: 61 * sim.Minute, Object: 1, Size: 10}, // past it: revalidated
+	}
+	_, obs := run(t, cfg, reqs)
+	if obs.outs[1].Edge != Hit || obs.outs[2].Edge != Miss || !obs.outs[2].Refreshed {
+		t.Fatalf("edge %v then %v (refreshed %v); want a hit within Expires and a revalidation after", obs.outs[1].Edge, obs.outs[2].Edge, obs.outs[2].Refreshed)
+	}
+}

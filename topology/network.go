@@ -245,7 +245,11 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 			def = 24 * 60 * 60 * 1e9 // CloudFront's default TTL: 24 h
 		}
 		cc := cache.ParseCacheControl(cl.CacheControl)
-		ttl := cc.TTL(b.MinTTL, def, b.MaxTTL)
+		var expires time.Duration
+		if cl.Expires != nil {
+			expires = *cl.Expires
+		}
+		ttl := cc.TTLExpires(expires, cl.Expires != nil, b.MinTTL, def, b.MaxTTL)
 		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl), shield: -1}
 		if sh := cfg.Origins[route.origin].Shield; sh != "" {
 			route.shield = regionIdx[sh]

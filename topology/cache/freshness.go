@@ -77,6 +77,14 @@ func (cc CacheControl) Storable() bool { return !cc.NoStore && !cc.Private }
 // CloudFront's rules: s-maxage, else max-age, else the behaviour's default
 // TTL, clamped to [min, max]. A response that may not be stored has TTL 0.
 func (cc CacheControl) TTL(min, def, max time.Duration) time.Duration {
+	return cc.TTLExpires(0, false, min, def, max)
+}
+
+// TTLExpires is TTL for a response that also carries an Expires header, at
+// expires after the response's Date (hasExpires false: no header). As in
+// RFC 9111 §5.3, Expires counts only when there is no s-maxage or max-age,
+// and one at or before Date makes the response stale at once.
+func (cc CacheControl) TTLExpires(expires time.Duration, hasExpires bool, min, def, max time.Duration) time.Duration {
 	if !cc.Storable() {
 		return 0
 	}
@@ -86,6 +94,8 @@ func (cc CacheControl) TTL(min, def, max time.Duration) time.Duration {
 		ttl = time.Duration(cc.SMaxAge) * time.Second
 	case cc.MaxAge >= 0:
 		ttl = time.Duration(cc.MaxAge) * time.Second
+	case hasExpires:
+		ttl = max0(expires)
 	}
 	if cc.NoCache {
 		// Stored but stale at once: every reuse revalidates (CloudFront
@@ -99,4 +109,11 @@ func (cc CacheControl) TTL(min, def, max time.Duration) time.Duration {
 		ttl = max
 	}
 	return ttl
+}
+
+func max0(d time.Duration) time.Duration {
+	if d < 0 {
+		return 0
+	}
+	return d
 }

@@ -49,6 +49,29 @@ func TestTTLClamp(t *testing.T) {
 	}
 }
 
+func TestExpiresHeader(t *testing.T) {
+	t.Parallel()
+	const min, def, max = 0, 24 * time.Hour, 7 * 24 * time.Hour
+	for _, tc := range []struct {
+		cc      string
+		expires time.Duration
+		has     bool
+		want    time.Duration
+	}{
+		{"", time.Hour, true, time.Hour},                   // Expires alone sets the TTL
+		{"", 0, false, def},                                // neither: the default
+		{"max-age=60", time.Hour, true, time.Minute},       // max-age wins over Expires
+		{"s-maxage=30", time.Hour, true, 30 * time.Second}, // so does s-maxage
+		{"public", -time.Hour, true, 0},                    // Expires in the past: stale at once
+		{"", 30 * 24 * time.Hour, true, max},               // clamped to the maximum
+		{"no-store", time.Hour, true, 0},                   // not storable at all
+	} {
+		if got := ParseCacheControl(tc.cc).TTLExpires(tc.expires, tc.has, min, def, max); got != tc.want {
+			t.Errorf("TTLExpires(%q, expires %v %v) = %v, want %v", tc.cc, tc.expires, tc.has, got, tc.want)
+		}
+	}
+}
+
 func FuzzParseCacheControl(f *testing.F) {
 	for _, s := range []string{"max-age=60", "no-store", `s-maxage="5", private`, "stale-if-error=1,,=,"} {
 		f.Add(s)
