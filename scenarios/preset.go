@@ -65,6 +65,13 @@ func applyPresets(f *File, fail func(key, msg string) error) error {
 	if f.Regions.Preset != "" {
 		return fail("regions.preset", "not a key of [regions]: pops.preset gives both the POPs and their regional edge caches")
 	}
+	// topology.preset is the spelling of pops.preset; either works.
+	if f.Topology.Preset != "" {
+		if f.POPs.Preset != "" && f.POPs.Preset != f.Topology.Preset {
+			return fail("topology.preset", fmt.Sprintf("%q disagrees with pops.preset = %q: give one", f.Topology.Preset, f.POPs.Preset))
+		}
+		f.POPs.Preset = f.Topology.Preset
+	}
 	if name := f.POPs.Preset; name != "" {
 		preset, ok := sitePresets[name]
 		if !ok {

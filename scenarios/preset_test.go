@@ -141,3 +141,21 @@ func TestPresetBySet(t *testing.T) {
 		t.Errorf("--set workload.metros_preset=mars: %v", err)
 	}
 }
+
+func TestTopologyPresetIsPOPsPreset(t *testing.T) {
+	t.Parallel()
+	a, err := Load("steady-web", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load("steady-web", []string{"pops.preset=", "topology.preset=cloudfront-like"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Topology.POPs) != len(b.Topology.POPs) || a.Topology.POPs[7].Name != b.Topology.POPs[7].Name || a.Topology.POPs[7].Region != b.Topology.POPs[7].Region {
+		t.Fatalf("topology.preset built %d POPs, pops.preset %d", len(b.Topology.POPs), len(a.Topology.POPs))
+	}
+	if _, err := Load("steady-web", []string{"topology.preset=other"}); err == nil || !strings.Contains(err.Error(), "topology.preset") {
+		t.Fatalf("conflicting presets: %v", err)
+	}
+}

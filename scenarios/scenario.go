@@ -102,6 +102,7 @@ type File struct {
 	ConnectTimeout time.Duration      `toml:"connect_timeout"`
 	Latency        latencyTOML        `toml:"latency"`
 	Bandwidth      bandwidthTOML      `toml:"bandwidth"`
+	Topology       topologyTOML       `toml:"topology"`
 	POPs           tierTOML           `toml:"pops"`
 	Regions        tierTOML           `toml:"regions"`
 	Origins        []originTOML       `toml:"origins"`
@@ -110,6 +111,12 @@ type File struct {
 	DNS            dnsTOML            `toml:"dns"`
 	Logging        loggingTOML        `toml:"logging"`
 	Workload       workloadTOML       `toml:"workload"`
+}
+
+// topologyTOML names a built-in layout: preset = "cloudfront-like" is the
+// same as [pops] preset.
+type topologyTOML struct {
+	Preset string `toml:"preset"`
 }
 
 type latencyTOML struct {
