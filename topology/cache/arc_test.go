@@ -9,25 +9,8 @@ import (
 // capacity and the ghost bound of the paper (|T1|+|B1| ≤ c in objects is
 // not kept in bytes, but all four lists stay within 2c plus one object).
 func (c *arc) check() error {
-	total := 0
-	for _, q := range []struct {
-		l     dlist
-		where uint8
-		name  string
-	}{{c.t1, arcT1, "t1"}, {c.t2, arcT2, "t2"}, {c.b1, arcB1, "b1"}, {c.b2, arcB2, "b2"}} {
-		seen, err := checkList(&c.idx, c.nodes, q.l)
-		if err != nil {
-			return fmt.Errorf("%s: %v", q.name, err)
-		}
-		for e := range seen {
-			if c.where[e] != q.where {
-				return fmt.Errorf("entry %d (id %d) in %s marked %d", e, c.idx.ids[e], q.name, c.where[e])
-			}
-		}
-		total += len(seen)
-	}
-	if total != c.idx.len() {
-		return fmt.Errorf("lists hold %d entries, index %d", total, c.idx.len())
+	if _, err := checkMarkedLists(&c.idx, c.nodes, c.where, markedList{c.t1, arcT1, "t1"}, markedList{c.t2, arcT2, "t2"}, markedList{c.b1, arcB1, "b1"}, markedList{c.b2, arcB2, "b2"}); err != nil {
+		return err
 	}
 	if c.Used() > c.cap {
 		return fmt.Errorf("used %d > capacity %d", c.Used(), c.cap)

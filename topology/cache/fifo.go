@@ -8,8 +8,6 @@ func init() {
 	registerPolicy("fifo", func(c Config) Policy { return &fifo{newListPolicy(c.Capacity, c.objects())} })
 }
 
-func newFIFO(capacity int64) *fifo { return &fifo{newListPolicy(capacity, 16)} }
-
 func (c *fifo) Name() string                { return "fifo" }
 func (c *fifo) Lookup(r Request) bool       { return c.idx.get(r.ID) >= 0 }
 func (c *fifo) lookupEntry(r Request) int32 { return c.idx.get(r.ID) }

@@ -11,28 +11,16 @@ import (
 // check walks small, main and ghost: links, counts, bytes, index membership,
 // each entry's recorded queue, and that the index holds exactly these entries.
 func (c *s3fifo) check() error {
-	total := 0
-	for _, q := range []struct {
-		l     dlist
-		where uint8
-		name  string
-	}{{c.small, inSmall, "small"}, {c.main, inMain, "main"}, {c.ghost, inGhost, "ghost"}} {
-		seen, err := checkList(&c.idx, c.nodes, q.l)
-		if err != nil {
-			return fmt.Errorf("%s: %v", q.name, err)
-		}
+	lists, err := checkMarkedLists(&c.idx, c.nodes, c.where, markedList{c.small, inSmall, "small"}, markedList{c.main, inMain, "main"}, markedList{c.ghost, inGhost, "ghost"})
+	if err != nil {
+		return err
+	}
+	for _, seen := range lists {
 		for e := range seen {
-			if c.where[e] != q.where {
-				return fmt.Errorf("entry %d (id %d) in %s marked %d", e, c.idx.ids[e], q.name, c.where[e])
-			}
 			if c.freq[e] > s3MaxFreq {
 				return fmt.Errorf("entry %d freq %d > %d", e, c.freq[e], s3MaxFreq)
 			}
 		}
-		total += len(seen)
-	}
-	if total != c.idx.len() {
-		return fmt.Errorf("queues hold %d entries, index %d", total, c.idx.len())
 	}
 	if c.Used() > c.cap {
 		return fmt.Errorf("used %d > capacity %d", c.Used(), c.cap)

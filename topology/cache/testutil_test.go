@@ -32,3 +32,36 @@ func checkList(x *index, nodes []node, l dlist) (map[int32]bool, error) {
 	}
 	return seen, nil
 }
+
+// markedList is one of a policy's lists and the mark (a "where" value) its
+// entries carry.
+type markedList struct {
+	l     dlist
+	where uint8
+	name  string
+}
+
+// checkMarkedLists checks each list with checkList, that every member
+// carries its list's mark, and that together the lists hold exactly the
+// index's entries; it returns the members of each list, in order.
+func checkMarkedLists(x *index, nodes []node, where []uint8, lists ...markedList) ([]map[int32]bool, error) {
+	total := 0
+	var out []map[int32]bool
+	for _, q := range lists {
+		seen, err := checkList(x, nodes, q.l)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", q.name, err)
+		}
+		for e := range seen {
+			if where[e] != q.where {
+				return nil, fmt.Errorf("entry %d (id %d) in %s marked %d", e, x.ids[e], q.name, where[e])
+			}
+		}
+		total += len(seen)
+		out = append(out, seen)
+	}
+	if total != x.len() {
+		return nil, fmt.Errorf("lists hold %d entries, index %d", total, x.len())
+	}
+	return out, nil
+}

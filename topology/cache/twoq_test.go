@@ -8,25 +8,8 @@ import (
 // check walks A1in, A1out and Am: links, counts, bytes, marks, index
 // membership, the capacity, A1out's bound and Am's share.
 func (c *twoq) check() error {
-	total := 0
-	for _, q := range []struct {
-		l     dlist
-		where uint8
-		name  string
-	}{{c.in, qIn, "a1in"}, {c.out, qOut, "a1out"}, {c.m, qM, "am"}} {
-		seen, err := checkList(&c.idx, c.nodes, q.l)
-		if err != nil {
-			return fmt.Errorf("%s: %v", q.name, err)
-		}
-		for e := range seen {
-			if c.where[e] != q.where {
-				return fmt.Errorf("entry %d (id %d) in %s marked %d", e, c.idx.ids[e], q.name, c.where[e])
-			}
-		}
-		total += len(seen)
-	}
-	if total != c.idx.len() {
-		return fmt.Errorf("queues hold %d entries, index %d", total, c.idx.len())
+	if _, err := checkMarkedLists(&c.idx, c.nodes, c.where, markedList{c.in, qIn, "a1in"}, markedList{c.out, qOut, "a1out"}, markedList{c.m, qM, "am"}); err != nil {
+		return err
 	}
 	if c.Used() > c.cap {
 		return fmt.Errorf("used %d > capacity %d", c.Used(), c.cap)

@@ -8,25 +8,8 @@ import (
 // check walks window, probation and protected, and checks protected's share
 // and the capacity.
 func (c *wtinylfu) check() error {
-	total := 0
-	for _, q := range []struct {
-		l     dlist
-		where uint8
-		name  string
-	}{{c.win, wWindow, "window"}, {c.prob, wProbation, "probation"}, {c.prot, wProtected, "protected"}} {
-		seen, err := checkList(&c.idx, c.nodes, q.l)
-		if err != nil {
-			return fmt.Errorf("%s: %v", q.name, err)
-		}
-		for e := range seen {
-			if c.where[e] != q.where {
-				return fmt.Errorf("entry %d (id %d) in %s marked %d", e, c.idx.ids[e], q.name, c.where[e])
-			}
-		}
-		total += len(seen)
-	}
-	if total != c.idx.len() {
-		return fmt.Errorf("segments hold %d entries, index %d", total, c.idx.len())
+	if _, err := checkMarkedLists(&c.idx, c.nodes, c.where, markedList{c.win, wWindow, "window"}, markedList{c.prob, wProbation, "probation"}, markedList{c.prot, wProtected, "protected"}); err != nil {
+		return err
 	}
 	if c.Used() > c.cap {
 		return fmt.Errorf("used %d > capacity %d", c.Used(), c.cap)
