@@ -7,23 +7,19 @@ package cache
 // it), a clear bit means eviction. Moving the tail to the head is the same as
 // a hand sweeping a circular buffer in which new objects are placed just
 // behind the hand.
+//
+// The list (head = newest, or most recently given a second chance), index,
+// Remove and the counters are listPolicy's; eviction is clock's own.
 type clock struct {
-	cap   int64
-	idx   index
-	nodes []node
-	ref   []bool // reference bit per entry
-	list  dlist  // head = newest (or most recently given a second chance)
+	listPolicy
+	ref []bool // reference bit per entry
 }
 
 func init() { registerPolicy("clock", func(c Config) Policy { return newClock(c.Capacity) }) }
 
-func newClock(capacity int64) *clock { return &clock{cap: capacity, list: newDlist()} }
+func newClock(capacity int64) *clock { return &clock{listPolicy: newListPolicy(capacity, 16)} }
 
-func (c *clock) Name() string              { return "clock" }
-func (c *clock) Used() int64               { return c.list.bytes }
-func (c *clock) Capacity() int64           { return c.cap }
-func (c *clock) Len() int                  { return c.list.n }
-func (c *clock) Contains(id ObjectID) bool { return c.idx.get(id) >= 0 }
+func (c *clock) Name() string { return "clock" }
 
 func (c *clock) Lookup(r Request) bool {
 	e := c.idx.get(r.ID)
@@ -57,16 +53,6 @@ func (c *clock) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	c.ref[e] = false
 	c.list.pushFront(c.nodes, e)
 	return victims, true
-}
-
-func (c *clock) Remove(id ObjectID) bool {
-	e := c.idx.get(id)
-	if e < 0 {
-		return false
-	}
-	c.list.unlink(c.nodes, e)
-	c.idx.remove(id)
-	return true
 }
 
 // Victim is the object the hand would evict next: the first with a clear
