@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -163,8 +164,20 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	t := s.Topology
-	fmt.Fprintf(stdout, "%s: ok — %d POPs, %d regional edge caches, %d origins, %d behaviours, %d metros, %d content classes; %v of traffic, about %.2f M requests\n",
-		s.Source, len(t.POPs), len(t.Regions), len(t.Origins), len(t.Behaviors), len(t.Metros), len(t.Classes),
+	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic, about %.2f M requests\n",
+		s.Source, plural(len(t.POPs), "POP"), plural(len(t.Regions), "regional edge cache"), plural(len(t.Origins), "origin"),
+		plural(len(t.Behaviors), "behaviour"), plural(len(t.Metros), "metro"), plural(len(t.Classes), "content class"),
 		s.Workload.Duration, s.Workload.ExpectedRequests()/1e6)
 	return exitOK
+}
+
+// plural is "1 origin" or "2 origins" ("1 class", "2 classes").
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	if strings.HasSuffix(word, "s") {
+		return fmt.Sprintf("%d %ses", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
