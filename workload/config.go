@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -28,17 +29,31 @@ type Config struct {
 	Classes []Class `toml:"classes"`
 	// Spikes are scheduled viral events.
 	Spikes []Spike `toml:"spikes"`
+	// RandomSpikes are viral events at random times: each entry is a
+	// Poisson process of spikes, drawn when the generator is built.
+	RandomSpikes []RandomSpike `toml:"random_spikes"`
 }
 
-// Diurnal is a daily sinusoid applied in each metro's local time: a metro's
-// relative load at local hour h is 1 + Amplitude·cos(2π(h − PeakHour)/24),
-// whose daily mean is 1, so configured rates are daily means.
+// Diurnal is a daily load curve applied in each metro's local time, either
+// a sinusoid — a metro's relative load at local hour h is
+// 1 + Amplitude·cos(2π(h − PeakHour)/24) — or a 24-point Table. Either way
+// its daily mean is 1, so configured rates are daily means.
 type Diurnal struct {
 	// Amplitude in [0, 1): 0 is flat; 0.5 makes the peak 3× the trough.
 	Amplitude float64 `toml:"amplitude"`
 	// PeakHour is the local hour of day of the maximum, in [0, 24).
 	PeakHour float64 `toml:"peak_hour"`
+	// Table, instead of Amplitude and PeakHour, gives the relative load at
+	// each local hour 0:00, 1:00, …, 23:00 (24 values > 0), linearly
+	// interpolated between hours (23:00 to 0:00 wraps) and scaled so the
+	// daily mean is 1: only the ratios matter. Values must be > 0 because
+	// requests whose rate does not follow the curve (spikes, births without
+	// birth_diurnal) still need a metro to come from at every hour.
+	Table []float64 `toml:"table"`
 }
+
+// tableHours is the length of Diurnal.Table.
+const tableHours = 24
 
 // Metro is a viewer population centre.
 type Metro struct {
@@ -201,6 +216,70 @@ type Spike struct {
 	HomeShare  float64 `toml:"home_share"` // in [0, 1]
 }
 
+// RandomSpike is a Poisson process of viral spikes: at mean Rate a day, at
+// times uniform over the stream, a story of Objects new objects of a decay
+// class draws a volume of extra requests from Volume (capped at 1e8) and
+// then behaves as a scheduled Spike with the same Rise, HalfLife, Browse and
+// home region. The k-th spike (from 1) is named Name-k, e.g. "viral-3".
+type RandomSpike struct {
+	// Name prefixes the spikes' names; empty means "viral".
+	Name string `toml:"name"`
+	// Class names a decay class: each spike's objects are born in it.
+	Class string `toml:"class"`
+	// Rate is the mean number of spikes a day (> 0).
+	Rate float64 `toml:"rate"`
+	// Volume is the distribution of a spike's expected extra requests, the
+	// browsing included (as Class.Volume: lognormal or Pareto, mean ≤ 1e8).
+	Volume Volume `toml:"volume"`
+	// Objects, ObjectAlpha, Browse, Rise and HalfLife are as in Spike.
+	Objects     uint64        `toml:"objects"`
+	ObjectAlpha float64       `toml:"object_alpha"`
+	Browse      float64       `toml:"browse"`
+	Rise        time.Duration `toml:"rise"`
+	HalfLife    time.Duration `toml:"half_life"`
+	// HomeShare in [0, 1] of each spike's requests come from its home
+	// region. HomeRegion fixes that region; when it is empty and HomeShare
+	// is > 0, each spike picks its home among the metros' region tags with
+	// probability proportional to the region's total metro weight. With
+	// HomeShare 0 and no HomeRegion the spikes follow the normal metro mix.
+	HomeRegion string  `toml:"home_region"`
+	HomeShare  float64 `toml:"home_share"`
+}
+
+// defaultRandomSpikeName is RandomSpike.Name's default.
+const defaultRandomSpikeName = "viral"
+
+// maxRandomSpikes bounds a RandomSpike's expected count over the stream:
+// the spikes are drawn up front and each holds a live entry until it has
+// been requested, so their number is memory.
+const maxRandomSpikes = 1e6
+
+// name is Name with its default applied.
+func (s RandomSpike) name() string {
+	if s.Name == "" {
+		return defaultRandomSpikeName
+	}
+	return s.Name
+}
+
+// spike is rs's k-th spike (from 1), starting at at with expected volume
+// vol and home region home: from here on a random spike is a scheduled one.
+func (rs RandomSpike) spike(k int, at time.Duration, vol float64, home string) Spike {
+	return Spike{
+		Name:        rs.name() + "-" + strconv.Itoa(k),
+		At:          at,
+		Class:       rs.Class,
+		Objects:     rs.Objects,
+		ObjectAlpha: rs.ObjectAlpha,
+		Volume:      vol,
+		Browse:      rs.Browse,
+		Rise:        rs.Rise,
+		HalfLife:    rs.HalfLife,
+		HomeRegion:  home,
+		HomeShare:   rs.HomeShare,
+	}
+}
+
 // Defaults of Spike fields left at zero.
 const (
 	defaultSpikeObjects     = 1
@@ -209,6 +288,9 @@ const (
 	// draws its object), but the IDs must not overflow, and a story of more
 	// objects than the 1e8 requests Volume allows is not a story.
 	maxSpikeObjects = 1e8
+	// maxSpikeVolume is the largest Volume: Poisson counts are held in 32
+	// bits per live entry.
+	maxSpikeVolume = 1e8
 )
 
 // objects is Objects with its default applied.
@@ -244,6 +326,24 @@ func (c Config) Validate() error {
 		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	checkVolume := func(k string, v Volume) {
+		switch v.Dist {
+		case "", VolumeLognormal:
+			if !(v.Sigma >= 0) || !finite(v.Sigma) {
+				bad(k+"sigma", "must be >= 0")
+			}
+		case VolumePareto:
+			if !(v.Shape > 1) || !finite(v.Shape) {
+				bad(k+"shape", "must be > 1")
+			}
+		default:
+			bad(k+"dist", "must be %q or %q", VolumeLognormal, VolumePareto)
+		}
+		// Poisson counts are held in 32 bits per live object.
+		if !(v.Mean > 0 && v.Mean <= 1e8) {
+			bad(k+"mean", "must be in (0, 1e8]")
+		}
+	}
 
 	if c.Duration <= 0 {
 		bad("duration", "must be > 0")
@@ -256,6 +356,19 @@ func (c Config) Validate() error {
 	}
 	if !(c.Diurnal.PeakHour >= 0 && c.Diurnal.PeakHour < 24) {
 		bad("diurnal.peak_hour", "must be in [0, 24)")
+	}
+	if c.Diurnal.Table != nil {
+		if c.Diurnal.Amplitude != 0 || c.Diurnal.PeakHour != 0 {
+			bad("diurnal.table", "give either table or amplitude and peak_hour, not both")
+		}
+		if n := len(c.Diurnal.Table); n != tableHours {
+			bad("diurnal.table", "want %d values, got %d", tableHours, n)
+		}
+		for i, x := range c.Diurnal.Table {
+			if !(x > 0) || !finite(x) {
+				bad(fmt.Sprintf("diurnal.table[%d]", i), "must be > 0")
+			}
+		}
 	}
 
 	if len(c.Metros) == 0 {
@@ -346,22 +459,7 @@ func (c Config) Validate() error {
 			if !(cl.BirthRate > 0) || !finite(cl.BirthRate) {
 				bad(k+"birth_rate", "must be > 0")
 			}
-			switch cl.Volume.Dist {
-			case "", VolumeLognormal:
-				if !(cl.Volume.Sigma >= 0) || !finite(cl.Volume.Sigma) {
-					bad(k+"volume.sigma", "must be >= 0")
-				}
-			case VolumePareto:
-				if !(cl.Volume.Shape > 1) || !finite(cl.Volume.Shape) {
-					bad(k+"volume.shape", "must be > 1")
-				}
-			default:
-				bad(k+"volume.dist", "must be %q or %q", VolumeLognormal, VolumePareto)
-			}
-			// Poisson counts are held in 32 bits per live object.
-			if !(cl.Volume.Mean > 0 && cl.Volume.Mean <= 1e8) {
-				bad(k+"volume.mean", "must be in (0, 1e8]")
-			}
+			checkVolume(k+"volume.", cl.Volume)
 			if cl.Lifetime <= 0 {
 				bad(k+"lifetime", "must be > 0")
 			}
@@ -418,6 +516,51 @@ func (c Config) Validate() error {
 			bad(k+"home_share", "must be in [0, 1]")
 		}
 	}
+
+	var regionW float64 // total weight of the metros with a region tag
+	for _, m := range c.Metros {
+		if m.Region != "" && m.Weight > 0 && finite(m.Weight) {
+			regionW += m.Weight
+		}
+	}
+	days := c.Duration.Hours() / 24
+	for i, s := range c.RandomSpikes {
+		k := fmt.Sprintf("random_spikes[%d].", i)
+		if ci, ok := classIdx[s.Class]; !ok {
+			bad(k+"class", "no class named %q", s.Class)
+		} else if c.Classes[ci].Popularity != PopDecay {
+			bad(k+"class", "class %q is not a decay class: a random spike's objects are born", s.Class)
+		}
+		if !(s.Rate > 0) || !finite(s.Rate) {
+			bad(k+"rate", "must be > 0")
+		} else if n := s.Rate * days; n > maxRandomSpikes {
+			bad(k+"rate", "expects %.3g spikes over the duration, at most %g", n, float64(maxRandomSpikes))
+		}
+		checkVolume(k+"volume.", s.Volume)
+		if s.Objects > maxSpikeObjects {
+			bad(k+"objects", "must be <= 1e8 (0 = 1)")
+		}
+		if !(s.ObjectAlpha >= 0) || !finite(s.ObjectAlpha) {
+			bad(k+"object_alpha", "must be > 0 (0 = %g)", defaultSpikeObjectAlpha)
+		}
+		if !(s.Browse >= 0 && s.Browse < 1) {
+			bad(k+"browse", "must be in [0, 1)")
+		}
+		if s.Rise < 0 {
+			bad(k+"rise", "must be >= 0")
+		}
+		if s.HalfLife <= 0 {
+			bad(k+"half_life", "must be > 0")
+		}
+		if s.HomeRegion != "" && !regions[s.HomeRegion] {
+			bad(k+"home_region", "no metro has region %q", s.HomeRegion)
+		}
+		if !(s.HomeShare >= 0 && s.HomeShare <= 1) {
+			bad(k+"home_share", "must be in [0, 1]")
+		} else if s.HomeShare > 0 && s.HomeRegion == "" && !(regionW > 0) {
+			bad(k+"home_share", "> 0 without home_region needs metros with a region tag to pick from")
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -465,6 +608,16 @@ func (c Config) ExpectedRequests() float64 {
 		}
 		p := newSpikeProfile(s)
 		total += s.Volume * p.cdf(float64(end-at))
+	}
+	// Random spikes: rate × mean volume × the share that falls before the
+	// end, integrated over start times slot by slot.
+	for _, rs := range c.RandomSpikes {
+		p := newSpikeProfile(rs.spike(0, 0, 0, ""))
+		perNs := rs.Rate / float64(24*sim.Hour)
+		for start := sim.Time(0); start < end; start += slotLen {
+			width := min(slotLen, end-start)
+			total += perNs * float64(width) * rs.Volume.Mean * p.cdf(float64(end-start-width/2))
+		}
 	}
 	return total
 }

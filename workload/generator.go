@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"github.com/cdnsim/cdnsim/sim"
 )
@@ -20,14 +21,16 @@ const browsePool = 1024
 // never is a time after any stream's end.
 const never = sim.Time(math.MaxInt64)
 
-// SpikeInfo locates a scheduled spike in the generated stream, for marking
-// plots and reports.
+// SpikeInfo locates a spike, scheduled or random, in the generated stream,
+// for marking plots and reports.
 type SpikeInfo struct {
 	Name    string
 	Object  uint64   // the first of the spike's objects (the most requested)
 	Objects uint64   // how many: IDs Object .. Object+Objects−1
 	Class   uint8    // their class index
 	At      sim.Time // start of the ramp
+	Home    string   // home region; "" = the normal metro mix
+	Volume  float64  // expected extra requests (a random spike's drawn volume)
 }
 
 // Generator is a synthetic Source built from a Config. It streams requests
@@ -38,8 +41,8 @@ type SpikeInfo struct {
 // Object IDs: zipf classes take consecutive ranges in class order (class 0
 // gets 0..N0−1, the next N0.., …), rank r of a class being its first ID + r;
 // after all zipf ranges come the objects that spikes create in decay classes
-// (in spike order, each spike's Objects consecutively), then decay births,
-// dense in birth order.
+// (in Spikes() order — scheduled, then random — each spike's Objects
+// consecutively), then decay births, dense in birth order.
 //
 // A spike's browsing requests (Spike.Browse) pick a class by the classes'
 // expected current request rates — a zipf class's Rate, a decay class's
@@ -342,7 +345,18 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 	// A spike is one live entry for its objects and, with browsing, a second
 	// one: the two Poisson counts add up to Poisson(Volume), and each entry
 	// costs O(1) however many objects the story has.
+	// Random spikes are drawn here and then are scheduled spikes, after the
+	// configured ones. The spikes of one random_spikes entry with the same
+	// home region share their sources (profile, object sampler, region
+	// tables), so a spike costs its live entries and its SpikeInfo.
+	spikes := make([]plannedSpike, 0, len(cfg.Spikes))
 	for i, s := range cfg.Spikes {
+		spikes = append(spikes, plannedSpike{Spike: s, key: "spikes[" + strconv.Itoa(i) + "]"})
+	}
+	spikes = append(spikes, drawRandomSpikes(cfg, seed)...)
+	regionTables := map[string][2]*alias{}
+	shared := map[string]uint32{} // a random spike's share key → its first src
+	for _, s := range spikes {
 		ci := classIdx[s.Class]
 		cl := cfg.Classes[ci]
 		n := s.objects()
@@ -353,26 +367,43 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 			obj = g.nextID
 			g.nextID += n
 		}
-		src := source{prof: newSpikeProfile(s), class: uint8(ci), homeShare: s.HomeShare}
-		if s.HomeRegion != "" {
-			src.home, src.away = regionAliases(cfg.Metros, s.HomeRegion)
-		}
-		if n > 1 {
-			z, err := NewZipf(n, s.objectAlpha())
-			if err != nil {
-				return nil, &FieldError{Key: "spikes[" + strconv.Itoa(i) + "].object_alpha", Msg: err.Error()}
+		si, ok := shared[s.share]
+		if !ok || s.share == "" {
+			src := source{prof: newSpikeProfile(s.Spike), class: uint8(ci), homeShare: s.HomeShare}
+			if s.HomeRegion != "" {
+				t, ok := regionTables[s.HomeRegion]
+				if !ok {
+					t[0], t[1] = regionAliases(cfg.Metros, s.HomeRegion)
+					regionTables[s.HomeRegion] = t
+				}
+				src.home, src.away = t[0], t[1]
 			}
-			src.pick, src.z = pickZipf, z
+			if n > 1 {
+				z, err := NewZipf(n, s.objectAlpha())
+				if err != nil {
+					return nil, &FieldError{Key: s.key + ".object_alpha", Msg: err.Error()}
+				}
+				src.pick, src.z = pickZipf, z
+			}
+			si = uint32(len(g.srcs))
+			g.srcs = append(g.srcs, src)
+			if s.Browse > 0 {
+				b := src
+				b.pick = pickBrowse
+				g.srcs = append(g.srcs, b)
+			}
+			if s.share != "" {
+				shared[s.share] = si
+			}
 		}
 		at := sim.Duration(s.At)
-		g.spikes = append(g.spikes, SpikeInfo{Name: s.Name, Object: obj, Objects: n, Class: uint8(ci), At: at})
-		g.srcs = append(g.srcs, src)
-		g.push(obj, at, poisson(rSpike, s.Volume*(1-s.Browse)), uint32(len(g.srcs)-1))
+		g.spikes = append(g.spikes, SpikeInfo{
+			Name: s.Name, Object: obj, Objects: n, Class: uint8(ci), At: at,
+			Home: s.HomeRegion, Volume: s.Volume,
+		})
+		g.push(obj, at, poisson(rSpike, s.Volume*(1-s.Browse)), si)
 		if s.Browse > 0 {
-			b := src
-			b.pick = pickBrowse
-			g.srcs = append(g.srcs, b)
-			g.push(obj, at, poisson(rSpike, s.Volume*s.Browse), uint32(len(g.srcs)-1))
+			g.push(obj, at, poisson(rSpike, s.Volume*s.Browse), si+1)
 		}
 	}
 
@@ -392,6 +423,81 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 	g.updateBirthNext()
 	g.metroW = make([]float64, len(cfg.Metros))
 	return g, nil
+}
+
+// plannedSpike is a spike to set up in New: a configured one or a drawn
+// random one.
+type plannedSpike struct {
+	Spike
+	key   string // its config key, for errors: "spikes[2]", "random_spikes[0]"
+	share string // random spikes: sources are shared by equal keys; "" none
+}
+
+// drawRandomSpikes draws the random spikes of every cfg.RandomSpikes entry,
+// each entry from its own stream so that adding an entry leaves the others'
+// spikes as they were. Times are a homogeneous Poisson process over the
+// stream (viral news does not keep office hours, and a spike's own ramp
+// dominates its shape); volumes are drawn from the entry's Volume and capped
+// at 1e8, the validated bound of a spike's volume.
+func drawRandomSpikes(cfg Config, seed uint64) []plannedSpike {
+	if len(cfg.RandomSpikes) == 0 {
+		return nil
+	}
+	// Regions in order of first appearance, weighted by their metros.
+	var names []string
+	var weights []float64
+	idx := map[string]int{}
+	for _, m := range cfg.Metros {
+		if m.Region == "" {
+			continue
+		}
+		i, ok := idx[m.Region]
+		if !ok {
+			i = len(names)
+			idx[m.Region] = i
+			names = append(names, m.Region)
+			weights = append(weights, 0)
+		}
+		weights[i] += m.Weight
+	}
+	var regions alias
+	if len(names) > 0 {
+		regions.build(weights)
+	}
+	var out []plannedSpike
+	end := float64(cfg.Duration)
+	for i, rs := range cfg.RandomSpikes {
+		key := "random_spikes[" + strconv.Itoa(i) + "]"
+		r := sim.NewRand(seed, "workload/random-spikes/"+strconv.Itoa(i))
+		mean := float64(24*time.Hour) / rs.Rate // ns between spikes
+		var mu, xm float64
+		if rs.Volume.Dist == VolumePareto {
+			xm = rs.Volume.Mean * (rs.Volume.Shape - 1) / rs.Volume.Shape
+		} else {
+			mu = math.Log(rs.Volume.Mean) - rs.Volume.Sigma*rs.Volume.Sigma/2
+		}
+		t := r.ExpFloat64() * mean
+		for k := 1; t < end; k++ {
+			var v float64
+			if rs.Volume.Dist == VolumePareto {
+				v = xm * math.Pow(1-r.Float64(), -1/rs.Volume.Shape)
+			} else {
+				v = math.Exp(mu + rs.Volume.Sigma*r.NormFloat64())
+			}
+			v = min(v, maxSpikeVolume)
+			home := rs.HomeRegion
+			if home == "" && rs.HomeShare > 0 {
+				home = names[regions.sample(r)]
+			}
+			out = append(out, plannedSpike{
+				Spike: rs.spike(k, time.Duration(t), v, home),
+				key:   key,
+				share: key + "/" + home,
+			})
+			t += r.ExpFloat64() * mean
+		}
+	}
+	return out
 }
 
 // regionAliases builds static-weight alias tables over the metros of region
@@ -417,7 +523,8 @@ func regionAliases(metros []Metro, region string) (home, away *alias) {
 	return home, away
 }
 
-// Spikes lists the scheduled spikes with their objects, in config order.
+// Spikes lists the spikes with their objects: the scheduled ones in config
+// order, then the random ones by random_spikes entry and time.
 func (g *Generator) Spikes() []SpikeInfo { return append([]SpikeInfo(nil), g.spikes...) }
 
 // Size is the body size in bytes of object obj of class: lognormal with the
@@ -621,7 +728,7 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 // setSlot points p at the slot containing t.
 func (g *Generator) setSlot(p *proc, t sim.Time) {
 	p.rate = p.base
-	if !p.diurnal || g.curve.amp == 0 {
+	if !p.diurnal || g.curve.flat() {
 		// Constant rate: no slot boundaries to stop at.
 		p.slotEnd = never
 		return

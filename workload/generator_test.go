@@ -340,7 +340,7 @@ func TestSpikeDeliversItsVolumeFromItsHomeRegion(t *testing.T) {
 		t.Fatalf("Spikes() = %v", sp)
 	}
 	// The spike's new article is the first ID after the zipf range.
-	if want := (SpikeInfo{Name: "breaking", Object: 1000, Objects: 1, Class: 1, At: 2 * sim.Hour}); sp[0] != want {
+	if want := (SpikeInfo{Name: "breaking", Object: 1000, Objects: 1, Class: 1, At: 2 * sim.Hour, Home: "us-east", Volume: 40_000}); sp[0] != want {
 		t.Fatalf("Spikes()[0] = %+v, want %+v", sp[0], want)
 	}
 	var n, home, first int
@@ -610,9 +610,36 @@ func TestValidateNamesTheOffendingKey(t *testing.T) {
 		{"spikes[0].object_alpha", func(c *Config) { c.Spikes[0].ObjectAlpha = math.Inf(1) }},
 		{"spikes[0].browse", func(c *Config) { c.Spikes[0].Browse = 1 }},
 		{"spikes[0].browse", func(c *Config) { c.Spikes[0].Browse = math.NaN() }},
+		{"diurnal.table", func(c *Config) { c.Diurnal.Table = make([]float64, 23) }},
+		{"diurnal.table", func(c *Config) { c.Diurnal.PeakHour, c.Diurnal.Table = 14, testTable() }},
+		{"diurnal.table[5]", func(c *Config) { c.Diurnal.Table = testTable(); c.Diurnal.Table[5] = 0 }},
+		{"diurnal.table[0]", func(c *Config) { c.Diurnal.Table = testTable(); c.Diurnal.Table[0] = math.Inf(1) }},
+		{"random_spikes[0].class", func(c *Config) { c.RandomSpikes[0].Class = "video" }},
+		{"random_spikes[0].class", func(c *Config) { c.RandomSpikes[0].Class = "static" }},
+		{"random_spikes[0].rate", func(c *Config) { c.RandomSpikes[0].Rate = 0 }},
+		{"random_spikes[0].rate", func(c *Config) { c.RandomSpikes[0].Rate = math.NaN() }},
+		{"random_spikes[0].rate", func(c *Config) { c.RandomSpikes[0].Rate = 1e7 }},
+		{"random_spikes[0].volume.mean", func(c *Config) { c.RandomSpikes[0].Volume.Mean = 0 }},
+		{"random_spikes[0].volume.shape", func(c *Config) { c.RandomSpikes[0].Volume = Volume{Dist: VolumePareto, Mean: 5, Shape: 1} }},
+		{"random_spikes[0].volume.dist", func(c *Config) { c.RandomSpikes[0].Volume.Dist = "normal" }},
+		{"random_spikes[0].objects", func(c *Config) { c.RandomSpikes[0].Objects = 1e8 + 1 }},
+		{"random_spikes[0].object_alpha", func(c *Config) { c.RandomSpikes[0].ObjectAlpha = -1 }},
+		{"random_spikes[0].browse", func(c *Config) { c.RandomSpikes[0].Browse = 1 }},
+		{"random_spikes[0].rise", func(c *Config) { c.RandomSpikes[0].Rise = -time.Minute }},
+		{"random_spikes[0].half_life", func(c *Config) { c.RandomSpikes[0].HalfLife = 0 }},
+		{"random_spikes[0].home_region", func(c *Config) { c.RandomSpikes[0].HomeRegion = "mars" }},
+		{"random_spikes[0].home_share", func(c *Config) { c.RandomSpikes[0].HomeShare = 1.5 }},
+		{"random_spikes[0].home_share", func(c *Config) {
+			// Random homes need region tags to pick from.
+			c.Spikes = nil
+			for i := range c.Metros {
+				c.Metros[i].Region = ""
+			}
+		}},
 	} {
 		t.Run(tc.key, func(t *testing.T) {
 			cfg := spikeConfig()
+			cfg.RandomSpikes = randomConfig(1, 2, Volume{Mean: 100, Sigma: 1}).RandomSpikes
 			if err := cfg.Validate(); err != nil {
 				t.Fatalf("base config invalid: %v", err)
 			}

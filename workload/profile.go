@@ -17,7 +17,9 @@ const slotLen = sim.Minute
 // load w_m·(1 + A·cos(ω(t) + φ_m)), with ω the UTC hour angle and φ_m its
 // offset from the peak; the total is Σw_m·(1 + A(C cos ω − S sin ω)), with
 // C, S the weighted means of cos φ_m, sin φ_m, so the aggregate factor is
-// O(1) to evaluate however many metros there are.
+// O(1) to evaluate however many metros there are. A table curve has no such
+// shortcut: its aggregate is the weighted sum over metros, O(metros), but it
+// is evaluated once per slot, not per request.
 type diurnalCurve struct {
 	amp      float64
 	startHr  float64
@@ -25,6 +27,11 @@ type diurnalCurve struct {
 	phase    []float64
 	weights  []float64
 	totalWgt float64
+	// table is the normalised Diurnal.Table with table[24] = table[0], so
+	// interpolation needs no wrap; nil for the sinusoid. offset holds each
+	// metro's UTC offset in hours.
+	table  []float64
+	offset []float64
 }
 
 func newDiurnalCurve(cfg Config) diurnalCurve {
@@ -42,16 +49,67 @@ func newDiurnalCurve(cfg Config) diurnalCurve {
 		d.c /= d.totalWgt
 		d.s /= d.totalWgt
 	}
+	if t := cfg.Diurnal.Table; len(t) == tableHours {
+		// The periodic piecewise-linear curve's daily mean is the mean of
+		// its points (the trapezoid rule is exact for it).
+		var sum float64
+		for _, x := range t {
+			sum += x
+		}
+		mean := sum / tableHours
+		d.table = make([]float64, tableHours+1)
+		for i, x := range t {
+			d.table[i] = x / mean
+		}
+		d.table[tableHours] = d.table[0]
+		d.offset = make([]float64, len(cfg.Metros))
+		for i, m := range cfg.Metros {
+			d.offset[i] = m.UTCOffset
+		}
+	}
 	return d
 }
 
+// flat reports whether the curve is constant (rates need no slots).
+func (d *diurnalCurve) flat() bool { return d.table == nil && d.amp == 0 }
+
 // omega is the UTC hour angle at virtual time t.
 func (d *diurnalCurve) omega(t sim.Time) float64 {
-	return 2 * math.Pi * (d.startHr + float64(t)/float64(sim.Hour)) / 24
+	return 2 * math.Pi * d.utcHour(t) / 24
+}
+
+// utcHour is the UTC hour at virtual time t, not reduced modulo 24.
+func (d *diurnalCurve) utcHour(t sim.Time) float64 {
+	return d.startHr + float64(t)/float64(sim.Hour)
+}
+
+// tableAt is the table curve at local hour h (any real).
+func (d *diurnalCurve) tableAt(h float64) float64 {
+	h = math.Mod(h, tableHours)
+	if h < 0 {
+		h += tableHours
+	}
+	i := int(h)
+	if i >= tableHours { // h rounded up to 24
+		i = tableHours - 1
+	}
+	f := h - float64(i)
+	return d.table[i] + f*(d.table[i+1]-d.table[i])
 }
 
 // factor is the aggregate load relative to the daily mean (its daily mean is 1).
 func (d *diurnalCurve) factor(t sim.Time) float64 {
+	if d.table != nil {
+		if d.totalWgt == 0 {
+			return 1
+		}
+		u := d.utcHour(t)
+		var sum float64
+		for i, off := range d.offset {
+			sum += d.weights[i] * d.tableAt(u+off)
+		}
+		return sum / d.totalWgt
+	}
 	if d.amp == 0 {
 		return 1
 	}
@@ -61,6 +119,13 @@ func (d *diurnalCurve) factor(t sim.Time) float64 {
 
 // metroWeights writes each metro's relative load at t into out.
 func (d *diurnalCurve) metroWeights(t sim.Time, out []float64) {
+	if d.table != nil {
+		u := d.utcHour(t)
+		for i, off := range d.offset {
+			out[i] = d.weights[i] * d.tableAt(u+off)
+		}
+		return
+	}
 	w := d.omega(t)
 	for i, p := range d.phase {
 		out[i] = d.weights[i] * (1 + d.amp*math.Cos(w+p))

@@ -36,7 +36,7 @@ func TestSpikeOfFiftyObjectsSpreadsItsVolumeByZipf(t *testing.T) {
 			g := mustNew(t, cfg, 5)
 			// Zipf range 0..999, the story 1000..1049, births from 1050.
 			sp := g.Spikes()[0]
-			if want := (SpikeInfo{Name: "breaking", Object: 1000, Objects: 50, Class: 1, At: 2 * sim.Hour}); sp != want {
+			if want := (SpikeInfo{Name: "breaking", Object: 1000, Objects: 50, Class: 1, At: 2 * sim.Hour, Home: "us-east", Volume: 40_000}); sp != want {
 				t.Fatalf("Spikes()[0] = %+v, want %+v", sp, want)
 			}
 			counts := make([]int, 50)
