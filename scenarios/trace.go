@@ -67,7 +67,7 @@ func (s *Scenario) applyTrace(f *File, setKeys map[string]bool, fail func(key, m
 	// The generator's own checks, for the keys a trace scenario uses.
 	probe := w.Config
 	probe.Classes = []workload.Class{{Name: "probe", SizeMedian: 1, Popularity: workload.PopZipf, Objects: 1, Alpha: 1, Rate: 1}}
-	probe.Spikes = nil
+	probe.Spikes, probe.RandomSpikes = nil, nil
 	if probe.Duration == 0 {
 		probe.Duration = time.Hour
 	}
