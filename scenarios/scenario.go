@@ -463,7 +463,7 @@ func buildTopology(f *File) topology.Config {
 		c.Metros = append(c.Metros, topology.Metro{Name: m.Name, Lat: m.Lat, Lon: m.Lon})
 	}
 	for _, cl := range f.Workload.Classes {
-		c.Classes = append(c.Classes, topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl})
+		c.Classes = append(c.Classes, topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl, Expires: cl.Expires})
 	}
 	return c
 }

@@ -160,6 +160,8 @@ popularity = "zipf"
 objects = 10
 alpha = 0.8
 rate = 1
+expires = "2h"
+dynamic_share = 0.1
 `
 	s, err := Parse("keys.toml", []byte(src), nil)
 	if err != nil {
@@ -179,6 +181,9 @@ rate = 1
 	}
 	if c.DNS.TTL != 30*time.Second || c.DNS.PublicShare != 0.1 || c.DNS.PublicLat != 39 || len(c.POPs[0].Outages) != 1 {
 		t.Errorf("dns %+v, POP outages %+v", c.DNS, c.POPs[0].Outages)
+	}
+	if cl := c.Classes[0]; cl.Expires == nil || *cl.Expires != 2*time.Hour || s.Workload.Classes[0].DynamicShare != 0.1 {
+		t.Errorf("class expires %v, dynamic_share %v", cl.Expires, s.Workload.Classes[0].DynamicShare)
 	}
 	if c.ErrorTTL != 30*time.Second || c.ConnectTimeout != 5*time.Second {
 		t.Errorf("error TTL %v, connect timeout %v", c.ErrorTTL, c.ConnectTimeout)

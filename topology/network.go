@@ -502,7 +502,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		return
 	}
 	var res resp
-	if !r.Method.Cacheable() || route.bypass == BypassDynamic {
+	if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
 		// Not cacheable: from the POP straight to the origin, stored nowhere.
 		o.Edge, o.Regional = Bypass, Bypass
 		o.BypassReason = BypassDynamic

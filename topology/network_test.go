@@ -333,6 +333,9 @@ func TestValidateNamesTheKey(t *testing.T) {
 	}
 }
 
+// dynamicGET stands for a GET with Request.Dynamic set in TestBypassRules.
+const dynamicGET workload.Method = 255
+
 func TestBypassRules(t *testing.T) {
 	t.Parallel()
 	rV, rPO := degRTT(1), degRTT(39) // viewer↔POP, POP↔origin (latitudes 1 and 40)
@@ -349,13 +352,18 @@ func TestBypassRules(t *testing.T) {
 		{"no-store is never cached", func(c *Config) { c.Classes[0].CacheControl = "no-store" }, workload.GET, BypassDynamic, false},
 		{"TTL 0 is never cached", func(c *Config) { c.Classes[0].CacheControl = "max-age=0" }, workload.GET, BypassDynamic, false},
 		{"an S3-style origin skips the regional tier", func(c *Config) { c.Origins[0].BypassRegional = true }, workload.GET, BypassOrigin, true},
+		{"a dynamic (personalised) request is never cached", func(*Config) {}, dynamicGET, BypassDynamic, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := line()
 			tc.mut(&cfg)
+			method, dynamic := tc.method, tc.method == dynamicGET
+			if dynamic {
+				method = workload.GET
+			}
 			reqs := []workload.Request{
-				{Time: 0, Object: 3, Size: 1000, Method: tc.method},
-				{Time: sim.Second, Object: 3, Size: 1000, Method: tc.method},
+				{Time: 0, Object: 3, Size: 1000, Method: method, Dynamic: dynamic},
+				{Time: sim.Second, Object: 3, Size: 1000, Method: method, Dynamic: dynamic},
 			}
 			n, obs := run(t, cfg, reqs)
 			first := obs.outs[0]

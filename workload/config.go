@@ -113,6 +113,14 @@ type Class struct {
 	SizeMax int64 `toml:"size_max"`
 	// Methods gives non-GET shares (e.g. {POST, 0.3}); the rest is GET.
 	Methods []MethodShare `toml:"methods"`
+	// DynamicShare is the share of the class's requests that are dynamic
+	// (personalised by a cookie or header the cache key includes, so no CDN
+	// tier can serve them from cache): Request.Dynamic. In [0, 1].
+	DynamicShare float64 `toml:"dynamic_share"`
+	// Expires, when set, is the origin's Expires header as an offset from
+	// the response's Date ("1h"; negative: already expired), passed through
+	// like CacheControl; it sets the TTL when CacheControl has no max-age.
+	Expires *time.Duration `toml:"expires"`
 
 	// Popularity is PopZipf or PopDecay.
 	Popularity string `toml:"popularity"`
@@ -425,6 +433,9 @@ func (c Config) Validate() error {
 		}
 		if cl.SizeMax < 0 {
 			bad(k+"size_max", "must be >= 0 (0 = no cap)")
+		}
+		if !(cl.DynamicShare >= 0 && cl.DynamicShare <= 1) {
+			bad(k+"dynamic_share", "must be in [0, 1]")
 		}
 		var share float64
 		for j, ms := range cl.Methods {

@@ -102,7 +102,7 @@ type Generator struct {
 
 	// Independent streams so that, e.g., adding a spike does not reshuffle
 	// the zipf draws. rPick picks spike objects and browse targets.
-	rArrive, rZipf, rMetro, rBirth, rOrder, rMethod, rPick *rand.Rand
+	rArrive, rZipf, rMetro, rBirth, rOrder, rMethod, rPick, rDynamic *rand.Rand
 }
 
 // recent is an ordinary request's object, as a browse request copies it.
@@ -135,7 +135,8 @@ type classInfo struct {
 	sigma   float64
 	max     int64
 	methods []methodCum
-	base    uint64 // first object ID (zipf)
+	dynamic float64 // share of dynamic requests
+	base    uint64  // first object ID (zipf)
 	// quant tabulates median·exp(σ·Φ⁻¹(u)) over the central u range; see
 	// sizeAt.
 	quant []float64
@@ -248,16 +249,17 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 		return nil, err
 	}
 	g := &Generator{
-		seed:    seed,
-		end:     sim.Duration(cfg.Duration),
-		curve:   newDiurnalCurve(cfg),
-		rArrive: sim.NewRand(seed, "workload/arrivals"),
-		rZipf:   sim.NewRand(seed, "workload/zipf"),
-		rMetro:  sim.NewRand(seed, "workload/metro"),
-		rBirth:  sim.NewRand(seed, "workload/births"),
-		rOrder:  sim.NewRand(seed, "workload/order"),
-		rMethod: sim.NewRand(seed, "workload/method"),
-		rPick:   sim.NewRand(seed, "workload/spike-picks"),
+		seed:     seed,
+		end:      sim.Duration(cfg.Duration),
+		curve:    newDiurnalCurve(cfg),
+		rArrive:  sim.NewRand(seed, "workload/arrivals"),
+		rZipf:    sim.NewRand(seed, "workload/zipf"),
+		rMetro:   sim.NewRand(seed, "workload/metro"),
+		rBirth:   sim.NewRand(seed, "workload/births"),
+		rOrder:   sim.NewRand(seed, "workload/order"),
+		rMethod:  sim.NewRand(seed, "workload/method"),
+		rPick:    sim.NewRand(seed, "workload/spike-picks"),
+		rDynamic: sim.NewRand(seed, "workload/dynamic"),
 	}
 	rSpike := sim.NewRand(seed, "workload/spikes")
 	browsing := false
@@ -282,7 +284,7 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 	var zipfRate float64
 	for i, cl := range cfg.Classes {
 		classIdx[cl.Name] = i
-		ci := classInfo{name: cl.Name, prefix: cl.Prefix, median: cl.SizeMedian, sigma: cl.SizeSigma, max: cl.SizeMax}
+		ci := classInfo{name: cl.Name, prefix: cl.Prefix, median: cl.SizeMedian, sigma: cl.SizeSigma, max: cl.SizeMax, dynamic: cl.DynamicShare}
 		if ci.sigma > 0 {
 			ci.buildQuant()
 		}
@@ -574,12 +576,13 @@ func (g *Generator) Next(r *Request) bool {
 		}
 		obj := zc.base + zc.z.Rank(g.rZipf) - 1
 		*r = Request{
-			Time:   t,
-			Object: obj,
-			Size:   g.Size(zc.class, obj),
-			Metro:  g.metro(t),
-			Class:  zc.class,
-			Method: g.method(zc.class),
+			Time:    t,
+			Object:  obj,
+			Size:    g.Size(zc.class, obj),
+			Metro:   g.metro(t),
+			Class:   zc.class,
+			Method:  g.method(zc.class),
+			Dynamic: g.dynamic(zc.class),
 		}
 		g.zipfNext = g.advance(&g.zipfProc, t, g.rArrive)
 		return true
@@ -603,12 +606,13 @@ func (g *Generator) emitLive(r *Request) {
 		g.rings[src.ring-1].put(obj, size)
 	}
 	*r = Request{
-		Time:   e.next,
-		Object: obj,
-		Size:   size,
-		Metro:  g.srcMetro(src, e.next),
-		Class:  class,
-		Method: g.method(class),
+		Time:    e.next,
+		Object:  obj,
+		Size:    size,
+		Metro:   g.srcMetro(src, e.next),
+		Class:   class,
+		Method:  g.method(class),
+		Dynamic: g.dynamic(class),
 	}
 	e.left--
 	if e.left == 0 {
@@ -771,6 +775,13 @@ func (g *Generator) srcMetro(s *source, t sim.Time) uint16 {
 		return s.home.sample(g.rMetro)
 	}
 	return s.away.sample(g.rMetro)
+}
+
+// dynamic draws whether a request of class is dynamic, from a stream of its
+// own so classes without dynamic requests leave every other draw unchanged.
+func (g *Generator) dynamic(class uint8) bool {
+	p := g.classes[class].dynamic
+	return p > 0 && g.rDynamic.Float64() < p
 }
 
 func (g *Generator) method(class uint8) Method {

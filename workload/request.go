@@ -37,6 +37,9 @@ type Request struct {
 	Metro  uint16   // index into the scenario's viewer metros
 	Class  uint8    // content class index: picks the URL path prefix, and so the cache behaviour
 	Method Method
+	// Dynamic marks a personalised request (its cache key includes a cookie
+	// or header): the CDN forwards it to the origin uncached.
+	Dynamic bool
 }
 
 // Source streams requests in non-decreasing Time order.
