@@ -251,21 +251,27 @@ func Load(arg string, sets []string) (*Scenario, error) {
 }
 
 func read(arg string) (data []byte, source string, err error) {
-	if b, err := os.ReadFile(arg); err == nil {
+	b, err := os.ReadFile(arg)
+	if err == nil {
 		return b, arg, nil
-	} else if !errors.Is(err, os.ErrNotExist) || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".toml") {
-		if errors.Is(err, os.ErrNotExist) {
-			if b, err := builtin.ReadFile(filepath.Base(arg)); err == nil && !strings.ContainsAny(arg, `\`) && filepath.Dir(arg) == "scenarios" {
-				// scenarios/news-spike.toml run outside the repository: the embedded copy.
-				return b, "builtin:" + strings.TrimSuffix(filepath.Base(arg), ".toml"), nil
-			}
+	}
+	// A bare name is a built-in scenario, even where a directory of that
+	// name is in the way (running in out/, which holds out/news-spike/).
+	if !strings.ContainsAny(arg, `/\`) && !strings.HasSuffix(arg, ".toml") {
+		if b, berr := builtin.ReadFile(arg + ".toml"); berr == nil {
+			return b, "builtin:" + arg, nil
 		}
-		return nil, "", &Error{File: arg, Msg: fmt.Sprintf("cannot read scenario: %v", unwrapPath(err))}
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, "", &Error{File: arg, Msg: fmt.Sprintf("no such file, and no built-in scenario of that name (built-in: %s)", strings.Join(Builtins(), ", "))}
+		}
 	}
-	if b, err := builtin.ReadFile(arg + ".toml"); err == nil {
-		return b, "builtin:" + arg, nil
+	// scenarios/NAME.toml run outside the repository: the embedded copy.
+	if errors.Is(err, os.ErrNotExist) && filepath.ToSlash(filepath.Dir(arg)) == "scenarios" {
+		if b, berr := builtin.ReadFile(filepath.Base(arg)); berr == nil {
+			return b, "builtin:" + strings.TrimSuffix(filepath.Base(arg), ".toml"), nil
+		}
 	}
-	return nil, "", &Error{File: arg, Msg: fmt.Sprintf("no such file, and no built-in scenario of that name (built-in: %s)", strings.Join(Builtins(), ", "))}
+	return nil, "", &Error{File: arg, Msg: fmt.Sprintf("cannot read scenario: %v", unwrapPath(err))}
 }
 
 func unwrapPath(err error) error {

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +200,23 @@ dynamic_share = 0.1
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want %q", tc.to, err, tc.want)
 		}
+	}
+}
+
+func TestBuiltinNameBeatsADirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "news-spike"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	s, err := Load("news-spike", nil)
+	if err != nil || s.Source != "builtin:news-spike" {
+		t.Fatalf("Load(news-spike) beside a news-spike/ directory: %v, source %v", err, s)
+	}
+	if _, err := Load("scenarios/steady-web.toml", nil); err != nil {
+		t.Fatalf("scenarios/steady-web.toml outside the repository should be the embedded copy: %v", err)
+	}
+	if _, err := Load("nope/x.toml", nil); err == nil || !strings.Contains(err.Error(), "nope/x.toml: cannot read scenario") {
+		t.Fatalf("missing path: %v", err)
 	}
 }
