@@ -243,10 +243,8 @@ func (c *Config) Validate() error {
 		if err := validCache(key, p.Cache); err != nil {
 			return err
 		}
-		for j, w := range p.Outages {
-			if w.Start < 0 || w.End <= w.Start {
-				return ferr(fmt.Sprintf("%s.outages[%d]", key, j), "want 0 <= start < end")
-			}
+		if err := validOutages(key, p.Outages); err != nil {
+			return err
 		}
 	}
 	for g, u := range used {
@@ -291,10 +289,8 @@ func (c *Config) Validate() error {
 		if o.ErrorRate < 0 || o.ErrorRate > 1 {
 			return ferr(key+".error_rate", "must be in [0, 1]")
 		}
-		for j, w := range o.Outages {
-			if w.Start < 0 || w.End <= w.Start {
-				return ferr(fmt.Sprintf("%s.outages[%d]", key, j), "want 0 <= start < end")
-			}
+		if err := validOutages(key, o.Outages); err != nil {
+			return err
 		}
 		if o.Shield != "" {
 			if _, ok := regions[o.Shield]; !ok {
@@ -451,4 +447,15 @@ func matchPath[S string | []byte](pattern string, path S) bool {
 		p++
 	}
 	return p == len(pattern)
+}
+
+// validOutages checks that each outage window of the element at key is a
+// forward span of virtual time.
+func validOutages(key string, ws []Outage) error {
+	for j, w := range ws {
+		if w.Start < 0 || w.End <= w.Start {
+			return ferr(fmt.Sprintf("%s.outages[%d]", key, j), "want 0 <= start < end")
+		}
+	}
+	return nil
 }

@@ -2,7 +2,6 @@ package cache
 
 // entries gives the Cache wrapper each built-in policy's index, so expiry
 // times live beside the policy's own entries (see Cache.expiry).
-func (c *sieve) entries() *index    { return &c.idx }
 func (c *lfu) entries() *index      { return &c.idx }
 func (c *random) entries() *index   { return &c.idx }
 func (c *belady) entries() *index   { return &c.idx }

@@ -6,24 +6,22 @@ package cache
 // from the tail toward the head, clearing visited bits, and evicts the first
 // unvisited object; it then rests on that object's neighbour toward the
 // head, wrapping to the tail when it falls off the head.
+//
+// The queue (head = newest), index and counters are listPolicy's; eviction
+// and Remove (which must move the hand off a removed object) are sieve's.
 type sieve struct {
-	cap     int64
-	idx     index
-	nodes   []node
+	listPolicy
 	visited []bool
-	list    dlist // head = newest
 	hand    int32 // next object to examine; -1 means start at the tail
 }
 
 func init() { registerPolicy("sieve", func(c Config) Policy { return newSieve(c.Capacity) }) }
 
-func newSieve(capacity int64) *sieve { return &sieve{cap: capacity, list: newDlist(), hand: -1} }
+func newSieve(capacity int64) *sieve {
+	return &sieve{listPolicy: newListPolicy(capacity, 16), hand: -1}
+}
 
-func (c *sieve) Name() string              { return "sieve" }
-func (c *sieve) Used() int64               { return c.list.bytes }
-func (c *sieve) Capacity() int64           { return c.cap }
-func (c *sieve) Len() int                  { return c.list.n }
-func (c *sieve) Contains(id ObjectID) bool { return c.idx.get(id) >= 0 }
+func (c *sieve) Name() string { return "sieve" }
 
 func (c *sieve) Lookup(r Request) bool {
 	e := c.idx.get(r.ID)
