@@ -25,6 +25,8 @@ package main
 // and 0 in byte mode. The "s3fifo" rows are cachesim's default S3-FIFO
 // (move-to-main threshold 2, like cdnsim's s3fifo); the "s3fifo-1" rows add
 // `-e move-to-main-threshold=1`, the paper's wording, like cdnsim's s3fifo-1.
+// The wtinyLFU rows are checked against both wtinylfu (4-bit count-min
+// sketch, the design) and wtinylfu-cbf (libCacheSim's estimator).
 
 import (
 	"fmt"
@@ -302,18 +304,23 @@ var agreementExact = map[string]bool{
 	"arc": true, "2q": true, "lfu": true, "s3fifo": true, "s3fifo-1": true,
 }
 
+// agreementAlso runs a reference row's libCacheSim algorithm against more
+// than one cdnsim policy.
+var agreementAlso = map[string][]string{"wtinylfu": {"wtinylfu", "wtinylfu-cbf"}}
+
 // agreementKnownGaps are the trace/policy pairs where cdnsim is known to
 // miss the 0.005 tolerance, and why; their rows are reported, not failed.
 var agreementKnownGaps = map[string]string{
-	// libCacheSim's frequency filter is a counting Bloom filter with 32-bit
-	// counters (14.4 per entry, 10 hashes, entries = main's capacity in the
-	// cache's unit, so bytes in byte mode), halved every 32 × main-capacity
-	// hits in main, which in byte mode is never; cdnsim's is a 4-bit
-	// count-min sketch halved every 10 × its population of adds. Under IRM
-	// the two agree within 0.005; when popularity decays, aging and the
-	// 4-bit ceiling decide which newcomers displace old favourites.
-	"decay-obj/wtinylfu":  "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging",
-	"decay-byte/wtinylfu": "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging",
+	// wtinylfu counts with the design's 4-bit count-min sketch, halved every
+	// 10 × its population of adds; libCacheSim's WTinyLFU with a 32-bit
+	// counting Bloom filter (14.4 counters per entry, 10 hashes, entries =
+	// main's capacity in the cache's unit, so bytes in byte mode), halved
+	// every 32 × main-capacity hits in main, which in byte mode is never.
+	// Under IRM the two agree within 0.005; when popularity decays, aging
+	// and the 4-bit ceiling decide which newcomers displace old favourites.
+	// wtinylfu-cbf, with libCacheSim's filter, must agree on every row.
+	"decay-obj/wtinylfu":  "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging; wtinylfu-cbf is the libCacheSim-equivalent",
+	"decay-byte/wtinylfu": "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging; wtinylfu-cbf is the libCacheSim-equivalent",
 }
 
 // agreementDegenerate explains the rows where libCacheSim caches nothing at
@@ -360,41 +367,53 @@ func TestAgreementWithLibCacheSim(t *testing.T) {
 		}
 	}
 	for _, ref := range agreementRefs {
-		t.Run(fmt.Sprintf("%s/%s/%s", ref.trace, ref.policy, ref.frac), func(t *testing.T) {
-			t.Parallel()
-			c := cases[ref.trace]
-			spec, err := parseCapSpec(ref.frac, c.ignoreSize)
-			if err != nil {
-				t.Fatal(err)
-			}
-			capacity := spec.resolve(c.tr, c.ignoreSize)
-			if capacity != ref.capacity {
-				t.Fatalf("%s of the working set resolves to %d, cachesim used %d", ref.frac, capacity, ref.capacity)
-			}
-			run := replayRun{policy: ref.policy, capacity: capacity, hint: objectsHint(c.tr, capacity, c.ignoreSize), admission: "always"}
-			if err := replayOne(c.tr, &run, "always", 1, c.ignoreSize); err != nil {
-				t.Fatal(err)
-			}
-			requests := int64(len(c.tr.reqs))
-			got, want := run.missRatio(c.tr), float64(ref.misses)/float64(requests)
-			switch {
-			case agreementDegenerate(ref, requests) != "":
-				t.Logf("libCacheSim misses everything here (%s); cdnsim %.6f", agreementDegenerate(ref, requests), got)
-				if run.misses >= requests {
-					t.Errorf("cdnsim cached nothing either")
-				}
-			case agreementExact[ref.policy]:
-				if run.misses != ref.misses {
-					t.Errorf("%d misses (%.6f), libCacheSim %d (%.6f)", run.misses, got, ref.misses, want)
-				}
-			case agreementKnownGaps[ref.trace+"/"+ref.policy] != "":
-				t.Logf("known gap (%s): cdnsim %.6f, libCacheSim %.6f, off by %+.6f",
-					agreementKnownGaps[ref.trace+"/"+ref.policy], got, want, got-want)
-			default:
-				if math.Abs(got-want) > 0.005 {
-					t.Errorf("miss ratio %.6f, libCacheSim %.6f: off by %.6f > 0.005", got, want, got-want)
-				}
-			}
-		})
+		policies := agreementAlso[ref.policy]
+		if policies == nil {
+			policies = []string{ref.policy}
+		}
+		for _, policy := range policies {
+			agreementRow(t, cases[ref.trace], ref, policy)
+		}
 	}
+}
+
+// agreementRow replays one reference row's trace and capacity through
+// policy and compares the misses.
+func agreementRow(t *testing.T, c agreementCase, ref agreementRef, policy string) {
+	t.Run(fmt.Sprintf("%s/%s/%s", ref.trace, policy, ref.frac), func(t *testing.T) {
+		t.Parallel()
+		spec, err := parseCapSpec(ref.frac, c.ignoreSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		capacity := spec.resolve(c.tr, c.ignoreSize)
+		if capacity != ref.capacity {
+			t.Fatalf("%s of the working set resolves to %d, cachesim used %d", ref.frac, capacity, ref.capacity)
+		}
+		run := replayRun{policy: policy, capacity: capacity, hint: objectsHint(c.tr, capacity, c.ignoreSize), admission: "always"}
+		if err := replayOne(c.tr, &run, "always", 1, c.ignoreSize); err != nil {
+			t.Fatal(err)
+		}
+		requests := int64(len(c.tr.reqs))
+		got, want := run.missRatio(c.tr), float64(ref.misses)/float64(requests)
+		switch {
+		case agreementDegenerate(ref, requests) != "":
+			t.Logf("libCacheSim misses everything here (%s); cdnsim %.6f", agreementDegenerate(ref, requests), got)
+			if run.misses >= requests {
+				t.Errorf("cdnsim cached nothing either")
+			}
+		case agreementExact[policy]:
+			if run.misses != ref.misses {
+				t.Errorf("%d misses (%.6f), libCacheSim %d (%.6f)", run.misses, got, ref.misses, want)
+			}
+		case agreementKnownGaps[ref.trace+"/"+policy] != "":
+			t.Logf("known gap (%s): cdnsim %.6f, libCacheSim %.6f, off by %+.6f",
+				agreementKnownGaps[ref.trace+"/"+policy], got, want, got-want)
+		default:
+			t.Logf("cdnsim %.6f, libCacheSim %.6f, off by %+.6f", got, want, got-want)
+			if math.Abs(got-want) > 0.005 {
+				t.Errorf("miss ratio %.6f, libCacheSim %.6f: off by %.6f > 0.005", got, want, got-want)
+			}
+		}
+	})
 }

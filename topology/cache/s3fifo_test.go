@@ -154,7 +154,8 @@ func libCacheSimTrace(n int, alpha float64, sized bool) []Request {
 // compares with cachesim's miss ratios (printed to 4 decimals). s3fifo,
 // s3fifo-1, arc, 2q and gdsf reproduce them exactly; wtinylfu's sketch differs (4-bit
 // count-min here, a 32-bit counting Bloom filter there) and lands within
-// 0.005 on these three.
+// 0.005 on these three; wtinylfu-cbf, libCacheSim's filter with our hashing,
+// within 0.001.
 func TestMissRatioMatchesLibCacheSim(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays 5M requests")
@@ -170,11 +171,11 @@ func TestMissRatioMatchesLibCacheSim(t *testing.T) {
 		wtinylfuSlack float64
 	}{
 		{"zipf 0.8, 2000 objects", 2000000, 0.8, false, 2000,
-			map[string]float64{"s3fifo": 0.6772, "s3fifo-1": 0.6774, "arc": 0.6825, "2q": 0.6942, "wtinylfu": 0.6735, "gdsf": 0.7339, "lru": 0.7865}, 0.002},
+			map[string]float64{"s3fifo": 0.6772, "s3fifo-1": 0.6774, "arc": 0.6825, "2q": 0.6942, "wtinylfu": 0.6735, "wtinylfu-cbf": 0.6735, "gdsf": 0.7339, "lru": 0.7865}, 0.002},
 		{"zipf 1.0, 2000 objects", 2000000, 1.0, false, 2000,
-			map[string]float64{"s3fifo": 0.3802, "s3fifo-1": 0.3805, "arc": 0.3836, "2q": 0.3957, "wtinylfu": 0.3761}, 0.003},
+			map[string]float64{"s3fifo": 0.3802, "s3fifo-1": 0.3805, "arc": 0.3836, "2q": 0.3957, "wtinylfu": 0.3761, "wtinylfu-cbf": 0.3761}, 0.003},
 		{"zipf 0.8 sized, 5e6 bytes", 1000000, 0.8, true, 5000000,
-			map[string]float64{"s3fifo": 0.7005, "s3fifo-1": 0.7001, "arc": 0.7026, "2q": 0.7168, "wtinylfu": 0.6929, "gdsf": 0.6617}, 0.005},
+			map[string]float64{"s3fifo": 0.7005, "s3fifo-1": 0.7001, "arc": 0.7026, "2q": 0.7168, "wtinylfu": 0.6929, "wtinylfu-cbf": 0.6929, "gdsf": 0.6617}, 0.005},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -192,8 +193,11 @@ func TestMissRatioMatchesLibCacheSim(t *testing.T) {
 				}
 				got := float64(c.Misses) / float64(len(trace))
 				tol := 0.00005 // cachesim rounds to 4 decimals
-				if name == "wtinylfu" {
+				switch name {
+				case "wtinylfu":
 					tol = tc.wtinylfuSlack
+				case "wtinylfu-cbf": // libCacheSim's structure and estimator, hashed differently
+					tol = 0.001
 				}
 				if math.Abs(got-want) > tol {
 					t.Errorf("%s: miss ratio %.5f, libCacheSim %.4f (tolerance %g)", name, got, want, tol)

@@ -45,6 +45,34 @@ func TestWTinyLFUStates(t *testing.T) {
 	})
 }
 
+// wtinylfu-cbf, same capacity; the filter is widened so that its counts are
+// exact (at 9 entries its 130 counters would collide). Counts: an insertion
+// and an eviction step's candidate count 1 each, a hit in main 1.
+func TestWTinyLFUCBFStates(t *testing.T) {
+	t.Parallel()
+	mk := func() Policy {
+		c := newWTinyLFUCBF(10, 64, 1)
+		c.cbf = newCountingBloom(1000, wtlfuCBFAging*c.mainCap)
+		return c
+	}
+	const fill = "+1 +2 +3 +4 +5 +6 +7 +8 +9 +10"
+	runScriptCases(t, mk, []scriptCase{
+		{"the same admission as wtinylfu (10: 1 < 1's 2); 9 overfills probation on insertion",
+			fill + " +11", "w:11|pb:9,1|pt:8,7,6,5,4,3,2", "10"},
+		{"a probation hit whose demotion overfills probation evicts at the next admission",
+			fill + " +11 ?1", "w:11|pb:2,9|pt:1,8,7,6,5,4,3", "10"},
+		{"that eviction (9) makes the room, so 12 joins the window without a contest",
+			fill + " +11 ?1 +12", "w:12,11|pb:2|pt:1,8,7,6,5,4,3", "10,9"},
+		{"without a demotion an overfilled probation stays: 11 (1) loses to 1 (2)",
+			fill + " +11 ?2 +12", "w:12|pb:9,1|pt:2,8,7,6,5,4,3", "10,11"},
+	})
+	w := newWTinyLFU(10, 64, 1) // for contrast: the design evicts only to make room
+	runScriptCases(t, func() Policy { return w }, []scriptCase{
+		{"wtinylfu: the window candidate 11 (1) loses to 9 (2)",
+			fill + " +11 ?1 +12", "w:12|pb:2,9|pt:1,8,7,6,5,4,3", "10,11"},
+	})
+}
+
 func TestWTinyLFURefusesObjectsLargerThanWindow(t *testing.T) {
 	t.Parallel()
 	c := newWTinyLFU(1000, 64, 1) // window 10
