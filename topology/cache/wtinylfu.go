@@ -91,6 +91,11 @@ const (
 	// MB), so object-count caches up to it match libCacheSim's sizing
 	// whatever the objects hint.
 	wtlfuCBFMinEntries = 1 << 16
+	// wtlfuCBFMaxEntries bounds a filter at 15 MB, so that a scenario's
+	// dozens of GB-sized caches fit in memory (news-spike with
+	// wtinylfu-cbf everywhere: 55 filters, 0.8 GB). Object-count caches
+	// with more main slots than this get a smaller filter than libCacheSim.
+	wtlfuCBFMaxEntries = 1 << 18
 )
 
 const (
@@ -129,9 +134,9 @@ func newWTinyLFUCBF(capacity int64, objects int, seed uint64) *wtinylfu {
 // unit (libCacheSim's sizing), capped at wtlfuCBFEntriesPerObject × objects
 // but not below wtlfuCBFMinEntries (in bytes main's capacity would mean a
 // counter array 58× the cache; in objects without a hint the estimate of
-// objects is low).
+// objects is low), and never above wtlfuCBFMaxEntries.
 func (c *wtinylfu) newCBF(objects int) {
-	entries := min(c.mainCap, max(wtlfuCBFEntriesPerObject*int64(objects), wtlfuCBFMinEntries))
+	entries := min(c.mainCap, max(min(wtlfuCBFEntriesPerObject*int64(objects), wtlfuCBFMaxEntries), wtlfuCBFMinEntries))
 	c.cbf = newCountingBloom(entries, wtlfuCBFAging*c.mainCap)
 }
 
@@ -142,6 +147,15 @@ func (c *wtinylfu) count(id ObjectID) {
 		return
 	}
 	c.sk.add(id)
+}
+
+// candidateFreq is freq for the window candidate, whose sketch hash
+// evict already has.
+func (c *wtinylfu) candidateFreq(id ObjectID, h uint64) uint32 {
+	if c.cbf != nil {
+		return c.cbf.estimate(id)
+	}
+	return uint32(c.sk.estimateHash(h))
 }
 
 // freq is id's estimated frequency.
@@ -235,11 +249,15 @@ func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
 	for c.win.n > 0 {
 		w := c.win.tail
 		wid := c.idx.ids[w]
+		var wh uint64 // the sketch's hash of wid: estimated, then counted
+		if c.cbf == nil {
+			wh = c.sk.hash(wid)
+		}
 		done := false
 		if c.mainBytes()+c.nodes[w].size <= c.mainCap {
 			c.toMain(w)
 		} else if m := c.mainVictim(); m >= 0 && c.nodes[w].size <= c.mainCap &&
-			c.freq(wid) > c.freq(c.idx.ids[m]) {
+			c.candidateFreq(wid, wh) > c.freq(c.idx.ids[m]) {
 			victims = c.drop(victims, m)
 			for c.mainBytes()+c.nodes[w].size > c.mainCap { // bytes: one victim may not be enough
 				victims = c.drop(victims, c.mainVictim())
@@ -249,7 +267,11 @@ func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
 			victims = c.drop(victims, w)
 			done = true
 		}
-		c.count(wid)
+		if c.cbf != nil {
+			c.cbf.add(wid)
+		} else {
+			c.sk.addHash(wh)
+		}
 		if done {
 			return victims
 		}
