@@ -11,7 +11,8 @@
 //   - Policy is an eviction policy (lru, fifo, clock, lfu, arc, 2q, s3fifo,
 //     s3fifo-1, sieve, wtinylfu, wtinylfu-cbf, gdsf, lhd, random, belady).
 //     Lookup happens at request time; Admit happens when the fill arrives,
-//     which in a simulation is later in virtual time. Victims are appended to a slice the caller owns.
+//     which in a simulation is later in virtual time. Victims are appended
+//     to a slice the caller owns.
 //   - Admission decides whether a missed object is inserted at all (always,
 //     max-size, second-hit, prob-size, tinylfu).
 //   - Cache composes a Policy and an Admission with TTL expiry and explicit

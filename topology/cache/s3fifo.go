@@ -210,6 +210,42 @@ func (c *s3fifo) evictMain(victims []ObjectID) []ObjectID {
 
 // Remove drops a cached object; a ghost entry is history, not content, and
 // stays.
+// Victim names the object the next eviction step would evict, without
+// evicting (for tinylfu admission in front of s3fifo). From small: its
+// oldest object not due for main. From main: the oldest object with the
+// lowest count, since every pass over main lowers all counts by one and
+// keeps their order; objects promoted from small on the way join main's
+// head with count 0, so they come first when main has no count-0 object.
+func (c *s3fifo) Victim() (ObjectID, bool) {
+	promoted := int32(-1) // the first object small would promote
+	if !(c.main.bytes > c.cap-c.smallCap || c.small.n == 0) {
+		for e := c.small.tail; e >= 0; e = c.nodes[e].prev {
+			if c.freq[e] < c.moveToMain {
+				return c.idx.ids[e], true
+			}
+			if promoted < 0 {
+				promoted = e
+			}
+		}
+	}
+	best := int32(-1)
+	for e := c.main.tail; e >= 0; e = c.nodes[e].prev {
+		if best < 0 || c.freq[e] < c.freq[best] {
+			best = e
+			if c.freq[e] == 0 {
+				break
+			}
+		}
+	}
+	switch {
+	case best >= 0 && (c.freq[best] == 0 || promoted < 0):
+		return c.idx.ids[best], true
+	case promoted >= 0:
+		return c.idx.ids[promoted], true
+	}
+	return 0, false
+}
+
 func (c *s3fifo) Remove(id ObjectID) bool {
 	e := c.idx.get(id)
 	if e < 0 || c.where[e] == inGhost {
