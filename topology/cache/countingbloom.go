@@ -63,6 +63,10 @@ func slots(id ObjectID) (a, b uint32) {
 // estimate is the minimum of id's counters.
 func (f *countingBloom) estimate(id ObjectID) uint32 {
 	a, b := slots(id)
+	return f.min(a, b)
+}
+
+func (f *countingBloom) min(a, b uint32) uint32 {
 	m := uint32(math.MaxUint32)
 	for i := uint32(0); i < cbfHashes; i++ {
 		m = min(m, f.counts[(a+i*b)%f.n])
@@ -73,10 +77,10 @@ func (f *countingBloom) estimate(id ObjectID) uint32 {
 // add counts one access to id: every one of its counters goes up, unless
 // the smallest is at the maximum.
 func (f *countingBloom) add(id ObjectID) {
-	if f.estimate(id) == math.MaxUint32 {
+	a, b := slots(id)
+	if f.min(a, b) == math.MaxUint32 {
 		return
 	}
-	a, b := slots(id)
 	for i := uint32(0); i < cbfHashes; i++ {
 		f.counts[(a+i*b)%f.n]++
 	}
