@@ -81,7 +81,7 @@ func TestBothPresetsLoad(t *testing.T) {
 
 func TestPresetErrorsNameLineAndKey(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ name, from, to, want string }{
+	checkEditErrors(t, "p.toml", presetBase, []editCase{
 		{"preset and POP sites",
 			`capacity = "1GB"`, "capacity = \"1GB\"\nsites = [ { name = \"A\", lat = 1, lon = 1, region = \"r\" } ]",
 			`p.toml:5: pops.sites: cannot be combined with pops.preset = "cloudfront-like"`},
@@ -109,19 +109,7 @@ func TestPresetErrorsNameLineAndKey(t *testing.T) {
 		{"home region the world lacks",
 			`home_region = "ap-northeast"`, `home_region = "antarctica"`,
 			`p.toml:31: workload.spikes[0].home_region: no metro has region "antarctica"`},
-	} {
-		src := strings.Replace(presetBase, tc.from, tc.to, 1)
-		if src == presetBase {
-			t.Fatalf("%s: replacement did not apply", tc.name)
-		}
-		_, err := Parse("p.toml", []byte(src), nil)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
-		}
-		if _, ok := err.(*Error); !ok {
-			t.Errorf("%s: error is a %T, want *scenarios.Error", tc.name, err)
-		}
-	}
+	})
 }
 
 func TestPresetBySet(t *testing.T) {

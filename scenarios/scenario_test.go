@@ -54,7 +54,7 @@ rate = 1
 	if _, err := Parse("t.toml", []byte(base), nil); err != nil {
 		t.Fatalf("base scenario: %v", err)
 	}
-	for _, tc := range []struct{ name, from, to, want string }{
+	checkEditErrors(t, "t.toml", base, []editCase{
 		{"unknown key", `kind = "custom"`, "kind = \"custom\"\ncolour = \"red\"", "t.toml:13: origins.colour: unknown key"},
 		{"bad type", `objects = 10`, `objects = "ten"`, "t.toml:24: workload.classes.objects: incompatible types"},
 		{"negative capacity", `capacity = "1GB"`, `capacity = -5`, "t.toml:3: pops.capacity: size -5 is negative"},
@@ -64,12 +64,23 @@ rate = 1
 		{"workload value", `alpha = 0.8`, `alpha = -1`, "t.toml:25: workload.classes[0].alpha: must be > 0"},
 		{"syntax", `kind = "custom"`, `kind = "custom`, "t.toml:12"},
 		{"bad duration", `duration = "1h"`, `duration = "1 fortnight"`, "t.toml:17: workload.duration: invalid duration"},
-	} {
+	})
+}
+
+// editCase edits a valid scenario (the first from → to) into a bad one
+// whose error must contain want.
+type editCase struct{ name, from, to, want string }
+
+// checkEditErrors parses each edit of base as file and checks that it fails
+// with a *Error whose text contains the case's want.
+func checkEditErrors(t *testing.T, file, base string, cases []editCase) {
+	t.Helper()
+	for _, tc := range cases {
 		src := strings.Replace(base, tc.from, tc.to, 1)
 		if src == base {
 			t.Fatalf("%s: replacement did not apply", tc.name)
 		}
-		_, err := Parse("t.toml", []byte(src), nil)
+		_, err := Parse(file, []byte(src), nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
 		}
