@@ -82,3 +82,7 @@ func TestPublicResolverMisroutes(t *testing.T) {
 		t.Fatalf("%d of 10000 behind the public resolver (%d at the far POP), want ~3000", public, far)
 	}
 }
+
+// nearest is the POP metro m's local resolver answers with while every POP
+// is up: the first in its RTT order.
+func (d *resolvers) nearest(m int) int { return int(d.order[m][0]) }

@@ -82,17 +82,17 @@ func TestCopiesKeepTheOriginsVersion(t *testing.T) {
 		{Time: 1810 * sim.Second, Object: 5, Size: 100, Metro: 2}, // POP C, same region: regional hit
 	}
 	n, obs := run(t, cfg, reqs)
-	if obs.outs[1].Regional != Hit || n.POPFor(0) == n.POPFor(2) {
-		t.Fatalf("setup: second request regional %v, POPs %d %d", obs.outs[1].Regional, n.POPFor(0), n.POPFor(2))
+	if obs.outs[1].Regional != Hit || n.dnsState.nearest(0) == n.dnsState.nearest(2) {
+		t.Fatalf("setup: second request regional %v, POPs %d %d", obs.outs[1].Regional, n.dnsState.nearest(0), n.dnsState.nearest(2))
 	}
-	g := int(n.popRegion[n.POPFor(0)])
+	g := int(n.popRegion[n.dnsState.nearest(0)])
 	want := n.Regional(g).Meta(5).Born
 	if want < int64(1800*sim.Second) {
 		t.Fatalf("regional copy born at %d, want the origin's time after 1800 s", want)
 	}
 	for _, m := range []int{0, 2} {
-		if got := n.POP(n.POPFor(m)).Meta(5).Born; got != want {
-			t.Errorf("POP %d copy born at %d, want the regional copy's %d", n.POPFor(m), got, want)
+		if got := n.POP(n.dnsState.nearest(m)).Meta(5).Born; got != want {
+			t.Errorf("POP %d copy born at %d, want the regional copy's %d", n.dnsState.nearest(m), got, want)
 		}
 	}
 }

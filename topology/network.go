@@ -109,7 +109,6 @@ type Network struct {
 	pops      []cacheNode
 	regions   []cacheNode
 	popRegion []uint16
-	dns       []uint16   // metro → POP with the lowest modelled RTT
 	viewRTT   []sim.Time // metro*len(POPs)+POP → RTT
 	dnsState  resolvers
 	popRTT    []sim.Time // POP → its region's RTT
@@ -189,15 +188,9 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		n.popRTT = append(n.popRTT, n.rtt(lat, p.Name, p.Lat, p.Lon, r.Name, r.Lat, r.Lon))
 	}
 	for _, m := range cfg.Metros {
-		best, bestRTT := 0, sim.Time(math.MaxInt64)
-		for i, p := range cfg.POPs {
-			d := n.rtt(lat, m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon)
-			n.viewRTT = append(n.viewRTT, d)
-			if d < bestRTT {
-				best, bestRTT = i, d
-			}
+		for _, p := range cfg.POPs {
+			n.viewRTT = append(n.viewRTT, n.rtt(lat, m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon))
 		}
-		n.dns = append(n.dns, uint16(best))
 	}
 	n.initDNS(&cfg, lat)
 	for _, p := range cfg.POPs {
@@ -382,9 +375,6 @@ func (n *Network) invalidate(inv Invalidation) {
 		}
 	}
 }
-
-// POPFor is the POP DNS sends a metro's viewers to.
-func (n *Network) POPFor(metro int) int { return int(n.dns[metro]) }
 
 // Engine is the simulation engine the network runs on.
 func (n *Network) Engine() *sim.Engine { return n.eng }

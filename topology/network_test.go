@@ -163,8 +163,8 @@ func TestCollapsing(t *testing.T) {
 		reqs = append(reqs, workload.Request{Time: sim.Time(i) * sim.Millisecond, Object: 1, Size: 1000, Metro: uint16(i % 2)})
 	}
 	n, obs := run(t, cfg, reqs)
-	if n.POPFor(0) != 0 || n.POPFor(1) != 1 {
-		t.Fatalf("DNS sent metros to POPs %d, %d; want 0, 1", n.POPFor(0), n.POPFor(1))
+	if n.dnsState.nearest(0) != 0 || n.dnsState.nearest(1) != 1 {
+		t.Fatalf("DNS sent metros to POPs %d, %d; want 0, 1", n.dnsState.nearest(0), n.dnsState.nearest(1))
 	}
 	if obs.origin != 1 {
 		t.Fatalf("50 simultaneous requests from two POPs of one region reached the origin %d times, want 1", obs.origin)
