@@ -1,0 +1,250 @@
+package topology
+
+import (
+	"math"
+
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/workload"
+)
+
+// hopProcessing is a cache's own time to serve or forward a request: a
+// lookup and header work on a loaded edge server, sub-millisecond.
+const hopProcessing = 500 * sim.Microsecond
+
+// fetch is a fetch in flight at a node: requests for the same object that
+// arrive before ready join it (request collapsing) instead of going upstream.
+type fetch struct {
+	ready   sim.Time // first byte available at this node
+	size    int64
+	bps     float64 // bottleneck bandwidth upstream of this node, bits/s
+	expires sim.Time
+	store   bool
+	status  uint16 // the response's status: an error is cached briefly, not stored
+	// born is when the origin produced the version being fetched;
+	// notModified marks a 304 answer to a conditional request, which
+	// refreshes the node's stale copy instead of replacing it.
+	born        sim.Time
+	notModified bool
+}
+
+// cacheNode is a POP or a regional edge cache.
+type cacheNode struct {
+	cache    *cache.Cache
+	inflight map[uint64]fetch    // written at a miss, deleted by the fill event
+	errUntil map[uint64]sim.Time // cached error responses, until when
+}
+
+func newNode(c *cache.Cache) cacheNode {
+	return cacheNode{cache: c, inflight: map[uint64]fetch{}, errUntil: map[uint64]sim.Time{}}
+}
+
+// resp is a response travelling back down the path: when its first byte
+// leaves the node that produced it, the bottleneck bandwidth upstream of
+// that point, and the HTTP status.
+type resp struct {
+	ready  sim.Time
+	bps    float64
+	status uint16
+	// born is the version (origin production time) of the body sent or
+	// confirmed; notModified answers a conditional request with a 304.
+	born        sim.Time
+	notModified bool
+}
+
+// unconditional marks a request that carries no validator.
+const unconditional sim.Time = -1
+
+// Tiers of cache nodes, for serve.
+const (
+	tierEdge = iota
+	tierRegional
+	tierShield
+)
+
+// errorBodyBytes is the size of an error page.
+const errorBodyBytes = 512
+
+// arrive runs one request down the path. The whole path's timing is known
+// at arrival, so the outcome is emitted now; the caches it missed in are
+// filled by events when the first byte gets back to them.
+func (n *Network) arrive(t sim.Time, r *workload.Request) {
+	p, public := n.dnsState.route(int(r.Metro), t)
+	g := int(n.popRegion[p])
+	n.noteClass(r.Object, r.Class)
+	route := &n.routes[r.Class]
+	o := &n.out
+	*o = Outcome{Time: t, Object: r.Object, Size: r.Size, Metro: r.Metro, POP: uint16(p), Region: uint16(g),
+		Class: r.Class, Method: r.Method, Status: 200, PublicResolver: public}
+	rttV := n.viewRTT[int(r.Metro)*len(n.pops)+p]
+	if n.dnsState.popDown(p, t) {
+		// The resolver's answer still names a dead POP: the connection
+		// attempt times out and the request fails.
+		o.Status = 503
+		o.TTFB = n.connectTimeout
+		o.TTLB = o.TTFB
+		n.Stats.DeadPOPRequests++
+		n.obs.Observe(o)
+		return
+	}
+	var res resp
+	if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
+		// Not cacheable: from the POP straight to the origin, stored nowhere.
+		o.Edge, o.Regional = Bypass, Bypass
+		o.BypassReason = BypassDynamic
+		if !r.Method.Cacheable() {
+			o.BypassReason = BypassMethod
+		}
+		o.Origin = true
+		res = n.originFetch(p, route, r.Object, t+hopProcessing, r.Size, unconditional)
+	} else {
+		res = n.serve(&n.pops[p], tierEdge, p, route, r, t, unconditional)
+	}
+	o.Status = res.status
+	size := r.Size
+	if res.status >= 500 {
+		size = errorBodyBytes
+	}
+	o.TTFB = rttV + (res.ready - t)
+	o.TTLB = o.TTFB + transfer(size, math.Min(n.viewerBps, res.bps))
+	n.obs.Observe(o)
+}
+
+// serve handles a cacheable request at a cache node (a POP, a regional
+// cache, or an origin shield) where it arrived at time at: hit, join a
+// fetch in flight, revalidate a stale copy, or fetch from the next tier.
+// idx is the node's index in its tier. cond is the version (born time) of
+// the requester's own stale copy when the request is conditional, else
+// unconditional. It records the tier's result in the Outcome.
+func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
+	o := &n.out
+	cr := cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(at)}
+	st, meta := nd.cache.GetMeta(cr)
+	if st == cache.Hit {
+		n.setResult(tier, Hit)
+		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born)}
+		if cond == unconditional {
+			return res // the common case: no version to compare
+		}
+		return n.answer(res, route, r, cond)
+	}
+	if f, ok := nd.inflight[r.Object]; ok {
+		n.setResult(tier, Collapsed)
+		return n.answer(resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born}, route, r, cond)
+	}
+	if until, ok := nd.errUntil[r.Object]; ok {
+		if at < until {
+			n.setResult(tier, Miss)
+			return resp{ready: at + hopProcessing, bps: math.Inf(1), status: 502}
+		}
+		delete(nd.errUntil, r.Object)
+	}
+	n.setResult(tier, Miss)
+	// A stale copy is revalidated: the request upstream carries its version.
+	mine := unconditional
+	if st == cache.Stale {
+		mine = sim.Time(meta.Born)
+		n.Stats.Revalidations++
+	}
+	var up resp
+	switch {
+	case tier == tierEdge && route.bypass == BypassOrigin:
+		o.Regional = Bypass
+		o.BypassReason = BypassOrigin
+		o.Origin = true
+		up = n.originFetch(idx, route, r.Object, at+hopProcessing, r.Size, mine)
+	case tier == tierEdge:
+		g := int(n.popRegion[idx])
+		half := n.popRTT[idx] / 2
+		up = n.serve(&n.regions[g], tierRegional, g, route, r, at+hopProcessing+half, mine)
+		up.ready += half
+		up.bps = math.Min(up.bps, n.regionalBps)
+	case tier == tierRegional && route.shield >= 0 && route.shield != idx:
+		half := n.regionRTT[idx*len(n.regions)+route.shield] / 2
+		up = n.serve(&n.regions[route.shield], tierShield, route.shield, route, r, at+hopProcessing+half, mine)
+		up.ready += half
+		up.bps = math.Min(up.bps, n.regionalBps)
+	default: // a regional cache, or the shield (the shield region's cache)
+		o.Origin = true
+		up = n.originFetch(len(n.pops)+idx, route, r.Object, at+hopProcessing, r.Size, mine)
+	}
+	if up.status >= 500 && st == cache.Stale && route.staleIfError > 0 &&
+		at-sim.Time(meta.Expires) <= route.staleIfError {
+		// stale-if-error: the stale copy is better than an error page.
+		o.StaleServed = true
+		return n.answer(resp{ready: up.ready, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
+	}
+	if up.notModified {
+		n.Stats.NotModified++
+		n.Stats.BytesSaved += r.Size
+		if tier == tierEdge {
+			o.Refreshed = true
+		}
+	}
+	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.ready + route.ttl,
+		store: true, status: up.status, born: up.born, notModified: up.notModified}
+	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
+	if up.notModified {
+		// This node serves its own, now confirmed, copy.
+		up.notModified, up.bps = false, math.Inf(1)
+	}
+	if st == cache.Stale && route.swr > 0 && at-sim.Time(meta.Expires) <= route.swr && up.status < 500 {
+		// stale-while-revalidate: the stale copy goes out now; the
+		// revalidation above refreshes it in the background.
+		n.setResult(tier, Hit)
+		return n.answer(resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
+	}
+	return n.answer(up, route, r, cond)
+}
+
+// answer turns a node's response into the answer to a conditional request:
+// a 304 (no body) when the requester's version is still the current one.
+func (n *Network) answer(res resp, route *classRoute, r *workload.Request, cond sim.Time) resp {
+	if cond != unconditional && res.status == 200 && route.version(r.Object, cond) == route.version(r.Object, res.born) {
+		res.notModified = true
+	}
+	return res
+}
+
+func (n *Network) setResult(tier int, res Result) {
+	switch tier {
+	case tierEdge:
+		n.out.Edge = res
+	case tierRegional:
+		n.out.Regional = res
+	case tierShield:
+		n.out.Shield = res
+	}
+}
+
+func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
+	f, ok := nd.inflight[obj]
+	if !ok {
+		panic("topology: fill without a fetch in flight")
+	}
+	delete(nd.inflight, obj)
+	if f.status >= 500 {
+		// CloudFront caches error responses for the error-caching TTL, so a
+		// failing origin is not hammered by every viewer.
+		nd.errUntil[obj] = now + n.errorTTL
+		return
+	}
+	if f.notModified {
+		// A 304: the stale copy is good for another TTL (if it is still
+		// there: it may have been evicted while the request was out).
+		nd.cache.Refresh(cache.ObjectID(obj), int64(f.expires))
+		return
+	}
+	if f.store {
+		nd.cache.PutMeta(cache.Request{ID: cache.ObjectID(obj), Size: f.size, Time: int64(now)},
+			cache.Meta{Expires: int64(max(f.expires, 1)), Born: int64(f.born)})
+	}
+}
+
+// transfer is the time to stream size bytes at bps bits per second.
+func transfer(size int64, bps float64) sim.Time {
+	if math.IsInf(bps, 1) || bps <= 0 {
+		return 0
+	}
+	return sim.Time(float64(size) * 8 / bps * float64(sim.Second))
+}
