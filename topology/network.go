@@ -2,8 +2,6 @@ package topology
 
 import (
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"time"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -17,10 +15,6 @@ const (
 	evFillRegional               // an object's first byte reaches a regional cache
 	evInvalidate                 // an invalidation has propagated: Arg indexes Config.Invalidations
 )
-
-// handshakeRTTs is what a cold origin connection costs before the request
-// can go: one round trip for TCP and one for TLS 1.3.
-const handshakeRTTs = 2
 
 // classRoute is what a content class resolves to, computed once.
 type classRoute struct {
@@ -94,20 +88,6 @@ type Network struct {
 	started bool // Run has scheduled the first arrival and the invalidations
 	out     Outcome
 	Stats   Stats
-}
-
-// lognormal draws origin processing times: median·exp(σ·Z).
-type lognormal struct {
-	median float64
-	sigma  float64
-	rng    *rand.Rand
-}
-
-func (l *lognormal) draw() sim.Time {
-	if l.sigma == 0 {
-		return sim.Time(l.median)
-	}
-	return sim.Time(l.median * math.Exp(l.sigma*l.rng.NormFloat64()))
 }
 
 // New builds the network from a validated configuration.
@@ -333,54 +313,4 @@ func mix(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	return x ^ x>>31
-}
-
-// originFetch sends a request from node nd (a POP index, or len(POPs)+g
-// for regional cache g, or len(POPs)+len(regions)+s for shield s) to
-// origin oi at time at, for a body of size bytes. It takes a connection
-// from the node's pool (opening one, with TCP and TLS handshakes, when
-// none is idle and warm), waits for a free slot at an origin with a
-// concurrency limit, and fails during outages and at the error rate.
-func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time, size int64, cond sim.Time) resp {
-	oi := route.origin
-	k := nd*len(n.cfg.Origins) + oi
-	rtt := n.origRTT[k]
-	og := &n.origins[oi]
-	c, start, cold := n.pools[k].take(at, n.idle, og.maxConns)
-	var handshake sim.Time
-	if cold {
-		handshake = handshakeRTTs * rtt
-		n.Stats.ConnectionsOpened++
-		n.Stats.HandshakeTime += handshake
-	} else {
-		n.Stats.ConnectionsReused++
-	}
-	if og.down(start) {
-		// The connection attempt goes unanswered until the timeout.
-		n.Stats.OriginFailures++
-		done := start + n.connectTimeout
-		c.busyUntil, c.lastUsed, c.open = done, done, false
-		n.out.OriginBytes = 0
-		return resp{ready: done, bps: math.Inf(1), status: 504}
-	}
-	arrive := start + handshake + rtt/2
-	begin := og.admit(arrive)
-	n.Stats.OriginQueueTime += begin - arrive
-	proc := og.proc.draw()
-	og.release(begin + proc)
-	ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
-	res := resp{ready: ready, bps: og.bps, status: 200, born: begin}
-	if og.errRate > 0 && og.rng.Float64() < og.errRate {
-		res.status = 503
-		size = errorBodyBytes
-	} else if cond != unconditional && route.version(obj, cond) == route.version(obj, begin) {
-		// Not modified since the requester's copy: a 304 with no body, and
-		// the copy keeps its version.
-		res.notModified, res.born = true, cond
-		size = 0
-	}
-	c.busyUntil = ready + transfer(size, og.bps)
-	c.lastUsed = c.busyUntil
-	n.out.OriginBytes = size
-	return res
 }
