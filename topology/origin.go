@@ -143,12 +143,16 @@ func (l *lognormal) draw() sim.Time {
 	return sim.Time(l.median * math.Exp(l.sigma*l.rng.NormFloat64()))
 }
 
-// originFetch sends a request from node nd (a POP index, or len(POPs)+g
-// for regional cache g, or len(POPs)+len(regions)+s for shield s) to
-// origin oi at time at, for a body of size bytes. It takes a connection
-// from the node's pool (opening one, with TCP and TLS handshakes, when
-// none is idle and warm), waits for a free slot at an origin with a
-// concurrency limit, and fails during outages and at the error rate.
+// originFetch sends a request from node nd to the class's origin
+// (route.origin) at time at, for a body of size bytes; cond is the version
+// of the requester's stale copy, or unconditional. nd is a POP index, or
+// len(POPs)+g for region g's cache. A shield is its region's regional
+// cache, so a shield fetch passes len(POPs)+g of the shield's region and
+// shares that cache's RTT and connection pool: there is no separate range
+// of shield nodes. It takes a connection from the node's pool (opening
+// one, with TCP and TLS handshakes, when none is idle and warm), waits for
+// a free slot at an origin with a concurrency limit, and fails during
+// outages and at the error rate.
 func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time, size int64, cond sim.Time) resp {
 	oi := route.origin
 	k := nd*len(n.cfg.Origins) + oi
