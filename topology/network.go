@@ -144,44 +144,7 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		}
 		n.origins = append(n.origins, og)
 	}
-	originIdx := map[string]int{}
-	for i, o := range cfg.Origins {
-		originIdx[o.Name] = i
-	}
-	for _, cl := range cfg.Classes {
-		b := cfg.Behaviors[behaviorFor(cfg.Behaviors, cl.Prefix)]
-		def := b.DefaultTTL
-		if def == 0 && b.MaxTTL == 0 {
-			def = 24 * 60 * 60 * 1e9 // CloudFront's default TTL: 24 h
-		}
-		cc := cache.ParseCacheControl(cl.CacheControl)
-		var expires time.Duration
-		if cl.Expires != nil {
-			expires = *cl.Expires
-		}
-		ttl := cc.TTLExpires(expires, cl.Expires != nil, b.MinTTL, def, b.MaxTTL)
-		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl), shield: -1}
-		if sh := cfg.Origins[route.origin].Shield; sh != "" {
-			route.shield = regionIdx[sh]
-		}
-		route.update = sim.Duration(b.UpdateInterval)
-		if cc.StaleIfError > 0 {
-			route.staleIfError = sim.Time(cc.StaleIfError) * sim.Second
-		}
-		if cc.StaleWhileRevalidate > 0 {
-			route.swr = sim.Time(cc.StaleWhileRevalidate) * sim.Second
-		}
-		// no-cache with a zero TTL is stored but stale at once, so every
-		// reuse revalidates; any other zero TTL is not cacheable.
-		revalidateAlways := cc.NoCache && cc.Storable() && ttl <= 0
-		switch {
-		case b.Dynamic || !cc.Storable() || (ttl <= 0 && !revalidateAlways):
-			route.bypass = BypassDynamic
-		case cfg.Origins[route.origin].BypassRegional:
-			route.bypass = BypassOrigin
-		}
-		n.routes = append(n.routes, route)
-	}
+	n.routes = classRoutes(&cfg, regionIdx)
 	return n, nil
 }
 

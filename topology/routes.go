@@ -1,7 +1,10 @@
 package topology
 
 import (
+	"time"
+
 	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology/cache"
 )
 
 // classRoute is what a content class resolves to, computed once.
@@ -23,6 +26,54 @@ type classRoute struct {
 	// update is how often objects of the class change at the origin
 	// (0: never), which decides whether a revalidation gets a 304.
 	update sim.Time
+}
+
+// classRoutes resolves each content class of cfg, in order, to its route:
+// the first behaviour matching the class's prefix names the origin and
+// bounds the TTL the origin's Cache-Control or Expires asks for; that TTL,
+// the behaviour and the origin decide whether the class bypasses the caches
+// or the regional tier. regionIdx maps region names to indices.
+func classRoutes(cfg *Config, regionIdx map[string]int) []classRoute {
+	originIdx := map[string]int{}
+	for i, o := range cfg.Origins {
+		originIdx[o.Name] = i
+	}
+	var routes []classRoute
+	for _, cl := range cfg.Classes {
+		b := cfg.Behaviors[behaviorFor(cfg.Behaviors, cl.Prefix)]
+		def := b.DefaultTTL
+		if def == 0 && b.MaxTTL == 0 {
+			def = 24 * 60 * 60 * 1e9 // CloudFront's default TTL: 24 h
+		}
+		cc := cache.ParseCacheControl(cl.CacheControl)
+		var expires time.Duration
+		if cl.Expires != nil {
+			expires = *cl.Expires
+		}
+		ttl := cc.TTLExpires(expires, cl.Expires != nil, b.MinTTL, def, b.MaxTTL)
+		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl), shield: -1}
+		if sh := cfg.Origins[route.origin].Shield; sh != "" {
+			route.shield = regionIdx[sh]
+		}
+		route.update = sim.Duration(b.UpdateInterval)
+		if cc.StaleIfError > 0 {
+			route.staleIfError = sim.Time(cc.StaleIfError) * sim.Second
+		}
+		if cc.StaleWhileRevalidate > 0 {
+			route.swr = sim.Time(cc.StaleWhileRevalidate) * sim.Second
+		}
+		// no-cache with a zero TTL is stored but stale at once, so every
+		// reuse revalidates; any other zero TTL is not cacheable.
+		revalidateAlways := cc.NoCache && cc.Storable() && ttl <= 0
+		switch {
+		case b.Dynamic || !cc.Storable() || (ttl <= 0 && !revalidateAlways):
+			route.bypass = BypassDynamic
+		case cfg.Origins[route.origin].BypassRegional:
+			route.bypass = BypassOrigin
+		}
+		routes = append(routes, route)
+	}
+	return routes
 }
 
 // version is the number of times obj had changed at the origin by t:
