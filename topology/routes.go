@@ -43,7 +43,7 @@ func classRoutes(cfg *Config, regionIdx map[string]int) []classRoute {
 		b := cfg.Behaviors[behaviorFor(cfg.Behaviors, cl.Prefix)]
 		def := b.DefaultTTL
 		if def == 0 && b.MaxTTL == 0 {
-			def = 24 * 60 * 60 * 1e9 // CloudFront's default TTL: 24 h
+			def = 24 * time.Hour // CloudFront's default TTL
 		}
 		cc := cache.ParseCacheControl(cl.CacheControl)
 		var expires time.Duration
