@@ -131,18 +131,7 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	n.errorTTL = orDur(cfg.ErrorTTL, 10*time.Second)
 	n.connectTimeout = orDur(cfg.ConnectTimeout, 10*time.Second)
 	for _, o := range cfg.Origins {
-		og := originState{
-			proc:     lognormal{median: float64(o.Processing), sigma: o.ProcessingSigma, rng: sim.NewRand(cfg.Seed, "origin/"+o.Name)},
-			bps:      mbps(o.EgressMbps, 1000),
-			maxConns: o.MaxConnections,
-			slots:    make([]sim.Time, o.Concurrency),
-			errRate:  o.ErrorRate,
-			rng:      sim.NewRand(cfg.Seed, "origin-errors/"+o.Name),
-		}
-		for _, w := range o.Outages {
-			og.outages = append(og.outages, Window{Start: sim.Duration(w.Start), End: sim.Duration(w.End)})
-		}
-		n.origins = append(n.origins, og)
+		n.origins = append(n.origins, newOrigin(o, cfg.Seed))
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
 	return n, nil

@@ -25,6 +25,24 @@ type originState struct {
 	outages []Window
 }
 
+// newOrigin is o's runtime model; its random streams (processing times,
+// errors) are named after it, so adding an origin leaves the others' draws
+// unchanged.
+func newOrigin(o Origin, seed uint64) originState {
+	og := originState{
+		proc:     lognormal{median: float64(o.Processing), sigma: o.ProcessingSigma, rng: sim.NewRand(seed, "origin/"+o.Name)},
+		bps:      mbps(o.EgressMbps, 1000),
+		maxConns: o.MaxConnections,
+		slots:    make([]sim.Time, o.Concurrency),
+		errRate:  o.ErrorRate,
+		rng:      sim.NewRand(seed, "origin-errors/"+o.Name),
+	}
+	for _, w := range o.Outages {
+		og.outages = append(og.outages, Window{Start: sim.Duration(w.Start), End: sim.Duration(w.End)})
+	}
+	return og
+}
+
 // down reports whether the origin is in an outage at t.
 func (o *originState) down(t sim.Time) bool {
 	for _, w := range o.outages {
