@@ -217,6 +217,9 @@ func (n *Network) setResult(tier int, res Result) {
 	}
 }
 
+// fill lands a node's fetch of obj when its first byte arrives (an
+// evFillPOP or evFillRegional event, scheduled by serve): it is the moment
+// the node's cache learns what the path already told the viewer.
 func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 	f, ok := nd.inflight[obj]
 	if !ok {
