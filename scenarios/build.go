@@ -13,6 +13,8 @@ const (
 	defaultMaxTTL     = 365 * 24 * time.Hour
 )
 
+// buildTopology is the CDN f describes; a behaviour's TTLs left unset take
+// CloudFront's defaults above.
 func buildTopology(f *File) topology.Config {
 	c := topology.Config{
 		Latency: topology.Latency{KmPerMs: f.Latency.KmPerMs, Inflation: f.Latency.Inflation, PerHop: f.Latency.PerHop},

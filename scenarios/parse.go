@@ -1,6 +1,3 @@
-// Package scenarios reads scenario files (TOML), validates them strictly
-// with errors that name the file, line and key, holds the built-in
-// scenarios, and wires a runnable simulation from one.
 package scenarios
 
 import (

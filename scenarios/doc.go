@@ -1,0 +1,26 @@
+// Package scenarios reads scenario files (TOML), validates them strictly
+// with errors that name the file, line and key, holds the built-in
+// scenarios, and wires a runnable simulation from one.
+//
+// A scenario goes from text to a run in these steps:
+//
+//   - Load (parse.go) reads a path, or a built-in by name (the *.toml files
+//     here, embedded in the binary), and hands it to Parse.
+//   - Parse decodes it into File (schema.go) strictly: an unknown key is an
+//     error, and keyLines (locate.go) finds the line of every key, since
+//     the TOML decoder reports lines only for syntax and type errors.
+//   - --set overrides (set.go) are applied to the decoded document, which is
+//     re-encoded and decoded again; an error in an overridden key names
+//     --set, not a line of the file.
+//   - Presets (preset.go) fill in sites and metros, then [logging]
+//     (logging.go) and the workload, generated or read from a trace
+//     (trace.go), are checked.
+//   - buildTopology (build.go) turns File into a topology.Config, whose own
+//     validation errors are mapped back to the file's lines. The result is
+//     a Scenario.
+//   - Scenario.NewRun (run.go) wires the workload, the report.Recorder and
+//     the topology.Network for one seed; Run.Simulate runs it.
+//
+// Bad input is reported as an *Error naming the file, and the line and key
+// where they are known.
+package scenarios
