@@ -114,8 +114,12 @@ type Outage struct {
 // Behavior maps a path pattern (CloudFront syntax: * any run, ? one
 // character) to an origin and bounds the TTL it may have.
 type Behavior struct {
-	Path                       string
-	Origin                     string
+	Path   string
+	Origin string
+	// MinTTL, DefaultTTL and MaxTTL are taken literally: a zero is not
+	// "unset" (the scenario layer puts CloudFront's defaults, 0 s, 24 h and
+	// 365 days, in their place). MaxTTL 0 caches nothing, as CloudFront's
+	// CachingDisabled policy (all three 0).
 	MinTTL, DefaultTTL, MaxTTL time.Duration
 	// Dynamic marks a behaviour that forwards all headers to the origin, so
 	// nothing under it is cacheable: requests go from the POP to the origin.
@@ -315,7 +319,7 @@ func (c *Config) Validate() error {
 		if b.MinTTL < 0 || b.DefaultTTL < 0 || b.MaxTTL < 0 {
 			return ferr(key, "TTLs must be >= 0")
 		}
-		if b.MaxTTL > 0 && (b.MinTTL > b.MaxTTL || b.DefaultTTL > b.MaxTTL) {
+		if b.MinTTL > b.MaxTTL || b.DefaultTTL > b.MaxTTL {
 			return ferr(key+".max_ttl", "%v is below min_ttl %v or default_ttl %v", b.MaxTTL, b.MinTTL, b.DefaultTTL)
 		}
 	}

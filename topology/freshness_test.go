@@ -113,3 +113,35 @@ func TestExpiresSetsTheTTL(t *testing.T) {
 		t.Fatalf("edge %v then %v (refreshed %v); want a hit within Expires and a revalidation after", obs.outs[1].Edge, obs.outs[2].Edge, obs.outs[2].Refreshed)
 	}
 }
+
+// TestCachingDisabled: a behaviour with minimum, default and maximum TTL
+// all 0 (CloudFront's managed CachingDisabled policy) caches nothing,
+// whether or not the origin sends a max-age. A zero default TTL with a
+// zero maximum used to be read as "unset" and cached for 24 h.
+func TestCachingDisabled(t *testing.T) {
+	t.Parallel()
+	for _, cc := range []string{"", "public", "max-age=300"} {
+		t.Run("cache-control "+cc, func(t *testing.T) {
+			cfg := line()
+			cfg.Behaviors[0].MinTTL, cfg.Behaviors[0].DefaultTTL, cfg.Behaviors[0].MaxTTL = 0, 0, 0
+			cfg.Classes[0].CacheControl = cc
+			reqs := []workload.Request{{Time: 0, Object: 4, Size: 100}, {Time: sim.Second, Object: 4, Size: 100}}
+			n, obs := run(t, cfg, reqs)
+			for i, o := range obs.outs {
+				if o.Edge != Bypass || o.BypassReason != BypassDynamic || !o.Origin {
+					t.Errorf("request %d: edge %v, bypass %v, origin %v; want a bypass to the origin", i, o.Edge, o.BypassReason, o.Origin)
+				}
+			}
+			if n.POP(0).Len() != 0 || n.Regional(0).Len() != 0 {
+				t.Errorf("caches hold %d and %d objects, want none", n.POP(0).Len(), n.Regional(0).Len())
+			}
+		})
+	}
+	// A zero default TTL under a non-zero maximum still honours max-age.
+	cfg := line()
+	cfg.Behaviors[0].DefaultTTL = 0
+	_, obs := run(t, cfg, []workload.Request{{Time: 0, Object: 4, Size: 100}, {Time: sim.Second, Object: 4, Size: 100}})
+	if obs.outs[1].Edge != Hit {
+		t.Errorf("default TTL 0, max-age=60: second request %v, want a hit", obs.outs[1].Edge)
+	}
+}
