@@ -199,7 +199,9 @@ func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time
 	proc := og.proc.draw()
 	og.release(begin + proc)
 	ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
-	res := resp{ready: ready, bps: og.bps, status: 200, born: begin}
+	// The response is dated when the origin produces it: every copy of it
+	// expires a TTL after that, at every tier.
+	res := resp{ready: ready, bps: og.bps, status: 200, born: begin, expires: begin + proc + route.ttl}
 	if og.errRate > 0 && og.rng.Float64() < og.errRate {
 		res.status = 503
 		size = errorBodyBytes

@@ -50,6 +50,13 @@ type resp struct {
 	// confirmed; notModified answers a conditional request with a 304.
 	born        sim.Time
 	notModified bool
+	// expires is when the copy sent or confirmed goes stale, in absolute
+	// virtual time: the origin's response time plus the TTL. Every tier
+	// that stores the copy keeps this expiry, so a copy is as old
+	// downstream as it was where it came from (RFC 9111 §4.2.3: the Age a
+	// cache sends counts against the freshness lifetime; with one clock
+	// for the whole CDN the age is known exactly).
+	expires sim.Time
 }
 
 // unconditional marks a request that carries no validator.
@@ -122,27 +129,56 @@ func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *work
 	st, meta := nd.cache.GetMeta(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)
-		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born)}
+		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
 		if cond == unconditional {
 			return res // the common case: no version to compare
 		}
 		return n.answer(res, route, r, cond)
 	}
-	if f, ok := nd.inflight[r.Object]; ok {
-		n.setResult(tier, Collapsed)
-		return n.answer(resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born}, route, r, cond)
-	}
-	if until, ok := nd.errUntil[r.Object]; ok {
-		if at < until {
-			n.setResult(tier, Miss)
-			return resp{ready: at + hopProcessing, bps: math.Inf(1), status: 502}
-		}
+	// A stale copy may be served in place of a fresh one: at once while it
+	// revalidates (stale-while-revalidate, RFC 5861 §3), or when upstream
+	// fails (stale-if-error, RFC 5861 §4), each for so long past expiry.
+	stale := st == cache.Stale
+	past := at - sim.Time(meta.Expires)
+	swr := stale && route.swr > 0 && past <= route.swr
+	sie := stale && route.staleIfError > 0 && past <= route.staleIfError
+	staleCopy := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
+	f, inflight := nd.inflight[r.Object]
+	until, errCached := nd.errUntil[r.Object]
+	if errCached && at >= until {
 		delete(nd.errUntil, r.Object)
+		errCached = false
+	}
+	if swr && (inflight || errCached) {
+		// A revalidation is already under way (or has just failed and
+		// its error is cached): the stale copy goes out at once, and
+		// nothing more goes upstream.
+		n.setResult(tier, Hit)
+		return n.answer(staleCopy, route, r, cond)
+	}
+	if inflight {
+		n.setResult(tier, Collapsed)
+		if f.status >= 500 && sie {
+			o.StaleServed = true
+			staleCopy.ready = max(f.ready, at+hopProcessing)
+			return n.answer(staleCopy, route, r, cond)
+		}
+		return n.answer(resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born, expires: f.expires}, route, r, cond)
+	}
+	if errCached {
+		if sie {
+			// The cached error stands for the failed upstream.
+			o.StaleServed = true
+			n.setResult(tier, Hit)
+			return n.answer(staleCopy, route, r, cond)
+		}
+		n.setResult(tier, Miss)
+		return resp{ready: at + hopProcessing, bps: math.Inf(1), status: 502}
 	}
 	n.setResult(tier, Miss)
 	// A stale copy is revalidated: the request upstream carries its version.
 	mine := unconditional
-	if st == cache.Stale {
+	if stale {
 		mine = sim.Time(meta.Born)
 		n.Stats.Revalidations++
 	}
@@ -168,31 +204,32 @@ func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *work
 		o.Origin = true
 		up = n.originFetch(len(n.pops)+idx, route, r.Object, at+hopProcessing, r.Size, mine)
 	}
-	if up.status >= 500 && st == cache.Stale && route.staleIfError > 0 &&
-		at-sim.Time(meta.Expires) <= route.staleIfError {
-		// stale-if-error: the stale copy is better than an error page.
-		o.StaleServed = true
-		return n.answer(resp{ready: up.ready, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
-	}
-	if up.notModified {
+	refreshed := up.notModified
+	if refreshed {
 		n.Stats.NotModified++
 		n.Stats.BytesSaved += r.Size
 		if tier == tierEdge {
 			o.Refreshed = true
 		}
-	}
-	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.ready + route.ttl,
-		store: true, status: up.status, born: up.born, notModified: up.notModified}
-	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
-	if up.notModified {
 		// This node serves its own, now confirmed, copy.
 		up.notModified, up.bps = false, math.Inf(1)
 	}
-	if st == cache.Stale && route.swr > 0 && at-sim.Time(meta.Expires) <= route.swr && up.status < 500 {
-		// stale-while-revalidate: the stale copy goes out now; the
-		// revalidation above refreshes it in the background.
+	// Every answer lands: a body is stored, a 304 refreshes the stale copy,
+	// an error is cached for the error-caching TTL.
+	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
+		store: true, status: up.status, born: up.born, notModified: refreshed}
+	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
+	switch {
+	case swr:
+		// stale-while-revalidate: the stale copy goes out now, whatever
+		// the revalidation above will bring.
 		n.setResult(tier, Hit)
-		return n.answer(resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
+		return n.answer(staleCopy, route, r, cond)
+	case up.status >= 500 && sie:
+		// stale-if-error: the stale copy is better than an error page.
+		o.StaleServed = true
+		staleCopy.ready = up.ready
+		return n.answer(staleCopy, route, r, cond)
 	}
 	return n.answer(up, route, r, cond)
 }
