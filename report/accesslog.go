@@ -229,24 +229,23 @@ func (l *AccessLog) write() {
 // Result types of x-edge-result-type and its siblings.
 const (
 	resultHit        = "Hit"
-	resultRefreshHit = "RefreshHit" // in cache but stale: revalidated with a 304, or kept by stale-if-error
+	resultRefreshHit = "RefreshHit"
 	resultMiss       = "Miss"
 	resultError      = "Error"
 )
 
-// resultType maps an Outcome to CloudFront's x-edge-result-type. Requests
-// that waited on a collapsed fetch or bypassed the cache are Misses to
-// CloudFront too: the object did not come from this POP's cache.
-
+// resultType maps an Outcome to CloudFront's x-edge-result-type: the
+// POP's result, where requests that waited on a collapsed fetch or
+// bypassed the cache are Misses (the object did not come from this POP's
+// cache), and anything answered with a 4xx or 5xx is an Error, as
+// CloudFront's standard log fields define them.
 func resultType(o *topology.Outcome) string {
 	switch {
 	case o.Status >= 400:
 		return resultError
 	case o.Edge == topology.Hit:
 		return resultHit
-	case o.Refreshed || (o.StaleServed && o.Edge == topology.Miss):
-		// A stale copy served after a 304, or in place of an upstream
-		// error (stale-if-error): CloudFront logs both as RefreshHit.
+	case o.Edge == topology.RefreshHit:
 		return resultRefreshHit
 	default:
 		return resultMiss

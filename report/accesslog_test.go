@@ -74,17 +74,17 @@ func TestAccessLogLines(t *testing.T) {
 		{
 			"a POST bypass is a Miss on the next day, metro 300 in the second documentation block",
 			topology.Outcome{Time: 25 * sim.Hour, Object: 7, Metro: 300, POP: 1, Class: 1, Method: workload.POST,
-				Edge: topology.Bypass, Regional: topology.Bypass, Origin: true, BypassReason: topology.BypassMethod, Status: 200,
+				Edge: topology.Bypass, BypassReason: topology.BypassMethod, Status: 200,
 				TTFB: 1234 * sim.Millisecond, TTLB: 1234 * sim.Millisecond},
 			"2026-01-02\t01:00:00\tFRA78-C1\t420\t198.51.100.47\tPOST\td111111abcdef8.cloudfront.net\t/static/7\t200\t-\t" + ua + "\t-\t-\tMiss\t" +
 				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t418\t1.234\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tMiss\tHTTP/2.0\t-\t-\t50433\t1.234\tMiss\tapplication/octet-stream\t0\t-\t-\n",
 		},
 		{
-			"a 503 is an Error whatever the tiers did",
-			topology.Outcome{Time: 25 * sim.Hour, Object: 9, Metro: 1, POP: 1, Class: 1, Edge: topology.Miss, Regional: topology.Miss,
-				Origin: true, Status: 503, TTFB: 2 * sim.Second, TTLB: 2 * sim.Second},
-			"2026-01-02\t01:00:00\tFRA78-C1\t420\t192.0.2.2\tGET\td111111abcdef8.cloudfront.net\t/static/9\t503\t-\t" + ua + "\t-\t-\tError\t" +
-				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t418\t2.000\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tError\tHTTP/2.0\t-\t-\t50433\t2.000\tError\tapplication/octet-stream\t0\t-\t-\n",
+			"a 503 is an Error whatever the tiers did, with an error page's bytes",
+			topology.Outcome{Time: 25 * sim.Hour, Object: 9, Metro: 1, POP: 1, Class: 1, Edge: topology.Error, Regional: topology.Error,
+				Status: 503, Size: 512, TTFB: 2 * sim.Second, TTLB: 2 * sim.Second},
+			"2026-01-02\t01:00:00\tFRA78-C1\t932\t192.0.2.2\tGET\td111111abcdef8.cloudfront.net\t/static/9\t503\t-\t" + ua + "\t-\t-\tError\t" +
+				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t418\t2.000\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tError\tHTTP/2.0\t-\t-\t50433\t2.000\tError\tapplication/octet-stream\t512\t-\t-\n",
 		},
 	}
 	for _, tc := range tests {
@@ -106,7 +106,9 @@ func TestAccessLogResultTypes(t *testing.T) {
 		want   string
 	}{
 		{topology.Hit, 200, "Hit"},
+		{topology.RefreshHit, 200, "RefreshHit"},
 		{topology.Miss, 200, "Miss"},
+		{topology.Error, 503, "Error"},
 		{topology.Collapsed, 200, "Miss"},
 		{topology.Bypass, 200, "Miss"},
 		{topology.Hit, 404, "Error"},

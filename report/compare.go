@@ -118,7 +118,7 @@ func (c *Comparison) CSV() []byte {
 		e, g := s.Tiers.Edge, s.Tiers.Regional
 		fmt.Fprintf(&b, "%s,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%d,%.3f\n",
 			r.Policy, r.Size, cache.FormatSize(r.Size),
-			e.HitRatio, e.ByteHitRatio, g.HitRatio, g.ByteHitRatio, s.Tiers.Overall.HitRatio,
+			e.HitRatio.Float(), e.ByteHitRatio.Float(), g.HitRatio.Float(), g.ByteHitRatio.Float(), s.OriginOffload.Requests.Float(),
 			s.Tiers.Origin.Requests, s.Tiers.Origin.Bytes, s.Latency.P95)
 	}
 	return b.Bytes()
@@ -147,9 +147,9 @@ func (c *Comparison) Table() string {
 	for i, r := range c.runs {
 		s := &c.sums[i]
 		rows = append(rows, []string{r.Policy, cache.FormatSize(r.Size),
-			pct2(s.Tiers.Edge.HitRatio), pct2(s.Tiers.Edge.ByteHitRatio),
-			pct2(s.Tiers.Regional.HitRatio), pct2(s.Tiers.Regional.ByteHitRatio),
-			pct2(s.Tiers.Overall.HitRatio), groupDigits(s.Tiers.Origin.Requests),
+			pct2(s.Tiers.Edge.HitRatio.Float()), pct2(s.Tiers.Edge.ByteHitRatio.Float()),
+			pct2(s.Tiers.Regional.HitRatio.Float()), pct2(s.Tiers.Regional.ByteHitRatio.Float()),
+			pct2(s.OriginOffload.Requests.Float()), groupDigits(s.Tiers.Origin.Requests),
 			formatBytes(s.Tiers.Origin.Bytes), fmt.Sprintf("%.1f ms", s.Latency.P95)})
 	}
 	writeAligned(&b, rows, 2)
@@ -159,7 +159,7 @@ func (c *Comparison) Table() string {
 			bestHR := -1.0
 			var best []string
 			for j, r := range c.runs {
-				hr := c.tierOf(&c.sums[j]).HitRatio
+				hr := c.tierOf(&c.sums[j]).HitRatio.Float()
 				switch {
 				case r.Size != sz || hr < bestHR:
 				case hr > bestHR:
@@ -326,7 +326,7 @@ func (c *Comparison) drawMRC(dc draw.Canvas) error {
 			if r.Policy != pol {
 				continue
 			}
-			miss := 100 * (1 - c.tierOf(&c.sums[i]).HitRatio)
+			miss := 100 * (1 - c.tierOf(&c.sums[i]).HitRatio.Float())
 			yLo, yHi = min(yLo, miss), max(yHi, miss)
 			xy = append(xy, plotter.XY{X: float64(r.Size), Y: miss})
 		}
@@ -423,7 +423,7 @@ func (c *Comparison) shownRuns() (idx []int, narrowed bool) {
 		idx := at(sizes[k])
 		lo, hi := 1.0, 0.0
 		for _, i := range idx {
-			hr := c.tierOf(&c.sums[i]).HitRatio
+			hr := c.tierOf(&c.sums[i]).HitRatio.Float()
 			lo, hi = min(lo, hr), max(hi, hr)
 		}
 		if hi-lo >= minSpread {

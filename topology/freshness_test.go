@@ -34,8 +34,8 @@ func TestStaleCopiesRevalidate(t *testing.T) {
 			if n.Stats.NotModified != tc.want304s || n.Stats.BytesSaved != tc.want304s*5000 {
 				t.Fatalf("304s %d, bytes saved %d; want %d, %d", n.Stats.NotModified, n.Stats.BytesSaved, tc.want304s, tc.want304s*5000)
 			}
-			if o.Refreshed != tc.refresh || o.OriginBytes != tc.origin || o.Status != 200 {
-				t.Fatalf("second request: refreshed %v, origin bytes %d, status %d; want %v, %d, 200", o.Refreshed, o.OriginBytes, o.Status, tc.refresh, tc.origin)
+			if (o.Edge == RefreshHit) != tc.refresh || o.OriginBytes() != tc.origin || o.Status != 200 {
+				t.Fatalf("second request: edge %v, origin bytes %d, status %d; want a RefreshHit %v, %d, 200", o.Edge, o.OriginBytes(), o.Status, tc.refresh, tc.origin)
 			}
 			// Whatever the answer, the copies are fresh again afterwards.
 			if tc.second > 60*sim.Second || tc.cc == "no-cache" {
@@ -59,14 +59,14 @@ func TestStaleWhileRevalidate(t *testing.T) {
 	}
 	_, obs := run(t, cfg, reqs)
 	hit := degRTT(1) + hopProcessing
-	if o := obs.outs[1]; o.Edge != Hit || o.TTFB != hit || !o.Origin {
-		t.Fatalf("within the window: edge %v TTFB %v origin %v; want a hit at %v with a background revalidation", o.Edge, o.TTFB, o.Origin, hit)
+	if o := obs.outs[1]; o.Edge != Hit || o.TTFB != hit || !o.ToOrigin() {
+		t.Fatalf("within the window: edge %v TTFB %v origin %v; want a hit at %v with a background revalidation", o.Edge, o.TTFB, o.ToOrigin(), hit)
 	}
-	if o := obs.outs[2]; o.Edge != Hit || o.Origin {
-		t.Fatalf("after the background revalidation: edge %v origin %v; want a plain hit", o.Edge, o.Origin)
+	if o := obs.outs[2]; o.Edge != Hit || o.ToOrigin() {
+		t.Fatalf("after the background revalidation: edge %v origin %v; want a plain hit", o.Edge, o.ToOrigin())
 	}
-	if o := obs.outs[3]; o.Edge != Miss || o.TTFB <= hit {
-		t.Fatalf("beyond the window: edge %v TTFB %v; want the viewer to wait for the revalidation", o.Edge, o.TTFB)
+	if o := obs.outs[3]; o.Edge != RefreshHit || o.TTFB <= hit {
+		t.Fatalf("beyond the window: edge %v TTFB %v; want the viewer to wait for the revalidation (a RefreshHit)", o.Edge, o.TTFB)
 	}
 }
 
@@ -109,8 +109,8 @@ func TestExpiresSetsTheTTL(t *testing.T) {
 		{Time: 61 * sim.Minute, Object: 1, Size: 10}, // past it: revalidated
 	}
 	_, obs := run(t, cfg, reqs)
-	if obs.outs[1].Edge != Hit || obs.outs[2].Edge != Miss || !obs.outs[2].Refreshed {
-		t.Fatalf("edge %v then %v (refreshed %v); want a hit within Expires and a revalidation after", obs.outs[1].Edge, obs.outs[2].Edge, obs.outs[2].Refreshed)
+	if obs.outs[1].Edge != Hit || obs.outs[2].Edge != RefreshHit {
+		t.Fatalf("edge %v then %v; want a hit within Expires and a RefreshHit after", obs.outs[1].Edge, obs.outs[2].Edge)
 	}
 }
 
@@ -128,8 +128,8 @@ func TestCachingDisabled(t *testing.T) {
 			reqs := []workload.Request{{Time: 0, Object: 4, Size: 100}, {Time: sim.Second, Object: 4, Size: 100}}
 			n, obs := run(t, cfg, reqs)
 			for i, o := range obs.outs {
-				if o.Edge != Bypass || o.BypassReason != BypassDynamic || !o.Origin {
-					t.Errorf("request %d: edge %v, bypass %v, origin %v; want a bypass to the origin", i, o.Edge, o.BypassReason, o.Origin)
+				if o.Edge != Bypass || o.BypassReason != BypassDynamic || !o.ToOrigin() {
+					t.Errorf("request %d: edge %v, bypass %v, origin %v; want a bypass to the origin", i, o.Edge, o.BypassReason, o.ToOrigin())
 				}
 			}
 			if n.POP(0).Len() != 0 || n.Regional(0).Len() != 0 {
@@ -173,8 +173,8 @@ func TestCopiesKeepTheirAge(t *testing.T) {
 	if o := obs.outs[1]; o.POP != 1 || o.Edge != Miss || o.Regional != Hit {
 		t.Fatalf("setup: second request at POP %d, edge %v, regional %v; want POP 1, a miss filled by a regional hit", o.POP, o.Edge, o.Regional)
 	}
-	if o := obs.outs[2]; o.Edge == Hit || !o.Refreshed {
-		t.Errorf("at 65 s POP 1's copy (60 s lifetime, 50 s old when it came): edge %v, refreshed %v; want it stale and revalidated", o.Edge, o.Refreshed)
+	if o := obs.outs[2]; o.Edge != RefreshHit {
+		t.Errorf("at 65 s POP 1's copy (60 s lifetime, 50 s old when it came): edge %v; want it stale and revalidated (RefreshHit)", o.Edge)
 	}
 	if o := obs.outs[3]; o.Edge != Hit {
 		t.Errorf("at 100 s, after the 65 s revalidation: edge %v, want a hit", o.Edge)

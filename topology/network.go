@@ -28,6 +28,16 @@ type Stats struct {
 	NotModified                          int64 // 304 answers to them
 	BytesSaved                           int64 // bodies not transferred thanks to 304s
 	DeadPOPRequests                      int64 // requests DNS sent to a POP that was down
+	// Flows counts, where the path sends them, the requests and the body
+	// bytes that came back over each Flow; the Outcomes say the same per
+	// request, which the tests check against these.
+	Flows [NumFlows]FlowCount
+}
+
+// FlowCount is the traffic over one Flow.
+type FlowCount struct {
+	Requests int64
+	Bytes    int64 // body bytes of the responses
 }
 
 // Network is the CDN model: it consumes a workload.Source on a sim.Engine
@@ -49,7 +59,7 @@ type Network struct {
 	origRTT                  []sim.Time
 	pools                    []pool
 	origins                  []originState
-	fillKind                 [3]uint32
+	fillKind                 [NumTiers]uint32
 	errorTTL, connectTimeout sim.Time
 	routes                   []classRoute
 	viewerBps, regionalBps   float64
@@ -127,7 +137,7 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	}
 	n.pools = make([]pool, len(n.origRTT))
 	// The shield is its region's regional cache: its fills are regional.
-	n.fillKind = [3]uint32{evFillPOP, evFillRegional, evFillRegional}
+	n.fillKind = [NumTiers]uint32{evFillPOP, evFillRegional, evFillRegional}
 	n.errorTTL = orDur(cfg.ErrorTTL, 10*time.Second)
 	n.connectTimeout = orDur(cfg.ConnectTimeout, 10*time.Second)
 	for _, o := range cfg.Origins {

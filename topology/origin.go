@@ -190,7 +190,6 @@ func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time
 		n.Stats.OriginFailures++
 		done := start + n.connectTimeout
 		c.busyUntil, c.lastUsed, c.open = done, done, false
-		n.out.OriginBytes = 0
 		return resp{ready: done, bps: math.Inf(1), status: 504}
 	}
 	arrive := start + handshake + rtt/2
@@ -213,6 +212,6 @@ func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time
 	}
 	c.busyUntil = ready + transfer(size, og.bps)
 	c.lastUsed = c.busyUntil
-	n.out.OriginBytes = size
+	res.body = size
 	return res
 }

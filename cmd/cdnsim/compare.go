@@ -157,9 +157,9 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		defer mu.Unlock()
 		done++
 		sum := j.rec.Summary()
-		hr := sum.Tiers.Edge.HitRatio
+		hr := sum.Tiers.Edge.HitRatio.Float()
 		if *tier == report.TierRegional {
-			hr = sum.Tiers.Regional.HitRatio
+			hr = sum.Tiers.Regional.HitRatio.Float()
 		}
 		fmt.Fprintf(stderr, "[%*d/%d] %-10s %8s  %s hit ratio %6.2f%%  (%d requests, %.1fs)\n",
 			len(fmt.Sprint(len(jobs))), done, len(jobs), j.policy, cache.FormatSize(j.size), *tier, 100*hr,
