@@ -60,7 +60,10 @@ const flushAt = 64 << 10
 
 // AccessLogConfig describes the log an AccessLog writes.
 type AccessLogConfig struct {
-	Start     time.Time // wall-clock time of virtual time 0 (UTC, whole seconds); DefaultLogStart when zero
+	// Warmup is the simulated time before the measured period: requests
+	// that arrive before it are not logged.
+	Warmup    sim.Time
+	Start     time.Time // wall-clock time of the end of the warm-up (UTC, whole seconds); DefaultLogStart when zero
 	Host      string    // cs(Host) and x-host-header; DefaultLogHost when empty
 	UserAgent string    // cs(User-Agent), unescaped; DefaultUserAgent when empty
 	// Sample is the fraction of viewer requests logged, in (0, 1]; 0
@@ -84,7 +87,8 @@ type AccessLog struct {
 	rng    *rand.Rand
 	sample float64
 	seed   uint64
-	start  int64 // Unix seconds of virtual time 0
+	warmup sim.Time
+	start  int64 // Unix seconds of the end of the warm-up
 
 	host, ua  []byte // cs(Host), escaped user agent
 	locations [][]byte
@@ -129,6 +133,7 @@ func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
 		rng:    sim.NewRand(cfg.Seed, "accesslog"),
 		sample: cfg.Sample,
 		seed:   cfg.Seed,
+		warmup: max(cfg.Warmup, 0),
 		start:  cfg.Start.Unix(),
 		host:   []byte(escapeField(cfg.Host)),
 		ua:     []byte(escapeField(cfg.UserAgent)),
@@ -146,6 +151,11 @@ func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
 		l.ctypes = append(l.ctypes, []byte(escapeField(ct)))
 	}
 	l.buf = append(l.buf, AccessLogHeader...)
+	if l.warmup > 0 {
+		// W3C extended log files may carry remarks; log readers skip lines
+		// starting with #.
+		l.buf = fmt.Appendf(l.buf, "#Remark: cdnsim simulated a %v warm-up before the first line; it is not logged\n", l.warmup)
+	}
 	return l, nil
 }
 
@@ -254,6 +264,9 @@ func resultType(o *topology.Outcome) string {
 
 // Observe logs o if it is sampled.
 func (l *AccessLog) Observe(o *topology.Outcome) {
+	if o.Time < l.warmup {
+		return
+	}
 	seq := l.seq
 	l.seq++
 	if l.sample < 1 && l.rng.Float64() >= l.sample {
@@ -262,8 +275,9 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	l.lines++
 	b := l.buf
 
-	secs := int64(o.Time) / int64(sim.Second)
-	if o.Time < 0 && int64(o.Time)%int64(sim.Second) != 0 {
+	at := o.Time - l.warmup
+	secs := int64(at) / int64(sim.Second)
+	if at < 0 && int64(at)%int64(sim.Second) != 0 {
 		secs-- // floor
 	}
 	abs := l.start + secs

@@ -298,3 +298,22 @@ func TestClientIPAndEdgeLocation(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessLogSkipsTheWarmup: requests of the warm-up are not logged, the
+// log's clock starts at the end of the warm-up, and a #Remark says so.
+func TestAccessLogSkipsTheWarmup(t *testing.T) {
+	t.Parallel()
+	cfg := testLogConfig()
+	cfg.Warmup = sim.Hour
+	out := logLines(t, cfg,
+		topology.Outcome{Time: 30 * sim.Minute, Edge: topology.Hit, Status: 200},
+		topology.Outcome{Time: sim.Hour + 5*sim.Second, Edge: topology.Hit, Status: 200})
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(out, AccessLogHeader) ||
+		lines[2] != "#Remark: cdnsim simulated a 1h0m0s warm-up before the first line; it is not logged" {
+		t.Fatalf("log:\n%s", out)
+	}
+	if !strings.HasPrefix(lines[3], "2026-01-01\t00:00:05\t") {
+		t.Errorf("the request 5 s after the warm-up is logged as %q", lines[3][:20])
+	}
+}

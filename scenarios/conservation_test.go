@@ -1,9 +1,13 @@
 package scenarios
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -311,4 +315,29 @@ func randomScenario(seed uint64) string {
 		}
 	}
 	return b.String()
+}
+
+// column is a timeseries.csv column as numbers (an empty field, an
+// undefined ratio, reads as NaN).
+func column(t *testing.T, csvData []byte, name string) []float64 {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(csvData)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := slices.Index(rows[0], name)
+	if c < 0 {
+		t.Fatalf("timeseries.csv has no column %q", name)
+	}
+	out := make([]float64, 0, len(rows)-1)
+	for _, row := range rows[1:] {
+		v := math.NaN()
+		if row[c] != "" {
+			if v, err = strconv.ParseFloat(row[c], 64); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }

@@ -172,7 +172,7 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(source, "builtin:")), ".toml")
 	}
-	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, File: f, Workload: f.Workload.Config}
+	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, Warmup: f.Warmup, File: f, Workload: f.Workload.Config}
 	if s.Interval == 0 {
 		s.Interval = 5 * time.Minute
 	}
@@ -192,6 +192,9 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	s.File, s.Workload = f, f.Workload.Config
 	if s.Interval < time.Second {
 		return nil, fail("interval", "must be at least 1s")
+	}
+	if s.Warmup < 0 {
+		return nil, fail("warmup", "must be >= 0")
 	}
 	if f.Workload.Trace != "" || f.Workload.TraceFormat != "" {
 		if err := s.applyTrace(&f, setKeys, fail); err != nil {

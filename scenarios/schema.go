@@ -16,6 +16,7 @@ type File struct {
 	Description    string             `toml:"description"`
 	Seed           uint64             `toml:"seed"`
 	Interval       time.Duration      `toml:"interval"`
+	Warmup         time.Duration      `toml:"warmup"`
 	OriginIdle     time.Duration      `toml:"origin_idle_timeout"`
 	ErrorTTL       time.Duration      `toml:"error_caching_ttl"`
 	ConnectTimeout time.Duration      `toml:"connect_timeout"`
@@ -171,6 +172,11 @@ type Scenario struct {
 	Source   string // the path, or "builtin:NAME"
 	Seed     uint64
 	Interval time.Duration
+	// Warmup is simulated before the measured period, with the same
+	// traffic pattern, so that the caches are full when it starts; every
+	// time in the scenario (spikes, invalidations, outages) is from the end
+	// of the warm-up, and the outputs cover only what follows it.
+	Warmup   time.Duration
 	Topology topology.Config
 	Workload workload.Config
 	File     File
@@ -178,4 +184,9 @@ type Scenario struct {
 	// resolved against the scenario's directory, and TraceFormat its format.
 	Trace       string
 	TraceFormat workload.InputFormat
+	// Warnings are what the checks found doubtful but not wrong (a POP
+	// attached to a region that is not its nearest, a regional cache
+	// smaller than a POP below it, a POP no viewer reaches), each
+	// "key: what"; a run prints them and lists them in summary.json.
+	Warnings []string
 }

@@ -40,18 +40,22 @@ func loadScenario(arg string, sets []string, stderr io.Writer) (*scenarios.Scena
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--set key=value]... [--quiet]\n\n"+
+	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--warmup D] [--set key=value]... [--quiet]\n\n"+
 		"Simulates SCENARIO (a .toml path or a built-in name: "+joinNames(scenarios.Builtins())+")\n"+
 		"and writes summary.json, timeseries.csv, hit-ratio.png, origin-load.png and\n"+
 		"latency.png into DIR. Flags may come before or after SCENARIO.", stderr)
 	out := fs.String("o", "", "output directory (default out/<scenario name>)")
 	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors: no progress bar, no summary")
+	warmup := fs.String("warmup", "", "simulate this long first (e.g. 24h) and measure only after it; the scenario's warmup key")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value, e.g. --set pops.capacity=2GB (repeatable)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return exitForParse(err)
+	}
+	if flagSet(fs, "warmup") {
+		sets = append(sets, "warmup="+*warmup)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "cdnsim run: want exactly one SCENARIO")
@@ -89,11 +93,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	bar := newProgress(stderr, !*quiet, int64(r.Duration/sim.Second), "simulating "+s.Name)
+	end := r.Warmup + r.Duration
+	bar := newProgress(stderr, !*quiet, int64(end/sim.Second), "simulating "+s.Name)
 	start := time.Now()
 	r.Simulate(func(now sim.Time) {
 		if bar != nil {
-			_ = bar.Set64(int64(min(now, r.Duration) / sim.Second))
+			_ = bar.Set64(int64(min(now, end) / sim.Second))
 		}
 	})
 	if bar != nil {
@@ -120,8 +125,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if !*quiet {
 		// Wall-clock figures go to stderr: stdout and the files stay
 		// identical between runs with the same seed.
-		fmt.Fprintf(stderr, "simulated %d requests in %.1fs (%.2f M requests/s); wrote %s\n",
-			sum.Requests, wall.Seconds(), float64(sum.Requests)/wall.Seconds()/1e6, dir)
+		simulated, warm := sum.Requests+r.Recorder.WarmupRequests(), ""
+		if r.Warmup > 0 {
+			warm = fmt.Sprintf(" (%d of them in the %v warm-up)", r.Recorder.WarmupRequests(), r.Warmup)
+		}
+		fmt.Fprintf(stderr, "simulated %d requests%s in %.1fs (%.2f M requests/s); wrote %s\n",
+			simulated, warm, wall.Seconds(), float64(simulated)/wall.Seconds()/1e6, dir)
 		fmt.Fprintln(stdout, sum.Text())
 	}
 	return exitOK

@@ -125,3 +125,30 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
 	}
 }
+
+// TestRunWarmupFlag: --warmup is the scenario's warmup key: the summary
+// says how long, the paragraph and stderr mention it, and a bad value is
+// bad input.
+func TestRunWarmupFlag(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "w")
+	code, stdout, stderr := cli(t, "run", "news-spike", "-o", dir, "--warmup", "30m",
+		"--set", "workload.duration=30m", "--set", "workload.spikes[0].at=10m", "--set", "logging.enabled=false")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		WarmupS   float64 `json:"warmup_s"`
+		DurationS float64 `json:"duration_s"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil || sum.WarmupS != 1800 || sum.DurationS != 1800 {
+		t.Fatalf("summary warm-up %v s, duration %v s (%v)", sum.WarmupS, sum.DurationS, err)
+	}
+	if !strings.Contains(stdout, "after a 30m0s warm-up") || !strings.Contains(stderr, "in the 30m0s warm-up") {
+		t.Errorf("stdout %q, stderr %q: the warm-up is not mentioned", stdout, stderr)
+	}
+	if code, _, stderr := cli(t, "validate", "news-spike", "--set", "warmup=-1h"); code != exitUsage || !strings.Contains(stderr, "warmup") {
+		t.Errorf("a negative warm-up: exit %d, %q", code, stderr)
+	}
+}
