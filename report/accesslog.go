@@ -262,6 +262,24 @@ func resultType(o *topology.Outcome) string {
 	}
 }
 
+// detailedResultType is x-edge-detailed-result-type: the result type, or
+// for an Error the kind of error, in CloudFront's words: an error response
+// served from the cache is "Error", a connection to the origin that timed
+// out "OriginConnectError", an error the origin sent "OriginError".
+func detailedResultType(o *topology.Outcome, rt string) string {
+	switch {
+	case rt != resultError:
+		return rt
+	case o.Edge == topology.Error && !o.SentUpstream(topology.TierEdge):
+		return resultError
+	case o.Status == 504:
+		return "OriginConnectError"
+	case o.ToOrigin():
+		return "OriginError"
+	}
+	return resultError
+}
+
 // Observe logs o if it is sampled.
 func (l *AccessLog) Observe(o *topology.Outcome) {
 	if o.Time < l.warmup {
@@ -275,7 +293,11 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	l.lines++
 	b := l.buf
 
-	at := o.Time - l.warmup
+	// CloudFront's times are the server's: time-taken runs from receiving
+	// the request to writing the last byte (the first byte, then the body
+	// at the bottleneck's rate), and the line's time is when it finished.
+	taken := o.ServerTTFB + (o.TTLB - o.TTFB)
+	at := o.Time - l.warmup + taken
 	secs := int64(at) / int64(sim.Second)
 	if at < 0 && int64(at)%int64(sim.Second) != 0 {
 		secs-- // floor
@@ -338,16 +360,21 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	b = append(b, "\thttps\t"...)
 	b = strconv.AppendInt(b, int64(reqHeaderBytes+len(l.host)+stemLen), 10)
 	b = append(b, '\t')
-	b = appendSeconds(b, o.TTLB)
+	b = appendSeconds(b, taken)
 	b = append(b, "\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t"...) // x-forwarded-for, ssl-protocol, ssl-cipher
 	b = append(b, rt...)
-	b = append(b, "\tHTTP/2.0\t-\t-\t"...) // cs-protocol-version, fle-status, fle-encrypted-fields
+	if o.HTTP3 {
+		b = append(b, "\tHTTP/3.0"...)
+	} else {
+		b = append(b, "\tHTTP/2.0"...)
+	}
+	b = append(b, "\t-\t-\t"...) // fle-status, fle-encrypted-fields
 	// c-port: an ephemeral port (49152–65535, RFC 6335) from the request's hash.
 	b = strconv.AppendUint(b, 49152+mix(l.seed^0x9e3779b97f4a7c15, seq)%16384, 10)
 	b = append(b, '\t')
-	b = appendSeconds(b, o.TTFB)
+	b = appendSeconds(b, o.ServerTTFB)
 	b = append(b, '\t')
-	b = append(b, rt...)
+	b = append(b, detailedResultType(o, rt)...)
 	b = append(b, '\t')
 	if int(o.Class) < len(l.ctypes) {
 		b = append(b, l.ctypes[o.Class]...)

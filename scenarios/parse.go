@@ -208,6 +208,14 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		return nil, fail("workload", err.Error())
 	}
 	s.Topology = buildTopology(&f)
+	tags := make([]string, len(f.Workload.Metros))
+	for i, m := range f.Workload.Metros {
+		tags[i] = m.Region
+	}
+	var err error
+	if s.Topology.Viewers, err = buildViewers(f.Viewers, s.Topology.Metros, tags, fail); err != nil {
+		return nil, err
+	}
 	if len(f.Regions.Outages) > 0 {
 		return nil, fail("regions.outages", "outages are for POPs ([pops] outages); regional caches do not fail here")
 	}

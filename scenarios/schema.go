@@ -29,6 +29,7 @@ type File struct {
 	Behaviors      []behaviorTOML     `toml:"behaviors"`
 	Invalidations  []invalidationTOML `toml:"invalidations"`
 	DNS            dnsTOML            `toml:"dns"`
+	Viewers        viewersTOML        `toml:"viewers"`
 	Logging        loggingTOML        `toml:"logging"`
 	Workload       workloadTOML       `toml:"workload"`
 }

@@ -35,6 +35,9 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// DNS is the routing of viewers to POPs.
 	DNS DNS
+	// Viewers is the viewer side of each request: last mile, connection
+	// set-up, jitter. The zero value models none of it.
+	Viewers Viewers
 	// Invalidations remove objects from every cache at set times.
 	Invalidations []Invalidation
 	// Seed drives origin processing times and policies' random choices.
@@ -378,7 +381,7 @@ func (c *Config) Validate() error {
 	if len(c.Metros) == 0 {
 		return ferr("workload.metros", "at least one viewer metro is needed")
 	}
-	return nil
+	return c.Viewers.validate(len(c.Metros))
 }
 
 func (c *Config) placesNamed(name string) int {

@@ -64,6 +64,7 @@ type Network struct {
 	routes                   []classRoute
 	viewerBps, regionalBps   float64
 	idle                     sim.Time
+	viewers                  viewerModel
 
 	// objClass remembers each object's class (+1; 0 = never seen) so an
 	// invalidation can rebuild a cached object's path.
@@ -144,6 +145,7 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		n.origins = append(n.origins, newOrigin(o, cfg.Seed))
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
+	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)
 	return n, nil
 }
 

@@ -138,8 +138,20 @@ type Outcome struct {
 	// StaleServed: a stale copy was served in place of an error
 	// (Cache-Control stale-if-error), upstream's or a cached one.
 	StaleServed bool
-	TTFB        sim.Time
-	TTLB        sim.Time
+	// HTTP3: the request was made over HTTP/3 (QUIC); NewConnection: the
+	// viewer opened a connection to the POP for it (else it reused one).
+	HTTP3, NewConnection bool
+	// TTFB and TTLB are the viewer's times to the first and last byte,
+	// from the moment it starts the request (before any handshake):
+	// connection set-up, the round trips over the last mile and to the
+	// POP, jitter, and the POP's ServerTTFB; the last byte follows at the
+	// slowest leg's bandwidth.
+	TTFB sim.Time
+	TTLB sim.Time
+	// ServerTTFB is CloudFront's time-to-first-byte: from the POP
+	// receiving the request to it writing the first byte of the response
+	// (the whole path upstream included).
+	ServerTTFB sim.Time
 }
 
 // Travelled reports whether the request went over flow f.

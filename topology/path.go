@@ -123,7 +123,15 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	}
 	o.Status = res.status
 	o.Size = bodyBytes(res, r.Size)
-	o.TTFB = rttV + (res.ready - t)
+	o.ServerTTFB = res.ready - t
+	o.TTFB = rttV + o.ServerTTFB
+	if n.viewers.on {
+		// A new connection costs its handshake's round trips before the
+		// request's own; every round trip crosses the last mile.
+		d := n.viewers.draw(int(r.Metro))
+		o.HTTP3, o.NewConnection = d.http3, d.setupRTTs > 0
+		o.TTFB += d.lastMile + sim.Time(d.setupRTTs)*(rttV+d.lastMile) + d.jitter
+	}
 	o.TTLB = o.TTFB + transfer(o.Size, math.Min(n.viewerBps, res.bps))
 	n.obs.Observe(o)
 }
