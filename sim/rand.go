@@ -15,9 +15,16 @@ import (
 // same derivation package workload has used, so streams keep their values
 // when callers switch to NewRand.
 func NewRand(seed uint64, stream string) *rand.Rand {
+	return rand.New(NewPCG(seed, stream))
+}
+
+// NewPCG is the PCG source under NewRand(seed, stream), for a hot loop
+// that draws bits itself: its concrete Uint64 avoids the rand.Source
+// interface call.
+func NewPCG(seed uint64, stream string) *rand.PCG {
 	h := fnv.New64a()
 	h.Write([]byte(stream))
-	return rand.New(rand.NewPCG(seed, h.Sum64()))
+	return rand.NewPCG(seed, h.Sum64())
 }
 
 // Exp returns an exponentially distributed duration with the given mean,

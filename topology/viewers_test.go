@@ -138,3 +138,51 @@ func TestViewerSideDrawsAreItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantileTables: the interpolated tables stay within a little more
+// than their tolerance of the exact quantiles everywhere (the check is at
+// quarter points, the bound here anywhere), interpolate all but a few
+// bins, and what they draw has the distributions' means (a lognormal of
+// median 1 has mean e^(σ²/2)).
+func TestQuantileTables(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		table *quantileTable
+		mean  float64
+	}{
+		{"lognormal σ 0.5", lognormalSpread(0.5), math.Exp(0.125)},
+		{"lognormal σ 1", lognormalSpread(1), math.Exp(0.5)},
+		{"lognormal σ 3", lognormalSpread(3), math.Exp(4.5)},
+		{"exponential", unitExponential, 1},
+		{"lognormal σ 0", lognormalSpread(0), 1},
+	} {
+		var sum float64
+		const n = 1 << 20
+		for i := range n {
+			u := (float64(i) + 0.5) / n
+			got, want := tc.table.at(u), tc.table.exact(u)
+			if math.Abs(got-want) > 1.5*quantileTolerance*want {
+				t.Fatalf("%s at %v: %v, exact %v", tc.name, u, got, want)
+			}
+			sum += got
+		}
+		// A stratified sample of 2^20: its mean is within 0.1% (the
+		// exponential's within 1%, σ 3's within 2%: their far tails are cut
+		// by the last point at 1 − 2^-21).
+		tol := 0.001
+		switch {
+		case tc.mean == 1:
+			tol = 0.01
+		case tc.mean > 50:
+			tol = 0.02
+		}
+		if m := sum / n; math.Abs(m-tc.mean) > tol*tc.mean {
+			t.Errorf("%s: mean %v, want %v", tc.name, m, tc.mean)
+		}
+		t.Logf("%s: bins [%d, %d) of %d interpolate", tc.name, tc.table.lo, tc.table.hi, quantiles)
+		if tc.table.hi-tc.table.lo < quantiles*3/4 {
+			t.Errorf("%s: only bins [%d, %d) interpolate", tc.name, tc.table.lo, tc.table.hi)
+		}
+	}
+}
