@@ -231,12 +231,24 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 			return nil, fail(fmt.Sprintf("pops.outages[%d].site", i), fmt.Sprintf("names no POP: %q", o.Site))
 		}
 	}
+	// A POP's region is checked against its nearest unless the preset or
+	// region = "nearest" chose it.
+	listed := make([]bool, len(s.Topology.POPs))
+	regionByHand := make([]bool, len(s.Topology.POPs))
+	for i, p := range s.Topology.POPs {
+		listed[i] = f.POPs.Preset == ""
+		regionByHand[i] = listed[i] && p.Region != topology.NearestRegion
+	}
+	s.Topology.ResolveNearest()
 	if err := s.Topology.Validate(); err != nil {
 		var fe *topology.FieldError
 		if errors.As(err, &fe) {
 			return nil, fail(fe.Key, fe.Msg)
 		}
 		return nil, fail("", err.Error())
+	}
+	for _, w := range s.Topology.Check(listed, regionByHand) {
+		s.Warnings = append(s.Warnings, fail(w.Key, w.Msg).Error())
 	}
 	return s, nil
 }

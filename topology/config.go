@@ -165,9 +165,7 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
 
-func ferr(key, format string, args ...any) error {
-	return &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)}
-}
+func ferr(key, format string, args ...any) error { return warn(key, format, args...) }
 
 func validLatLon(key string, lat, lon float64) error {
 	if lat < -90 || lat > 90 {

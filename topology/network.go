@@ -113,27 +113,27 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		g := regionIdx[p.Region]
 		n.popRegion = append(n.popRegion, uint16(g))
 		r := cfg.Regions[g]
-		n.popRTT = append(n.popRTT, n.rtt(lat, p.Name, p.Lat, p.Lon, r.Name, r.Lat, r.Lon))
+		n.popRTT = append(n.popRTT, lat.between(p.Name, p.Lat, p.Lon, r.Name, r.Lat, r.Lon))
 	}
 	for _, m := range cfg.Metros {
 		for _, p := range cfg.POPs {
-			n.viewRTT = append(n.viewRTT, n.rtt(lat, m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon))
+			n.viewRTT = append(n.viewRTT, lat.between(m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon))
 		}
 	}
 	n.initDNS(&cfg, lat)
 	for _, p := range cfg.POPs {
 		for _, o := range cfg.Origins {
-			n.origRTT = append(n.origRTT, n.rtt(lat, p.Name, p.Lat, p.Lon, o.Name, o.Lat, o.Lon))
+			n.origRTT = append(n.origRTT, lat.between(p.Name, p.Lat, p.Lon, o.Name, o.Lat, o.Lon))
 		}
 	}
 	for _, r := range cfg.Regions {
 		for _, o := range cfg.Origins {
-			n.origRTT = append(n.origRTT, n.rtt(lat, r.Name, r.Lat, r.Lon, o.Name, o.Lat, o.Lon))
+			n.origRTT = append(n.origRTT, lat.between(r.Name, r.Lat, r.Lon, o.Name, o.Lat, o.Lon))
 		}
 	}
 	for _, a := range cfg.Regions {
 		for _, b := range cfg.Regions {
-			n.regionRTT = append(n.regionRTT, n.rtt(lat, a.Name, a.Lat, a.Lon, b.Name, b.Lat, b.Lon))
+			n.regionRTT = append(n.regionRTT, lat.between(a.Name, a.Lat, a.Lon, b.Name, b.Lat, b.Lon))
 		}
 	}
 	n.pools = make([]pool, len(n.origRTT))
@@ -175,8 +175,9 @@ func newCache(s CacheSpec, seed uint64, stream string) (*cache.Cache, error) {
 	return cache.New(p, a, cache.Options{TTL: true}), nil
 }
 
-// rtt is the modelled RTT between two places, or the configured link's.
-func (n *Network) rtt(l Latency, a string, alat, alon float64, b string, blat, blon float64) sim.Time {
+// between is the modelled RTT between two named places, or the
+// configured link's.
+func (l Latency) between(a string, alat, alon float64, b string, blat, blon float64) sim.Time {
 	for _, lk := range l.Links {
 		if (lk.From == a && lk.To == b) || (lk.From == b && lk.To == a) {
 			return sim.Duration(lk.RTT)

@@ -66,6 +66,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if s == nil {
 		return code
 	}
+	if !*quiet {
+		printWarnings(s, stderr)
+	}
 	runSeed := s.Seed
 	if flagSet(fs, "seed") {
 		runSeed = *seed
@@ -136,6 +139,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// printWarnings prints the scenario's warnings (doubtful but valid
+// settings) on stderr, one a line.
+func printWarnings(s *scenarios.Scenario, stderr io.Writer) {
+	for _, w := range s.Warnings {
+		fmt.Fprintln(stderr, "cdnsim: warning:", w)
+	}
+}
+
 // newProgress returns a progress bar on w counting virtual seconds, or nil
 // when it should not show: quiet, or w is not a terminal (CI logs, pipes).
 func newProgress(w io.Writer, show bool, max int64, what string) *progressbar.ProgressBar {
@@ -172,6 +183,7 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	if s == nil {
 		return code
 	}
+	printWarnings(s, stderr)
 	t := s.Topology
 	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic, about %.2f M requests\n",
 		s.Source, plural(len(t.POPs), "POP"), plural(len(t.Regions), "regional edge cache"), plural(len(t.Origins), "origin"),

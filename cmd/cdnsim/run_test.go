@@ -152,3 +152,14 @@ func TestRunWarmupFlag(t *testing.T) {
 		t.Errorf("a negative warm-up: exit %d, %q", code, stderr)
 	}
 }
+
+// TestWarningsGoToStderr: topology checks are warnings: the scenario still
+// validates, and the warning names the key.
+func TestWarningsGoToStderr(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := cli(t, "validate", "news-spike", "--set", "regions.capacity=100MB")
+	if code != exitOK || !strings.Contains(stdout, ": ok") ||
+		!strings.Contains(stderr, "cdnsim: warning: ") || !strings.Contains(stderr, "regions.sites[0].capacity: 13 regional edge caches") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
