@@ -99,7 +99,7 @@ func TestSteadyWebMatchesChe(t *testing.T) {
 		t.Skip("simulates ~1.3M requests")
 	}
 	t.Parallel()
-	s, err := Load("steady-web", []string{"workload.duration=6h"})
+	s, err := Load("steady-web", []string{"workload.duration=6h", "warmup=1h"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,15 +80,16 @@ func sum(fs ...report.Flow) report.Flow {
 	return t
 }
 
-// shortBuiltin shortens a built-in scenario to one hour with its story in
-// it: spikes, invalidations and outages moved into the hour.
+// shortBuiltin shortens a built-in scenario to an hour or less with its
+// story in it (spikes, invalidations and outages moved into the hour),
+// after a 30-minute warm-up.
 var shortBuiltin = map[string][]string{
-	"news-spike": {"workload.duration=1h", "workload.spikes[0].at=15m", "invalidations[0].at=40m"},
-	"origin-outage": {"workload.duration=1h", "pops.outages[0].start=5m", "pops.outages[0].end=15m",
+	"news-spike": {"warmup=30m", "workload.duration=1h", "workload.spikes[0].at=15m", "invalidations[0].at=40m"},
+	"origin-outage": {"warmup=30m", "workload.duration=1h", "pops.outages[0].start=5m", "pops.outages[0].end=15m",
 		"origins[0].outages[0].start=25m", "origins[0].outages[0].end=45m"},
-	"software-release": {"workload.duration=30m", "workload.spikes[0].at=25m"},
-	"steady-web":       {"workload.duration=1h"},
-	"video-vod":        {"workload.duration=1h"},
+	"software-release": {"warmup=30m", "workload.duration=30m", "workload.spikes[0].at=25m"},
+	"steady-web":       {"warmup=30m", "workload.duration=1h"},
+	"video-vod":        {"warmup=30m", "workload.duration=1h"},
 }
 
 // builtinRuns caches the full runs of built-in scenarios, which more than

@@ -26,7 +26,7 @@ func (h *hitTTFBs) Observe(o *topology.Outcome) {
 // of the metro–POP distance alone; summary.json's by_result agrees.
 func TestNewsSpikeHitTTFB(t *testing.T) {
 	t.Parallel()
-	s, err := Load("news-spike", []string{"workload.duration=2h", "workload.spikes[0].at=1h"})
+	s, err := Load("news-spike", []string{"warmup=30m", "workload.duration=1h", "workload.spikes[0].at=30m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestNewsSpikeHitTTFB(t *testing.T) {
 	}
 	// Without the viewer side, the same hits take the metro–POP round
 	// trip and the POP's half millisecond.
-	off, err := Load("news-spike", []string{"workload.duration=2h", "workload.spikes[0].at=1h", "viewers.enabled=false"})
+	off, err := Load("news-spike", []string{"warmup=30m", "workload.duration=1h", "workload.spikes[0].at=30m", "viewers.enabled=false"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,8 +34,8 @@ func TestWarmedUpConfig(t *testing.T) {
 func TestWarmup(t *testing.T) {
 	t.Parallel()
 	warm := simulate(t, "news-spike", "warmup=2h", "workload.duration=30m", "workload.spikes[0].at=10m", "invalidations[0].at=20m")
-	long := simulate(t, "news-spike", "workload.start_utc_hour=22", "workload.duration=150m", "workload.spikes[0].at=130m", "invalidations[0].at=140m")
-	cold := simulate(t, "news-spike", "workload.duration=30m", "workload.spikes[0].at=10m", "invalidations[0].at=20m")
+	long := simulate(t, "news-spike", "warmup=0s", "workload.start_utc_hour=22", "workload.duration=150m", "workload.spikes[0].at=130m", "invalidations[0].at=140m")
+	cold := simulate(t, "news-spike", "warmup=0s", "workload.duration=30m", "workload.spikes[0].at=10m", "invalidations[0].at=20m")
 	ws, ls := warm.Recorder.Summary(), long.Recorder.Summary()
 	if ws.WarmupS != 7200 || ws.DurationS != 1800 || len(ws.Markers) != 2 || ws.Markers[0].AtS != 600 || ws.Markers[1].AtS != 1200 {
 		t.Fatalf("warm-up %v s, duration %v s, markers %+v; want 7200, 1800, the spike at 600 s and the invalidation at 1200 s",

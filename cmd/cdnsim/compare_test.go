@@ -18,7 +18,7 @@ import (
 
 // compareShort is the built-in scenario cut to one hour, so a 2 × 2
 // comparison takes about a second.
-var compareShort = []string{"--set", "workload.duration=1h", "--set", "workload.spikes[0].at=30m"}
+var compareShort = []string{"--set", "workload.duration=1h", "--set", "workload.spikes[0].at=30m", "--set", "warmup=0s"}
 
 // compareArgs runs lru and fifo at 64MB and 256MB per POP into dir.
 func compareArgs(dir string, extra ...string) []string {

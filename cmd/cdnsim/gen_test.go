@@ -16,8 +16,9 @@ import (
 	"github.com/cdnsim/cdnsim/workload"
 )
 
-// genShort shortens the built-in news-spike to an hour (~144k requests).
-var genShort = []string{"--set", "workload.duration=1h"}
+// genShort shortens the built-in news-spike to an hour (~144k requests),
+// without a warm-up: gen writes the measured period's stream.
+var genShort = []string{"--set", "workload.duration=1h", "--set", "warmup=0s"}
 
 func readSummary(t *testing.T, dir string) map[string]any {
 	t.Helper()

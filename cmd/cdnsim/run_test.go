@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// short makes the built-in scenario a 2-hour run, so CLI tests stay quick.
-var short = []string{"--set", "workload.duration=2h", "--set", "workload.spikes[0].at=1h"}
+// short makes the built-in scenario a 2-hour run after a 30-minute
+// warm-up, so CLI tests stay quick.
+var short = []string{"--set", "workload.duration=2h", "--set", "workload.spikes[0].at=1h", "--set", "warmup=30m"}
 
 func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
