@@ -154,7 +154,7 @@ func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
 	if l.warmup > 0 {
 		// W3C extended log files may carry remarks; log readers skip lines
 		// starting with #.
-		l.buf = fmt.Appendf(l.buf, "#Remark: cdnsim simulated a %v warm-up before the first line; it is not logged\n", l.warmup)
+		l.buf = fmt.Appendf(l.buf, "#Remark: cdnsim simulated a %s warm-up before the first line; it is not logged\n", l.warmup.Short())
 	}
 	return l, nil
 }

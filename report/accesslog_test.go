@@ -329,7 +329,7 @@ func TestAccessLogSkipsTheWarmup(t *testing.T) {
 		topology.Outcome{Time: sim.Hour + 5*sim.Second, Edge: topology.Hit, Status: 200})
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(out, AccessLogHeader) ||
-		lines[2] != "#Remark: cdnsim simulated a 1h0m0s warm-up before the first line; it is not logged" {
+		lines[2] != "#Remark: cdnsim simulated a 1h warm-up before the first line; it is not logged" {
 		t.Fatalf("log:\n%s", out)
 	}
 	if !strings.HasPrefix(lines[3], "2026-01-01\t00:00:05\t") {

@@ -397,7 +397,7 @@ func (s Summary) Text() string {
 		name, s.Seed, count(s.Requests, "request"), formatBytes(s.Bytes),
 		sim.Time(s.DurationS*float64(sim.Second)))
 	if s.WarmupS > 0 {
-		fmt.Fprintf(&b, " after a %s warm-up", sim.Time(s.WarmupS*float64(sim.Second)))
+		fmt.Fprintf(&b, " after a %s warm-up", sim.Time(s.WarmupS*float64(sim.Second)).Short())
 	}
 	b.WriteString(".")
 	e, g, h, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Shield, s.Tiers.Origin

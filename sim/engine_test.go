@@ -255,3 +255,14 @@ func TestEngineHoldDoesNotAllocate(t *testing.T) {
 		t.Fatalf("Pending = %d, want 1000 (hold keeps the population)", h.eng.Pending())
 	}
 }
+
+func TestTimeShort(t *testing.T) {
+	for _, tc := range []struct {
+		t    Time
+		want string
+	}{{24 * Hour, "24h"}, {Hour + 30*Minute, "1h30m"}, {10 * Minute, "10m"}, {90 * Second, "1m30s"}, {1500 * Millisecond, "1.5s"}, {Hour + Second, "1h0m1s"}} {
+		if got := tc.t.Short(); got != tc.want {
+			t.Errorf("%v.Short() = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}

@@ -130,7 +130,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		// identical between runs with the same seed.
 		simulated, warm := sum.Requests+r.Recorder.WarmupRequests(), ""
 		if r.Warmup > 0 {
-			warm = fmt.Sprintf(" (%d of them in the %v warm-up)", r.Recorder.WarmupRequests(), r.Warmup)
+			warm = fmt.Sprintf(" (%d of them in the %s warm-up)", r.Recorder.WarmupRequests(), r.Warmup.Short())
 		}
 		fmt.Fprintf(stderr, "simulated %d requests%s in %.1fs (%.2f M requests/s); wrote %s\n",
 			simulated, warm, wall.Seconds(), float64(simulated)/wall.Seconds()/1e6, dir)

@@ -146,7 +146,7 @@ func TestRunWarmupFlag(t *testing.T) {
 	if err := json.Unmarshal(b, &sum); err != nil || sum.WarmupS != 1800 || sum.DurationS != 1800 {
 		t.Fatalf("summary warm-up %v s, duration %v s (%v)", sum.WarmupS, sum.DurationS, err)
 	}
-	if !strings.Contains(stdout, "after a 30m0s warm-up") || !strings.Contains(stderr, "in the 30m0s warm-up") {
+	if !strings.Contains(stdout, "after a 30m warm-up") || !strings.Contains(stderr, "in the 30m warm-up") {
 		t.Errorf("stdout %q, stderr %q: the warm-up is not mentioned", stdout, stderr)
 	}
 	if code, _, stderr := cli(t, "validate", "news-spike", "--set", "warmup=-1h"); code != exitUsage || !strings.Contains(stderr, "warmup") {
