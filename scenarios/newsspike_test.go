@@ -17,7 +17,7 @@ func TestNewsSpikeEndToEnd(t *testing.T) {
 		t.Skip("a full simulated day")
 	}
 	t.Parallel()
-	r := fullRun(t, "news-spike")
+	r := sharedRun(t, "news-spike", longBuiltin["news-spike"]...)
 	sum := r.Recorder.Summary()
 	if sum.Requests < 5_000_000 {
 		t.Fatalf("%d requests, the scenario promises at least 5M", sum.Requests)
@@ -61,11 +61,17 @@ func TestNewsSpikeEndToEnd(t *testing.T) {
 	}
 	edgeBefore, _, _ := stat("edge_hit_ratio", 12, 13)
 	_, dip, _ := stat("edge_hit_ratio", 13, 16)
-	edgeAfter, _, _ := stat("edge_hit_ratio", 18, 20)
+	edgeEvening, _, _ := stat("edge_hit_ratio", 18, 20)
+	edgeLate, _, _ := stat("edge_hit_ratio", 21, 23)
 	if dip > edgeBefore-0.05 {
 		t.Errorf("edge hit ratio %.3f before the spike, lowest %.3f during it: want a dip of at least 5 points", edgeBefore, dip)
 	}
-	if edgeAfter < edgeBefore-0.03 {
-		t.Errorf("edge hit ratio %.3f before the spike, %.3f at 18-20h: it should recover", edgeBefore, edgeAfter)
+	// The story's segments pushed other content out of the POPs, and the
+	// invalidation at 14:30 emptied them of video: the edge recovers
+	// through the evening (without the spike, its hit ratio holds at the
+	// midday level all afternoon).
+	if edgeLate < dip+0.08 || edgeLate < edgeEvening || edgeEvening < edgeBefore-0.08 {
+		t.Errorf("edge hit ratio %.3f before the spike, %.3f at its lowest, %.3f at 18-20h, %.3f at 21-23h: it should recover",
+			edgeBefore, dip, edgeEvening, edgeLate)
 	}
 }

@@ -14,7 +14,7 @@ func TestOriginOutageShowsInTheTimeseries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20 simulated hours")
 	}
-	r := simulate(t, "origin-outage", "workload.duration=20h", "warmup=2h")
+	r := sharedRun(t, "origin-outage", longBuiltin["origin-outage"]...)
 	rows, err := csv.NewReader(strings.NewReader(string(r.Recorder.TimeseriesCSV()))).ReadAll()
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,8 @@
 //     class or request) goes from the POP straight to originFetch;
 //     anything else is served at the POP. arrive then adds the viewer's
 //     round trip and the transfer at the slowest leg's bandwidth, and
-//     emits the Outcome.
+//     emits the Outcome, with the viewer side (viewers.go) on the
+//     viewer's round trip.
 //   - serve at the POP (tier edge): a fresh hit answers; a stale copy
 //     within stale-while-revalidate answers at once; a fetch in flight is
 //     joined (Collapsed); a cached error answers with the status the
@@ -85,6 +86,10 @@
 //   - outcome.go: Outcome, what the path decided for one request (each
 //     tier's Result, the Flows it travelled), and the Observer that
 //     receives it.
+//   - viewers.go: the viewer side of a request (last mile, connection
+//     set-up, jitter), drawn from its own random stream.
+//   - checks.go: region = "nearest", and the warnings Check reports about
+//     a valid but doubtful Config.
 //   - config.go, geo.go, world.go: the Config and its validation, the
 //     latency model, the built-in cloudfront-like sites.
 //   - cache/: the cache policies and admission filters a node holds.
