@@ -34,5 +34,5 @@ func ExampleRecorder() {
 	fmt.Println(s.Text())
 	// Output:
 	// edge hit ratio 0.80, origin requests 1, origin offload 0.80
-	// tiny (seed 1): 5 requests (5.0 kB) over 1m0s. Hit ratio: edge 80.0% (80.0% of bytes), regional 0.0% (0.0% of bytes) of the 1 request that reached it; origin offload 80.0% of requests (80.0% of bytes). Origin: 1 request (1.0 kB), mean 0.02 req/s, peak 1 req/s at 00:00:03. TTFB p50 20.7 ms, p95 119.7 ms, p99 119.9 ms. Busiest POP: IAD89-C1 (us-east-1), 5 requests, hit ratio 80.0%.
+	// tiny (seed 1): 5 requests (5.0 kB) over 1m. Hit ratio: edge 80.0% (80.0% of bytes), regional 0.0% (0.0% of bytes) of the 1 request that reached it; origin offload 80.0% of requests (80.0% of bytes). Origin: 1 request (1.0 kB), mean 0.02 req/s, peak 1 req/s at 00:00:03. TTFB p50 20.7 ms, p95 119.7 ms, p99 119.9 ms. Busiest POP: IAD89-C1 (us-east-1), 5 requests, hit ratio 80.0%.
 }

@@ -395,7 +395,7 @@ func (s Summary) Text() string {
 	}
 	fmt.Fprintf(&b, "%s (seed %d): %s (%s) over %s",
 		name, s.Seed, count(s.Requests, "request"), formatBytes(s.Bytes),
-		sim.Time(s.DurationS*float64(sim.Second)))
+		sim.Time(s.DurationS*float64(sim.Second)).Short())
 	if s.WarmupS > 0 {
 		fmt.Fprintf(&b, " after a %s warm-up", sim.Time(s.WarmupS*float64(sim.Second)).Short())
 	}

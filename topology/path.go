@@ -48,13 +48,11 @@ func newNode(c *cache.Cache) cacheNode {
 // leaves the node that produced it, the bottleneck bandwidth upstream of
 // that point, and the HTTP status.
 type resp struct {
-	ready  sim.Time
-	bps    float64
-	status uint16
+	ready sim.Time
+	bps   float64
 	// born is the version (origin production time) of the body sent or
 	// confirmed; notModified answers a conditional request with a 304.
-	born        sim.Time
-	notModified bool
+	born sim.Time
 	// expires is when the copy sent or confirmed goes stale, in absolute
 	// virtual time: the origin's response time plus the TTL. Every tier
 	// that stores the copy keeps this expiry, so a copy is as old
@@ -65,12 +63,14 @@ type resp struct {
 	// body is the bytes the origin sent, for a response from originFetch
 	// (a timed-out connection sends none); cache nodes' bodies follow from
 	// the status (bodyBytes).
-	body int64
+	body        int64
+	status      uint16
+	notModified bool
 }
 
 // bodyBytes is the body of a cache node's response for an object of size
 // bytes: none for a 304, an error page for an error.
-func bodyBytes(res resp, size int64) int64 {
+func bodyBytes(res *resp, size int64) int64 {
 	switch {
 	case res.notModified:
 		return 0
@@ -95,8 +95,9 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	n.noteClass(r.Object, r.Class)
 	route := &n.routes[r.Class]
 	o := &n.out
-	*o = Outcome{Time: t, Object: r.Object, Metro: r.Metro, POP: uint16(p), Region: uint16(g),
-		Class: r.Class, Method: r.Method, PublicResolver: public}
+	*o = Outcome{}
+	o.Time, o.Object, o.Metro, o.POP, o.Region = t, r.Object, r.Metro, uint16(p), uint16(g)
+	o.Class, o.Method, o.PublicResolver = r.Class, r.Method, public
 	rttV := n.viewRTT[int(r.Metro)*len(n.pops)+p]
 	if n.dnsState.popDown(p, t) {
 		// The resolver's answer still names a dead POP: the connection
@@ -122,7 +123,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		res = n.serve(&n.pops[p], TierEdge, p, route, r, t, unconditional)
 	}
 	o.Status = res.status
-	o.Size = bodyBytes(res, r.Size)
+	o.Size = bodyBytes(&res, r.Size)
 	o.ServerTTFB = res.ready - t
 	o.TTFB = rttV + o.ServerTTFB
 	if n.viewers.on {
@@ -161,16 +162,21 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		if cond == unconditional {
 			return res // the common case: no version to compare
 		}
-		return n.answer(res, route, r, cond)
+		answerConditional(&res, route, r.Object, cond)
+		return res
 	}
 	// A stale copy may be served in place of a fresh one: at once while it
 	// revalidates (stale-while-revalidate, RFC 5861 §3), or when upstream
 	// fails (stale-if-error, RFC 5861 §4), each for so long past expiry.
 	stale := st == cache.Stale
-	past := at - sim.Time(meta.Expires)
-	swr := stale && route.swr > 0 && past <= route.swr
-	sie := stale && route.staleIfError > 0 && past <= route.staleIfError
-	staleCopy := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
+	var swr, sie bool
+	var staleCopy resp
+	if stale {
+		past := at - sim.Time(meta.Expires)
+		swr = route.swr > 0 && past <= route.swr
+		sie = route.staleIfError > 0 && past <= route.staleIfError
+		staleCopy = resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
+	}
 	f, inflight := nd.inflight[r.Object]
 	ce, errCached := nd.errors[r.Object]
 	if errCached && at >= ce.until {
@@ -182,23 +188,28 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		// its error is cached): the stale copy goes out at once, and
 		// nothing more goes upstream.
 		n.setResult(tier, Hit)
-		return n.answer(staleCopy, route, r, cond)
+		answerConditional(&staleCopy, route, r.Object, cond)
+		return staleCopy
 	}
 	if inflight {
 		n.setResult(tier, Collapsed)
 		if f.status >= 500 && sie {
 			o.StaleServed = true
 			staleCopy.ready = max(f.ready, at+hopProcessing)
-			return n.answer(staleCopy, route, r, cond)
+			answerConditional(&staleCopy, route, r.Object, cond)
+			return staleCopy
 		}
-		return n.answer(resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born, expires: f.expires}, route, r, cond)
+		res := resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born, expires: f.expires}
+		answerConditional(&res, route, r.Object, cond)
+		return res
 	}
 	if errCached {
 		if sie {
 			// The cached error stands for a failing upstream.
 			o.StaleServed = true
 			n.setResult(tier, Hit)
-			return n.answer(staleCopy, route, r, cond)
+			answerConditional(&staleCopy, route, r.Object, cond)
+			return staleCopy
 		}
 		// CloudFront answers from a cached error with the status the
 		// origin gave, until the error-caching TTL runs out.
@@ -211,7 +222,8 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		mine = sim.Time(meta.Born)
 		n.Stats.Revalidations++
 	}
-	up := n.upstream(tier, idx, route, r, at+hopProcessing, mine)
+	var up resp
+	n.upstream(&up, tier, idx, route, r, at+hopProcessing, mine)
 	refreshed := up.notModified
 	if refreshed {
 		n.Stats.NotModified++
@@ -229,13 +241,15 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		// stale-while-revalidate: the stale copy goes out now, whatever
 		// the revalidation above will bring.
 		n.setResult(tier, Hit)
-		return n.answer(staleCopy, route, r, cond)
+		answerConditional(&staleCopy, route, r.Object, cond)
+		return staleCopy
 	case up.status >= 500 && sie:
 		// stale-if-error: the stale copy is better than an error page.
 		o.StaleServed = true
 		n.setResult(tier, RefreshHit)
 		staleCopy.ready = up.ready
-		return n.answer(staleCopy, route, r, cond)
+		answerConditional(&staleCopy, route, r.Object, cond)
+		return staleCopy
 	case up.status >= 500:
 		n.setResult(tier, Error)
 	case refreshed:
@@ -243,51 +257,51 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 	default:
 		n.setResult(tier, Miss)
 	}
-	return n.answer(up, route, r, cond)
+	answerConditional(&up, route, r.Object, cond)
+	return up
 }
 
 // upstream sends a request that tier's node idx could not answer to the
-// next tier at time at, records the flow it takes, and returns the answer
-// as it reaches this node. mine is the node's stale copy's version, or
+// next tier at time at, records the flow it takes, and puts the answer as
+// it reaches this node in up. mine is the node's stale copy's version, or
 // unconditional.
-func (n *Network) upstream(tier Tier, idx int, route *classRoute, r *workload.Request, at, mine sim.Time) resp {
-	var up resp
+func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *workload.Request, at, mine sim.Time) {
 	switch {
 	case tier == TierEdge && route.bypass == BypassOrigin:
 		n.out.BypassReason = BypassOrigin
-		up = n.originFetch(idx, route, r.Object, at, r.Size, mine)
+		*up = n.originFetch(idx, route, r.Object, at, r.Size, mine)
 		n.travel(EdgeOrigin, up.body)
 	case tier == TierEdge:
 		g := int(n.popRegion[idx])
 		half := n.popRTT[idx] / 2
-		up = n.serve(&n.regions[g], TierRegional, g, route, r, at+half, mine)
+		*up = n.serve(&n.regions[g], TierRegional, g, route, r, at+half, mine)
 		n.travel(EdgeRegional, bodyBytes(up, r.Size))
 		up.ready += half
 		up.bps = math.Min(up.bps, n.regionalBps)
 	case tier == TierRegional && route.shield >= 0 && route.shield != idx:
 		half := n.regionRTT[idx*len(n.regions)+route.shield] / 2
-		up = n.serve(&n.regions[route.shield], TierShield, route.shield, route, r, at+half, mine)
+		*up = n.serve(&n.regions[route.shield], TierShield, route.shield, route, r, at+half, mine)
 		n.travel(RegionalShield, bodyBytes(up, r.Size))
 		up.ready += half
 		up.bps = math.Min(up.bps, n.regionalBps)
 	default: // a regional cache, or the shield (the shield region's cache)
-		up = n.originFetch(len(n.pops)+idx, route, r.Object, at, r.Size, mine)
+		*up = n.originFetch(len(n.pops)+idx, route, r.Object, at, r.Size, mine)
 		if tier == TierShield {
 			n.travel(ShieldOrigin, up.body)
 		} else {
 			n.travel(RegionalOrigin, up.body)
 		}
 	}
-	return up
 }
 
-// answer turns a node's response into the answer to a conditional request:
-// a 304 (no body) when the requester's version is still the current one.
-func (n *Network) answer(res resp, route *classRoute, r *workload.Request, cond sim.Time) resp {
-	if cond != unconditional && res.status == 200 && route.version(r.Object, cond) == route.version(r.Object, res.born) {
+// answerConditional turns a node's response, in place, into the answer to a
+// conditional request: a 304 (no body) when the requester's version is
+// still the current one. (In place: it runs for every request, and a
+// response copied in and out cost more than the check.)
+func answerConditional(res *resp, route *classRoute, obj uint64, cond sim.Time) {
+	if cond != unconditional && res.status == 200 && route.version(obj, cond) == route.version(obj, res.born) {
 		res.notModified = true
 	}
-	return res
 }
 
 func (n *Network) setResult(tier Tier, res Result) {
