@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -68,4 +71,60 @@ func TestWarmup(t *testing.T) {
 	}
 	// The network's counters are the measured half hour's, as the recorder's.
 	checkConservation(t, warm)
+}
+
+// TestWarmupWithATrace: with a trace, the warm-up is its first part; the
+// outputs cover the rest. A warm-up as long as the trace is an error.
+func TestWarmupWithATrace(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("time,obj_id,size,metro,method,path\n")
+	for i := range 100 { // one request a second for 100 s
+		fmt.Fprintf(&csv, "%d,%d,100,Washington,GET,/x\n", 1700000000+i, i%7)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scen := filepath.Join(dir, "s.toml")
+	if err := os.WriteFile(scen, []byte(`name = "trace-warmup"
+warmup = "40s"
+interval = "10s"
+[pops]
+capacity = "1MB"
+sites = [{ name = "IAD", lat = 39.04, lon = -77.49, region = "r" }]
+[regions]
+capacity = "10MB"
+sites = [{ name = "r", lat = 39, lon = -77 }]
+[[origins]]
+name = "o"
+kind = "custom"
+lat = 39
+lon = -77
+[[behaviors]]
+path = "*"
+origin = "o"
+[workload]
+trace = "t.csv"
+metros = [{ name = "Washington", lat = 38.91, lon = -77.04, weight = 1 }]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := simulate(t, scen)
+	s := r.Recorder.Summary()
+	if s.Requests != 60 || r.Recorder.WarmupRequests() != 40 || s.WarmupS != 40 || s.DurationS != 60 {
+		t.Errorf("%d requests measured, %d in the warm-up, warm-up %v s, duration %v s; want 60, 40, 40, 60",
+			s.Requests, r.Recorder.WarmupRequests(), s.WarmupS, s.DurationS)
+	}
+	// Seven objects seen in the warm-up: the measured minute is all hits.
+	if e := s.Tiers.Edge; e.Hits != 60 {
+		t.Errorf("edge after the warm-up: %+v, want 60 hits", e)
+	}
+	sc, err := Load(scen, []string{"warmup=100s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.NewRun(sc.Seed); err == nil || !strings.Contains(err.Error(), "warmup: 1m40s is not shorter than the trace") {
+		t.Errorf("a warm-up as long as the trace: %v", err)
+	}
 }
