@@ -185,10 +185,14 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	printWarnings(s, stderr)
 	t := s.Topology
-	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic, about %.2f M requests\n",
+	warm := ""
+	if s.Warmup > 0 {
+		warm = " after a " + sim.Duration(s.Warmup).Short() + " warm-up"
+	}
+	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic%s, about %.2f M requests\n",
 		s.Source, plural(len(t.POPs), "POP"), plural(len(t.Regions), "regional edge cache"), plural(len(t.Origins), "origin"),
 		plural(len(t.Behaviors), "behaviour"), plural(len(t.Metros), "metro"), plural(len(t.Classes), "content class"),
-		s.Workload.Duration, s.Workload.ExpectedRequests()/1e6)
+		s.Workload.Duration, warm, s.Workload.ExpectedRequests()/1e6)
 	return exitOK
 }
 
