@@ -1,0 +1,384 @@
+package cache
+
+// Agreement with the reference simulator, libCacheSim (issues #3 and #9).
+//
+// Every count in agreementRefs was measured, not derived, by libCacheSim's
+// cachesim at
+//
+//	libCacheSim commit aa0fc40914b2b786f4b9f4dafb099f8f332b216a
+//	(develop, 2024-10-07), cmake -DCMAKE_BUILD_TYPE=Release, whose two
+//	result lines (bin/cachesim/main.c and sim.c) were patched to also
+//	print the miss count (printing only)
+//
+// with, for every row, one capacity per run,
+//
+//	cachesim FILE.oracleGeneral.bin oracleGeneral ALGO CAPACITY --ignore-obj-size M -v 0
+//
+// where FILE is the row's trace file (agreementTraces), ALGO the policy's
+// libCacheSim name (twoq for 2q, wtinyLFU for wtinylfu, the others the
+// same), CAPACITY the integer in the row (a fraction of the working set,
+// truncated, as cachesim and replay both do) and M is 1 in object mode and
+// 0 in byte mode. The "s3fifo" rows are cachesim's default S3-FIFO
+// (move-to-main threshold 2, like cdnsim's s3fifo); the "s3fifo-1" rows add
+// `-e move-to-main-threshold=1`, the paper's wording, like cdnsim's s3fifo-1.
+// The wtinyLFU rows are checked against both wtinylfu (4-bit count-min
+// sketch, the design) and wtinylfu-cbf (libCacheSim's estimator).
+//
+// The trace files are zipfTrace and decayTrace's output in libCacheSim's
+// oracleGeneral format (24-byte little-endian records {uint32 time, uint64
+// id, uint32 size, int64 next_access_vtime}, the last the 1-based index of
+// the next request to the object, -1 for none).
+//
+//	CDNSIM_AGREEMENT_TRACES=DIR go test -run TestAgreementTraceDigests ./topology/cache/
+//
+// writes them to DIR; TestAgreementTraceDigests pins their SHA-256, so the
+// generators cannot drift from the traces the counts belong to.
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// agreementData is a trace as replay decodes it, with its working set.
+type agreementData struct {
+	reqs             []Request
+	objects, wsBytes int64
+}
+
+// agreementLoader generates a trace once, with Next as the oracleGeneral
+// file records it.
+func agreementLoader(gen func() []Request) func() *agreementData {
+	return sync.OnceValue(func() *agreementData {
+		d := &agreementData{reqs: gen()}
+		fillNext(d.reqs, false)
+		seen := map[ObjectID]bool{}
+		for i, r := range d.reqs {
+			if r.Next != Never {
+				d.reqs[i].Next++ // 1-based, as in the file
+			}
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				d.wsBytes += r.Size
+			}
+		}
+		d.objects = int64(len(seen))
+		return d
+	})
+}
+
+// agreementTrace is one reference trace in one mode.
+type agreementTrace struct {
+	file       string // FILE.oracleGeneral.bin in the cachesim command
+	ignoreSize bool
+	load       func() *agreementData
+	digest     string // SHA-256 of the file
+}
+
+var (
+	agreementDecayLoad = agreementLoader(func() []Request { return decayTrace(20_000, 200_000, 0.8, 100, 42) })
+	// agreementTraces: 200,000 requests over 20,000 objects, Zipf 0.8,
+	// seed 42.
+	agreementTraces = map[string]agreementTrace{
+		"zipf": {"zipf", true, agreementLoader(func() []Request { return zipfTrace(20_000, 200_000, 0.8, false, 42) }),
+			"49f9b84c1a152088ffb72b89da528e8b2bfb371e76fdf60eddd411f8d2baef8e"},
+		"zipfsize": {"zipfsize", false, agreementLoader(func() []Request { return zipfTrace(20_000, 200_000, 0.8, true, 42) }),
+			"f376287fe8b5165c28046c9595c8530a93b3928a8dba170363d9470b4328782e"},
+		"decay-obj":  {"decay", true, agreementDecayLoad, "b87071d356a1d3cd3be5a36a47634097d215c733d35575271d13c83db629cbcd"},
+		"decay-byte": {"decay", false, agreementDecayLoad, "b87071d356a1d3cd3be5a36a47634097d215c733d35575271d13c83db629cbcd"},
+	}
+)
+
+// TestAgreementTraceDigests checks that the generators still draw, byte
+// for byte, the files the reference counts were measured on, and writes
+// them to $CDNSIM_AGREEMENT_TRACES if set. The digests were taken from the
+// generators that wrote the files, before they moved here from
+// cmd/cdnsim.
+func TestAgreementTraceDigests(t *testing.T) {
+	t.Parallel()
+	dir := os.Getenv("CDNSIM_AGREEMENT_TRACES")
+	done := map[string]bool{}
+	for _, tr := range agreementTraces {
+		if done[tr.file] {
+			continue
+		}
+		done[tr.file] = true
+		buf := appendOracleGeneral(nil, tr.load().reqs)
+		sum := sha256.Sum256(buf)
+		if got := hex.EncodeToString(sum[:]); got != tr.digest {
+			t.Errorf("%s: digest %s, the reference trace's is %s", tr.file, got, tr.digest)
+		}
+		if dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, tr.file+".oracleGeneral.bin"), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+type agreementRef struct {
+	trace    string // agreementTraces
+	policy   string // cdnsim's name
+	frac     float64
+	capacity int64 // what cachesim used: frac of the working set, truncated
+	misses   int64 // what cachesim counted
+}
+
+var agreementRefs = []agreementRef{
+	{"zipf", "s3fifo-1", 0.001, 19, 200000},
+	{"zipf", "s3fifo-1", 0.01, 193, 142890},
+	{"zipf", "s3fifo-1", 0.1, 1934, 95091},
+	{"zipf", "lru", 0.001, 19, 192595},
+	{"zipf", "lru", 0.01, 193, 165896},
+	{"zipf", "lru", 0.1, 1934, 111571},
+	{"zipf", "fifo", 0.001, 19, 193282},
+	{"zipf", "fifo", 0.01, 193, 170712},
+	{"zipf", "fifo", 0.1, 1934, 119812},
+	{"zipf", "clock", 0.001, 19, 191950},
+	{"zipf", "clock", 0.01, 193, 163920},
+	{"zipf", "clock", 0.1, 1934, 109072},
+	{"zipf", "sieve", 0.001, 19, 174940},
+	{"zipf", "sieve", 0.01, 193, 143775},
+	{"zipf", "sieve", 0.1, 1934, 96567},
+	{"zipf", "belady", 0.001, 19, 163724},
+	{"zipf", "belady", 0.01, 193, 123760},
+	{"zipf", "belady", 0.1, 1934, 67160},
+	{"zipf", "s3fifo", 0.001, 19, 200000},
+	{"zipf", "s3fifo", 0.01, 193, 142802},
+	{"zipf", "s3fifo", 0.1, 1934, 95266},
+	{"zipf", "arc", 0.001, 19, 175052},
+	{"zipf", "arc", 0.01, 193, 144159},
+	{"zipf", "arc", 0.1, 1934, 97291},
+	{"zipf", "2q", 0.001, 19, 176539},
+	{"zipf", "2q", 0.01, 193, 146613},
+	{"zipf", "2q", 0.1, 1934, 99275},
+	{"zipf", "lfu", 0.001, 19, 176266},
+	{"zipf", "lfu", 0.01, 193, 145614},
+	{"zipf", "lfu", 0.1, 1934, 96682},
+	{"zipf", "wtinylfu", 0.001, 19, 200000},
+	{"zipf", "wtinylfu", 0.01, 193, 143953},
+	{"zipf", "wtinylfu", 0.1, 1934, 93856},
+	{"zipfsize", "s3fifo-1", 0.001, 470615, 172033},
+	{"zipfsize", "s3fifo-1", 0.01, 4706156, 141654},
+	{"zipfsize", "s3fifo-1", 0.1, 47061567, 94966},
+	{"zipfsize", "lru", 0.001, 470615, 192739},
+	{"zipfsize", "lru", 0.01, 4706156, 166284},
+	{"zipfsize", "lru", 0.1, 47061567, 111724},
+	{"zipfsize", "fifo", 0.001, 470615, 193209},
+	{"zipfsize", "fifo", 0.01, 4706156, 170825},
+	{"zipfsize", "fifo", 0.1, 47061567, 119984},
+	{"zipfsize", "clock", 0.001, 470615, 192348},
+	{"zipfsize", "clock", 0.01, 4706156, 164448},
+	{"zipfsize", "clock", 0.1, 47061567, 109248},
+	{"zipfsize", "sieve", 0.001, 470615, 187884},
+	{"zipfsize", "sieve", 0.01, 4706156, 148433},
+	{"zipfsize", "sieve", 0.1, 47061567, 95346},
+	{"zipfsize", "belady", 0.001, 470615, 177127},
+	{"zipfsize", "belady", 0.01, 4706156, 127561},
+	{"zipfsize", "belady", 0.1, 47061567, 68138},
+	{"zipfsize", "s3fifo", 0.001, 470615, 172128},
+	{"zipfsize", "s3fifo", 0.01, 4706156, 141718},
+	{"zipfsize", "s3fifo", 0.1, 47061567, 94975},
+	{"zipfsize", "arc", 0.001, 470615, 190336},
+	{"zipfsize", "arc", 0.01, 4706156, 146398},
+	{"zipfsize", "arc", 0.1, 47061567, 96731},
+	{"zipfsize", "2q", 0.001, 470615, 180757},
+	{"zipfsize", "2q", 0.01, 4706156, 148672},
+	{"zipfsize", "2q", 0.1, 47061567, 99467},
+	{"zipfsize", "lfu", 0.001, 470615, 186028},
+	{"zipfsize", "lfu", 0.01, 4706156, 144250},
+	{"zipfsize", "lfu", 0.1, 47061567, 95829},
+	{"zipfsize", "wtinylfu", 0.001, 470615, 173766},
+	{"zipfsize", "wtinylfu", 0.01, 4706156, 138863},
+	{"zipfsize", "wtinylfu", 0.1, 47061567, 87209},
+	{"decay-obj", "s3fifo-1", 0.001, 19, 200000},
+	{"decay-obj", "s3fifo-1", 0.01, 194, 57237},
+	{"decay-obj", "s3fifo-1", 0.1, 1940, 20899},
+	{"decay-obj", "lru", 0.001, 19, 137700},
+	{"decay-obj", "lru", 0.01, 194, 60420},
+	{"decay-obj", "lru", 0.1, 1940, 19406},
+	{"decay-obj", "fifo", 0.001, 19, 144289},
+	{"decay-obj", "fifo", 0.01, 194, 68855},
+	{"decay-obj", "fifo", 0.1, 1940, 19409},
+	{"decay-obj", "clock", 0.001, 19, 135405},
+	{"decay-obj", "clock", 0.01, 194, 58578},
+	{"decay-obj", "clock", 0.1, 1940, 19443},
+	{"decay-obj", "sieve", 0.001, 19, 121534},
+	{"decay-obj", "sieve", 0.01, 194, 69888},
+	{"decay-obj", "sieve", 0.1, 1940, 22342},
+	{"decay-obj", "belady", 0.001, 19, 95935},
+	{"decay-obj", "belady", 0.01, 194, 31463},
+	{"decay-obj", "belady", 0.1, 1940, 19400},
+	{"decay-obj", "s3fifo", 0.001, 19, 200000},
+	{"decay-obj", "s3fifo", 0.01, 194, 58674},
+	{"decay-obj", "s3fifo", 0.1, 1940, 22907},
+	{"decay-obj", "arc", 0.001, 19, 121228},
+	{"decay-obj", "arc", 0.01, 194, 58983},
+	{"decay-obj", "arc", 0.1, 1940, 19506},
+	{"decay-obj", "2q", 0.001, 19, 121764},
+	{"decay-obj", "2q", 0.01, 194, 60198},
+	{"decay-obj", "2q", 0.1, 1940, 19410},
+	{"decay-obj", "lfu", 0.001, 19, 176071},
+	{"decay-obj", "lfu", 0.01, 194, 160323},
+	{"decay-obj", "lfu", 0.1, 1940, 126483},
+	{"decay-obj", "wtinylfu", 0.001, 19, 200000},
+	{"decay-obj", "wtinylfu", 0.01, 194, 68798},
+	{"decay-obj", "wtinylfu", 0.1, 1940, 49868},
+	{"decay-byte", "s3fifo-1", 0.001, 481385, 102743},
+	{"decay-byte", "s3fifo-1", 0.01, 4813858, 53288},
+	{"decay-byte", "s3fifo-1", 0.1, 48138585, 20939},
+	{"decay-byte", "lru", 0.001, 481385, 133409},
+	{"decay-byte", "lru", 0.01, 4813858, 60374},
+	{"decay-byte", "lru", 0.1, 48138585, 19407},
+	{"decay-byte", "fifo", 0.001, 481385, 139208},
+	{"decay-byte", "fifo", 0.01, 4813858, 68545},
+	{"decay-byte", "fifo", 0.1, 48138585, 19411},
+	{"decay-byte", "clock", 0.001, 481385, 131633},
+	{"decay-byte", "clock", 0.01, 4813858, 58821},
+	{"decay-byte", "clock", 0.1, 48138585, 19465},
+	{"decay-byte", "sieve", 0.001, 481385, 121776},
+	{"decay-byte", "sieve", 0.01, 4813858, 59755},
+	{"decay-byte", "sieve", 0.1, 48138585, 21311},
+	{"decay-byte", "belady", 0.001, 481385, 101623},
+	{"decay-byte", "belady", 0.01, 4813858, 34376},
+	{"decay-byte", "belady", 0.1, 48138585, 19400},
+	{"decay-byte", "s3fifo", 0.001, 481385, 103091},
+	{"decay-byte", "s3fifo", 0.01, 4813858, 55038},
+	{"decay-byte", "s3fifo", 0.1, 48138585, 22941},
+	{"decay-byte", "arc", 0.001, 481385, 123880},
+	{"decay-byte", "arc", 0.01, 4813858, 61296},
+	{"decay-byte", "arc", 0.1, 48138585, 32899},
+	{"decay-byte", "2q", 0.001, 481385, 114737},
+	{"decay-byte", "2q", 0.01, 4813858, 58499},
+	{"decay-byte", "2q", 0.1, 48138585, 19411},
+	{"decay-byte", "lfu", 0.001, 481385, 119608},
+	{"decay-byte", "lfu", 0.01, 4813858, 91259},
+	{"decay-byte", "lfu", 0.1, 48138585, 74116},
+	{"decay-byte", "wtinylfu", 0.001, 481385, 143801},
+	{"decay-byte", "wtinylfu", 0.01, 4813858, 59667},
+	{"decay-byte", "wtinylfu", 0.1, 48138585, 33855},
+}
+
+// agreementExact are the policies whose semantics match libCacheSim's
+// exactly (s3fifo and s3fifo-1 against cachesim's s3fifo with the same
+// move-to-main threshold): the miss counts must be equal. The others are
+// held to the issue's tolerance of 0.005 except for the agreementKnownGaps.
+var agreementExact = map[string]bool{
+	"lru": true, "fifo": true, "clock": true, "sieve": true, "belady": true,
+	"arc": true, "2q": true, "lfu": true, "s3fifo": true, "s3fifo-1": true,
+}
+
+// agreementAlso runs a reference row's libCacheSim algorithm against more
+// than one cdnsim policy.
+var agreementAlso = map[string][]string{"wtinylfu": {"wtinylfu", "wtinylfu-cbf"}}
+
+// agreementKnownGaps are the trace/policy pairs where cdnsim is known to
+// miss the 0.005 tolerance, and why; their rows are reported, not failed.
+var agreementKnownGaps = map[string]string{
+	// wtinylfu counts with the design's 4-bit count-min sketch, halved every
+	// 10 × its population of adds; libCacheSim's WTinyLFU with a 32-bit
+	// counting Bloom filter (14.4 counters per entry, 10 hashes, entries =
+	// main's capacity in the cache's unit, so bytes in byte mode), halved
+	// every 32 × main-capacity hits in main, which in byte mode is never.
+	// Under IRM the two agree within 0.005; when popularity decays, aging
+	// and the 4-bit ceiling decide which newcomers displace old favourites.
+	// wtinylfu-cbf, with libCacheSim's filter, must agree on every row.
+	"decay-obj/wtinylfu":  "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging; wtinylfu-cbf is the libCacheSim-equivalent",
+	"decay-byte/wtinylfu": "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging; wtinylfu-cbf is the libCacheSim-equivalent",
+}
+
+// agreementDegenerate explains the rows where libCacheSim caches nothing at
+// all (every request misses) and cdnsim deliberately does not follow.
+func agreementDegenerate(ref agreementRef, requests int64) string {
+	if ref.misses != requests {
+		return ""
+	}
+	switch ref.policy {
+	case "wtinylfu":
+		return "libCacheSim's window is 1% of the capacity, truncated, and admits nothing larger than itself; cdnsim's window holds at least one object"
+	case "s3fifo", "s3fifo-1":
+		return "libCacheSim's small queue (10%, truncated) refuses an object as large as itself, i.e. everything when it holds one object; cdnsim admits it"
+	}
+	return ""
+}
+
+func TestAgreementWithLibCacheSim(t *testing.T) {
+	t.Parallel()
+	for _, ref := range agreementRefs {
+		policies := agreementAlso[ref.policy]
+		if policies == nil {
+			policies = []string{ref.policy}
+		}
+		for _, policy := range policies {
+			agreementRow(t, ref, policy)
+		}
+	}
+}
+
+// agreementRow replays one reference row's trace and capacity through
+// policy and compares the misses.
+func agreementRow(t *testing.T, ref agreementRef, policy string) {
+	t.Run(fmt.Sprintf("%s/%s/%g", ref.trace, policy, ref.frac), func(t *testing.T) {
+		t.Parallel()
+		tr := agreementTraces[ref.trace]
+		d := tr.load()
+		ws := d.wsBytes
+		if tr.ignoreSize {
+			ws = d.objects
+		}
+		if capacity := max(1, int64(float64(ws)*ref.frac)); capacity != ref.capacity {
+			t.Fatalf("%g of the working set is %d, cachesim used %d", ref.frac, capacity, ref.capacity)
+		}
+		misses := agreementMisses(t, d, policy, ref.capacity, tr.ignoreSize)
+		requests := int64(len(d.reqs))
+		got, want := float64(misses)/float64(requests), float64(ref.misses)/float64(requests)
+		switch {
+		case agreementDegenerate(ref, requests) != "":
+			t.Logf("libCacheSim misses everything here (%s); cdnsim %.6f", agreementDegenerate(ref, requests), got)
+			if misses >= requests {
+				t.Errorf("cdnsim cached nothing either")
+			}
+		case agreementExact[policy]:
+			if misses != ref.misses {
+				t.Errorf("%d misses (%.6f), libCacheSim %d (%.6f)", misses, got, ref.misses, want)
+			}
+		case agreementKnownGaps[ref.trace+"/"+policy] != "":
+			t.Logf("known gap (%s): cdnsim %.6f, libCacheSim %.6f, off by %+.6f",
+				agreementKnownGaps[ref.trace+"/"+policy], got, want, got-want)
+		default:
+			t.Logf("cdnsim %.6f, libCacheSim %.6f, off by %+.6f", got, want, got-want)
+			if math.Abs(got-want) > 0.005 {
+				t.Errorf("miss ratio %.6f, libCacheSim %.6f: off by %.6f > 0.005", got, want, got-want)
+			}
+		}
+	})
+}
+
+// agreementMisses replays d through policy as replay does (seed 1, admit
+// everything, the objects hint replay derives from the capacity) and
+// counts the misses.
+func agreementMisses(t *testing.T, d *agreementData, policy string, capacity int64, ignoreSize bool) int64 {
+	t.Helper()
+	hint := int(capacity)
+	if !ignoreSize {
+		hint = int(max(1, int64(float64(capacity)*float64(d.objects)/float64(d.wsBytes))))
+	}
+	p, err := NewPolicy(policy, Config{Capacity: capacity, Seed: 1, ObjectsHint: hint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(p, nil, Options{IgnoreSize: ignoreSize})
+	var misses int64
+	for _, r := range d.reqs {
+		if c.Get(r) == Miss {
+			misses++
+			c.Put(r, 0)
+		}
+	}
+	return misses
+}
