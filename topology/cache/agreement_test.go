@@ -163,6 +163,9 @@ var agreementRefs = []agreementRef{
 	{"zipf", "wtinylfu", 0.001, 19, 200000},
 	{"zipf", "wtinylfu", 0.01, 193, 143953},
 	{"zipf", "wtinylfu", 0.1, 1934, 93856},
+	{"zipf", "gdsf", 0.001, 19, 183762},
+	{"zipf", "gdsf", 0.01, 193, 155368},
+	{"zipf", "gdsf", 0.1, 1934, 101432},
 	{"zipfsize", "s3fifo-1", 0.001, 470615, 172033},
 	{"zipfsize", "s3fifo-1", 0.01, 4706156, 141654},
 	{"zipfsize", "s3fifo-1", 0.1, 47061567, 94966},
@@ -196,6 +199,9 @@ var agreementRefs = []agreementRef{
 	{"zipfsize", "wtinylfu", 0.001, 470615, 173766},
 	{"zipfsize", "wtinylfu", 0.01, 4706156, 138863},
 	{"zipfsize", "wtinylfu", 0.1, 47061567, 87209},
+	{"zipfsize", "gdsf", 0.001, 470615, 181973},
+	{"zipfsize", "gdsf", 0.01, 4706156, 128474},
+	{"zipfsize", "gdsf", 0.1, 47061567, 64397},
 	{"decay-obj", "s3fifo-1", 0.001, 19, 200000},
 	{"decay-obj", "s3fifo-1", 0.01, 194, 57237},
 	{"decay-obj", "s3fifo-1", 0.1, 1940, 20899},
@@ -229,6 +235,9 @@ var agreementRefs = []agreementRef{
 	{"decay-obj", "wtinylfu", 0.001, 19, 200000},
 	{"decay-obj", "wtinylfu", 0.01, 194, 68798},
 	{"decay-obj", "wtinylfu", 0.1, 1940, 49868},
+	{"decay-obj", "gdsf", 0.001, 19, 131931},
+	{"decay-obj", "gdsf", 0.01, 194, 68254},
+	{"decay-obj", "gdsf", 0.1, 1940, 20459},
 	{"decay-byte", "s3fifo-1", 0.001, 481385, 102743},
 	{"decay-byte", "s3fifo-1", 0.01, 4813858, 53288},
 	{"decay-byte", "s3fifo-1", 0.1, 48138585, 20939},
@@ -262,15 +271,22 @@ var agreementRefs = []agreementRef{
 	{"decay-byte", "wtinylfu", 0.001, 481385, 143801},
 	{"decay-byte", "wtinylfu", 0.01, 4813858, 59667},
 	{"decay-byte", "wtinylfu", 0.1, 48138585, 33855},
+	{"decay-byte", "gdsf", 0.001, 481385, 102819},
+	{"decay-byte", "gdsf", 0.01, 4813858, 44690},
+	{"decay-byte", "gdsf", 0.1, 48138585, 20857},
 }
 
 // agreementExact are the policies whose semantics match libCacheSim's
 // exactly (s3fifo and s3fifo-1 against cachesim's s3fifo with the same
-// move-to-main threshold): the miss counts must be equal. The others are
+// move-to-main threshold): the miss counts must be equal. gdsf keeps
+// H = L + freq/size where libCacheSim's GDSF.cpp keeps L + freq·10⁶/size:
+// the same order, the same FIFO tie rule (time of the last update), and
+// every count here equal. The others are
 // held to the tolerance of 0.005 except for the agreementKnownGaps.
 var agreementExact = map[string]bool{
 	"lru": true, "fifo": true, "clock": true, "sieve": true, "belady": true,
 	"arc": true, "2q": true, "lfu": true, "s3fifo": true, "s3fifo-1": true,
+	"gdsf": true,
 }
 
 // agreementAlso runs a reference row's libCacheSim algorithm against more
