@@ -341,16 +341,8 @@ func TestAgreementWithLibCacheSim(t *testing.T) {
 func agreementRow(t *testing.T, ref agreementRef, policy string) {
 	t.Run(fmt.Sprintf("%s/%s/%g", ref.trace, policy, ref.frac), func(t *testing.T) {
 		t.Parallel()
-		tr := agreementTraces[ref.trace]
-		d := tr.load()
-		ws := d.wsBytes
-		if tr.ignoreSize {
-			ws = d.objects
-		}
-		if capacity := max(1, int64(float64(ws)*ref.frac)); capacity != ref.capacity {
-			t.Fatalf("%g of the working set is %d, cachesim used %d", ref.frac, capacity, ref.capacity)
-		}
-		misses := agreementMisses(t, d, policy, ref.capacity, tr.ignoreSize)
+		tr, d := agreementLoad(t, ref.trace, ref.frac, ref.capacity)
+		misses := agreementMisses(t, d, policy, ref.capacity, tr.ignoreSize, nil)
 		requests := int64(len(d.reqs))
 		got, want := float64(misses)/float64(requests), float64(ref.misses)/float64(requests)
 		switch {
@@ -375,10 +367,26 @@ func agreementRow(t *testing.T, ref agreementRef, policy string) {
 	})
 }
 
+// agreementLoad generates a row's trace and checks that frac of its
+// working set is the capacity cachesim was given.
+func agreementLoad(t *testing.T, trace string, frac float64, capacity int64) (agreementTrace, *agreementData) {
+	t.Helper()
+	tr := agreementTraces[trace]
+	d := tr.load()
+	ws := d.wsBytes
+	if tr.ignoreSize {
+		ws = d.objects
+	}
+	if c := max(1, int64(float64(ws)*frac)); c != capacity {
+		t.Fatalf("%g of the working set is %d, cachesim used %d", frac, c, capacity)
+	}
+	return tr, d
+}
+
 // agreementMisses replays d through policy as replay does (seed 1, admit
 // everything, the objects hint replay derives from the capacity) and
-// counts the misses.
-func agreementMisses(t *testing.T, d *agreementData, policy string, capacity int64, ignoreSize bool) int64 {
+// counts the misses. setup, if not nil, adjusts the policy first.
+func agreementMisses(t *testing.T, d *agreementData, policy string, capacity int64, ignoreSize bool, setup func(Policy)) int64 {
 	t.Helper()
 	hint := int(capacity)
 	if !ignoreSize {
@@ -387,6 +395,9 @@ func agreementMisses(t *testing.T, d *agreementData, policy string, capacity int
 	p, err := NewPolicy(policy, Config{Capacity: capacity, Seed: 1, ObjectsHint: hint})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(p)
 	}
 	c := New(p, nil, Options{IgnoreSize: ignoreSize})
 	var misses int64
@@ -397,4 +408,90 @@ func agreementMisses(t *testing.T, d *agreementData, policy string, capacity int
 		}
 	}
 	return misses
+}
+
+// agreementLHD are cachesim's LHD counts. cachesim seeds its random stream
+// from the clock (bin/cachesim/sim.c: srand(time(NULL))), so every row was
+// run 12 times with the same command (ALGO lhd): the mean, lowest and
+// highest count.
+var agreementLHD = []struct {
+	trace           string
+	frac            float64
+	capacity        int64
+	mean, low, high int64
+}{
+	{"zipf", 0.001, 19, 177288, 177049, 177527},
+	{"zipf", 0.01, 193, 156208, 156069, 156295},
+	{"zipf", 0.1, 1934, 108467, 108358, 108554},
+	{"zipfsize", 0.001, 470615, 185577, 185440, 185751},
+	{"zipfsize", 0.01, 4706156, 139663, 139396, 140007},
+	{"zipfsize", 0.1, 47061567, 75977, 75764, 76137},
+	{"decay-obj", 0.001, 19, 127077, 126629, 127680},
+	{"decay-obj", 0.01, 194, 59270, 59142, 59414},
+	{"decay-obj", 0.1, 1940, 19455, 19439, 19469},
+	{"decay-byte", 0.001, 481385, 107756, 107375, 108673},
+	{"decay-byte", 0.01, 4813858, 42728, 42543, 43034},
+	{"decay-byte", 0.1, 48138585, 20732, 20682, 20862},
+}
+
+// cdnsim's lhd differs from libCacheSim's LHD by design (see lhd.go), so
+// every row is checked twice.
+//
+// "lhd with libCacheSim's schedule" sets cdnsim's lhd to libCacheSim's
+// schedule: no reconfiguration before 2^20 updates (so none in these
+// traces: both stay on the GDSF-like prior), the initial age shift of 10,
+// and libCacheSim's sampling (8 candidates with replacement, the first
+// sampled winning ties). What still differs is what cdnsim leaves out:
+// explorers (objects immune to eviction within 1% of the capacity) and
+// 20,000-age histograms (cdnsim's 4,096 put hit-age classes about two
+// lower). Measured: within 0.0075 of cachesim's mean on every row (its own
+// 12 runs spread over up to 0.0065), so held to 0.01.
+//
+// "lhd" is cdnsim's default. It refits its model every 2^16 updates, three
+// times in these traces, and learns the hit densities that libCacheSim
+// never gets to: up to 0.040 fewer misses on the sized and decay traces
+// (but +0.0085 on the smallest decay cache). It sizes its age unit from the
+// objects hint, not 1024 updates: in the 19- and 193-object Zipf caches the
+// prior then ranks by age, like LRU, where libCacheSim's ages are all 0 and
+// it ranks by hit class, which under IRM misses less: +0.072 at 0.1%,
+// +0.035 at 1%. Held to 0.08.
+//
+// Making lhd ignore size fails four byte-mode rows of the first check and
+// three of the second.
+func TestAgreementLHDWithLibCacheSim(t *testing.T) {
+	t.Parallel()
+	for _, ref := range agreementLHD {
+		for _, v := range []struct {
+			name  string
+			tol   float64
+			setup func(Policy)
+		}{
+			{"lhd", 0.08, nil},
+			{"lhd with libCacheSim's schedule", 0.01, func(p Policy) {
+				c := p.(*lhd)
+				c.nextReconf, c.shift, c.libCacheSimSampling = 1<<20, 10, true
+			}},
+		} {
+			t.Run(fmt.Sprintf("%s/%s/%g", ref.trace, v.name, ref.frac), func(t *testing.T) {
+				t.Parallel()
+				tr, d := agreementLoad(t, ref.trace, ref.frac, ref.capacity)
+				var p Policy
+				misses := agreementMisses(t, d, "lhd", ref.capacity, tr.ignoreSize, func(q Policy) {
+					if p = q; v.setup != nil {
+						v.setup(q)
+					}
+				})
+				if v.setup != nil && p.(*lhd).reconfs != 0 {
+					t.Fatalf("reconfigured %d times: libCacheSim's schedule does not within 2^20 updates", p.(*lhd).reconfs)
+				}
+				n := float64(len(d.reqs))
+				got, want := float64(misses)/n, float64(ref.mean)/n
+				t.Logf("cdnsim %.6f, libCacheSim %.6f (%.6f to %.6f in 12 runs), off by %+.6f",
+					got, want, float64(ref.low)/n, float64(ref.high)/n, got-want)
+				if math.Abs(got-want) > v.tol {
+					t.Errorf("miss ratio %.6f, libCacheSim's mean %.6f: off by %+.6f, more than %g", got, want, got-want, v.tol)
+				}
+			})
+		}
+	}
 }
