@@ -78,6 +78,7 @@ type agreementTrace struct {
 	ignoreSize bool
 	load       func() *agreementData
 	digest     string // SHA-256 of the file
+	long       bool   // skipped with -short
 }
 
 var (
@@ -86,11 +87,19 @@ var (
 	// seed 42.
 	agreementTraces = map[string]agreementTrace{
 		"zipf": {"zipf", true, agreementLoader(func() []Request { return zipfTrace(20_000, 200_000, 0.8, false, 42) }),
-			"49f9b84c1a152088ffb72b89da528e8b2bfb371e76fdf60eddd411f8d2baef8e"},
+			"49f9b84c1a152088ffb72b89da528e8b2bfb371e76fdf60eddd411f8d2baef8e", false},
 		"zipfsize": {"zipfsize", false, agreementLoader(func() []Request { return zipfTrace(20_000, 200_000, 0.8, true, 42) }),
-			"f376287fe8b5165c28046c9595c8530a93b3928a8dba170363d9470b4328782e"},
-		"decay-obj":  {"decay", true, agreementDecayLoad, "b87071d356a1d3cd3be5a36a47634097d215c733d35575271d13c83db629cbcd"},
-		"decay-byte": {"decay", false, agreementDecayLoad, "b87071d356a1d3cd3be5a36a47634097d215c733d35575271d13c83db629cbcd"},
+			"f376287fe8b5165c28046c9595c8530a93b3928a8dba170363d9470b4328782e", false},
+		"decay-obj":  {"decay", true, agreementDecayLoad, "b87071d356a1d3cd3be5a36a47634097d215c733d35575271d13c83db629cbcd", false},
+		"decay-byte": {"decay", false, agreementDecayLoad, "b87071d356a1d3cd3be5a36a47634097d215c733d35575271d13c83db629cbcd", false},
+		// Larger: 2,000,000 requests (1,000,000 sized) over 200,000
+		// objects, Zipf 0.8 and 1.0, seed 42.
+		"zipf-200k": {"zipf-200k", true, agreementLoader(func() []Request { return zipfTrace(200_000, 2_000_000, 0.8, false, 42) }),
+			"ba21c0b7befbf36f2c382b5644d6f94489dd35f5dc86b74bd0bce6b1783da34c", true},
+		"zipf1-200k": {"zipf1-200k", true, agreementLoader(func() []Request { return zipfTrace(200_000, 2_000_000, 1.0, false, 42) }),
+			"78176707135c3c80c0a08fb4c5a760a4c600f56d0656f97b798aa09abcd16441", true},
+		"zipfsize-200k": {"zipfsize-200k", false, agreementLoader(func() []Request { return zipfTrace(200_000, 1_000_000, 0.8, true, 42) }),
+			"097d7c00cdd961964d0e75924077d7c4108455fcf8f256d6f90e89ac43029e8e", true},
 	}
 )
 
@@ -104,7 +113,7 @@ func TestAgreementTraceDigests(t *testing.T) {
 	dir := os.Getenv("CDNSIM_AGREEMENT_TRACES")
 	done := map[string]bool{}
 	for _, tr := range agreementTraces {
-		if done[tr.file] {
+		if done[tr.file] || tr.long && testing.Short() && dir == "" {
 			continue
 		}
 		done[tr.file] = true
@@ -274,6 +283,31 @@ var agreementRefs = []agreementRef{
 	{"decay-byte", "gdsf", 0.001, 481385, 102819},
 	{"decay-byte", "gdsf", 0.01, 4813858, 44690},
 	{"decay-byte", "gdsf", 0.1, 48138585, 20857},
+	// The larger traces, at 1% of the working set: they replace
+	// TestMissRatioMatchesLibCacheSim's traces (drawn by a generator of
+	// their own, whose 4-decimal figures this build reproduced except
+	// wtinyLFU's, 0.6728 and 0.3760 where 0.6735 and 0.3761 were pinned).
+	{"zipf-200k", "lru", 0.01, 1927, 1579241},
+	{"zipf-200k", "s3fifo", 0.01, 1927, 1359871},
+	{"zipf-200k", "s3fifo-1", 0.01, 1927, 1360306},
+	{"zipf-200k", "arc", 0.01, 1927, 1370632},
+	{"zipf-200k", "2q", 0.01, 1927, 1394811},
+	{"zipf-200k", "wtinylfu", 0.01, 1927, 1365361},
+	{"zipf-200k", "gdsf", 0.01, 1927, 1473397},
+	{"zipf1-200k", "lru", 0.01, 1584, 977466},
+	{"zipf1-200k", "s3fifo", 0.01, 1584, 796232},
+	{"zipf1-200k", "s3fifo-1", 0.01, 1584, 796583},
+	{"zipf1-200k", "arc", 0.01, 1584, 802308},
+	{"zipf1-200k", "2q", 0.01, 1584, 827319},
+	{"zipf1-200k", "wtinylfu", 0.01, 1584, 798061},
+	{"zipf1-200k", "gdsf", 0.01, 1584, 866494},
+	{"zipfsize-200k", "lru", 0.01, 42592229, 799023},
+	{"zipfsize-200k", "s3fifo", 0.01, 42592229, 688576},
+	{"zipfsize-200k", "s3fifo-1", 0.01, 42592229, 688461},
+	{"zipfsize-200k", "arc", 0.01, 42592229, 694070},
+	{"zipfsize-200k", "2q", 0.01, 42592229, 710186},
+	{"zipfsize-200k", "wtinylfu", 0.01, 42592229, 678218},
+	{"zipfsize-200k", "gdsf", 0.01, 42592229, 624278},
 }
 
 // agreementExact are the policies whose semantics match libCacheSim's
@@ -294,19 +328,28 @@ var agreementExact = map[string]bool{
 var agreementAlso = map[string][]string{"wtinylfu": {"wtinylfu", "wtinylfu-cbf"}}
 
 // agreementKnownGaps are the trace/policy pairs where cdnsim is known to
-// miss the 0.005 tolerance, and why; their rows are reported, not failed.
-var agreementKnownGaps = map[string]string{
-	// wtinylfu counts with the design's 4-bit count-min sketch, halved every
-	// 10 × its population of adds; libCacheSim's WTinyLFU with a 32-bit
-	// counting Bloom filter (14.4 counters per entry, 10 hashes, entries =
-	// main's capacity in the cache's unit, so bytes in byte mode), halved
-	// every 32 × main-capacity hits in main, which in byte mode is never.
-	// Under IRM the two agree within 0.005; when popularity decays, aging
-	// and the 4-bit ceiling decide which newcomers displace old favourites.
-	// wtinylfu-cbf, with libCacheSim's filter, must agree on every row.
-	"decay-obj/wtinylfu":  "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging; wtinylfu-cbf is the libCacheSim-equivalent",
-	"decay-byte/wtinylfu": "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging; wtinylfu-cbf is the libCacheSim-equivalent",
+// miss the 0.005 tolerance: why, and the tolerance they are held to, just
+// above the largest measured gap.
+//
+// wtinylfu counts with the design's 4-bit count-min sketch, halved every
+// 10 × its population of adds; libCacheSim's WTinyLFU with a 32-bit
+// counting Bloom filter (14.4 counters per entry, 10 hashes, entries =
+// main's capacity in the cache's unit, so bytes in byte mode), halved every
+// 32 × main-capacity hits in main, which in byte mode is never. Under IRM
+// they differ by at most 0.0057 (zipfsize-200k, cdnsim missing less); when
+// popularity decays, aging and the 4-bit ceiling decide which newcomers
+// displace old favourites. wtinylfu-cbf, with libCacheSim's filter, agrees
+// within 0.005 on every row (0.0029 at most).
+var agreementKnownGaps = map[string]struct {
+	why string
+	tol float64
+}{
+	"decay-obj/wtinylfu":     {agreementSketchGap + " (measured -0.0043, +0.0146)", 0.02},
+	"decay-byte/wtinylfu":    {agreementSketchGap + " (measured -0.0135, +0.0004, +0.0564)", 0.06},
+	"zipfsize-200k/wtinylfu": {agreementSketchGap + " (measured -0.0057)", 0.007},
 }
+
+const agreementSketchGap = "frequency sketch: 4-bit count-min with frequent aging vs 32-bit counting Bloom filter with (in bytes) no aging; wtinylfu-cbf is the libCacheSim-equivalent"
 
 // agreementDegenerate explains the rows where libCacheSim caches nothing at
 // all (every request misses) and cdnsim deliberately does not follow.
@@ -355,9 +398,12 @@ func agreementRow(t *testing.T, ref agreementRef, policy string) {
 			if misses != ref.misses {
 				t.Errorf("%d misses (%.6f), libCacheSim %d (%.6f)", misses, got, ref.misses, want)
 			}
-		case agreementKnownGaps[ref.trace+"/"+policy] != "":
-			t.Logf("known gap (%s): cdnsim %.6f, libCacheSim %.6f, off by %+.6f",
-				agreementKnownGaps[ref.trace+"/"+policy], got, want, got-want)
+		case agreementKnownGaps[ref.trace+"/"+policy].tol > 0:
+			gap := agreementKnownGaps[ref.trace+"/"+policy]
+			t.Logf("known gap (%s): cdnsim %.6f, libCacheSim %.6f, off by %+.6f", gap.why, got, want, got-want)
+			if math.Abs(got-want) > gap.tol {
+				t.Errorf("miss ratio %.6f, libCacheSim %.6f: off by %.6f > %g", got, want, got-want, gap.tol)
+			}
 		default:
 			t.Logf("cdnsim %.6f, libCacheSim %.6f, off by %+.6f", got, want, got-want)
 			if math.Abs(got-want) > 0.005 {
@@ -372,6 +418,9 @@ func agreementRow(t *testing.T, ref agreementRef, policy string) {
 func agreementLoad(t *testing.T, trace string, frac float64, capacity int64) (agreementTrace, *agreementData) {
 	t.Helper()
 	tr := agreementTraces[trace]
+	if tr.long && testing.Short() {
+		t.Skip("long trace")
+	}
 	d := tr.load()
 	ws := d.wsBytes
 	if tr.ignoreSize {
