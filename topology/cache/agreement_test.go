@@ -2,8 +2,8 @@ package cache
 
 // Agreement with the reference simulator, libCacheSim (issues #3 and #9).
 //
-// Every count in agreementRefs was measured, not derived, by libCacheSim's
-// cachesim at
+// Every count in agreementRefs and agreementLHD was measured, not derived,
+// by libCacheSim's cachesim at
 //
 //	libCacheSim commit aa0fc40914b2b786f4b9f4dafb099f8f332b216a
 //	(develop, 2024-10-07), cmake -DCMAKE_BUILD_TYPE=Release, whose two
@@ -15,14 +15,19 @@ package cache
 //	cachesim FILE.oracleGeneral.bin oracleGeneral ALGO CAPACITY --ignore-obj-size M -v 0
 //
 // where FILE is the row's trace file (agreementTraces), ALGO the policy's
-// libCacheSim name (twoq for 2q, wtinyLFU for wtinylfu, the others the
-// same), CAPACITY the integer in the row (a fraction of the working set,
+// libCacheSim name (twoq for 2q, wtinyLFU for wtinylfu, the others, gdsf
+// and lhd included, the same), CAPACITY the integer in the row (a fraction of the working set,
 // truncated, as cachesim and replay both do) and M is 1 in object mode and
 // 0 in byte mode. The "s3fifo" rows are cachesim's default S3-FIFO
 // (move-to-main threshold 2, like cdnsim's s3fifo); the "s3fifo-1" rows add
 // `-e move-to-main-threshold=1`, the paper's wording, like cdnsim's s3fifo-1.
 // The wtinyLFU rows are checked against both wtinylfu (4-bit count-min
-// sketch, the design) and wtinylfu-cbf (libCacheSim's estimator).
+// sketch, the design) and wtinylfu-cbf (libCacheSim's estimator). The
+// lhd rows are 12 runs of each command (cachesim seeds LHD from the clock).
+// For example:
+//
+//	cachesim zipfsize.oracleGeneral.bin oracleGeneral gdsf 4706156 --ignore-obj-size 0 -v 0
+//	cachesim decay.oracleGeneral.bin oracleGeneral s3fifo 194 --ignore-obj-size 1 -v 0 -e move-to-main-threshold=1
 //
 // The trace files are zipfTrace and decayTrace's output in libCacheSim's
 // oracleGeneral format (24-byte little-endian records {uint32 time, uint64
