@@ -24,9 +24,13 @@ import (
 //     and 25 (stretching or compressing the histograms), as libCacheSim does;
 //   - histograms decay by 0.9 at every reconfiguration and density(age) =
 //     E[hits after age] / E[lifetime after age], computed in one backward
-//     pass; before the first reconfiguration density is (16+class+1)/(age+1),
-//     libCacheSim's GDSF-like start (its class index counts the application
-//     class, 1 of 16, ahead of the 16 hit-age classes);
+//     pass; before the first reconfiguration density is (class+1)/(age+1),
+//     libCacheSim's GDSF-like start without its offset: libCacheSim's class
+//     index counts the application class (1 of 16) ahead of the 16 hit-age
+//     classes, so its prior is (17+class)/(age+1), flatter across classes.
+//     Here that prior cost 0.027 in miss ratio over the cache benchmark's
+//     whole Zipf trace (2M requests, 1% cache, 30 refits): without explorers
+//     a poor start persists;
 //   - an age past the histogram's end has the lowest density;
 //   - eviction compares lhdCandidates random samples plus the last
 //     lhdAdmissions objects admitted with a density below the running mean
@@ -106,7 +110,7 @@ func newLHD(capacity int64, objects int, seed uint64) *lhd {
 	}
 	for k := 0; k < lhdClasses; k++ {
 		for a := 0; a < lhdMaxAge; a++ {
-			c.dens[k*lhdMaxAge+a] = float32(lhdClasses+k+1) / float32(a+1)
+			c.dens[k*lhdMaxAge+a] = float32(k+1) / float32(a+1)
 		}
 	}
 	return c
