@@ -110,9 +110,11 @@ var (
 
 // TestAgreementTraceDigests checks that the generators still draw, byte
 // for byte, the files the reference counts were measured on, and writes
-// them to $CDNSIM_AGREEMENT_TRACES if set. The digests were taken from the
-// generators that wrote the files, before they moved here from
-// cmd/cdnsim.
+// them to $CDNSIM_AGREEMENT_TRACES if set. The 20,000-object traces'
+// digests were taken from agreementZipf/agreementDecay in cmd/cdnsim,
+// which drew the files of the first reference counts, before the shared
+// generators replaced them; the 200,000-object traces' from the files
+// their counts were measured on.
 func TestAgreementTraceDigests(t *testing.T) {
 	t.Parallel()
 	dir := os.Getenv("CDNSIM_AGREEMENT_TRACES")
@@ -320,8 +322,8 @@ var agreementRefs = []agreementRef{
 // move-to-main threshold): the miss counts must be equal. gdsf keeps
 // H = L + freq/size where libCacheSim's GDSF.cpp keeps L + freq·10⁶/size:
 // the same order, the same FIFO tie rule (time of the last update), and
-// every count here equal. The others are
-// held to the tolerance of 0.005 except for the agreementKnownGaps.
+// every count here equal. The others are held to the tolerance of
+// 0.005 except for the agreementKnownGaps.
 var agreementExact = map[string]bool{
 	"lru": true, "fifo": true, "clock": true, "sieve": true, "belady": true,
 	"arc": true, "2q": true, "lfu": true, "s3fifo": true, "s3fifo-1": true,
