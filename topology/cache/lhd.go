@@ -190,7 +190,7 @@ func (c *lhd) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.used+r.Size > c.cap {
+	for r.Size > c.cap-c.used {
 		e := c.pick()
 		c.evicts[c.class(e)*lhdMaxAge+int(c.age(e))]++
 		victims = append(victims, c.idx.ids[e])

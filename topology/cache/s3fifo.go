@@ -130,7 +130,7 @@ func (c *s3fifo) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		c.idx.remove(r.ID)
 		toMain = true
 	}
-	for c.small.bytes+c.main.bytes+r.Size > c.cap {
+	for r.Size > c.cap-c.small.bytes-c.main.bytes {
 		if c.main.bytes > c.cap-c.smallCap || c.small.n == 0 {
 			victims = c.evictMain(victims)
 		} else {
@@ -178,7 +178,7 @@ func (c *s3fifo) evictSmall(victims []ObjectID) []ObjectID {
 			c.idx.remove(c.idx.ids[e])
 			return victims
 		}
-		for c.ghost.bytes+c.nodes[e].size > c.ghostCap {
+		for c.nodes[e].size > c.ghostCap-c.ghost.bytes {
 			g := c.ghost.tail
 			c.ghost.unlink(c.nodes, g)
 			c.idx.remove(c.idx.ids[g])
