@@ -227,12 +227,17 @@ func (c capSpec) resolve(tr *replayTrace, ignoreSize bool) int64 {
 	return max(1, int64(float64(ws)*c.frac))
 }
 
-// objectsHint estimates how many objects a capacity holds, for sizing
-// sketches and ghost lists: the capacity itself in object mode, else how
-// many objects of the trace's mean (distinct-object) size fit.
+// objectsHint estimates how many objects a capacity holds, for the
+// sketches and filters sized from it (cache.Config.ObjectsHint): the
+// capacity itself in object mode, else how many objects of the trace's
+// mean (distinct-object) size fit; never more than the trace's distinct
+// objects, all that a cache can hold, so a huge capacity is no huge hint.
 func objectsHint(tr *replayTrace, capacity int64, ignoreSize bool) int {
-	if ignoreSize || tr.wsBytes == 0 {
-		return int(capacity)
+	switch {
+	case ignoreSize || tr.wsBytes == 0:
+		return int(min(capacity, tr.objects))
+	case capacity >= tr.wsBytes:
+		return int(tr.objects)
 	}
 	return int(max(1, int64(float64(capacity)*float64(tr.objects)/float64(tr.wsBytes))))
 }
