@@ -13,7 +13,11 @@ import (
 // objects are inserted, and the frequency sketches and filters whose size
 // is part of a policy's behaviour grow with the cached objects (each
 // policy says how). A 10 TB cache that holds a thousand objects costs what
-// a thousand objects cost.
+// a thousand objects cost. Nothing shrinks: a cache keeps the tables of
+// the most objects (and ghost entries) it has held, as Caffeine keeps its
+// sketch. A simulated cache fills and stays full, so shrinking would only
+// add copying; the index recycles entry numbers, so the per-entry slices
+// stop at the peak.
 type Config struct {
 	// Capacity is the limit in bytes, or in objects when the Cache that holds
 	// the policy ignores sizes (every object then has Size 1). Any value up
