@@ -191,6 +191,14 @@ func (c *Comparison) sizesAscending() []int64 {
 // pct2 shows two decimals: policies often differ by less than 0.1 point.
 func pct2(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }
 
+// Aligned lays rows out as the comparison table does: columns two spaces
+// apart, the first left columns aligned left, the rest (numbers) right.
+func Aligned(rows [][]string, left int) string {
+	var b strings.Builder
+	writeAligned(&b, rows, left)
+	return b.String()
+}
+
 // writeAligned writes rows as columns two spaces apart, the first left
 // columns aligned left and the rest (numbers) aligned right.
 func writeAligned(b *strings.Builder, rows [][]string, left int) {

@@ -252,7 +252,7 @@ func TestComparisonShortRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.renderPNG(c.drawHitRatioByPolicy); err != nil {
+	if _, err := renderPNG(c.drawHitRatioByPolicy); err != nil {
 		t.Fatal(err)
 	}
 }

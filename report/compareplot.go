@@ -26,11 +26,11 @@ import (
 // hit-ratio-by-policy.png into it, each rendered in memory first and
 // written to a temporary file that is renamed into place.
 func (c *Comparison) WriteFiles(dir string) error {
-	mrc, err := c.renderPNG(c.drawMRC)
+	mrc, err := renderPNG(c.drawMRC)
 	if err != nil {
 		return fmt.Errorf("report: %s: %w", MRCPlot, err)
 	}
-	byTime, err := c.renderPNG(c.drawHitRatioByPolicy)
+	byTime, err := renderPNG(c.drawHitRatioByPolicy)
 	if err != nil {
 		return fmt.Errorf("report: %s: %w", PolicyHitRatioPlot, err)
 	}
@@ -48,7 +48,8 @@ func (c *Comparison) WriteFiles(dir string) error {
 	return nil
 }
 
-func (c *Comparison) renderPNG(f func(draw.Canvas) error) ([]byte, error) {
+// renderPNG draws f on a white canvas of the plots' size and encodes it.
+func renderPNG(f func(draw.Canvas) error) ([]byte, error) {
 	useSans()
 	cv := vgimg.NewWith(vgimg.UseWH(pxToLength(plotWidthPx), pxToLength(plotHeight)), vgimg.UseDPI(plotDPI))
 	dc := draw.New(cv)
@@ -80,6 +81,43 @@ var policyStyles = []struct {
 	{color.RGBA{0x56, 0xB4, 0xE9, 0xff}, draw.BoxGlyph{}, []vg.Length{vg.Points(4), vg.Points(2)}},
 	{color.Black, draw.CrossGlyph{}, []vg.Length{vg.Points(1), vg.Points(3)}},
 	{color.RGBA{0xB8, 0xA2, 0x00, 0xff}, draw.PlusGlyph{}, []vg.Length{vg.Points(12), vg.Points(3)}},
+}
+
+// addStyledLine adds line i of a plot, named name ("" for none in the
+// legend), in policyStyles[i]: a line with marks at xy and, when errs is
+// not nil, a confidence bar at each point.
+func addStyledLine(p *plot.Plot, i int, name string, xy plotter.XYs, errs plotter.YErrors) error {
+	st := policyStyles[i%len(policyStyles)]
+	l, pts, err := plotter.NewLinePoints(xy)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width, l.Dashes = st.col, vg.Points(1.5), st.dashes
+	pts.Color, pts.Shape, pts.Radius = st.col, st.glyph, vg.Points(4)
+	p.Add(l, pts)
+	if errs != nil {
+		bars, err := plotter.NewYErrorBars(struct {
+			plotter.XYs
+			plotter.YErrors
+		}{xy, errs})
+		if err != nil {
+			return err
+		}
+		bars.Color, bars.Width, bars.CapWidth = st.col, vg.Points(1.2), vg.Points(8)
+		p.Add(bars)
+	}
+	if name != "" {
+		p.Legend.Add(name, l, pts)
+	}
+	return nil
+}
+
+// legendTopRight puts the legend inside the top right corner.
+func legendTopRight(p *plot.Plot) {
+	p.Legend.Top = true
+	p.Legend.XOffs = -vg.Points(6)
+	p.Legend.YOffs = -vg.Points(4)
+	p.Legend.ThumbnailWidth = vg.Points(30)
 }
 
 // tierWhat names the compared tier's caches for axis labels.
@@ -123,15 +161,9 @@ func (c *Comparison) drawMRC(dc draw.Canvas) error {
 			yLo, yHi = min(yLo, miss), max(yHi, miss)
 			xy = append(xy, plotter.XY{X: float64(r.Size), Y: miss})
 		}
-		st := policyStyles[pi%len(policyStyles)]
-		l, pts, err := plotter.NewLinePoints(xy)
-		if err != nil {
+		if err := addStyledLine(p, pi, pol, xy, nil); err != nil {
 			return err
 		}
-		l.Color, l.Width, l.Dashes = st.col, vg.Points(1.5), st.dashes
-		pts.Color, pts.Shape, pts.Radius = st.col, st.glyph, vg.Points(4)
-		p.Add(l, pts)
-		p.Legend.Add(pol, l, pts)
 	}
 	// Pad the data range by a point or 15%, whichever is more, on whole
 	// percentages within [0, 100].
@@ -140,10 +172,7 @@ func (c *Comparison) drawMRC(dc draw.Canvas) error {
 	p.Y.Max = math.Min(100, math.Ceil(yHi+pad))
 	p.Y.Tick.Marker = percentTicker{}
 	// Miss ratios fall with size, so the top right is free for the legend.
-	p.Legend.Top = true
-	p.Legend.XOffs = -vg.Points(6)
-	p.Legend.YOffs = -vg.Points(4)
-	p.Legend.ThumbnailWidth = vg.Points(30)
+	legendTopRight(p)
 	p.Draw(dc)
 	return nil
 }

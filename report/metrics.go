@@ -1,0 +1,35 @@
+package report
+
+import "strconv"
+
+// Metric is a headline figure of a run, read from its Summary. A sweep
+// writes a column per Metric for every run, its mean and confidence
+// interval for every point, and a plot of it.
+type Metric struct {
+	Name     string // column name, e.g. "edge_hit_ratio"
+	Label    string // axis label, e.g. "edge hit ratio"
+	Decimals int    // decimals of a run's value (0 for counts)
+	Percent  bool   // a ratio in [0, 1], plotted in percent
+	Get      func(*Summary) float64
+}
+
+// Format writes v with the metric's decimals, so equal runs give equal bytes.
+func (m Metric) Format(v float64) string { return strconv.FormatFloat(v, 'f', m.Decimals, 64) }
+
+// Headline is the figures a sweep reports, in column order: a new figure
+// of summary.json is one line here.
+var Headline = []Metric{
+	{"edge_hit_ratio", "edge hit ratio", 6, true, func(s *Summary) float64 { return s.Tiers.Edge.HitRatio }},
+	{"edge_byte_hit_ratio", "edge byte hit ratio", 6, true, func(s *Summary) float64 { return s.Tiers.Edge.ByteHitRatio }},
+	{"regional_hit_ratio", "regional hit ratio", 6, true, func(s *Summary) float64 { return s.Tiers.Regional.HitRatio }},
+	{"regional_byte_hit_ratio", "regional byte hit ratio", 6, true, func(s *Summary) float64 { return s.Tiers.Regional.ByteHitRatio }},
+	{"overall_hit_ratio", "overall hit ratio", 6, true, func(s *Summary) float64 { return s.Tiers.Overall.HitRatio }},
+	{"overall_byte_hit_ratio", "overall byte hit ratio", 6, true, func(s *Summary) float64 { return s.Tiers.Overall.ByteHitRatio }},
+	{"origin_requests", "origin requests", 0, false, func(s *Summary) float64 { return float64(s.Tiers.Origin.Requests) }},
+	{"origin_bytes", "origin bytes", 0, false, func(s *Summary) float64 { return float64(s.Tiers.Origin.Bytes) }},
+	{"origin_peak_rps", "origin peak requests/s", 0, false, func(s *Summary) float64 { return s.Tiers.Origin.PeakRPS }},
+	{"ttfb_p50_ms", "TTFB p50 (ms)", 3, false, func(s *Summary) float64 { return s.Latency.P50 }},
+	{"ttfb_p95_ms", "TTFB p95 (ms)", 3, false, func(s *Summary) float64 { return s.Latency.P95 }},
+	{"ttfb_p99_ms", "TTFB p99 (ms)", 3, false, func(s *Summary) float64 { return s.Latency.P99 }},
+	{"errors_5xx", "5xx responses served", 0, false, func(s *Summary) float64 { return float64(s.Errors.Served5xx) }},
+}
