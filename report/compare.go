@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -23,36 +24,49 @@ const (
 	PolicyHitRatioPlot = "hit-ratio-by-policy.png"
 )
 
+// compareMetrics are compare.csv's figures, after the policy and the size.
+var compareMetrics = metricsNamed("edge_hit_ratio", "edge_byte_hit_ratio", "regional_hit_ratio", "regional_byte_hit_ratio",
+	"overall_hit_ratio", "origin_requests", "origin_bytes", "ttfb_p95_ms")
+
 // CompareHeader is the first line of compare.csv. One row per run: the
 // policy, the cache size of the compared tier (bytes, then as "1GB"), the
 // request and byte hit ratios of both tiers (as in summary.json: each tier
 // conditional on reaching it, bypass excluded), the overall hit ratio,
-// origin fetches and bytes, and the run's TTFB p95 (ms).
+// origin fetches and bytes, and the run's TTFB p95 (ms). With several
+// seeds a row is a (policy, size) point: the figures are means over the
+// seeds, and the header goes on with "seeds" and a 95% confidence
+// half-width per figure (name_ci95).
 const CompareHeader = "policy,size_bytes,size,edge_hit_ratio,edge_byte_hit_ratio," +
 	"regional_hit_ratio,regional_byte_hit_ratio,overall_hit_ratio,origin_requests,origin_bytes,ttfb_p95_ms"
 
 // CompareRun is one simulation of a comparison: every cache of the
 // compared tier ran Policy with Size bytes, on the same request stream as
-// the other runs.
+// the other runs with the same seed (the Recorder's).
 type CompareRun struct {
 	Policy   string
 	Size     int64
 	Recorder *Recorder
 }
 
-// Comparison is a set of runs of one scenario and seed that differ only in
-// the compared tier's eviction policy and cache size.
+// Comparison is a set of runs of one scenario that differ only in the
+// compared tier's eviction policy and cache size, and, when replicated, in
+// the seed. A (policy, size) point is shown by its first seed's run where
+// a figure needs one run (the hit ratio over time), else by the mean over
+// its seeds.
 type Comparison struct {
 	tier    string
-	runs    []CompareRun
-	sums    []Summary
-	polys   []string // policies in first-appearance order
-	largest []int    // per policy, the index in runs of its largest size
+	runs    []CompareRun // a run per point, its first seed's
+	sums    []Summary    // of runs
+	reps    [][]Summary  // per point, every seed's, the first first
+	seeds   []uint64     // in order of first appearance
+	polys   []string     // policies in first-appearance order
+	largest []int        // per policy, the index in runs of its largest size
 	byKey   map[string]int
 }
 
-// NewComparison orders runs by policy (in the order they first appear)
-// then by size ascending, which is the order of every output.
+// NewComparison groups runs into (policy, size) points, the runs of a
+// point being its seeds, and orders the points by policy (in the order they
+// first appear) then by size ascending, which is the order of every output.
 func NewComparison(tier string, runs []CompareRun) (*Comparison, error) {
 	if tier != TierEdge && tier != TierRegional {
 		return nil, fmt.Errorf("report: unknown tier %q (want %s or %s)", tier, TierEdge, TierRegional)
@@ -60,9 +74,11 @@ func NewComparison(tier string, runs []CompareRun) (*Comparison, error) {
 	if len(runs) == 0 {
 		return nil, errors.New("report: a comparison needs at least one run")
 	}
-	c := &Comparison{tier: tier, runs: append([]CompareRun(nil), runs...)}
+	c := &Comparison{tier: tier, byKey: map[string]int{}}
 	rank := map[string]int{}
-	for _, r := range c.runs {
+	seen := map[uint64]bool{}
+	var reps [][]CompareRun
+	for _, r := range runs {
 		if r.Recorder == nil {
 			return nil, fmt.Errorf("report: run %s/%s has no recorder", r.Policy, cache.FormatSize(r.Size))
 		}
@@ -70,55 +86,126 @@ func NewComparison(tier string, runs []CompareRun) (*Comparison, error) {
 			rank[r.Policy] = len(c.polys)
 			c.polys = append(c.polys, r.Policy)
 		}
+		if seed := r.Recorder.cfg.Seed; !seen[seed] {
+			seen[seed] = true
+			c.seeds = append(c.seeds, seed)
+		}
+		key := fmt.Sprint(r.Policy, "/", r.Size)
+		if i, ok := c.byKey[key]; ok {
+			for _, o := range reps[i] {
+				if o.Recorder.cfg.Seed == r.Recorder.cfg.Seed {
+					return nil, fmt.Errorf("report: run %s/%s with seed %d is given twice", r.Policy, cache.FormatSize(r.Size), o.Recorder.cfg.Seed)
+				}
+			}
+			reps[i] = append(reps[i], r)
+			continue
+		}
+		c.byKey[key] = len(reps)
+		reps = append(reps, []CompareRun{r})
 	}
-	sort.SliceStable(c.runs, func(i, j int) bool {
-		a, b := c.runs[i], c.runs[j]
+	sort.SliceStable(reps, func(i, j int) bool {
+		a, b := reps[i][0], reps[j][0]
 		if rank[a.Policy] != rank[b.Policy] {
 			return rank[a.Policy] < rank[b.Policy]
 		}
 		return a.Size < b.Size
 	})
 	c.largest = make([]int, len(c.polys))
-	c.byKey = map[string]int{}
-	for i, r := range c.runs {
+	for i, point := range reps {
+		r := point[0]
 		c.byKey[fmt.Sprint(r.Policy, "/", r.Size)] = i
-		c.sums = append(c.sums, r.Recorder.Summary())
+		c.runs = append(c.runs, r)
+		var sums []Summary
+		for _, x := range point {
+			sums = append(sums, x.Recorder.Summary())
+		}
+		c.sums = append(c.sums, sums[0])
+		c.reps = append(c.reps, sums)
 		c.largest[rank[r.Policy]] = i // sizes ascend within a policy
 	}
 	return c, nil
 }
 
-// tierOf is the compared tier's figures in s.
-func (c *Comparison) tierOf(s *Summary) TierSummary {
-	if c.tier == TierRegional {
-		return s.Tiers.Regional
+// replicated reports whether the runs have more than one seed.
+func (c *Comparison) replicated() bool { return len(c.seeds) > 1 }
+
+// stat is metric m's mean over point i's seeds and its confidence
+// half-width (NaN with one seed). The mean of one value is the value.
+func (c *Comparison) stat(i int, m Metric) (mean, half float64) {
+	xs := make([]float64, len(c.reps[i]))
+	for j := range c.reps[i] {
+		xs[j] = m.Get(&c.reps[i][j])
 	}
-	return s.Tiers.Edge
+	return MeanCI(xs)
 }
 
-// CSV returns compare.csv: CompareHeader, then one row per run with fixed
-// decimals, so equal inputs give equal bytes.
+// hitRatio is point i's hit ratio at the compared tier, its mean over
+// the seeds, with the confidence half-width.
+func (c *Comparison) hitRatio(i int) (mean, half float64) {
+	name := "edge_hit_ratio"
+	if c.tier == TierRegional {
+		name = "regional_hit_ratio"
+	}
+	return c.stat(i, metricsNamed(name)[0])
+}
+
+// seedText names the seeds in titles: "seed 1", "seeds 1–5", "seeds 1, 7, 42".
+func (c *Comparison) seedText() string {
+	if !c.replicated() {
+		return fmt.Sprintf("seed %d", c.seeds[0])
+	}
+	consecutive := true
+	for i := 1; i < len(c.seeds); i++ {
+		consecutive = consecutive && c.seeds[i] == c.seeds[i-1]+1
+	}
+	if consecutive {
+		return fmt.Sprintf("seeds %d–%d", c.seeds[0], c.seeds[len(c.seeds)-1])
+	}
+	var s []string
+	for _, x := range c.seeds {
+		s = append(s, fmt.Sprint(x))
+	}
+	return "seeds " + strings.Join(s, ", ")
+}
+
+// CSV returns compare.csv: CompareHeader, then one row per point with
+// fixed decimals, so equal inputs give equal bytes.
 func (c *Comparison) CSV() []byte {
 	var b bytes.Buffer
 	b.WriteString(CompareHeader)
+	if c.replicated() {
+		b.WriteString(",seeds")
+		for _, m := range compareMetrics {
+			b.WriteString("," + m.Name + "_ci95")
+		}
+	}
 	b.WriteByte('\n')
 	for i, r := range c.runs {
-		s := &c.sums[i]
-		e, g := s.Tiers.Edge, s.Tiers.Regional
-		fmt.Fprintf(&b, "%s,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%d,%.3f\n",
-			r.Policy, r.Size, cache.FormatSize(r.Size),
-			e.HitRatio, e.ByteHitRatio, g.HitRatio, g.ByteHitRatio, s.Tiers.Overall.HitRatio,
-			s.Tiers.Origin.Requests, s.Tiers.Origin.Bytes, s.Latency.P95)
+		fmt.Fprintf(&b, "%s,%d,%s", r.Policy, r.Size, cache.FormatSize(r.Size))
+		halves := make([]string, len(compareMetrics))
+		for k, m := range compareMetrics {
+			mean, half := c.stat(i, m)
+			if c.replicated() {
+				b.WriteString("," + m.FormatMean(mean))
+				halves[k] = m.FormatMean(half)
+			} else {
+				b.WriteString("," + m.Format(mean))
+			}
+		}
+		if c.replicated() {
+			fmt.Fprintf(&b, ",%d,%s", len(c.reps[i]), strings.Join(halves, ","))
+		}
+		b.WriteByte('\n')
 	}
 	return b.Bytes()
 }
 
 // Table is an aligned table for a terminal, with a heading line and, when
-// more than one policy ran, the best policy at each size.
+// more than one policy ran, the best policy at each size. With several
+// seeds a cell is "mean ±half-width" of the 95% confidence interval.
 func (c *Comparison) Table() string {
 	var b strings.Builder
-	r0 := c.runs[0].Recorder.cfg
-	name := r0.Scenario
+	name := c.runs[0].Recorder.cfg.Scenario
 	if name == "" {
 		name = "run"
 	}
@@ -130,25 +217,37 @@ func (c *Comparison) Table() string {
 	if len(c.polys) > 1 {
 		polys = fmt.Sprintf("%d policies", len(c.polys))
 	}
-	fmt.Fprintf(&b, "%s (seed %d): %s tier, %s × %s\n\n", name, r0.Seed, c.tier, polys, count(int64(len(sizes)), "size"))
+	fmt.Fprintf(&b, "%s (%s): %s tier, %s × %s\n\n", name, c.seedText(), c.tier, polys, count(int64(len(sizes)), "size"))
 	rows := [][]string{{"policy", "size", "edge hit", "edge byte hit", "regional hit", "regional byte hit",
 		"overall hit", "origin requests", "origin bytes", "TTFB p95"}}
+	cell := []func(float64) string{pct2, pct2, pct2, pct2, pct2,
+		func(x float64) string { return groupDigits(int64(math.Round(x))) },
+		func(x float64) string { return formatBytes(int64(math.Round(x))) },
+		func(x float64) string { return fmt.Sprintf("%.1f ms", x) }}
 	for i, r := range c.runs {
-		s := &c.sums[i]
-		rows = append(rows, []string{r.Policy, cache.FormatSize(r.Size),
-			pct2(s.Tiers.Edge.HitRatio), pct2(s.Tiers.Edge.ByteHitRatio),
-			pct2(s.Tiers.Regional.HitRatio), pct2(s.Tiers.Regional.ByteHitRatio),
-			pct2(s.Tiers.Overall.HitRatio), groupDigits(s.Tiers.Origin.Requests),
-			formatBytes(s.Tiers.Origin.Bytes), fmt.Sprintf("%.1f ms", s.Latency.P95)})
+		row := []string{r.Policy, cache.FormatSize(r.Size)}
+		for k, m := range compareMetrics {
+			mean, half := c.stat(i, m)
+			v := cell[k](mean)
+			if !math.IsNaN(half) {
+				v += " ±" + cell[k](half)
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
 	}
 	writeAligned(&b, rows, 2)
 	if len(c.polys) > 1 {
-		fmt.Fprintf(&b, "\nBest %s hit ratio:", c.tier)
+		fmt.Fprintf(&b, "\nBest %s hit ratio", c.tier)
+		if c.replicated() {
+			b.WriteString(" (mean)")
+		}
+		b.WriteString(":")
 		for i, sz := range c.sizesAscending() {
 			bestHR := -1.0
 			var best []string
 			for j, r := range c.runs {
-				hr := c.tierOf(&c.sums[j]).HitRatio
+				hr, _ := c.hitRatio(j)
 				switch {
 				case r.Size != sz || hr < bestHR:
 				case hr > bestHR:

@@ -131,7 +131,10 @@ func (c *Comparison) tierWhat() string {
 func (c *Comparison) drawMRC(dc draw.Canvas) error {
 	cfg := c.runs[0].Recorder.cfg
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s (seed %d): %s miss ratio by cache size", orRun(cfg.Scenario), cfg.Seed, c.tier)
+	p.Title.Text = fmt.Sprintf("%s (%s): %s miss ratio by cache size", orRun(cfg.Scenario), c.seedText(), c.tier)
+	if c.replicated() {
+		p.Title.Text += fmt.Sprintf("; mean, bars %g%% CI", 100*Confidence)
+	}
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text = fmt.Sprintf("cache size per %s (log₂ scale)", c.tierWhat())
 	p.Y.Label.Text = fmt.Sprintf("%s miss ratio (%% of requests reaching it)", c.tier)
@@ -153,15 +156,25 @@ func (c *Comparison) drawMRC(dc draw.Canvas) error {
 	yLo, yHi := 100.0, 0.0
 	for pi, pol := range c.polys {
 		var xy plotter.XYs
+		var errs plotter.YErrors
 		for i, r := range c.runs {
 			if r.Policy != pol {
 				continue
 			}
-			miss := 100 * (1 - c.tierOf(&c.sums[i]).HitRatio)
-			yLo, yHi = min(yLo, miss), max(yHi, miss)
+			hr, half := c.hitRatio(i)
+			miss := 100 * (1 - hr)
+			h := 0.0
+			if c.replicated() && !math.IsNaN(half) {
+				h = 100 * half
+			}
+			yLo, yHi = min(yLo, miss-h), max(yHi, miss+h)
 			xy = append(xy, plotter.XY{X: float64(r.Size), Y: miss})
+			errs = append(errs, struct{ Low, High float64 }{h, h})
 		}
-		if err := addStyledLine(p, pi, pol, xy, nil); err != nil {
+		if !c.replicated() {
+			errs = nil
+		}
+		if err := addStyledLine(p, pi, pol, xy, errs); err != nil {
 			return err
 		}
 	}
@@ -245,7 +258,7 @@ func (c *Comparison) shownRuns() (idx []int, narrowed bool) {
 		idx := at(sizes[k])
 		lo, hi := 1.0, 0.0
 		for _, i := range idx {
-			hr := c.tierOf(&c.sums[i]).HitRatio
+			hr, _ := c.hitRatio(i)
 			lo, hi = min(lo, hr), max(hi, hr)
 		}
 		if hi-lo >= minSpread {

@@ -1,6 +1,10 @@
 package report
 
-import "strconv"
+import (
+	"math"
+	"slices"
+	"strconv"
+)
 
 // Metric is a headline figure of a run, read from its Summary. A sweep
 // writes a column per Metric for every run, its mean and confidence
@@ -15,6 +19,29 @@ type Metric struct {
 
 // Format writes v with the metric's decimals, so equal runs give equal bytes.
 func (m Metric) Format(v float64) string { return strconv.FormatFloat(v, 'f', m.Decimals, 64) }
+
+// FormatMean writes a mean or a confidence half-width over runs: counts
+// get two decimals, NaN (no runs, or one) is empty.
+func (m Metric) FormatMean(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', max(m.Decimals, 2), 64)
+}
+
+// metricsNamed picks Headline metrics by name, in the order given; a
+// name that is not there is a bug.
+func metricsNamed(names ...string) []Metric {
+	out := make([]Metric, len(names))
+	for i, n := range names {
+		j := slices.IndexFunc(Headline, func(m Metric) bool { return m.Name == n })
+		if j < 0 {
+			panic("report: no headline metric " + n)
+		}
+		out[i] = Headline[j]
+	}
+	return out
+}
 
 // Headline is the figures a sweep reports, in column order: a new figure
 // of summary.json is one line here.

@@ -91,6 +91,11 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 // *scenarios.Error names the file, line and key) is 2.
 func sweepError(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, "cdnsim sweep:", err)
+	return exitFor(err)
+}
+
+// exitFor is the exit code for err: 2 for bad input, else 1.
+func exitFor(err error) int {
 	var se *scenarios.Error
 	if errors.As(err, &se) || errors.Is(err, os.ErrNotExist) {
 		return exitUsage

@@ -27,8 +27,9 @@ type Sweep struct {
 	// Seeds are the seeds every point runs with; nil runs each point once
 	// with its scenario's own seed.
 	Seeds []uint64
-	// Set are overrides of every run, applied before the axes'.
-	Set []Setting
+	// Set are overrides of every run as --set takes them ("key=value"),
+	// applied first, in order.
+	Set []string
 	// Axes are the dimensions of the grid, the first the outermost.
 	Axes []Axis
 	// RunsPerTask groups runs into tasks (default 1): larger tasks spread a
@@ -36,12 +37,6 @@ type Sweep struct {
 	RunsPerTask int
 
 	lines map[string]int // key path → line in File
-}
-
-// Setting is one override: a key that --set accepts and a TOML value.
-type Setting struct {
-	Key   string
-	Value any
 }
 
 // Axis is a key that --set accepts and the values it takes, in order.
@@ -149,7 +144,15 @@ func Parse(path string, src []byte) (*Sweep, error) {
 		}
 		switch k[0] {
 		case "set":
-			sw.Set = append(sw.Set, Setting{Key: k[1], Value: f.Set[k[1]]})
+			v := f.Set[k[1]]
+			if err := checkValue(v); err != nil {
+				return nil, fail(setKey(k[1]), "%v", err)
+			}
+			lit, err := literal(v)
+			if err != nil {
+				return nil, fail(setKey(k[1]), "%v", err)
+			}
+			sw.Set = append(sw.Set, k[1]+"="+lit)
 		case "axes":
 			vals, ok := f.Axes[k[1]].([]any)
 			if !ok {
@@ -171,10 +174,8 @@ func (sw *Sweep) check() error {
 	}
 	fixed := map[string]bool{}
 	for _, s := range sw.Set {
-		if err := checkValue(s.Value); err != nil {
-			return sw.errorf(setKey(s.Key), "%v", err)
-		}
-		fixed[s.Key] = true
+		key, _, _ := strings.Cut(s, "=")
+		fixed[strings.TrimSpace(key)] = true
 	}
 	for _, ax := range sw.Axes {
 		key := axisKey(ax.Key)

@@ -90,14 +90,7 @@ func (sw *Sweep) Plan() (*Plan, error) {
 			return nil, err
 		}
 	}
-	fixed := make([]string, len(sw.Set))
-	for i, s := range sw.Set {
-		lit, err := literal(s.Value)
-		if err != nil {
-			return nil, sw.errorf(setKey(s.Key), "%v", err)
-		}
-		fixed[i] = s.Key + "=" + lit
-	}
+	fixed := sw.Set
 	lits := make([][]string, len(sw.Axes))
 	for a, ax := range sw.Axes {
 		d := Dim{Key: ax.Key}
@@ -121,9 +114,10 @@ func (sw *Sweep) Plan() (*Plan, error) {
 	if _, err := parse(nil); err != nil {
 		return nil, sw.baseError(err)
 	}
-	for i, set := range fixed {
+	for _, set := range fixed {
 		if _, err := parse([]string{set}); err != nil {
-			return nil, sw.settingError(err, setKey(sw.Set[i].Key), sw.Set[i].Key, "")
+			key, _, _ := strings.Cut(set, "=")
+			return nil, sw.settingError(err, setKey(key), key, "")
 		}
 	}
 	if _, err := parse(fixed); err != nil {
