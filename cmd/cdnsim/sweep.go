@@ -392,6 +392,10 @@ func sweepStatusCmd(args []string, stdout, stderr io.Writer) int {
 	for _, r := range st.Missing {
 		fmt.Fprintf(stdout, "missing  task %d run %s  %s\n", r.Task, r.ID, p.Describe(r))
 	}
+	if left, _ := os.ReadDir(filepath.Join(dir, sweep.TmpDir)); len(left) > 0 {
+		fmt.Fprintf(stdout, "%s holds %d unfinished run directories (killed runs, or runs in progress): safe to delete when nothing runs\n",
+			filepath.Join(dir, sweep.TmpDir), len(left))
+	}
 	return exitOK
 }
 

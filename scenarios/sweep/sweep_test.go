@@ -271,3 +271,19 @@ func TestArraySpec(t *testing.T) {
 		}
 	}
 }
+
+// TestTheExampleSweepPlans keeps the README's sweep file working.
+func TestTheExampleSweepPlans(t *testing.T) {
+	t.Parallel()
+	sw, err := ReadFile("../sweeps/policy-size.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sw.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Runs) != 120 || p.Tasks != 12 || len(p.Axes) != 2 || p.Axes[0].Key != "pops.capacity" || len(p.Seeds) != 6 {
+		t.Fatalf("%d runs in %d tasks, axes %v, seeds %v", len(p.Runs), p.Tasks, p.Axes, p.Seeds)
+	}
+}
