@@ -282,9 +282,10 @@ func TestCompareWithSeedsGivesMeansAndIntervals(t *testing.T) {
 	t.Parallel()
 	dirs := map[string]string{"3": t.TempDir(), "5": t.TempDir(), "both": t.TempDir()}
 	for seed, dir := range dirs {
-		extra := []string{"--quiet", "--seed", seed}
+		// Ten minutes: a third of the time of compareShort's hour.
+		extra := []string{"--quiet", "--set", "workload.duration=10m", "--seed", seed}
 		if seed == "both" {
-			extra = []string{"--quiet", "--seeds", "3,5"}
+			extra = []string{"--quiet", "--set", "workload.duration=10m", "--seeds", "3,5"}
 		}
 		if code, _, stderr := cli(t, compareArgs(dir, extra...)...); code != exitOK {
 			t.Fatal(stderr)
