@@ -57,6 +57,8 @@ func (c *PointChart) draw(dc draw.Canvas) error {
 		scale = 100
 	}
 	yLo, yHi := math.Inf(1), math.Inf(-1)
+	var lastSum float64 // of the means at the last X, to keep the legend off them
+	var lastN int
 	for li, l := range c.Lines {
 		// Lines step aside a little so their bars do not hide each other.
 		dx := 0.0
@@ -73,6 +75,9 @@ func (c *PointChart) draw(dc draw.Canvas) error {
 			h := l.Half[i] * scale
 			if math.IsNaN(h) {
 				h = 0
+			}
+			if i == len(c.X)-1 {
+				lastSum, lastN = lastSum+m, lastN+1
 			}
 			xy = append(xy, plotter.XY{X: float64(i) + dx, Y: m})
 			errs = append(errs, struct{ Low, High float64 }{h, h})
@@ -97,6 +102,11 @@ func (c *PointChart) draw(dc draw.Canvas) error {
 		}
 	}
 	legendTopRight(p)
+	if lastN > 0 && lastSum/float64(lastN) > (p.Y.Min+p.Y.Max)/2 {
+		// The lines end high: the legend goes to the bottom right.
+		p.Legend.Top = false
+		p.Legend.YOffs = vg.Points(6)
+	}
 	p.Draw(dc)
 	return nil
 }
