@@ -18,7 +18,7 @@ import (
 	"github.com/cdnsim/cdnsim/workload"
 )
 
-const replaySynopsis = "cdnsim replay TRACE [--format csv|oracle] --policy P[,P...] --capacity N[,N...] [--ignore-size] [--admission A] [--json] [--seed N] [--parallel N]"
+const replaySynopsis = "cdnsim replay TRACE [--format csv|oracle|cloudfront] --policy P[,P...] --capacity N[,N...] [--ignore-size] [--admission A] [--json] [--seed N] [--parallel N]"
 
 func init() {
 	register(command{
@@ -50,7 +50,7 @@ type replayTrace struct {
 
 func runReplay(args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("replay", replaySynopsis, stderr)
-	format := flags.String("format", "", "trace format: csv or oracle (default: from the file name)")
+	format := flags.String("format", "", "trace format: csv, oracle or cloudfront (default: from the file name)")
 	policyList := flags.String("policy", "", "eviction policies, comma-separated (have "+strings.Join(cache.PolicyNames(), ", ")+")")
 	capList := flags.String("capacity", "", "cache capacities, comma-separated: bytes (64MB, 1GB; binary units), objects with --ignore-size, or a fraction of the working set (0.01 = 1%)")
 	ignoreSize := flags.Bool("ignore-size", false, "every object weighs 1: capacities count objects")
@@ -99,18 +99,9 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	if *parallel < 1 {
 		return fail("--parallel must be >= 1, got %d", *parallel)
 	}
-	var tf workload.TraceFormat
-	switch strings.ToLower(*format) {
-	case "":
-		if tf, err = workload.TraceFormatFromName(path); err != nil {
-			return fail("%v", err) // the message asks for --format
-		}
-	case "csv":
-		tf = workload.TraceCSV
-	case "oracle":
-		tf = workload.TraceOracle
-	default:
-		return fail("--format: unknown trace format %q (want csv or oracle)", *format)
+	tf, err := traceFormat(*format, path)
+	if err != nil {
+		return fail("%v", err)
 	}
 
 	tr, err := decodeTrace(path, tf)
@@ -275,8 +266,21 @@ func decodeTrace(path string, f workload.TraceFormat) (*replayTrace, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	if f == workload.TraceCSV {
+	if f != workload.TraceOracle {
 		workload.ComputeNext(recs)
+	}
+	if f == workload.TraceCloudFront {
+		// sc-bytes: an object weighs its largest transfer (IDs are dense).
+		var sizes []int64
+		for _, r := range recs {
+			if r.ID == uint64(len(sizes)) {
+				sizes = append(sizes, 1)
+			}
+			sizes[r.ID] = max(sizes[r.ID], r.Size)
+		}
+		for i := range recs {
+			recs[i].Size = sizes[recs[i].ID]
+		}
 	}
 	tr := &replayTrace{reqs: make([]cache.Request, len(recs))}
 	seen := make(map[uint64]struct{}, len(recs)/8)

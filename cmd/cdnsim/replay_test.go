@@ -348,8 +348,8 @@ func TestReplayMalformedTraceNamesFileAndRecord(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
-	if msg := errOut.String(); !strings.Contains(msg, path+": record 4:") {
-		t.Errorf("stderr %q does not name %s and record 4", msg, path)
+	if msg := errOut.String(); !strings.Contains(msg, path+":5: record 4:") {
+		t.Errorf("stderr %q does not name %s, line 5 and record 4", msg, path)
 	}
 }
 
