@@ -76,8 +76,8 @@ type Generator struct {
 	birthIdx  int      // index of that min
 	nextID    uint64   // next decay object ID
 
-	live liveHeap
-	srcs []source // what a live entry's src indexes: decay classes, then spikes
+	live sim.Heap[live] // keyed by the time of each object's next request
+	srcs []source       // what a live entry's src indexes: decay classes, then spikes
 
 	metroAlias   alias
 	metroW       []float64
@@ -546,15 +546,15 @@ func (g *Generator) Path(class uint8, obj uint64) string {
 
 // Live is the number of objects currently holding pending requests (decay
 // objects and spikes): the generator's memory beyond its fixed tables.
-func (g *Generator) Live() int { return len(g.live) }
+func (g *Generator) Live() int { return g.live.Len() }
 
 // Next implements Source.
 func (g *Generator) Next(r *Request) bool {
 	for {
 		t := g.zipfNext
 		fromLive := false
-		if len(g.live) > 0 && g.live[0].next < t {
-			t, fromLive = g.live[0].next, true
+		if g.live.Len() > 0 && g.live.Top().At < t {
+			t, fromLive = g.live.Top().At, true
 		}
 		if g.birthNext < t {
 			if g.birthNext >= g.end {
@@ -592,7 +592,8 @@ func (g *Generator) Next(r *Request) bool {
 // emitLive emits the next request of the earliest live object and schedules
 // its following one.
 func (g *Generator) emitLive(r *Request) {
-	e := &g.live[0]
+	top := g.live.Top()
+	e, next := &top.Val, top.At
 	src := &g.srcs[e.src]
 	class, obj, size := src.class, e.obj, e.size
 	switch src.pick {
@@ -600,34 +601,34 @@ func (g *Generator) emitLive(r *Request) {
 		obj += src.z.Rank(g.rPick) - 1
 		size = g.Size(class, obj)
 	case pickBrowse:
-		class, obj, size = g.browse(src, e.obj, e.next)
+		class, obj, size = g.browse(src, e.obj, next)
 	}
 	if src.ring > 0 {
 		g.rings[src.ring-1].put(obj, size)
 	}
 	*r = Request{
-		Time:    e.next,
+		Time:    next,
 		Object:  obj,
 		Size:    size,
-		Metro:   g.srcMetro(src, e.next),
+		Metro:   g.srcMetro(src, next),
 		Class:   class,
 		Method:  g.method(class),
 		Dynamic: g.dynamic(class),
 	}
 	e.left--
 	if e.left == 0 {
-		g.live.popTop()
+		g.live.Pop()
 		return
 	}
 	e.x += g.rOrder.ExpFloat64() / float64(e.left)
 	age := src.prof.age(e.x)
 	if age >= float64(g.end-e.born) {
 		// Its remaining requests all fall after the end: free it now.
-		g.live.popTop()
+		g.live.Pop()
 		return
 	}
-	e.next = e.born + sim.Time(age)
-	g.live.fixTop()
+	top.At = e.born + sim.Time(age)
+	g.live.FixTop()
 }
 
 // browse picks the class and object of a spike's browsing request at t (see
@@ -718,15 +719,14 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 	if age >= float64(g.end-born) {
 		return
 	}
-	g.live.push(live{
-		next: born + sim.Time(age),
+	g.live.Push(sim.Item[live]{At: born + sim.Time(age), Val: live{
 		obj:  obj,
 		born: born,
 		x:    x,
 		size: g.Size(s.class, obj),
 		left: uint32(n),
 		src:  src,
-	})
+	}})
 }
 
 // setSlot points p at the slot containing t.
@@ -798,70 +798,15 @@ func (g *Generator) method(class uint8) Method {
 	return GET
 }
 
-// live is a decay object (or spike) with requests still to come. It is
-// pointer-free so a large heap costs the GC nothing to scan.
+// live is a decay object (or spike) with requests still to come; the heap
+// keys it by the time of its next request. It is pointer-free so a large
+// heap costs the GC nothing to scan. Seq stays 0: ties between objects
+// fall as the heap's sift leaves them.
 type live struct {
-	next sim.Time // time of its next request
 	obj  uint64
 	born sim.Time
 	x    float64 // exponential-scale position of the next request
 	size int64
-	left uint32 // requests still to come, including the one at next
+	left uint32 // requests still to come, including the next one
 	src  uint32 // index into Generator.srcs
-}
-
-// liveHeap is a 4-ary min-heap on next: shallower than a binary heap, so a
-// fix-top (the common operation: emit, reschedule) touches fewer levels, as
-// in the Go runtime's timer heap.
-type liveHeap []live
-
-func (h *liveHeap) push(e live) {
-	*h = append(*h, e)
-	s := *h
-	i := len(s) - 1
-	for i > 0 {
-		p := (i - 1) / 4
-		if s[p].next <= e.next {
-			break
-		}
-		s[i] = s[p]
-		i = p
-	}
-	s[i] = e
-}
-
-func (h *liveHeap) popTop() {
-	s := *h
-	n := len(s) - 1
-	s[0] = s[n]
-	*h = s[:n]
-	if n > 0 {
-		h.fixTop()
-	}
-}
-
-// fixTop restores the heap after the root's key grew.
-func (h liveHeap) fixTop() {
-	n := len(h)
-	e := h[0]
-	i := 0
-	for {
-		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		end := min(c+4, n)
-		for j := c + 1; j < end; j++ {
-			if h[j].next < h[m].next {
-				m = j
-			}
-		}
-		if h[m].next >= e.next {
-			break
-		}
-		h[i] = h[m]
-		i = m
-	}
-	h[i] = e
 }
