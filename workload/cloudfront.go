@@ -41,7 +41,8 @@ func (t *TraceReader) nextCloudFront(rec *TraceRecord) bool {
 	if !t.hdr {
 		return t.fail("no #Fields: line before the first record: is this a CloudFront standard log?")
 	}
-	if !t.split(line, '\t') {
+	t.fields = splitOn(line, '\t', t.col.n, t.fields)
+	if !t.fieldCount(&cloudFrontSpec) {
 		return false
 	}
 	sec, ok := parseDateTime(t.field(colDate), t.field(colTime))

@@ -187,7 +187,11 @@ func (t *TraceReader) nextCSV(rec *TraceRecord) bool {
 		}
 	}
 	t.n++
-	if !t.split(line, ',') {
+	var err error
+	if t.fields, t.scratch, err = splitCSV(line, t.col.n, t.fields, t.scratch); err != nil {
+		return t.fail("%v", err)
+	}
+	if !t.fieldCount(&csvSpec) {
 		return false
 	}
 	// split checked that the required columns are there.
@@ -226,19 +230,9 @@ func (t *TraceReader) header(spec *headerSpec, names [][]byte, line []byte) bool
 	return true
 }
 
-// split splits the current record's line into the fields the header
+// fieldCount checks that the current record has the fields the header
 // names; false (t.err set) if it has too few.
-func (t *TraceReader) split(line []byte, sep byte) bool {
-	spec := &csvSpec
-	if sep == ',' {
-		var err error
-		if t.fields, t.scratch, err = splitCSV(line, t.col.n, t.fields, t.scratch); err != nil {
-			return t.fail("%v", err)
-		}
-	} else {
-		spec = &cloudFrontSpec
-		t.fields = splitOn(line, sep, t.col.n, t.fields)
-	}
+func (t *TraceReader) fieldCount(spec *headerSpec) bool {
 	if len(t.fields) < t.col.n {
 		return t.fail("want %d %s, got %d", t.col.n, spec.split, len(t.fields))
 	}
@@ -246,8 +240,9 @@ func (t *TraceReader) split(line []byte, sep byte) bool {
 }
 
 // Path is the URL path of the record Next returned last (a CSV path
-// column, CloudFront's cs-uri-stem), or nil if the trace records none. It
-// is valid until the next call to Next.
+// column, CloudFront's cs-uri-stem), or nil if the trace has no such
+// column (an empty field is an empty path). It is valid until the next
+// call to Next.
 func (t *TraceReader) Path() []byte {
 	if t.format == TraceOracle {
 		return nil
@@ -321,14 +316,12 @@ func splitOn(line []byte, sep byte, n int, dst [][]byte) [][]byte {
 }
 
 // splitCSV splits the first n fields (all if n < 0) of line, appending to
-// dst[:0]. A field may be double-quoted, with "" for a quote; unquoted
-// text lands in scratch, which is grown to len(line) first so that the
-// returned slices stay valid. Fields past the n-th are not looked at.
+// dst[:0]. A field may be double-quoted, with "" for a quote; its
+// unquoted text lands in scratch, which the first quoted field grows to
+// the rest of the line's length, so that it never moves under the slices
+// returned. Fields past the n-th are not looked at.
 func splitCSV(line []byte, n int, dst [][]byte, scratch []byte) ([][]byte, []byte, error) {
 	dst = dst[:0]
-	if cap(scratch) < len(line) {
-		scratch = make([]byte, 0, len(line))
-	}
 	scratch = scratch[:0]
 	for len(dst) != n {
 		if len(line) == 0 || line[0] != '"' {
@@ -339,6 +332,10 @@ func splitCSV(line []byte, n int, dst [][]byte, scratch []byte) ([][]byte, []byt
 			dst = append(dst, line[:j])
 			line = line[j+1:]
 			continue
+		}
+		if len(scratch) == 0 && cap(scratch) < len(line) {
+			// No field points into scratch yet: it may move.
+			scratch = make([]byte, 0, len(line))
 		}
 		start := len(scratch)
 		i := 1

@@ -98,10 +98,10 @@ func (w *TraceWriter) Flush() error {
 	return w.bw.Flush()
 }
 
-// RequestCSVWriter writes requests as the CSV that TraceSource reads:
+// RequestCSVWriter writes requests as the CSV that TraceReader reads:
 // time,obj_id,size,metro,method,path with time in whole seconds (truncated;
 // the order of the stream is kept). The first three columns are what
-// TraceReader and libCacheSim's CSV reader take.
+// libCacheSim's CSV reader takes.
 type RequestCSVWriter struct {
 	bw     *bufio.Writer
 	metros []string
