@@ -33,7 +33,7 @@ func (t *TraceReader) nextCloudFront(rec *TraceRecord) bool {
 			}
 			continue
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
+		if !blank(line) {
 			break
 		}
 	}
@@ -42,8 +42,8 @@ func (t *TraceReader) nextCloudFront(rec *TraceRecord) bool {
 		return t.fail("no #Fields: line before the first record: is this a CloudFront standard log?")
 	}
 	t.fields = splitOn(line, '\t', t.col.n, t.fields)
-	if !t.fieldCount(&cloudFrontSpec) {
-		return false
+	if len(t.fields) < t.col.n {
+		return t.failFieldCount(&cloudFrontSpec)
 	}
 	sec, ok := parseDateTime(t.field(colDate), t.field(colTime))
 	if !ok {

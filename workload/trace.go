@@ -103,8 +103,8 @@ type TraceRecord struct {
 const (
 	oracleRecordSize = 24
 	// traceBufSize is the read buffer: large enough that a bulk oracle
-	// read decodes thousands of records per refill.
-	traceBufSize = 256 << 10
+	// read decodes ~2,700 records per refill.
+	traceBufSize = 64 << 10
 	// maxCSVLine bounds the memory a malformed text trace (say, a binary
 	// file read as text, which may have no newline for megabytes) can make
 	// us hold.
@@ -216,15 +216,7 @@ func (t *TraceReader) Next(rec *TraceRecord) bool {
 	}
 	switch t.format {
 	case TraceOracle:
-		b, ok := t.peekOracle(1)
-		if !ok {
-			return false
-		}
-		if !t.decodeOracle(b, rec) {
-			return false
-		}
-		t.br.Discard(oracleRecordSize)
-		return true
+		return t.nextOracle(rec)
 	case TraceCSV:
 		return t.nextCSV(rec)
 	case TraceCloudFront:
@@ -232,6 +224,22 @@ func (t *TraceReader) Next(rec *TraceRecord) bool {
 	}
 	t.err = fmt.Errorf("%s: unknown trace format %v", t.name, t.format)
 	return false
+}
+
+func (t *TraceReader) nextOracle(rec *TraceRecord) bool {
+	b, err := t.br.Peek(oracleRecordSize)
+	if err != nil {
+		var ok bool
+		if b, ok = t.peekOracle(1); !ok { // the end, or why not
+			return false
+		}
+	}
+	t.n++
+	if *rec = decodeOracle(b); rec.Size == 0 {
+		return t.failZeroSize()
+	}
+	t.br.Discard(oracleRecordSize)
+	return true
 }
 
 // ReadBatch fills recs from the front with the next records and returns
@@ -255,11 +263,15 @@ func (t *TraceReader) ReadBatch(recs []TraceRecord) int {
 		}
 		out := recs[done : done+len(b)/oracleRecordSize]
 		for i := range out {
-			if !t.decodeOracle(b[i*oracleRecordSize:], &out[i]) {
+			// decodeOracle inlines: no call per record.
+			if out[i] = decodeOracle(b[i*oracleRecordSize:]); out[i].Size == 0 {
+				t.n += int64(i) + 1
 				t.br.Discard(i * oracleRecordSize)
+				t.failZeroSize()
 				return done + i
 			}
 		}
+		t.n += int64(len(out))
 		t.br.Discard(len(b))
 		done += len(out)
 	}
@@ -289,24 +301,26 @@ func (t *TraceReader) peekOracle(max int) ([]byte, bool) {
 	return b, true
 }
 
-// decodeOracle decodes the record at the start of b, counting it; false
-// (with t.err set) if it is invalid.
-func (t *TraceReader) decodeOracle(b []byte, rec *TraceRecord) bool {
-	t.n++
+// decodeOracle decodes the record at the start of b. A size of 0 makes
+// it invalid, which the caller checks.
+func decodeOracle(b []byte) TraceRecord {
 	b = b[:oracleRecordSize]
-	rec.Time = int64(binary.LittleEndian.Uint32(b[0:]))
-	rec.ID = binary.LittleEndian.Uint64(b[4:])
-	rec.Size = int64(binary.LittleEndian.Uint32(b[12:]))
-	rec.Next = int64(binary.LittleEndian.Uint64(b[16:]))
-	if rec.Size == 0 {
-		return t.fail("size: 0 (sizes must be > 0)")
-	}
+	next := int64(binary.LittleEndian.Uint64(b[16:]))
 	// libCacheSim writes -1 for "not requested again"; some converters
 	// write INT64_MAX, which its reader uses internally. Both mean none.
-	if rec.Next < 0 || rec.Next == math.MaxInt64 {
-		rec.Next = -1
+	if next < 0 || next == math.MaxInt64 {
+		next = -1
 	}
-	return true
+	return TraceRecord{
+		Time: int64(binary.LittleEndian.Uint32(b[0:])),
+		ID:   binary.LittleEndian.Uint64(b[4:]),
+		Size: int64(binary.LittleEndian.Uint32(b[12:])),
+		Next: next,
+	}
+}
+
+func (t *TraceReader) failZeroSize() bool {
+	return t.fail("size: 0 (sizes must be > 0)")
 }
 
 // Err is the error that stopped Next, or nil if the trace ended cleanly. It

@@ -298,6 +298,7 @@ func TestTraceCSVAcceptsVariants(t *testing.T) {
 		{"no final newline", "time,obj_id,size\n1,2,3\n4,5,6"},
 		{"blank lines skipped", "time,obj_id,size\n\n1,2,3\n  \n4,5,6\n\n"},
 		{"spaces around fields and header case", "Time, Obj_ID ,SIZE\n 1 , 2 ,3\n4,5,+6\n"},
+		{"spaces after a sign", "time,obj_id,size\n+ 1,2,3\n4,5,+\t6\n"},
 		{"byte order mark", "\uFEFFtime,obj_id,size\n1,2,3\n4,5,6\n"},
 		{"long line", "time,obj_id,size,path\n1,2,3," + strings.Repeat("x", 400_000) + "\n4,5,6,/a\n"},
 	} {

@@ -111,43 +111,47 @@ func (s *headerSpec) wanted() string {
 	return strings.Join(req, ",") + " and optionally " + strings.Join(opt, ",")
 }
 
-// readLine returns the next line without its line ending, or io.EOF. The
-// slice is valid until the next call.
-func (t *TraceReader) readLine() ([]byte, error) {
+var errLongLine = fmt.Errorf("line longer than %d bytes", maxCSVLine)
+
+// nextLine returns the next line without its line ending, counting it, or
+// nil with t.err set (to io.EOF at the end). The slice is valid until the
+// next call.
+func (t *TraceReader) nextLine() []byte {
 	line, err := t.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
-		// Rare: a line longer than the buffer. Gather it in scratch space.
-		t.long = append(t.long[:0], line...)
-		for err == bufio.ErrBufferFull {
-			if len(t.long) > maxCSVLine {
-				return nil, errLongLine
-			}
-			line, err = t.br.ReadSlice('\n')
-			t.long = append(t.long, line...)
-		}
-		line = t.long
+		line, err = t.longLine(line)
 	}
 	if err == io.EOF && len(line) > 0 {
 		err = nil // a last line without a newline
 	}
 	if err != nil {
-		return nil, err
+		t.lineErr(err)
+		return nil
 	}
+	t.line++
 	line = bytes.TrimSuffix(line, []byte{'\n'})
-	line = bytes.TrimSuffix(line, []byte{'\r'})
-	return line, nil
+	return bytes.TrimSuffix(line, []byte{'\r'})
 }
 
-var errLongLine = fmt.Errorf("line longer than %d bytes", maxCSVLine)
+// longLine gathers a line longer than the read buffer, which starts with
+// part, in scratch space.
+func (t *TraceReader) longLine(part []byte) ([]byte, error) {
+	t.long = append(t.long[:0], part...)
+	err := bufio.ErrBufferFull
+	for err == bufio.ErrBufferFull {
+		if len(t.long) > maxCSVLine {
+			return nil, errLongLine
+		}
+		part, err = t.br.ReadSlice('\n')
+		t.long = append(t.long, part...)
+	}
+	return t.long, err
+}
 
-// nextLine returns the next line, counting it, or nil with t.err set (to
-// io.EOF at the end). A line too long names the record it would have been.
-func (t *TraceReader) nextLine() []byte {
-	line, err := t.readLine()
+// lineErr sets t.err for what stopped readLine. A line too long names the
+// record it would have been.
+func (t *TraceReader) lineErr(err error) {
 	switch err {
-	case nil:
-		t.line++
-		return line
 	case io.EOF:
 		t.err = io.EOF
 	case errLongLine:
@@ -157,7 +161,6 @@ func (t *TraceReader) nextLine() []byte {
 	default:
 		t.err = fmt.Errorf("%s: read: %w", t.name, err)
 	}
-	return nil
 }
 
 func (t *TraceReader) nextCSV(rec *TraceRecord) bool {
@@ -172,7 +175,7 @@ func (t *TraceReader) nextCSV(rec *TraceRecord) bool {
 		if !t.hdr {
 			line = bytes.TrimPrefix(line, []byte("\uFEFF")) // spreadsheet exports start with a BOM
 			var err error
-			if t.fields, t.scratch, err = splitCSV(line, -1, t.fields, t.scratch); err != nil {
+			if err = t.splitCSV(line, -1); err != nil {
 				t.err = fmt.Errorf("%s:%d: header: %v", t.name, t.line, err)
 				return false
 			}
@@ -182,17 +185,16 @@ func (t *TraceReader) nextCSV(rec *TraceRecord) bool {
 			continue
 		}
 		// Blank lines (a trailing empty line, say) carry no record.
-		if len(bytes.TrimSpace(line)) > 0 {
+		if !blank(line) {
 			break
 		}
 	}
 	t.n++
-	var err error
-	if t.fields, t.scratch, err = splitCSV(line, t.col.n, t.fields, t.scratch); err != nil {
+	if err := t.splitCSV(line, t.col.n); err != nil {
 		return t.fail("%v", err)
 	}
-	if !t.fieldCount(&csvSpec) {
-		return false
+	if len(t.fields) < t.col.n {
+		return t.failFieldCount(&csvSpec)
 	}
 	// split checked that the required columns are there.
 	f, at := t.fields, &t.col.at
@@ -230,13 +232,9 @@ func (t *TraceReader) header(spec *headerSpec, names [][]byte, line []byte) bool
 	return true
 }
 
-// fieldCount checks that the current record has the fields the header
-// names; false (t.err set) if it has too few.
-func (t *TraceReader) fieldCount(spec *headerSpec) bool {
-	if len(t.fields) < t.col.n {
-		return t.fail("want %d %s, got %d", t.col.n, spec.split, len(t.fields))
-	}
-	return true
+// failFieldCount fails a record with fewer fields than the header names.
+func (t *TraceReader) failFieldCount(spec *headerSpec) bool {
+	return t.fail("want %d %s, got %d", t.col.n, spec.split, len(t.fields))
 }
 
 // Path is the URL path of the record Next returned last (a CSV path
@@ -291,6 +289,15 @@ func (t *TraceReader) Method() (Method, error) {
 	return GET, t.Errorf("%s: unknown method %s (want one of %s)", key, quote(b), strings.Join(methodNames[:], ", "))
 }
 
+// blank reports whether line holds only white space; at a glance when it
+// starts with a printable ASCII character, as records do.
+func blank(line []byte) bool {
+	if len(line) > 0 && line[0] > ' ' && line[0] < 0x80 {
+		return false
+	}
+	return len(bytes.TrimSpace(line)) == 0
+}
+
 // present is b trimmed, or nil if that is empty or "-" (a log's "no value").
 func present(b []byte) []byte {
 	b = bytes.TrimSpace(b)
@@ -315,55 +322,55 @@ func splitOn(line []byte, sep byte, n int, dst [][]byte) [][]byte {
 	return dst
 }
 
-// splitCSV splits the first n fields (all if n < 0) of line, appending to
-// dst[:0]. A field may be double-quoted, with "" for a quote; its
-// unquoted text lands in scratch, which the first quoted field grows to
+// splitCSV splits the first n fields (all if n < 0) of line into
+// t.fields. A field may be double-quoted, with "" for a quote; its
+// unquoted text lands in t.scratch, which the first quoted field grows to
 // the rest of the line's length, so that it never moves under the slices
 // returned. Fields past the n-th are not looked at.
-func splitCSV(line []byte, n int, dst [][]byte, scratch []byte) ([][]byte, []byte, error) {
-	dst = dst[:0]
-	scratch = scratch[:0]
-	for len(dst) != n {
+func (t *TraceReader) splitCSV(line []byte, n int) error {
+	t.fields, t.scratch = t.fields[:0], t.scratch[:0]
+	for len(t.fields) != n {
 		if len(line) == 0 || line[0] != '"' {
 			j := bytes.IndexByte(line, ',')
 			if j < 0 {
-				return append(dst, line), scratch, nil
+				t.fields = append(t.fields, line)
+				return nil
 			}
-			dst = append(dst, line[:j])
+			t.fields = append(t.fields, line[:j])
 			line = line[j+1:]
 			continue
 		}
-		if len(scratch) == 0 && cap(scratch) < len(line) {
+		if len(t.scratch) == 0 && cap(t.scratch) < len(line) {
 			// No field points into scratch yet: it may move.
-			scratch = make([]byte, 0, len(line))
+			t.scratch = make([]byte, 0, len(line))
 		}
-		start := len(scratch)
+		start := len(t.scratch)
 		i := 1
 		for {
 			j := bytes.IndexByte(line[i:], '"')
 			if j < 0 {
-				return dst, scratch, fmt.Errorf("field %d: unterminated quoted field", len(dst)+1)
+				return fmt.Errorf("field %d: unterminated quoted field", len(t.fields)+1)
 			}
-			scratch = append(scratch, line[i:i+j]...)
+			t.scratch = append(t.scratch, line[i:i+j]...)
 			i += j + 1
 			if i < len(line) && line[i] == '"' {
-				scratch = append(scratch, '"')
+				t.scratch = append(t.scratch, '"')
 				i++
 				continue
 			}
 			break
 		}
-		dst = append(dst, scratch[start:len(scratch):len(scratch)])
+		t.fields = append(t.fields, t.scratch[start:len(t.scratch):len(t.scratch)])
 		line = line[i:]
 		if len(line) == 0 {
-			return dst, scratch, nil
+			return nil
 		}
 		if line[0] != ',' {
-			return dst, scratch, fmt.Errorf("field %d: text after the closing quote", len(dst))
+			return fmt.Errorf("field %d: text after the closing quote", len(t.fields))
 		}
 		line = line[1:]
 	}
-	return dst, scratch, nil
+	return nil
 }
 
 var (
@@ -384,7 +391,11 @@ func (e *numError) Unwrap() error { return e.err }
 // spaces. It is strconv.ParseUint without the string conversion, which
 // would allocate for every record since the error path keeps the string.
 func parseUint(b []byte) (uint64, error) {
-	b = bytes.TrimSpace(b)
+	return parseDigits(bytes.TrimSpace(b))
+}
+
+// parseDigits is parseUint of a trimmed field.
+func parseDigits(b []byte) (uint64, error) {
 	if len(b) == 0 {
 		return 0, &numError{errNotNumber, `""`}
 	}
@@ -415,7 +426,10 @@ func parseInt(b []byte) (int64, error) {
 		neg = digits[0] == '-'
 		digits = digits[1:]
 	}
-	u, err := parseUint(digits)
+	if len(digits) > 0 && (digits[0] < '0' || digits[0] > '9') {
+		digits = bytes.TrimSpace(digits) // "- 5"; trailing space is gone already
+	}
+	u, err := parseDigits(digits)
 	if err != nil {
 		// Report the whole field, sign included.
 		var ne *numError
