@@ -609,3 +609,29 @@ func TestTraceReaderCloudFront(t *testing.T) {
 		t.Fatalf("%d records, %v; method error %v", n, r.Err(), err)
 	}
 }
+
+// TestTraceRecordsOnlySkipsTheOptionalColumns: the same records, with the
+// optional columns neither split nor checked (a bad method, an unclosed
+// quote and a missing path pass) and reported as absent.
+func TestTraceRecordsOnlySkipsTheOptionalColumns(t *testing.T) {
+	t.Parallel()
+	in := "time,obj_id,size,method,path\n1,2,3,GET,/a\n4,5,6,BREW,/b\n7,8,9,GET,\"/c\n"
+	r := NewTraceReader(strings.NewReader(in), "x.csv", TraceCSV)
+	r.RecordsOnly()
+	var got []TraceRecord
+	var rec TraceRecord
+	for r.Next(&rec) {
+		got = append(got, rec)
+		if m, err := r.Method(); r.Path() != nil || m != GET || err != nil {
+			t.Errorf("record %d: path %q, method %v, %v; want none", len(got), r.Path(), m, err)
+		}
+	}
+	want := []TraceRecord{{1, 2, 3, -1}, {4, 5, 6, -1}, {7, 8, 9, -1}}
+	if r.Err() != nil || !slices.Equal(got, want) {
+		t.Fatalf("got %+v, %v; want %+v", got, r.Err(), want)
+	}
+	// Without RecordsOnly the unclosed quote is an error.
+	if _, err := readAll(NewTraceReader(strings.NewReader(in), "x.csv", TraceCSV)); err == nil || !strings.Contains(err.Error(), "x.csv:4: record 3: field 5: unterminated") {
+		t.Fatalf("all columns: %v", err)
+	}
+}

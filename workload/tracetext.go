@@ -70,9 +70,10 @@ func (t *TraceReader) field(c column) []byte {
 }
 
 // mapColumns reads a header's names (case-insensitive, spaces trimmed;
-// names the spec does not know are skipped). line is the header as
+// names the spec does not know are skipped, and with recordsOnly those of
+// the optional columns too). line is the header as
 // written, for the error message.
-func (s *headerSpec) mapColumns(names [][]byte, line []byte) (columns, error) {
+func (s *headerSpec) mapColumns(names [][]byte, line []byte, recordsOnly bool) (columns, error) {
 	var c columns
 	for i := range c.at {
 		c.at[i] = -1
@@ -80,7 +81,7 @@ func (s *headerSpec) mapColumns(names [][]byte, line []byte) (columns, error) {
 	for i, f := range names {
 		name := bytes.TrimSpace(f)
 		for _, cn := range s.names {
-			if !strings.EqualFold(string(name), cn.name) {
+			if recordsOnly && !cn.required || !strings.EqualFold(string(name), cn.name) {
 				continue
 			}
 			if c.at[cn.col] >= 0 {
@@ -223,7 +224,7 @@ func (t *TraceReader) nextCSV(rec *TraceRecord) bool {
 // header maps the columns that names (a header's fields) name; false with
 // t.err set if it lacks one the spec requires.
 func (t *TraceReader) header(spec *headerSpec, names [][]byte, line []byte) bool {
-	col, err := spec.mapColumns(names, line)
+	col, err := spec.mapColumns(names, line, t.recordsOnly)
 	if err != nil {
 		t.err = fmt.Errorf("%s:%d: %v", t.name, t.line, err)
 		return false

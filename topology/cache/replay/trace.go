@@ -41,6 +41,7 @@ func Load(path string, f workload.TraceFormat) (*Trace, error) {
 		return nil, err
 	}
 	defer r.Close()
+	r.RecordsOnly() // a cache keys on the ID alone
 	var reqs []cache.Request
 	if st, err := os.Stat(path); err == nil && f == workload.TraceOracle && !strings.HasSuffix(strings.ToLower(path), ".zst") && !strings.HasSuffix(strings.ToLower(path), ".gz") {
 		reqs = make([]cache.Request, 0, st.Size()/24) // fixed-size records: no regrowing
