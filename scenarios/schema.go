@@ -177,5 +177,5 @@ type Scenario struct {
 	// Trace is the trace file that replaces the generator ("" for none),
 	// resolved against the scenario's directory, and TraceFormat its format.
 	Trace       string
-	TraceFormat workload.InputFormat
+	TraceFormat workload.TraceFormat
 }

@@ -57,11 +57,6 @@ func ParseTraceFormat(s string) (TraceFormat, error) {
 	return 0, fmt.Errorf("unknown trace format %q (want csv, oracle or cloudfront)", s)
 }
 
-// InputFormat is the former name of TraceFormat, kept only until
-// scenarios.Scenario's TraceFormat field (in a file being split elsewhere)
-// names the new one. Use TraceFormat.
-type InputFormat = TraceFormat
-
 // TraceFormatFromName infers a trace's format from its file name, after
 // dropping a .zst or .gz suffix: .csv is TraceCSV; .oracleGeneral or .bin
 // TraceOracle; .log, .tsv or .txt TraceCloudFront, as is any other .gz
