@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cdnsim/cdnsim/sim"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -472,7 +473,7 @@ func TestComputeNext(t *testing.T) {
 // forward scan for each record on a random trace with many repeats.
 func TestComputeNextMatchesBruteForce(t *testing.T) {
 	t.Parallel()
-	r := newRand(1, "computenext")
+	r := sim.NewRand(1, "computenext")
 	recs := make([]TraceRecord, 2000)
 	for i := range recs {
 		recs[i] = TraceRecord{ID: r.Uint64N(50), Size: 1}
@@ -514,13 +515,13 @@ func TestTraceReadDoesNotAllocate(t *testing.T) {
 // benchTrace is a trace shaped like a CDN's: Zipf-ish IDs, sizes from
 // hundreds of bytes to megabytes, second-resolution times.
 func benchTrace(n int) []TraceRecord {
-	r := newRand(1, "benchtrace")
+	r := sim.NewRand(1, "benchtrace")
 	recs := make([]TraceRecord, n)
 	for i := range recs {
 		id := uint64(math.Exp(r.Float64() * 14)) // log-uniform over ~1.2M objects
 		recs[i] = TraceRecord{
 			Time: int64(i / 1000),
-			ID:   mix64(id),
+			ID:   sim.Mix64(id),
 			Size: int64(math.Exp(6 + 8*r.Float64())),
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"strconv"
+
+	"github.com/cdnsim/cdnsim/sim"
 )
 
 // secondHit admits an object on its second request within (about) the last
@@ -77,7 +79,7 @@ func init() {
 		}
 		maxM := (uint64(min(satMul(secondHitCountersPerID, w), secondHitMaxCounters)) + 15) &^ 15
 		return &secondHit{cur: newHitCounters(min(secondHitMinCounters, maxM)), maxM: maxM,
-			seed: mix64(seed ^ 0x2d358dccaa6c78a5), half: w / 2}, nil
+			seed: sim.Mix64(seed ^ 0x2d358dccaa6c78a5), half: w / 2}, nil
 	})
 }
 
@@ -93,8 +95,8 @@ func (t *hitCounters) probe(h1, h2 uint64, i int) (uint64, uint) {
 }
 
 func (a *secondHit) hashes(id ObjectID) (uint64, uint64) {
-	h := mix64(uint64(id) ^ a.seed)
-	return h, mix64(h) | 1
+	h := sim.Mix64(uint64(id) ^ a.seed)
+	return h, sim.Mix64(h) | 1
 }
 
 // halve halves every counter.

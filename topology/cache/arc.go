@@ -206,5 +206,5 @@ func (c *arc) state() string {
 }
 
 func (c *arc) memBytes() int64 {
-	return c.idx.bytes() + int64(cap(c.nodes))*16 + int64(cap(c.where))
+	return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.where))
 }

@@ -1,6 +1,10 @@
 package cache
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
 
 // sketch is a count-min sketch of recent access frequency with 4-bit
 // counters packed sixteen to a uint64, sketchDepth rows, seeded hashing,
@@ -61,23 +65,12 @@ func newSketch(width int, period int64, seed uint64) *sketch {
 		table:  make([]uint64, nb*sketchBlockWords),
 		width:  w,
 		blocks: nb - 1,
-		seed:   mix64(seed ^ 0x5bd1e9955bd1e995),
+		seed:   sim.Mix64(seed ^ 0x5bd1e9955bd1e995),
 		period: period,
 	}
 }
 
-// mix64 is splitmix64's finaliser: a bijection that spreads dense catalog
-// IDs over all 64 bits.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
-func (s *sketch) hash(id ObjectID) uint64 { return mix64(uint64(id) ^ s.seed) }
+func (s *sketch) hash(id ObjectID) uint64 { return sim.Mix64(uint64(id) ^ s.seed) }
 
 // counter returns the word index and shift of the row's counter for hash
 // h: the block from the low bits, the word from bit 32+row, the nibble

@@ -179,5 +179,5 @@ func (c *twoq) state() string {
 }
 
 func (c *twoq) memBytes() int64 {
-	return c.idx.bytes() + int64(cap(c.nodes))*16 + int64(cap(c.where))
+	return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.where))
 }

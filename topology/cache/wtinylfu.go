@@ -381,7 +381,7 @@ func (c *wtinylfu) state() string {
 }
 
 func (c *wtinylfu) memBytes() int64 {
-	m := c.idx.bytes() + int64(cap(c.nodes))*16 + int64(cap(c.where))
+	m := c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.where))
 	if c.cbf != nil {
 		return m + c.cbf.bytes()
 	}
