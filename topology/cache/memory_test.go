@@ -310,3 +310,24 @@ func TestWTinyLFUCBFSizedWhenFull(t *testing.T) {
 		t.Errorf("%d objects, filter for %d entries, want %d", c.Len(), c.cbf.entries, wtlfuCBFMaxEntries)
 	}
 }
+
+// TestWTinyLFUCBFOneObjectStaysSmall: a one-object cache has no room in
+// main, so its filter is sized for 0 entries; it used to double on every
+// admission (0 entries never reach the cap) until it held 2^30 counters.
+func TestWTinyLFUCBFOneObjectStaysSmall(t *testing.T) {
+	t.Parallel()
+	p, err := NewPolicy("wtinylfu-cbf", Config{Capacity: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(p, nil, Options{IgnoreSize: true})
+	for i := range 5000 {
+		r := Request{ID: ObjectID(i % 300), Size: 1, Time: int64(i)}
+		if c.Get(r) == Miss {
+			c.Put(r, 0)
+		}
+	}
+	if n := p.(*wtinylfu).cbf.n; n > 1<<16 {
+		t.Fatalf("a one-object cache's filter grew to %d counters", n)
+	}
+}

@@ -175,7 +175,9 @@ func (c *wtinylfu) growCBF() {
 		}
 		return
 	}
-	if wtlfuCBFEntriesPerObject*n >= 2*f.entries && 2*f.entries <= min(c.mainCap, wtlfuCBFMaxEntries) {
+	// A filter sized for 0 entries (main has no room: a cache of one
+	// object) stays as it is; doubling 0 entries would never stop.
+	if f.entries > 0 && wtlfuCBFEntriesPerObject*n >= 2*f.entries && 2*f.entries <= min(c.mainCap, wtlfuCBFMaxEntries) {
 		f.double()
 	}
 }
