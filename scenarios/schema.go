@@ -184,7 +184,7 @@ type Scenario struct {
 	// Trace is the trace file that replaces the generator ("" for none),
 	// resolved against the scenario's directory, and TraceFormat its format.
 	Trace       string
-	TraceFormat workload.InputFormat
+	TraceFormat workload.TraceFormat
 	// Warnings are what the checks found doubtful but not wrong (a POP
 	// attached to a region that is not its nearest, a regional cache
 	// smaller than a POP below it, a POP no viewer reaches), each

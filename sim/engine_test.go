@@ -208,7 +208,7 @@ func TestEngineIsDeterministic(t *testing.T) {
 		t.Fatal("same seed, same model: dispatched sequences differ")
 	}
 	for i := 1; i < len(a.log); i++ {
-		if a.log[i].before(&a.log[i-1]) {
+		if earlier(&a.log[i], &a.log[i-1]) {
 			t.Fatalf("event %d %+v dispatched after %+v", i, a.log[i], a.log[i-1])
 		}
 		if a.nows[i] != a.log[i].At {

@@ -41,3 +41,17 @@ func Exp(r *rand.Rand, mean Time) Time {
 	}
 	return Time(x)
 }
+
+// Mix64 is SplitMix64's finaliser (Steele, Lea and Flood, "Fast splittable
+// pseudorandom number generators", OOPSLA 2014): a bijection on 64 bits
+// with full avalanche, so dense catalog IDs and nearby (seed, object)
+// pairs map to unrelated, well-spread values. It is the one hash mixer of
+// the code base: sketches and filters, per-object attributes, version
+// phases and access-log sampling all derive from it.
+func Mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}

@@ -150,8 +150,7 @@ func printWarnings(s *scenarios.Scenario, stderr io.Writer) {
 // newProgress returns a progress bar on w counting virtual seconds, or nil
 // when it should not show: quiet, or w is not a terminal (CI logs, pipes).
 func newProgress(w io.Writer, show bool, max int64, what string) *progressbar.ProgressBar {
-	f, ok := w.(*os.File)
-	if !show || !ok || !term.IsTerminal(int(f.Fd())) {
+	if !show || !isTerminal(w) {
 		return nil
 	}
 	return progressbar.NewOptions64(max,
@@ -163,6 +162,12 @@ func newProgress(w io.Writer, show bool, max int64, what string) *progressbar.Pr
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionFullWidth(),
 	)
+}
+
+// isTerminal reports whether w is a terminal, where progress bars show.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func validateCmd(args []string, stdout, stderr io.Writer) int {
