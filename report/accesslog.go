@@ -370,7 +370,7 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	}
 	b = append(b, "\t-\t-\t"...) // fle-status, fle-encrypted-fields
 	// c-port: an ephemeral port (49152–65535, RFC 6335) from the request's hash.
-	b = strconv.AppendUint(b, 49152+mix(l.seed^0x9e3779b97f4a7c15, seq)%16384, 10)
+	b = strconv.AppendUint(b, 49152+logMix(l.seed^0x9e3779b97f4a7c15, seq)%16384, 10)
 	b = append(b, '\t')
 	b = appendSeconds(b, o.ServerTTFB)
 	b = append(b, '\t')
@@ -396,21 +396,12 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 // length of CloudFront's ids ("SOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==").
 func (l *AccessLog) requestID(seq uint64) {
 	for i := 0; i < len(l.idBytes); i += 8 {
-		v := mix(l.seed+uint64(i), seq)
+		v := logMix(l.seed+uint64(i), seq)
 		for j := range 8 {
 			l.idBytes[i+j] = byte(v >> (8 * j))
 		}
 	}
 	base64.URLEncoding.Encode(l.id[:], l.idBytes[:])
-}
-
-// mix is splitmix64's finaliser of seed and n: cheap, and every input bit
-// reaches every output bit.
-func mix(seed, n uint64) uint64 {
-	z := seed + (n+1)*0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
 }
 
 func append2(b []byte, v int64) []byte {
@@ -473,21 +464,8 @@ func escapeField(s string) string {
 	return b.String()
 }
 
-// Tee returns an Observer passing each Outcome to a and then b, for a
-// network that takes one Observer. A nil argument is skipped.
-func Tee(a, b topology.Observer) topology.Observer {
-	switch {
-	case a == nil:
-		return b
-	case b == nil:
-		return a
-	}
-	return tee{a, b}
-}
-
-type tee struct{ a, b topology.Observer }
-
-func (t tee) Observe(o *topology.Outcome) {
-	t.a.Observe(o)
-	t.b.Observe(o)
+// logMix is the n-th value of a SplitMix64 stream started at seed: the log's
+// per-line pseudo-random fields, a function of the line alone.
+func logMix(seed, n uint64) uint64 {
+	return sim.Mix64(seed + (n+1)*0x9e3779b97f4a7c15)
 }

@@ -285,25 +285,6 @@ func TestCreateAccessLogIsAtomic(t *testing.T) {
 	}
 }
 
-type countObs struct{ n int }
-
-func (c *countObs) Observe(*topology.Outcome) { c.n++ }
-
-func TestTee(t *testing.T) {
-	t.Parallel()
-	a, b := &countObs{}, &countObs{}
-	tee := Tee(a, b)
-	var o topology.Outcome
-	tee.Observe(&o)
-	tee.Observe(&o)
-	if a.n != 2 || b.n != 2 {
-		t.Errorf("tee delivered %d and %d outcomes, want 2 each", a.n, b.n)
-	}
-	if Tee(nil, b) != topology.Observer(b) || Tee(a, nil) != topology.Observer(a) {
-		t.Error("Tee with a nil side should return the other")
-	}
-}
-
 func TestClientIPAndEdgeLocation(t *testing.T) {
 	t.Parallel()
 	for m, want := range map[uint16]string{0: "192.0.2.1", 253: "192.0.2.254", 254: "198.51.100.1", 508: "203.0.113.1", 762: "192.0.2.1"} {

@@ -40,7 +40,7 @@ type resolvers struct {
 	// order[i] lists POPs by RTT from resolver i (metros, then the public
 	// resolver at index len(metros)).
 	order [][]uint16
-	down  [][]Window // per POP
+	down  []windows // per POP
 }
 
 func (n *Network) initDNS(cfg *Config, lat Latency) {
@@ -72,22 +72,15 @@ func (n *Network) initDNS(cfg *Config, lat Latency) {
 		sort.SliceStable(order, func(a, b int) bool { return rtts[order[a]] < rtts[order[b]] })
 		d.order = append(d.order, order)
 	}
-	d.down = make([][]Window, len(cfg.POPs))
+	d.down = make([]windows, len(cfg.POPs))
 	for i, p := range cfg.POPs {
-		for _, w := range p.Outages {
-			d.down[i] = append(d.down[i], Window{Start: sim.Duration(w.Start), End: sim.Duration(w.End)})
-		}
+		d.down[i] = windowsOf(p.Outages)
 	}
 }
 
 // popDown reports whether POP p is down at t.
 func (d *resolvers) popDown(p int, t sim.Time) bool {
-	for _, w := range d.down[p] {
-		if t >= w.Start && t < w.End {
-			return true
-		}
-	}
-	return false
+	return d.down[p].contains(t)
 }
 
 // route returns the POP a viewer in metro m is sent to at t, and whether

@@ -7,11 +7,6 @@ import (
 	"github.com/cdnsim/cdnsim/sim"
 )
 
-// Window is a span of virtual time [Start, End), e.g. an outage.
-type Window struct {
-	Start, End sim.Time
-}
-
 // originState is an origin's runtime model.
 type originState struct {
 	proc     lognormal
@@ -22,7 +17,7 @@ type originState struct {
 	slots   []sim.Time
 	errRate float64
 	rng     *rand.Rand // error draws
-	outages []Window
+	outages windows
 }
 
 // newOrigin is o's runtime model; its random streams (processing times,
@@ -36,21 +31,14 @@ func newOrigin(o Origin, seed uint64) originState {
 		slots:    make([]sim.Time, o.Concurrency),
 		errRate:  o.ErrorRate,
 		rng:      sim.NewRand(seed, "origin-errors/"+o.Name),
-	}
-	for _, w := range o.Outages {
-		og.outages = append(og.outages, Window{Start: sim.Duration(w.Start), End: sim.Duration(w.End)})
+		outages:  windowsOf(o.Outages),
 	}
 	return og
 }
 
 // down reports whether the origin is in an outage at t.
 func (o *originState) down(t sim.Time) bool {
-	for _, w := range o.outages {
-		if t >= w.Start && t < w.End {
-			return true
-		}
-	}
-	return false
+	return o.outages.contains(t)
 }
 
 // admit returns when a request arriving at t starts being processed: at

@@ -89,15 +89,6 @@ func (c *classRoute) version(obj uint64, t sim.Time) int64 {
 	if c.update <= 0 {
 		return 0
 	}
-	phase := sim.Time(mix(obj) % uint64(c.update))
+	phase := sim.Time(sim.Mix64(obj) % uint64(c.update))
 	return int64((t + phase) / c.update)
-}
-
-// mix is SplitMix64's finaliser: a well-spread hash of an object ID.
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
 }
