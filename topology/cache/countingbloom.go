@@ -135,7 +135,12 @@ func (f *countingBloom) add(id ObjectID) {
 }
 
 // XXH64 (Yann Collet's xxHash, 64-bit) of one little-endian uint64, from
-// the algorithm's specification: the 8-byte-input path.
+// the algorithm's specification: the 8-byte-input path. Not
+// github.com/cespare/xxhash/v2: v2.3.0 agrees on every test vector, but it
+// has no one-shot seeded sum, and its Digest (ResetWithSeed, Write, Sum64)
+// took 7 to 9 times as long for the filter's two hashes per access (about
+// 200 ns against 21 to 30 ns a pair, go test -bench, 2 cores, loaded,
+// 2026-12-02).
 const (
 	xxPrime1 = 0x9E3779B185EBCA87
 	xxPrime2 = 0xC2B2AE3D27D4EB4F
