@@ -100,7 +100,7 @@ func TestGenIsDeterministic(t *testing.T) {
 	var outs [3][]byte
 	for i, seed := range []string{"1", "1", "2"} {
 		out := filepath.Join(dir, "g"+string(rune('a'+i))+".csv.zst")
-		if code, _, stderr := cli(t, "gen", "news-spike", "--set", "workload.duration=10m", "--seed", seed, "--format", "csv", "-o", out); code != exitOK {
+		if code, _, stderr := cli(t, "gen", "news-spike", "--set", "workload.duration=10m", "--set", "warmup=0s", "--seed", seed, "--format", "csv", "-o", out); code != exitOK {
 			t.Fatal(stderr)
 		}
 		outs[i], _ = os.ReadFile(out)

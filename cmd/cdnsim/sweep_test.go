@@ -19,6 +19,7 @@ seeds = [3, 5]
 runs_per_task = 2
 [set]
 "workload.duration" = "10m"
+"warmup" = "0s"
 [axes]
 "pops.policy" = ["lru", "sieve"]
 `
@@ -64,7 +65,7 @@ func TestSweepRunIsCdnsimRunAndResumes(t *testing.T) {
 	}
 	runDir := filepath.Join(tmp, "run")
 	if code, _, stderr := cli(t, "run", "news-spike", "--seed", "5", "--set", "workload.duration=10m",
-		"--set", "pops.policy=sieve", "-o", runDir, "--quiet"); code != exitOK {
+		"--set", "warmup=0s", "--set", "pops.policy=sieve", "-o", runDir, "--quiet"); code != exitOK {
 		t.Fatal(stderr)
 	}
 	for _, f := range []string{report.SummaryFile, report.TimeseriesFile} {
