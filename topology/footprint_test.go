@@ -206,3 +206,39 @@ func TestNegativeEgressIsAnError(t *testing.T) {
 		t.Fatalf("Validate = %v, want a pops.sites[1].egress_gbps error", err)
 	}
 }
+
+// TestSydneyInTheFullFootprint pins the README's figures: a viewer in
+// Sydney, the cloudfront-full POPs and the default latency model (route
+// inflation 1.5, 200 km/ms, 2 ms a hop). Distances by hand (haversine,
+// R = 6371 km) from (-33.87, 151.21): the Sydney area 9.3 km, Jakarta
+// 5517.6 km, San Francisco 11942.2 km.
+func TestSydneyInTheFullFootprint(t *testing.T) {
+	t.Parallel()
+	sites, regions := CloudFrontFullSites()
+	cfg := line()
+	cfg.Latency = Latency{}
+	cfg.Metros = []Metro{{Name: "Sydney", Lat: -33.87, Lon: 151.21}}
+	cfg.POPs, cfg.Regions = nil, nil
+	for _, s := range sites {
+		cfg.POPs = append(cfg.POPs, POP{Name: s.Name, Lat: s.Lat, Lon: s.Lon, Region: s.Region, Area: s.Area, PriceClass: s.PriceClass, Cache: CacheSpec{Capacity: 1 << 20}})
+	}
+	for _, r := range regions {
+		cfg.Regions = append(cfg.Regions, Region{Name: r.Name, Lat: r.Lat, Lon: r.Lon, Cache: CacheSpec{Capacity: 1 << 30}})
+	}
+	for _, c := range []struct {
+		class PriceClass
+		area  string
+		km    float64
+	}{{PriceClassAll, "SYD", 9.3}, {PriceClass200, "CGK", 5517.6}, {PriceClass100, "SFO", 11942.2}} {
+		cfg.PriceClass = c.class
+		_, obs := run(t, cfg, []workload.Request{{Time: 0, Object: 1, Size: 100}})
+		o := obs.outs[0]
+		if got := cfg.POPs[o.POP].Area; got != c.area {
+			t.Errorf("price class %v: served in area %s, want %s", c.class, got, c.area)
+		}
+		wantMs := 2*c.km*1.5/200 + 2
+		if got := float64(o.TTFB-o.ServerTTFB) / float64(sim.Millisecond); math.Abs(got-wantMs) > 0.05 {
+			t.Errorf("price class %v: RTT %.2f ms, want %.2f", c.class, got, wantMs)
+		}
+	}
+}
