@@ -146,6 +146,10 @@ type popCount struct {
 	results [topology.NumResults]int64
 	bytes   int64
 	region  int32 // -1 until the POP's first Outcome
+	steered int64 // requests sent here past a nearer POP over capacity
+	// sec is the whole second of measured time secBytes counts the
+	// egress of; peak is the most of any second before it.
+	sec, secBytes, peak int64
 }
 
 // latencyStats is a TTFB histogram with its exact extremes and sum.
@@ -316,6 +320,14 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	p := &r.pops[o.POP]
 	p.results[o.Edge]++
 	p.bytes += o.Size
+	if sec := int64(t / sim.Second); sec != p.sec {
+		p.peak = max(p.peak, p.secBytes)
+		p.sec, p.secBytes = sec, 0
+	}
+	p.secBytes += o.Size
+	if o.Steered {
+		p.steered++
+	}
 	if p.region < 0 {
 		p.region = int32(o.Region)
 	}

@@ -138,10 +138,12 @@ func TestHandComputed(t *testing.T) {
 		Bypass: Bypass{Method: 1},
 		Errors: Errors{Served5xx: 1},
 		POPs: []POPSummary{
-			// A: 1,2,3,4,5,12: 2 hits of 5 cacheable (the error is not).
-			{Name: "A", Region: "r0", Requests: 6, Hits: 2, HitRatio: NewRatio(2, 5), Bytes: 1912},
-			// B: 6,7,8,9,10,11: 2 hits of 5 cacheable (the bypass is not).
-			{Name: "B", Region: "r1", Requests: 6, Hits: 2, HitRatio: NewRatio(2, 5), Bytes: 2700},
+			// A: 1,2,3,4,5,12: 2 hits of 5 cacheable (the error is not);
+			// its busiest second is [2 s, 3 s): 400 + 400 B = 6.4e-6 Gbit.
+			{Name: "A", Region: "r0", Requests: 6, Hits: 2, HitRatio: NewRatio(2, 5), Bytes: 1912, EgressPeakGbps: 800 * 8 / 1e9},
+			// B: 6,7,8,9,10,11: 2 hits of 5 cacheable (the bypass is not);
+			// [12 s, 13 s) carried 1000 + 50 + 400 + 500 B.
+			{Name: "B", Region: "r1", Requests: 6, Hits: 2, HitRatio: NewRatio(2, 5), Bytes: 2700, EgressPeakGbps: 1950 * 8 / 1e9},
 		},
 		Markers: []MarkerJSON{{AtS: 12, Label: "post"}},
 	}

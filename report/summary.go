@@ -191,6 +191,13 @@ type POPSummary struct {
 	Hits     int64  `json:"hits"`
 	HitRatio Ratio  `json:"hit_ratio"`
 	Bytes    int64  `json:"bytes"`
+	// EgressPeakGbps is the most the POP sent viewers in one whole second
+	// ([k s, k+1 s) of measured time, a response counted in the second it
+	// arrived in), in Gbit/s.
+	EgressPeakGbps float64 `json:"egress_peak_gbps"`
+	// Steered counts requests DNS sent here past a nearer POP whose
+	// egress was above its capacity.
+	Steered int64 `json:"steered"`
 }
 
 // MarkerJSON is a Marker as summary.json lists it.
@@ -358,6 +365,9 @@ func (r *Recorder) Summary() Summary {
 			Hits:     p.results[topology.Hit],
 			HitRatio: NewRatio(p.results[topology.Hit], cacheable),
 			Bytes:    p.bytes,
+			// bytes a second → Gbit/s
+			EgressPeakGbps: float64(max(p.peak, p.secBytes)) * 8 / 1e9,
+			Steered:        p.steered,
 		}
 		if p.region >= 0 {
 			ps.Region = r.regionName(int(p.region))

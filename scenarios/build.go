@@ -51,6 +51,7 @@ func buildTopology(f *File) topology.Config {
 		c.POPs = append(c.POPs, topology.POP{Name: s.Name, Lat: s.Lat, Lon: s.Lon, Region: s.Region, Cache: spec(f.POPs, s),
 			Outages: outages(s.Outages)})
 	}
+	buildFootprint(f, &c)
 	for _, o := range f.Origins {
 		c.Origins = append(c.Origins, topology.Origin{Name: o.Name, Kind: o.Kind, Lat: o.Lat, Lon: o.Lon,
 			Processing: o.Processing, ProcessingSigma: o.ProcessingSigma, EgressMbps: o.EgressMbps,

@@ -186,6 +186,9 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if err := applyPresets(&f, fail); err != nil {
 		return nil, err
 	}
+	if err := validateFootprint(&f, fail); err != nil {
+		return nil, err
+	}
 	if err := validateLogging(f.Logging, fail); err != nil {
 		return nil, err
 	}

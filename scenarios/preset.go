@@ -24,6 +24,11 @@ const (
 	// edge caches of CloudFront's public footprint, each POP attached to
 	// its nearest regional cache (topology.CloudFrontLikeSites).
 	PresetCloudFrontLike = "cloudfront-like"
+	// PresetCloudFrontFull is pops.preset: CloudFront's published
+	// footprint, 631 POPs in 100 metro areas (several POPs in the big
+	// ones, which DNS spreads a metro's viewers over), with the same 13
+	// regional edge caches (topology.CloudFrontFullSites).
+	PresetCloudFrontFull = "cloudfront-full"
 	// PresetWorld is workload.metros_preset: the built-in world's viewer
 	// metros (topology.WorldMetros).
 	PresetWorld = "world"
@@ -32,6 +37,7 @@ const (
 // sitePresets maps a pops.preset name to its POP and regional-cache sites.
 var sitePresets = map[string]func() (pops, regions []topology.Site){
 	PresetCloudFrontLike: topology.CloudFrontLikeSites,
+	PresetCloudFrontFull: topology.CloudFrontFullSites,
 }
 
 // metroPresets maps a workload.metros_preset name to its metros.
@@ -92,7 +98,8 @@ func applyPresets(f *File, fail func(key, msg string) error) error {
 		}
 		pops, regions := preset()
 		for _, p := range pops {
-			f.POPs.Sites = append(f.POPs.Sites, siteTOML{Name: p.Name, City: p.City, Lat: p.Lat, Lon: p.Lon, Region: p.Region})
+			f.POPs.Sites = append(f.POPs.Sites, siteTOML{Name: p.Name, City: p.City, Lat: p.Lat, Lon: p.Lon, Region: p.Region,
+				Area: p.Area, priceClass: p.PriceClass})
 		}
 		for _, r := range regions {
 			f.Regions.Sites = append(f.Regions.Sites, siteTOML{Name: r.Name, City: r.City, Lat: r.Lat, Lon: r.Lon})

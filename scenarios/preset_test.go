@@ -90,7 +90,7 @@ func TestPresetErrorsNameLineAndKey(t *testing.T) {
 			`p.toml:8: regions.sites: cannot be combined with pops.preset = "cloudfront-like"`},
 		{"unknown layout preset",
 			`preset = "cloudfront-like"`, `preset = "akamai-like"`,
-			`p.toml:3: pops.preset: unknown preset "akamai-like" (built-in: "cloudfront-like")`},
+			`p.toml:3: pops.preset: unknown preset "akamai-like" (built-in: "cloudfront-full", "cloudfront-like")`},
 		{"preset in regions",
 			`capacity = "8GB"`, "capacity = \"8GB\"\npreset = \"cloudfront-like\"",
 			`p.toml:7: regions.preset: not a key of [regions]`},

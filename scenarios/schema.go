@@ -69,6 +69,12 @@ type tierTOML struct {
 	// Outages name POPs that go down, by site name: they work with a preset
 	// too (POPs only).
 	Outages []siteOutageTOML `toml:"outages"`
+	// PriceClass ("100", "200", "all") limits the POPs DNS answers with,
+	// EgressGbps caps every POP's egress (a site may set its own) and
+	// EgressWindow is what egress is measured over (POPs only).
+	PriceClass   priceClassTOML `toml:"price_class"`
+	EgressGbps   float64        `toml:"egress_gbps"`
+	EgressWindow time.Duration  `toml:"egress_window"`
 }
 
 type siteOutageTOML struct {
@@ -88,6 +94,14 @@ type siteTOML struct {
 	Admission string  `toml:"admission"`
 	// Outages are windows when a POP is down (POP sites only).
 	Outages []outageTOML `toml:"outages"`
+	// Area groups POPs of one metro area: DNS spreads the viewers nearest
+	// it over all of them (POP sites only).
+	Area string `toml:"area"`
+	// EgressGbps caps this POP's egress, in place of [pops] egress_gbps.
+	EgressGbps float64 `toml:"egress_gbps"`
+	// priceClass is a preset POP's price class (not a key: a POP listed
+	// by hand takes that of the built-in footprint's nearest area).
+	priceClass topology.PriceClass
 }
 
 type originTOML struct {

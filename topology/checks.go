@@ -96,13 +96,28 @@ func (c *Config) Check(listed, regionByHand []bool) []*FieldError {
 	warns = small.appendTo(warns, "regional edge cache is", "regional edge caches are",
 		"smaller than the largest POP cache below (the regional tier cannot hold what its POPs miss)")
 	reached := make([]bool, len(c.POPs))
+	// Viewers reach the nearest POP of the price class, and every POP of
+	// its area.
+	var class []int
+	for i, p := range c.POPs {
+		if c.PriceClass.includes(p.PriceClass) {
+			class = append(class, i)
+		}
+	}
 	nearestPOP := func(name string, la, lo float64) {
-		best, _ := nearestBy(lat, name, la, lo, len(c.POPs), func(i int) (string, float64, float64) {
-			p := &c.POPs[i]
+		best, _ := nearestBy(lat, name, la, lo, len(class), func(i int) (string, float64, float64) {
+			p := &c.POPs[class[i]]
 			return p.Name, p.Lat, p.Lon
 		})
-		if best >= 0 {
-			reached[best] = true
+		if best < 0 {
+			return
+		}
+		best = class[best]
+		reached[best] = true
+		for i, p := range c.POPs {
+			if p.Area != "" && p.Area == c.POPs[best].Area && c.PriceClass.includes(p.PriceClass) {
+				reached[i] = true
+			}
 		}
 	}
 	for _, m := range c.Metros {

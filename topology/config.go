@@ -35,6 +35,13 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// DNS is the routing of viewers to POPs.
 	DNS DNS
+	// PriceClass limits the POPs DNS answers with to those of the class
+	// (PriceClassUnset: all); viewers outside it go to the nearest POP in
+	// it.
+	PriceClass PriceClass
+	// EgressWindow is the window a POP's egress is measured over against
+	// its EgressGbps (default 10 s).
+	EgressWindow time.Duration
 	// Viewers is the viewer side of each request: last mile, connection
 	// set-up, jitter. The zero value models none of it.
 	Viewers Viewers
@@ -70,6 +77,17 @@ type POP struct {
 	// Outages are windows when the POP is down: requests DNS sends there
 	// fail, and resolvers stop answering with it once their answers expire.
 	Outages []Outage
+	// Area names the metro area of a POP that shares it with others (the
+	// cloudfront-full preset's "IAD" for IAD1…IAD23): DNS spreads the
+	// viewers whose nearest POP is in an area over all of its POPs. ""
+	// is an area of its own.
+	Area string
+	// PriceClass is the smallest price class that includes the POP.
+	PriceClass PriceClass
+	// EgressGbps caps what the POP sends viewers (Gbit/s; 0: no cap):
+	// while its egress over the last window was above it, DNS answers
+	// with the next-nearest POP instead.
+	EgressGbps float64
 }
 
 // Region is a regional edge cache, shared by the POPs attached to it.
@@ -378,6 +396,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Metros) == 0 {
 		return ferr("workload.metros", "at least one viewer metro is needed")
+	}
+	if err := c.validFootprint(); err != nil {
+		return err
 	}
 	return c.Viewers.validate(len(c.Metros))
 }

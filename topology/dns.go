@@ -25,22 +25,33 @@ type DNS struct {
 // answer is a resolver's cached answer.
 type answer struct {
 	pop     uint16
+	steered bool // pop is not the nearest up: a nearer one was over capacity
 	expires sim.Time
 }
 
-// resolvers is the DNS model: one local resolver per metro and one shared
-// public resolver, each with its cached answer and its POPs in order of RTT
-// from where it is.
+// resolvers is the DNS model: local resolvers for each metro and one
+// shared public resolver, each with its cached answer and the POPs of the
+// price class in order of RTT from where it is. A metro whose nearest POP
+// shares its area with others has one resolver per POP of the area (see
+// spreadSlot); the others have one.
 type resolvers struct {
-	ttl    sim.Time
-	share  float64
-	rng    *rand.Rand
-	local  []answer
-	public answer
-	// order[i] lists POPs by RTT from resolver i (metros, then the public
-	// resolver at index len(metros)).
-	order [][]uint16
-	down  []windows // per POP
+	ttl   sim.Time
+	share float64
+	rng   *rand.Rand
+	// answers holds every resolver's cached answers: resolver i (the
+	// metros, then the public resolver at index len(metros)) has slots[i]
+	// of them from first[i].
+	answers []answer
+	first   []int32
+	slots   []uint16
+	// order[i] lists the POPs of the price class by RTT from resolver i,
+	// the POPs of its nearest area first (slots[i] of them).
+	order  [][]uint16
+	down   []windows // per POP
+	egress egress
+	// steered counts answers that passed over a POP for its load
+	// (Stats.SteeredAnswers).
+	steered *int64
 }
 
 func (n *Network) initDNS(cfg *Config, lat Latency) {
@@ -48,11 +59,6 @@ func (n *Network) initDNS(cfg *Config, lat Latency) {
 	d.ttl = orDur(cfg.DNS.TTL, 60*time.Second)
 	d.share = cfg.DNS.PublicShare
 	d.rng = sim.NewRand(cfg.Seed, "dns")
-	d.local = make([]answer, len(cfg.Metros))
-	for i := range d.local {
-		d.local[i].expires = -1
-	}
-	d.public.expires = -1
 	type place struct {
 		name     string
 		lat, lon float64
@@ -64,18 +70,28 @@ func (n *Network) initDNS(cfg *Config, lat Latency) {
 	places = append(places, place{"", cfg.DNS.PublicLat, cfg.DNS.PublicLon})
 	for _, pl := range places {
 		rtts := make([]sim.Time, len(cfg.POPs))
-		order := make([]uint16, len(cfg.POPs))
+		order := make([]uint16, 0, len(cfg.POPs))
 		for i, p := range cfg.POPs {
 			rtts[i] = lat.between(pl.name, pl.lat, pl.lon, p.Name, p.Lat, p.Lon)
-			order[i] = uint16(i)
+			if cfg.PriceClass.includes(p.PriceClass) {
+				order = append(order, uint16(i))
+			}
 		}
 		sort.SliceStable(order, func(a, b int) bool { return rtts[order[a]] < rtts[order[b]] })
+		k := areaFirst(order, cfg.POPs)
 		d.order = append(d.order, order)
+		d.first = append(d.first, int32(len(d.answers)))
+		d.slots = append(d.slots, uint16(k))
+		for range k {
+			d.answers = append(d.answers, answer{expires: -1})
+		}
 	}
 	d.down = make([]windows, len(cfg.POPs))
 	for i, p := range cfg.POPs {
 		d.down[i] = windowsOf(p.Outages)
 	}
+	d.egress.init(cfg)
+	d.steered = &n.Stats.SteeredAnswers
 }
 
 // popDown reports whether POP p is down at t.
@@ -83,24 +99,57 @@ func (d *resolvers) popDown(p int, t sim.Time) bool {
 	return d.down[p].contains(t)
 }
 
-// route returns the POP a viewer in metro m is sent to at t, and whether
-// its answer came from the public resolver.
-func (d *resolvers) route(m int, t sim.Time) (int, bool) {
-	a, i, public := &d.local[m], m, false
+// route returns the POP a viewer in metro m is sent to at t for a
+// request of object obj, whether its answer came from the public
+// resolver, and whether it was steered past a POP over capacity.
+func (d *resolvers) route(m int, t sim.Time, obj uint64) (int, bool, bool) {
+	i, public := m, false
 	if d.share > 0 && d.rng.Float64() < d.share {
-		a, i, public = &d.public, len(d.local), true
+		i, public = len(d.first)-1, true
 	}
+	j := 0
+	if k := int(d.slots[i]); k > 1 {
+		j = spreadSlot(t, obj, m, k)
+	}
+	a := &d.answers[int(d.first[i])+j]
 	if t >= a.expires {
-		// Resolve: the nearest POP that is up now. If all are down, the
-		// nearest (the request will fail).
-		a.pop = d.order[i][0]
-		for _, p := range d.order[i] {
-			if !d.popDown(int(p), t) {
-				a.pop = p
-				break
-			}
-		}
+		a.pop, a.steered = d.resolve(i, j, t)
 		a.expires = t + d.ttl
 	}
-	return int(a.pop), public
+	return int(a.pop), public, a.steered
+}
+
+// resolve is resolver i's answer in slot j at t: the nearest POP that is
+// up and not over its egress capacity, and whether a nearer POP was
+// passed over for its load. If every POP that is up is over capacity, the
+// nearest of them; if all are down, the nearest (the request will fail).
+func (d *resolvers) resolve(i, j int, t sim.Time) (uint16, bool) {
+	order, k := d.order[i], int(d.slots[i])
+	at := func(q int) uint16 {
+		if q < k {
+			return order[(q+j)%k]
+		}
+		return order[q]
+	}
+	up := -1
+	for q := range order {
+		p := at(q)
+		if d.popDown(int(p), t) {
+			continue
+		}
+		if up < 0 {
+			up = q
+		}
+		if !d.egress.on || !d.egress.over(int(p), t) {
+			if q != up {
+				*d.steered++
+				return p, true
+			}
+			return p, false
+		}
+	}
+	if up >= 0 {
+		return at(up), false
+	}
+	return at(0), false
 }

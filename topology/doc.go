@@ -27,6 +27,9 @@
 //     RTT from the viewer's resolver (the metro's own, or a distant public
 //     one) that is up, cached for the DNS TTL, so viewers keep going to a
 //     failed POP until their answer expires (popDown: the request fails).
+//     Only POPs of the price class answer; a metro whose nearest POP
+//     shares an area has a resolver per POP of the area (spreadSlot);
+//     a POP whose egress was above its cap is passed over (footprint.go).
 //   - arrive (path.go): a request that may not be cached (method, dynamic
 //     class or request) goes from the POP straight to originFetch;
 //     anything else is served at the POP. arrive then adds the viewer's
@@ -82,6 +85,8 @@
 //   - origin.go: originFetch and the origin's runtime model (outages,
 //     worker queue, processing times) and keep-alive connection pools.
 //   - dns.go: the resolvers that route viewers to POPs.
+//   - footprint.go: price classes, POP areas and egress caps, as routing
+//     uses them.
 //   - invalidate.go: invalidations and the object→class index they need.
 //   - outcome.go: Outcome, what the path decided for one request (each
 //     tier's Result, the Flows it travelled), and the Observer that
@@ -91,6 +96,6 @@
 //   - checks.go: region = "nearest", and the warnings Check reports about
 //     a valid but doubtful Config.
 //   - config.go, geo.go, world.go: the Config and its validation, the
-//     latency model, the built-in cloudfront-like sites.
+//     latency model, the built-in sites (cloudfront-like, cloudfront-full).
 //   - cache/: the cache policies and admission filters a node holds.
 package topology

@@ -28,6 +28,9 @@ type Stats struct {
 	NotModified                          int64 // 304 answers to them
 	BytesSaved                           int64 // bodies not transferred thanks to 304s
 	DeadPOPRequests                      int64 // requests DNS sent to a POP that was down
+	// SteeredAnswers counts DNS answers that passed over a nearer POP
+	// whose egress was above its capacity.
+	SteeredAnswers int64
 	// Flows counts, where the path sends them, the requests and the body
 	// bytes that came back over each Flow; the Outcomes say the same per
 	// request, which the tests check against these.

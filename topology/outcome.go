@@ -135,6 +135,9 @@ type Outcome struct {
 	// PublicResolver: the viewer's DNS answer came from a distant public
 	// resolver, so the POP may not be its nearest.
 	PublicResolver bool
+	// Steered: the viewer's DNS answer passed over a nearer POP whose
+	// egress was above its capacity (POP.EgressGbps).
+	Steered bool
 	// StaleServed: a stale copy was served in place of an error
 	// (Cache-Control stale-if-error), upstream's or a cached one.
 	StaleServed bool

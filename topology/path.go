@@ -90,14 +90,14 @@ const errorBodyBytes = 512
 // at arrival, so the outcome is emitted now; the caches it missed in are
 // filled by events when the first byte gets back to them.
 func (n *Network) arrive(t sim.Time, r *workload.Request) {
-	p, public := n.dnsState.route(int(r.Metro), t)
+	p, public, steered := n.dnsState.route(int(r.Metro), t, r.Object)
 	g := int(n.popRegion[p])
 	n.noteClass(r.Object, r.Class)
 	route := &n.routes[r.Class]
 	o := &n.out
 	*o = Outcome{}
 	o.Time, o.Object, o.Metro, o.POP, o.Region = t, r.Object, r.Metro, uint16(p), uint16(g)
-	o.Class, o.Method, o.PublicResolver = r.Class, r.Method, public
+	o.Class, o.Method, o.PublicResolver, o.Steered = r.Class, r.Method, public, steered
 	rttV := n.viewRTT[int(r.Metro)*len(n.pops)+p]
 	if n.dnsState.popDown(p, t) {
 		// The resolver's answer still names a dead POP: the connection
@@ -134,6 +134,9 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		o.TTFB += d.lastMile + sim.Time(d.setupRTTs)*(rttV+d.lastMile) + d.jitter
 	}
 	o.TTLB = o.TTFB + transfer(o.Size, math.Min(n.viewerBps, res.bps))
+	if n.dnsState.egress.on {
+		n.dnsState.egress.add(p, t, o.Size)
+	}
 	n.obs.Observe(o)
 }
 

@@ -28,11 +28,19 @@ type Site struct {
 	// Region is the regional edge cache a POP is attached to (the nearest
 	// one by great circle); empty for a regional cache.
 	Region string
+	// Area is the metro area a POP shares with the other POPs there (the
+	// cloudfront-full preset); PriceClass the smallest price class that
+	// includes the POP.
+	Area       string
+	PriceClass PriceClass
 }
 
 type world struct {
 	pops, regions []Site
-	metros        []workload.Metro
+	// full is CloudFront's whole footprint: every edge location of every
+	// metro area (the cloudfront-full preset).
+	full   []Site
+	metros []workload.Metro
 }
 
 // loadWorld parses the embedded files once. They are part of the program,
@@ -42,10 +50,18 @@ var loadWorld = sync.OnceValue(func() world {
 	for _, r := range readCSV("world/regions.csv", "name", "city", "lat", "lon") {
 		w.regions = append(w.regions, Site{Name: r.str("name"), City: r.str("city"), Lat: r.num("lat"), Lon: r.num("lon")})
 	}
-	for _, r := range readCSV("world/pops.csv", "name", "city", "lat", "lon") {
-		p := Site{Name: r.str("name"), City: r.str("city"), Lat: r.num("lat"), Lon: r.num("lon")}
+	for _, r := range readCSV("world/pops.csv", "name", "city", "lat", "lon", "price_class") {
+		p := Site{Name: r.str("name"), City: r.str("city"), Lat: r.num("lat"), Lon: r.num("lon"), PriceClass: r.class()}
 		p.Region = w.regions[nearest(w.regions, p.Lat, p.Lon)].Name
 		w.pops = append(w.pops, p)
+	}
+	for _, r := range readCSV("world/edge-locations.csv", "area", "city", "lat", "lon", "pops", "price_class") {
+		a := Site{City: r.str("city"), Lat: r.num("lat"), Lon: r.num("lon"), Area: r.str("area"), PriceClass: r.class()}
+		a.Region = w.regions[nearest(w.regions, a.Lat, a.Lon)].Name
+		for i := range int(r.num("pops")) {
+			a.Name = fmt.Sprintf("%s%d", a.Area, i+1)
+			w.full = append(w.full, a)
+		}
 	}
 	for _, r := range readCSV("world/metros.csv", "name", "lat", "lon", "utc_offset", "weight", "region") {
 		w.metros = append(w.metros, workload.Metro{Name: r.str("name"), Lat: r.num("lat"), Lon: r.num("lon"),
@@ -74,13 +90,29 @@ func CloudFrontLikeSites() (pops, regions []Site) {
 	return append([]Site(nil), w.pops...), append([]Site(nil), w.regions...)
 }
 
+// CloudFrontFullSites returns CloudFront's published footprint: 631 POPs
+// in 100 metro areas (several in the big ones: IAD1…IAD23 share the area
+// IAD and its coordinates), each attached to its nearest regional edge
+// cache, and the 13 regional edge caches. The slices are fresh copies.
+func CloudFrontFullSites() (pops, regions []Site) {
+	w := loadWorld()
+	return append([]Site(nil), w.full...), append([]Site(nil), w.regions...)
+}
+
+// PriceClassAt is the price class of the built-in footprint's metro area
+// nearest (lat, lon): the class a POP listed by hand there is in.
+func PriceClassAt(lat, lon float64) PriceClass {
+	w := loadWorld()
+	return w.full[nearest(w.full, lat, lon)].PriceClass
+}
+
 // PresetCloudFrontLike returns the built-in layout as configuration: POPs
 // attached to their nearest regional edge cache, and the 13 regional edge
 // caches. Caches are left zero for the caller to fill in.
 func PresetCloudFrontLike() (pops []POP, regions []Region) {
 	ps, rs := CloudFrontLikeSites()
 	for _, p := range ps {
-		pops = append(pops, POP{Name: p.Name, Lat: p.Lat, Lon: p.Lon, Region: p.Region})
+		pops = append(pops, POP{Name: p.Name, Lat: p.Lat, Lon: p.Lon, Region: p.Region, PriceClass: p.PriceClass})
 	}
 	for _, r := range rs {
 		regions = append(regions, Region{Name: r.Name, Lat: r.Lat, Lon: r.Lon})
@@ -93,6 +125,15 @@ func PresetCloudFrontLike() (pops []POP, regions []Region) {
 // ("us-east", "eu-west", "ap-northeast", ...).
 func WorldMetros() []workload.Metro {
 	return append([]workload.Metro(nil), loadWorld().metros...)
+}
+
+// class reads a price class column.
+func (r csvRow) class() PriceClass {
+	c, err := ParsePriceClass(r.str("price_class"))
+	if err != nil {
+		panic(fmt.Sprintf("topology: %s:%d: %v", r.file, r.line, err))
+	}
+	return c
 }
 
 type csvRow struct {

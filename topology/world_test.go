@@ -152,3 +152,68 @@ func TestWorldMetros(t *testing.T) {
 		}
 	}
 }
+
+func TestCloudFrontFullLayout(t *testing.T) {
+	t.Parallel()
+	pops, regions := CloudFrontFullSites()
+	_, like := CloudFrontLikeSites()
+	if !slices.Equal(regions, like) {
+		t.Fatalf("the full footprint's regional caches differ from cloudfront-like's")
+	}
+	// The February 2024 list: 631 edge locations outside mainland China in
+	// 100 metro areas, 424 of them in price class 100 and 154 more in 200.
+	areas := map[string][]Site{}
+	byClass := map[PriceClass]int{}
+	names := map[string]bool{}
+	for _, p := range pops {
+		if names[p.Name] || p.Area == "" || p.Name[:len(p.Area)] != p.Area || p.Region == "" {
+			t.Fatalf("POP %+v: duplicate, or not named after its area, or no region", p)
+		}
+		names[p.Name] = true
+		areas[p.Area] = append(areas[p.Area], p)
+		byClass[p.PriceClass]++
+	}
+	if len(pops) != 631 || len(areas) != 100 {
+		t.Errorf("%d POPs in %d areas, want 631 in 100", len(pops), len(areas))
+	}
+	if byClass[PriceClass100] != 424 || byClass[PriceClass200] != 154 || byClass[PriceClassAll] != 53 {
+		t.Errorf("POPs by smallest price class %v, want 100: 424, 200: 154, all: 53", byClass)
+	}
+	for area, n := range map[string]int{"IAD": 23, "LHR": 32, "NRT": 26, "FRA": 18, "SYD": 4, "PMO": 1} {
+		ps := areas[area]
+		if len(ps) != n {
+			t.Errorf("area %s has %d POPs, want %d", area, len(ps), n)
+		}
+		for _, p := range ps {
+			if p.Lat != ps[0].Lat || p.Lon != ps[0].Lon || p.Region != ps[0].Region || p.PriceClass != ps[0].PriceClass {
+				t.Errorf("%s and %s of one area differ: %+v, %+v", ps[0].Name, p.Name, ps[0], p)
+			}
+		}
+	}
+	for area, c := range map[string]PriceClass{"IAD": PriceClass100, "QRO": PriceClass100, "TLV": PriceClass100,
+		"IST": PriceClass200, "NRT": PriceClass200, "BOM": PriceClass200, "JNB": PriceClass200, "HKG": PriceClass200,
+		"GRU": PriceClassAll, "SYD": PriceClassAll, "AKL": PriceClassAll} {
+		if got := areas[area][0].PriceClass; got != c {
+			t.Errorf("area %s is in price class %v, want %v", area, got, c)
+		}
+	}
+	if c := PriceClassAt(-33.87, 151.21); c != PriceClassAll {
+		t.Errorf("a POP in Sydney is in price class %v, want all", c)
+	}
+	if c := PriceClassAt(19.43, -99.13); c != PriceClass100 {
+		t.Errorf("a POP in Mexico City is in price class %v, want 100", c)
+	}
+	// The cloudfront-like cities' classes agree with the full footprint's.
+	likePOPs, _ := CloudFrontLikeSites()
+	for _, p := range likePOPs {
+		if p.Name == "CAI" { // Egypt is in 200; its nearest listed area is Tel Aviv's (100)
+			if p.PriceClass != PriceClass200 {
+				t.Errorf("CAI in price class %v, want 200", p.PriceClass)
+			}
+			continue
+		}
+		if c := PriceClassAt(p.Lat, p.Lon); c != p.PriceClass {
+			t.Errorf("cloudfront-like %s in price class %v, the full footprint's nearest area in %v", p.Name, p.PriceClass, c)
+		}
+	}
+}
