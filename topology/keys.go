@@ -24,7 +24,8 @@ const (
 type CacheKey struct {
 	// QueryStrings is QueryNone (also ""), QueryAllowlist or QueryAll.
 	QueryStrings string
-	// QueryAllow names the query parameters kept under QueryAllowlist.
+	// QueryAllow names the query parameters kept under QueryAllowlist
+	// (and is ignored under the other modes).
 	QueryAllow []string
 	// Headers and Cookies name the headers and cookies kept.
 	Headers []string
@@ -33,12 +34,10 @@ type CacheKey struct {
 
 // validate checks the policy of the behaviour at key.
 func (k *CacheKey) validate(key string) error {
+	// query_allow is read under "allowlist" only and left alone otherwise,
+	// so that --set query_strings=all is the whole what-if.
 	switch k.QueryStrings {
-	case "", QueryNone, QueryAll:
-		if len(k.QueryAllow) > 0 {
-			return ferr(key+".query_allow", "is used only with query_strings = %q", QueryAllowlist)
-		}
-	case QueryAllowlist:
+	case "", QueryNone, QueryAll, QueryAllowlist:
 	default:
 		return ferr(key+".query_strings", "must be %q, %q or %q, got %q", QueryNone, QueryAllowlist, QueryAll, k.QueryStrings)
 	}

@@ -249,7 +249,6 @@ func TestKeysValidation(t *testing.T) {
 		key  string
 	}{
 		{func(c *Config) { c.Behaviors[0].Key.QueryStrings = "some" }, "behaviors[0].query_strings"},
-		{func(c *Config) { c.Behaviors[0].Key.QueryAllow = []string{"page"} }, "behaviors[0].query_allow"},
 		{func(c *Config) { c.Behaviors[0].OriginRequest.Kind = FnCloudFront }, "behaviors[0].origin_request.kind"},
 		{func(c *Config) { c.Behaviors[0].ViewerRequest.Kind = "edge" }, "behaviors[0].viewer_request.kind"},
 		{func(c *Config) { c.Behaviors[0].ViewerRequest = Function{Kind: FnLambda, ColdRate: 2} }, "behaviors[0].viewer_request.cold_rate"},
