@@ -51,7 +51,7 @@ func (e *extras) add(o *topology.Outcome) {
 	if o.Variant {
 		e.variants++
 	}
-	if o.Encoding != workload.Identity {
+	if o.Encoding != workload.Identity && o.Status == 200 { // an error page is not the compressed body
 		e.compressed[o.Encoding]++
 		e.compBytes += o.Size
 		e.uncompBytes += o.Uncompressed

@@ -30,6 +30,8 @@ func TestVariantCompressionAndFunctionCounts(t *testing.T) {
 			Functions: 1, FunctionTime: sim.Millisecond},
 		{Time: 17 * sim.Second, Edge: hit, Status: 200, Size: 250, Variant: true, Encoding: workload.Gzip, Uncompressed: 1000},
 		{Time: 18 * sim.Second, Edge: miss, Status: 200, Size: 40, Variant: true, Functions: 2, ColdStarts: 1, FunctionTime: 203 * sim.Millisecond},
+		// The origin failed: an error page, not a compressed body.
+		{Time: 19 * sim.Second, Edge: errR, Status: 503, Size: 512, Encoding: workload.Brotli, Uncompressed: 1000},
 	}
 	for _, o := range more {
 		r.Observe(&o)
