@@ -176,6 +176,7 @@ type Recorder struct {
 	resultHist []uint64
 	// warmup counts the Outcomes before Config.Warmup, which are not measured.
 	warmup int64
+	extras extras
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -290,6 +291,9 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	}
 	if o.StaleServed {
 		b.staleServed++
+	}
+	if o.Variant || o.Encoding != 0 || o.Functions != 0 {
+		r.extras.add(o)
 	}
 	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
 		r.bypass[o.BypassReason]++

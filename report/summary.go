@@ -34,8 +34,14 @@ type Summary struct {
 	Errors        Errors        `json:"errors"`
 	Revalidations Revalidations `json:"revalidations"`
 	Latency       Latency       `json:"latency_ms"`
-	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
-	Markers       []MarkerJSON  `json:"markers"`
+	// CacheKeys, Compression and EdgeFunctions are present only when a
+	// behaviour's cache key split requests into variants, it compressed,
+	// or it ran edge functions.
+	CacheKeys     *CacheKeys     `json:"cache_keys,omitempty"`
+	Compression   *Compression   `json:"compression,omitempty"`
+	EdgeFunctions *EdgeFunctions `json:"edge_functions,omitempty"`
+	POPs          []POPSummary   `json:"pops"` // in Config.POPs order
+	Markers       []MarkerJSON   `json:"markers"`
 }
 
 // Offload is origin offload: 1 − origin requests / viewer requests, and
@@ -323,6 +329,7 @@ func (r *Recorder) Summary() Summary {
 			peak, at = c, i
 		}
 	}
+	r.extras.fill(&s)
 	s.Tiers.Origin.PeakRPS = float64(peak)
 	s.Tiers.Origin.PeakAtS = float64(at)
 

@@ -61,7 +61,9 @@ func buildTopology(f *File) topology.Config {
 	for _, b := range f.Behaviors {
 		c.Behaviors = append(c.Behaviors, topology.Behavior{Path: b.Path, Origin: b.Origin,
 			MinTTL: durOr(b.MinTTL, defaultMinTTL), DefaultTTL: durOr(b.DefaultTTL, defaultDefaultTTL), MaxTTL: durOr(b.MaxTTL, defaultMaxTTL),
-			Dynamic: b.Dynamic, UpdateInterval: b.UpdateInterval})
+			Dynamic: b.Dynamic, UpdateInterval: b.UpdateInterval,
+			Key:      topology.CacheKey{QueryStrings: b.QueryStrings, QueryAllow: b.QueryAllow, Headers: b.Headers, Cookies: b.Cookies},
+			Compress: b.Compress, ViewerRequest: b.ViewerRequest.topology(), OriginRequest: b.OriginRequest.topology()})
 	}
 	for _, inv := range f.Invalidations {
 		c.Invalidations = append(c.Invalidations, topology.Invalidation{At: inv.At, Paths: inv.Paths, Propagation: inv.Propagation})
@@ -70,7 +72,8 @@ func buildTopology(f *File) topology.Config {
 		c.Metros = append(c.Metros, topology.Metro{Name: m.Name, Lat: m.Lat, Lon: m.Lon})
 	}
 	for _, cl := range f.Workload.Classes {
-		c.Classes = append(c.Classes, topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl, Expires: cl.Expires})
+		c.Classes = append(c.Classes, topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl, Expires: cl.Expires,
+			Sends: cl.Sends, ContentType: cl.ContentType, GzipRatio: cl.GzipRatio, BrRatio: cl.BrRatio})
 	}
 	return c
 }

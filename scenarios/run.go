@@ -88,6 +88,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 			markers = append(markers, report.Marker{At: sim.Duration(w.Start), Label: p.Name + " down"})
 		}
 	}
+	src = workload.WithVariants(src, workload.NewVariants(s.Workload, seed, s.Topology.Compresses()))
 	cfg := later(s.Topology, s.Warmup)
 	cfg.Seed = seed
 	rec := report.NewRecorder(report.Config{

@@ -150,6 +150,29 @@ type behaviorTOML struct {
 	// UpdateInterval: objects under the behaviour change this often at the
 	// origin, so revalidations get 200s instead of 304s. 0: never.
 	UpdateInterval time.Duration `toml:"update_interval"`
+	// The cache policy: query_strings = "none" | "allowlist" | "all",
+	// query_allow (the allow-list), headers and cookies kept in the key.
+	QueryStrings string   `toml:"query_strings"`
+	QueryAllow   []string `toml:"query_allow"`
+	Headers      []string `toml:"headers"`
+	Cookies      []string `toml:"cookies"`
+	// Compress: CloudFront compresses eligible responses at the edge.
+	Compress bool `toml:"compress"`
+	// Edge functions on the viewer-request and origin-request events.
+	ViewerRequest functionTOML `toml:"viewer_request"`
+	OriginRequest functionTOML `toml:"origin_request"`
+}
+
+type functionTOML struct {
+	Kind         string        `toml:"kind"`
+	Latency      time.Duration `toml:"latency"`
+	ColdStart    time.Duration `toml:"cold_start"`
+	ColdRate     float64       `toml:"cold_rate"`
+	DropTracking bool          `toml:"drop_tracking"`
+}
+
+func (f functionTOML) topology() topology.Function {
+	return topology.Function{Kind: f.Kind, Latency: f.Latency, ColdStart: f.ColdStart, ColdRate: f.ColdRate, DropTracking: f.DropTracking}
 }
 
 // Size is a byte count written as a number or a string with a binary

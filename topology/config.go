@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // Config describes a CDN: where its POPs, regional edge caches and origins
@@ -149,6 +150,13 @@ type Behavior struct {
 	// origin (0: never). A stale copy revalidates with a conditional request;
 	// the answer is a 304 (no body) unless the object changed since.
 	UpdateInterval time.Duration
+	// Key is the cache policy: what beyond the URL goes in the cache key.
+	Key CacheKey
+	// Compress turns on CloudFront's edge compression (see compress.go).
+	Compress bool
+	// ViewerRequest and OriginRequest are the behaviour's edge functions
+	// (zero Kind: none).
+	ViewerRequest, OriginRequest Function
 }
 
 // Bandwidth of each leg, in Mbit/s per response; the slowest leg on a
@@ -173,6 +181,14 @@ type Class struct {
 	// from the response's Date; it sets the TTL when Cache-Control has no
 	// s-maxage or max-age.
 	Expires *time.Duration
+	// Sends is what the class's viewers send beyond the URL, by name: a
+	// behaviour's cache policy keeps the parts it names.
+	Sends workload.Sends
+	// ContentType is the responses' type, which decides compression;
+	// GzipRatio and BrRatio override the type's compressed size over the
+	// original (0: the default).
+	ContentType        string
+	GzipRatio, BrRatio float64
 }
 
 // FieldError is a validation error tied to a configuration key path.
@@ -341,8 +357,14 @@ func (c *Config) Validate() error {
 		if b.MinTTL > b.MaxTTL || b.DefaultTTL > b.MaxTTL {
 			return ferr(key+".max_ttl", "%v is below min_ttl %v or default_ttl %v", b.MaxTTL, b.MinTTL, b.DefaultTTL)
 		}
+		if err := validBehaviorExtras(i, &b); err != nil {
+			return err
+		}
 	}
 	for i, cl := range c.Classes {
+		if err := validCompression(i, &cl); err != nil {
+			return err
+		}
 		if behaviorFor(c.Behaviors, cl.Prefix) < 0 {
 			return ferr(fmt.Sprintf("workload.classes[%d].prefix", i), "path %q matches no behaviour (add a \"*\" behaviour)", cl.Prefix)
 		}

@@ -88,6 +88,13 @@
 //   - footprint.go: price classes, POP areas and egress caps, as routing
 //     uses them.
 //   - invalidate.go: invalidations and the object→class index they need.
+//   - keys.go, compress.go, functions.go: a behaviour's cache key, edge
+//     compression and edge functions. For a route with any of them
+//     (classRoute.keyed), arrive runs the viewer-request function and
+//     computes the cache key (Network.key: the object, or a hash of it and
+//     the parts of the request's workload.Variant the key keeps) and the
+//     size of the variant the caches hold; serve, fill and the fetches in
+//     flight use that key, the origin gets the object and its whole size.
 //   - outcome.go: Outcome, what the path decided for one request (each
 //     tier's Result, the Flows it travelled), and the Observer that
 //     receives it.

@@ -76,6 +76,15 @@ type Network struct {
 	keys        []cache.ObjectID // scratch for invalidations
 	pathBuf     []byte           // scratch: a cached object's path
 
+	// key is the cache ID of the request on the path: its object, or the
+	// variant's (keys.go); vreq is the request as the caches see a
+	// variant; originSize is the body the origin sends for it. keyObj maps
+	// cached variants' keys back to their objects, for invalidations.
+	key        uint64
+	vreq       workload.Request
+	originSize int64
+	keyObj     map[uint64]uint64
+
 	next    workload.Request
 	pending bool // next holds a scheduled arrival
 	started bool // Run has scheduled the first arrival and the invalidations

@@ -160,6 +160,10 @@ func (l *lognormal) draw() sim.Time {
 // a free slot at an origin with a concurrency limit, and fails during
 // outages and at the error rate.
 func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time, size int64, cond sim.Time) resp {
+	if route.originFn.on {
+		// The origin-request function runs before the request leaves.
+		at += n.invoke(&route.originFn, obj, at)
+	}
 	oi := route.origin
 	k := nd*len(n.cfg.Origins) + oi
 	rtt := n.origRTT[k]

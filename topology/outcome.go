@@ -155,6 +155,17 @@ type Outcome struct {
 	// receiving the request to it writing the first byte of the response
 	// (the whole path upstream included).
 	ServerTTFB sim.Time
+	// Variant: the request's cache key held more than its URL (query
+	// strings, a cookie, a header or an encoding its behaviour keeps).
+	Variant bool
+	// Encoding is the encoding of the body served; when it is compressed,
+	// Uncompressed is the body's size before compression.
+	Encoding     workload.Encoding
+	Uncompressed int64
+	// Functions is how many edge functions ran for the request, ColdStarts
+	// how many of them started cold, FunctionTime their time (in TTFB).
+	Functions, ColdStarts uint8
+	FunctionTime          sim.Time
 }
 
 // Travelled reports whether the request went over flow f.

@@ -109,6 +109,14 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		n.obs.Observe(o)
 		return
 	}
+	n.key, n.originSize = r.Object, r.Size
+	at := t // when the POP starts on the request
+	if route.keyed {
+		if route.viewerFn.on {
+			at += n.invoke(&route.viewerFn, r.Object, t)
+		}
+		r = n.variant(route, r)
+	}
 	var res resp
 	if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
 		// Not cacheable: from the POP straight to the origin, stored nowhere.
@@ -117,10 +125,10 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		if !r.Method.Cacheable() {
 			o.BypassReason = BypassMethod
 		}
-		res = n.originFetch(p, route, r.Object, t+hopProcessing, r.Size, unconditional)
+		res = n.originFetch(p, route, r.Object, at+hopProcessing, n.originSize, unconditional)
 		n.travel(EdgeOrigin, res.body)
 	} else {
-		res = n.serve(&n.pops[p], TierEdge, p, route, r, t, unconditional)
+		res = n.serve(&n.pops[p], TierEdge, p, route, r, at, unconditional)
 	}
 	o.Status = res.status
 	o.Size = bodyBytes(&res, r.Size)
@@ -157,7 +165,7 @@ func (n *Network) travel(f Flow, body int64) {
 // unconditional. It records the tier's result in the Outcome.
 func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
 	o := &n.out
-	cr := cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(at)}
+	cr := cache.Request{ID: cache.ObjectID(n.key), Size: r.Size, Time: int64(at)}
 	st, meta := nd.cache.GetMeta(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)
@@ -180,10 +188,10 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		sie = route.staleIfError > 0 && past <= route.staleIfError
 		staleCopy = resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
 	}
-	f, inflight := nd.inflight[r.Object]
-	ce, errCached := nd.errors[r.Object]
+	f, inflight := nd.inflight[n.key]
+	ce, errCached := nd.errors[n.key]
 	if errCached && at >= ce.until {
-		delete(nd.errors, r.Object)
+		delete(nd.errors, n.key)
 		errCached = false
 	}
 	if swr && (inflight || errCached) {
@@ -236,9 +244,12 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 	}
 	// Every answer lands: a body is stored, a 304 refreshes the stale copy,
 	// an error is cached for the error-caching TTL.
-	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
+	nd.inflight[n.key] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
 		status: up.status, born: up.born, notModified: refreshed}
-	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
+	if route.keyed {
+		n.noteVariant(r.Object)
+	}
+	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), n.key)
 	switch {
 	case swr:
 		// stale-while-revalidate: the stale copy goes out now, whatever
@@ -272,7 +283,7 @@ func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *w
 	switch {
 	case tier == TierEdge && route.bypass == BypassOrigin:
 		n.out.BypassReason = BypassOrigin
-		*up = n.originFetch(idx, route, r.Object, at, r.Size, mine)
+		*up = n.originFetch(idx, route, r.Object, at, n.originSize, mine)
 		n.travel(EdgeOrigin, up.body)
 	case tier == TierEdge:
 		g := int(n.popRegion[idx])
@@ -288,7 +299,7 @@ func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *w
 		up.ready += half
 		up.bps = math.Min(up.bps, n.regionalBps)
 	default: // a regional cache, or the shield (the shield region's cache)
-		*up = n.originFetch(len(n.pops)+idx, route, r.Object, at, r.Size, mine)
+		*up = n.originFetch(len(n.pops)+idx, route, r.Object, at, n.originSize, mine)
 		if tier == TierShield {
 			n.travel(ShieldOrigin, up.body)
 		} else {

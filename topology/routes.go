@@ -5,6 +5,7 @@ import (
 
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // classRoute is what a content class resolves to, computed once.
@@ -26,6 +27,16 @@ type classRoute struct {
 	// update is how often objects of the class change at the origin
 	// (0: never), which decides whether a revalidation gets a 304.
 	update sim.Time
+	// keyed is set when requests of the class need variant: a cache key
+	// beyond the URL, compression or an edge function. keyMask is the
+	// part of a request's Variant the cache key keeps; compress and ratio
+	// (per encoding, 0: not compressed) are the behaviour's compression
+	// of the class's type.
+	keyed              bool
+	keyMask            workload.Variant
+	compress           bool
+	ratio              [workload.NumEncodings]float64
+	viewerFn, originFn fnModel
 }
 
 // classRoutes resolves each content class of cfg, in order, to its route:
@@ -77,6 +88,12 @@ func classRoutes(cfg *Config, regionIdx map[string]int) []classRoute {
 		case cfg.Origins[route.origin].BypassRegional:
 			route.bypass = BypassOrigin
 		}
+		route.keyMask = b.Key.keyMask(&cl.Sends)
+		route.ratio = classRatios(&cl)
+		route.compress = b.Compress && route.ratio[workload.Gzip] > 0
+		route.viewerFn = newFnModel(b.ViewerRequest, cfg.Seed, 0x1f83d9abfb41bd6b)
+		route.originFn = newFnModel(b.OriginRequest, cfg.Seed, 0x5be0cd19137e2179)
+		route.keyed = route.keyMask != 0 || route.compress || route.viewerFn.on || route.originFn.on
 		routes = append(routes, route)
 	}
 	return routes

@@ -32,6 +32,9 @@ type Config struct {
 	// RandomSpikes are viral events at random times: each entry is a
 	// Poisson process of spikes, drawn when the generator is built.
 	RandomSpikes []RandomSpike `toml:"random_spikes"`
+	// AcceptEncoding is the viewers' mix of accepted encodings, which
+	// matters where a behaviour compresses; nil: DefaultAcceptEncoding.
+	AcceptEncoding *AcceptEncoding `toml:"accept_encoding"`
 }
 
 // Diurnal is a daily load curve applied in each metro's local time, either
@@ -117,6 +120,16 @@ type Class struct {
 	// (personalised by a cookie or header the cache key includes, so no CDN
 	// tier can serve them from cache): Request.Dynamic. In [0, 1].
 	DynamicShare float64 `toml:"dynamic_share"`
+	// Sends is what the class's viewers send beyond the URL: query
+	// parameters, a cookie, a header (see Variant). Zero: nothing.
+	Sends Sends `toml:"sends"`
+	// ContentType is the responses' Content-Type ("text/html"): it decides
+	// whether a behaviour with compression compresses them.
+	ContentType string `toml:"content_type"`
+	// GzipRatio and BrRatio are the compressed size over the original
+	// for the class's responses (0: the content type's default).
+	GzipRatio float64 `toml:"gzip_ratio"`
+	BrRatio   float64 `toml:"br_ratio"`
 	// Expires, when set, is the origin's Expires header as an offset from
 	// the response's Date ("1h"; negative: already expired), passed through
 	// like CacheControl; it sets the TTL when CacheControl has no max-age.
@@ -407,6 +420,7 @@ func (c Config) Validate() error {
 			regions[m.Region] = true
 		}
 	}
+	validateAcceptEncoding(c.AcceptEncoding, bad)
 
 	if len(c.Classes) == 0 {
 		bad("classes", "at least one class is required")
@@ -434,6 +448,7 @@ func (c Config) Validate() error {
 		if cl.SizeMax < 0 {
 			bad(k+"size_max", "must be >= 0 (0 = no cap)")
 		}
+		validateSends(k+"sends.", cl.Sends, bad)
 		if !(cl.DynamicShare >= 0 && cl.DynamicShare <= 1) {
 			bad(k+"dynamic_share", "must be in [0, 1]")
 		}

@@ -40,6 +40,10 @@ type Request struct {
 	// Dynamic marks a personalised request (its cache key includes a cookie
 	// or header): the CDN forwards it to the origin uncached.
 	Dynamic bool
+	// Variant is what the viewer sent beyond the URL (query parameters,
+	// a cookie, a header, Accept-Encoding), drawn by Variants; zero when
+	// nothing was drawn.
+	Variant Variant
 }
 
 // Source streams requests in non-decreasing Time order.
