@@ -40,6 +40,22 @@ type Request struct {
 	// Dynamic marks a personalised request (its cache key includes a cookie
 	// or header): the CDN forwards it to the origin uncached.
 	Dynamic bool
+	// RangeStart and RangeEnd, when RangeEnd > 0, make the request a range
+	// GET for bytes [RangeStart, RangeEnd) of the object (the HTTP header
+	// Range: bytes=RangeStart-(RangeEnd-1)); RangeEnd 0 asks for the whole
+	// object. Ranges (ranges.go) draws them.
+	RangeStart, RangeEnd int64
+}
+
+// Ranged reports whether r asks for a byte range rather than the whole object.
+func (r *Request) Ranged() bool { return r.RangeEnd > 0 }
+
+// Length is the body bytes r asks for: its range's, or the object's size.
+func (r *Request) Length() int64 {
+	if r.RangeEnd > 0 {
+		return r.RangeEnd - r.RangeStart
+	}
+	return r.Size
 }
 
 // Source streams requests in non-decreasing Time order.
