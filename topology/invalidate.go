@@ -71,11 +71,12 @@ func (n *Network) invalidate(inv Invalidation) {
 				panic("topology: cache policy " + c.Policy().Name() + " cannot list its objects for an invalidation")
 			}
 			for _, id := range n.keys {
-				class, known := n.classOf(uint64(id))
+				obj := n.objectOf(uint64(id))
+				class, known := n.classOf(obj)
 				if !known {
 					continue
 				}
-				n.pathBuf = strconv.AppendUint(append(n.pathBuf[:0], n.cfg.Classes[class].Prefix...), uint64(id), 10)
+				n.pathBuf = strconv.AppendUint(append(n.pathBuf[:0], n.cfg.Classes[class].Prefix...), obj, 10)
 				for _, pat := range inv.Paths {
 					if matchPath(pat, n.pathBuf) {
 						c.Remove(id)

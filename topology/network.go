@@ -73,6 +73,14 @@ type Network struct {
 	keys        []cache.ObjectID // scratch for invalidations
 	pathBuf     []byte           // scratch: a cached object's path
 
+	// chunk is Config.ChunkSize; chunkObj maps a part's cache key to its
+	// object, kept only when invalidations need paths (ranges.go);
+	// originTrips counts trips to the origin, so a request served in parts
+	// knows how many of its parts went there.
+	chunk       int64
+	chunkObj    map[uint64]uint64
+	originTrips int64
+
 	next    workload.Request
 	pending bool // next holds a scheduled arrival
 	started bool // Run has scheduled the first arrival and the invalidations
@@ -146,6 +154,10 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
 	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)
+	n.chunk = cfg.ChunkSize
+	if n.chunk > 0 && len(cfg.Invalidations) > 0 {
+		n.chunkObj = map[uint64]uint64{}
+	}
 	return n, nil
 }
 

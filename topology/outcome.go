@@ -152,6 +152,21 @@ type Outcome struct {
 	// receiving the request to it writing the first byte of the response
 	// (the whole path upstream included).
 	ServerTTFB sim.Time
+	// Range: the viewer asked for a byte range (Status is 206 when it
+	// succeeds, and Size the range's bytes).
+	Range bool
+	// Parts is how many parts of its object the request touched when the
+	// object is cached in parts (Config.ChunkSize), else 0; PartHits is how
+	// many of them the edge answered from its cache, OriginParts how many
+	// were fetched from the origin. A request served in parts has, at each
+	// tier, the result of its worst part (ranked Hit, Collapsed,
+	// RefreshHit, Miss, Error): it is a Hit only if every part hit.
+	Parts, PartHits, OriginParts uint32
+	// PartHitBytes is, for a request served in parts whose result at a
+	// tier (by Tier) is not a Hit, the body bytes the tier still answered
+	// from its cache (its parts that hit), so that byte hit ratios count
+	// every part where it was served.
+	PartHitBytes [NumTiers]int64
 }
 
 // Travelled reports whether the request went over flow f.
