@@ -33,7 +33,10 @@ type Summary struct {
 	Invalidations Invalidations `json:"invalidations"`
 	Errors        Errors        `json:"errors"`
 	Revalidations Revalidations `json:"revalidations"`
-	Latency       Latency       `json:"latency_ms"`
+	// Ranges is there only when the run had range requests or objects
+	// served in parts (ranges.chunk_size).
+	Ranges  *RangeSummary `json:"ranges,omitempty"`
+	Latency Latency       `json:"latency_ms"`
 	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
 	Markers       []MarkerJSON  `json:"markers"`
 }
@@ -307,6 +310,7 @@ func (r *Recorder) Summary() Summary {
 			Dynamic: r.bypass[topology.BypassDynamic],
 			Origin:  r.bypass[topology.BypassOrigin],
 		},
+		Ranges:  r.ranges.summary(),
 		POPs:    make([]POPSummary, len(r.pops)),
 		Markers: make([]MarkerJSON, len(r.cfg.Markers)),
 	}
@@ -411,6 +415,10 @@ func (s Summary) Text() string {
 	fmt.Fprintf(&b, " Origin: %s (%s), mean %.2f req/s, peak %.0f req/s at %s.",
 		count(o.Requests, "request"), formatBytes(o.Bytes), o.MeanRPS, o.PeakRPS, clock(o.PeakAtS))
 	fmt.Fprintf(&b, " TTFB p50 %.1f ms, p95 %.1f ms, p99 %.1f ms.", s.Latency.P50, s.Latency.P95, s.Latency.P99)
+	if rg := s.Ranges; rg != nil {
+		fmt.Fprintf(&b, " Ranges: %s; %s served in %s, %s of them from the edge cache.",
+			count(rg.Requests, "range request"), count(rg.PartRequests, "request"), count(rg.Parts, "part"), pct(rg.PartHitRatio))
+	}
 	if bi := s.busiest(); bi >= 0 {
 		p := s.POPs[bi]
 		fmt.Fprintf(&b, " Busiest POP: %s", p.Name)
