@@ -37,8 +37,8 @@ type Summary struct {
 	// served in parts (ranges.chunk_size).
 	Ranges  *RangeSummary `json:"ranges,omitempty"`
 	Latency Latency       `json:"latency_ms"`
-	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
-	Markers       []MarkerJSON  `json:"markers"`
+	POPs    []POPSummary  `json:"pops"` // in Config.POPs order
+	Markers []MarkerJSON  `json:"markers"`
 }
 
 // Offload is origin offload: 1 − origin requests / viewer requests, and
