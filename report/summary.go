@@ -33,12 +33,10 @@ type Summary struct {
 	Invalidations Invalidations `json:"invalidations"`
 	Errors        Errors        `json:"errors"`
 	Revalidations Revalidations `json:"revalidations"`
-	// Ranges is there only when the run had range requests or objects
-	// served in parts (ranges.chunk_size).
-	Ranges  *RangeSummary `json:"ranges,omitempty"`
-	Latency Latency       `json:"latency_ms"`
-	POPs    []POPSummary  `json:"pops"` // in Config.POPs order
-	Markers []MarkerJSON  `json:"markers"`
+	Ranges        *RangeSummary `json:"ranges,omitempty"` // only when there were range requests or parts
+	Latency       Latency       `json:"latency_ms"`
+	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
+	Markers       []MarkerJSON  `json:"markers"`
 }
 
 // Offload is origin offload: 1 − origin requests / viewer requests, and
