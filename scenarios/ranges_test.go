@@ -5,37 +5,10 @@ import (
 	"testing"
 )
 
-// rangesBase is a valid scenario with a [ranges] table and a class asking
-// for range requests.
-const rangesBase = `name = "r"
-[ranges]
-chunk_size = "1MB"
-[pops]
-capacity = "1GB"
-sites = [ { name = "A", lat = 1, lon = 1, region = "r" } ]
-[regions]
-capacity = "2GB"
-sites = [ { name = "r", lat = 1, lon = 2 } ]
-[[origins]]
-name = "o"
-kind = "s3"
-[[behaviors]]
-path = "*"
-origin = "o"
-[workload]
-duration = "1h"
-metros = [ { name = "m", lat = 0, lon = 0, weight = 1 } ]
-[[workload.classes]]
-name = "video"
-prefix = "/v/"
-size_median = 104857600
-popularity = "zipf"
-objects = 100
-alpha = 0.8
-rate = 2
-range_seek_share = 0.3
-range_stop_share = 0.5
-`
+// rangesBase is tinyScenario with 1 MiB parts and a class of 100 MiB
+// objects asking for range requests.
+var rangesBase = strings.Replace(tinyScenario, "size_median = 1000", "size_median = 104857600", 1) +
+	"range_seek_share = 0.3\nrange_stop_share = 0.5\n[ranges]\nchunk_size = \"1MB\"\n"
 
 func TestRangesBadInput(t *testing.T) {
 	t.Parallel()
@@ -47,8 +20,8 @@ func TestRangesBadInput(t *testing.T) {
 		t.Fatalf("chunk size %d, seek share %v; want 1 MiB, 0.3", s.Topology.ChunkSize, s.Workload.Classes[0].RangeSeekShare)
 	}
 	checkEditErrors(t, "r.toml", rangesBase, []editCase{
-		{"zero chunk size", `chunk_size = "1MB"`, `chunk_size = 0`, "r.toml:3: ranges.chunk_size: must be > 0"},
-		{"negative chunk size", `chunk_size = "1MB"`, `chunk_size = -1`, "r.toml:3: ranges.chunk_size: size -1 is negative"},
+		{"zero chunk size", `chunk_size = "1MB"`, `chunk_size = 0`, "r.toml:30: ranges.chunk_size: must be > 0"},
+		{"negative chunk size", `chunk_size = "1MB"`, `chunk_size = -1`, "r.toml:30: ranges.chunk_size: size -1 is negative"},
 		{"seek share above 1", `range_seek_share = 0.3`, `range_seek_share = 1.3`, "r.toml:27: workload.classes[0].range_seek_share: must be in [0, 1]"},
 		{"stop share below 0", `range_stop_share = 0.5`, `range_stop_share = -0.5`, "r.toml:28: workload.classes[0].range_stop_share: must be in [0, 1]"},
 		{"parallel without parts", `range_stop_share = 0.5`, "range_parallel_share = 0.5", "workload.classes[0].range_parts: must be set"},
