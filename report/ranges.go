@@ -30,7 +30,7 @@ type rangeCount struct {
 }
 
 func (c *rangeCount) add(o *topology.Outcome) {
-	if o.Range {
+	if o.Ranged() {
 		c.requests++
 		c.bytes += o.Size
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -23,9 +24,9 @@ func TestRangeCounts(t *testing.T) {
 		return o
 	}
 	outs := []topology.Outcome{
-		part(topology.Outcome{Time: 0, Edge: miss, Status: 206, Range: true, Size: 2 * mib, Parts: 3, OriginParts: 3}, 3*mib),
-		{Time: 10 * sim.Second, Edge: hit, Status: 206, Range: true, Size: mib, Parts: 1, PartHits: 1},
-		part(topology.Outcome{Time: 20 * sim.Second, Edge: miss, Status: 206, Range: true, Size: 2 * mib, Parts: 2, PartHits: 1, OriginParts: 1,
+		part(topology.Outcome{Time: 0, Edge: miss, Status: 206, RangeStart: 5 * mib / 2, RangeEnd: 9 * mib / 2, Size: 2 * mib, Parts: 3, OriginParts: 3}, 3*mib),
+		{Time: 10 * sim.Second, Edge: hit, Status: 206, RangeStart: 3 * mib, RangeEnd: 4 * mib, Size: mib, Parts: 1, PartHits: 1},
+		part(topology.Outcome{Time: 20 * sim.Second, Edge: miss, Status: 206, RangeStart: 4 * mib, RangeEnd: 6 * mib, Size: 2 * mib, Parts: 2, PartHits: 1, OriginParts: 1,
 			PartHitBytes: [topology.NumTiers]int64{mib, 0, 0}}, mib),
 		part(topology.Outcome{Time: 30 * sim.Second, Edge: miss, Status: 200, Size: 10 * mib, Parts: 10, PartHits: 4, OriginParts: 6,
 			PartHitBytes: [topology.NumTiers]int64{4 * mib, 0, 0}}, 6*mib),
@@ -57,5 +58,17 @@ func TestRangeCounts(t *testing.T) {
 	// A run without ranges writes no ranges section.
 	if js, _ := fullHandRecorder().Summary().JSON(); bytes.Contains(js, []byte(`"ranges"`)) {
 		t.Error("a run without ranges has a ranges section")
+	}
+}
+
+// TestAccessLogRange: a 206 logs its first and last byte in sc-range-start
+// and sc-range-end, and the range's length in sc-content-len.
+func TestAccessLogRange(t *testing.T) {
+	t.Parallel()
+	o := topology.Outcome{Object: 7, Edge: hit, Status: 206, RangeStart: 3 << 20, RangeEnd: 4 << 20, Size: 1 << 20}
+	line := strings.TrimSuffix(strings.TrimPrefix(logLines(t, testLogConfig(), o), AccessLogHeader), "\n")
+	f := strings.Split(line, "\t")
+	if got := strings.Join(f[len(f)-3:], " "); got != "1048576 3145728 4194303" || f[8] != "206" {
+		t.Errorf("status %s, sc-content-len sc-range-start sc-range-end %q; want 206, \"1048576 3145728 4194303\"", f[8], got)
 	}
 }

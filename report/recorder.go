@@ -294,7 +294,7 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
 		r.bypass[o.BypassReason]++
 	}
-	if o.Range || o.Parts > 0 {
+	if o.RangeEnd > 0 || o.Parts > 0 {
 		r.ranges.add(o)
 	}
 

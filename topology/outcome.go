@@ -152,9 +152,10 @@ type Outcome struct {
 	// receiving the request to it writing the first byte of the response
 	// (the whole path upstream included).
 	ServerTTFB sim.Time
-	// Range: the viewer asked for a byte range (Status is 206 when it
+	// RangeStart and RangeEnd, when RangeEnd > 0, are the byte range
+	// [RangeStart, RangeEnd) the viewer asked for (Status is 206 when it
 	// succeeds, and Size the range's bytes).
-	Range bool
+	RangeStart, RangeEnd int64
 	// Parts is how many parts of its object the request touched when the
 	// object is cached in parts (Config.ChunkSize), else 0; PartHits is how
 	// many of them the edge answered from its cache, OriginParts how many
@@ -168,6 +169,9 @@ type Outcome struct {
 	// every part where it was served.
 	PartHitBytes [NumTiers]int64
 }
+
+// Ranged reports whether the viewer asked for a byte range.
+func (o *Outcome) Ranged() bool { return o.RangeEnd > 0 }
 
 // Travelled reports whether the request went over flow f.
 func (o *Outcome) Travelled(f Flow) bool { return o.Flows&(1<<f) != 0 }

@@ -128,7 +128,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	o.Status = res.status
 	o.Size = bodyBytes(&res, r.Length())
 	if r.Ranged() {
-		o.Range = true
+		o.RangeStart, o.RangeEnd = r.RangeStart, r.RangeEnd
 		if o.Status == 200 {
 			o.Status = 206 // Partial Content
 		}

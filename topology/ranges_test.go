@@ -74,8 +74,8 @@ func TestRangesByHand(t *testing.T) {
 		if o.FlowBytes[RegionalOrigin] != w.edgeRegional {
 			t.Errorf("request %d: %d bytes from the origin, want %d (the regional cache missed the same parts)", i, o.FlowBytes[RegionalOrigin], w.edgeRegional)
 		}
-		if !o.Range != (i == 3) {
-			t.Errorf("request %d: Range %v", i, o.Range)
+		if r := rangeReqs()[i]; o.RangeStart != r.RangeStart || o.RangeEnd != r.RangeEnd {
+			t.Errorf("request %d: range [%d, %d), want [%d, %d)", i, o.RangeStart, o.RangeEnd, r.RangeStart, r.RangeEnd)
 		}
 	}
 	// Every part is in the POP's cache, each as its own entry of its own size.
