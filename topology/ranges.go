@@ -25,6 +25,10 @@ import (
 // Google Cloud CDN's byte-range caching), and they keep the cache core
 // unchanged: it caches by ID.
 //
+// A part's version, for revalidations (a behaviour's update_interval),
+// follows its own key: the parts of an object change at the object's rate
+// but not at the same moment, which no count here depends on.
+//
 // A request served in parts asks for them one after the other, each when
 // the previous part's first byte is at the POP (a read-ahead of one part:
 // at once after a hit), so a miss costs the origin one part's fetch at a
