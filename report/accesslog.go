@@ -383,7 +383,16 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	}
 	b = append(b, '\t')
 	b = strconv.AppendInt(b, size, 10)
-	b = append(b, "\t-\t-\n"...) // no range requests
+	if o.Status == 206 {
+		// sc-range-start, sc-range-end: the first and last byte served.
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, o.RangeStart, 10)
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, o.RangeEnd-1, 10)
+		b = append(b, '\n')
+	} else {
+		b = append(b, "\t-\t-\n"...)
+	}
 	l.buf = b
 	if len(b) >= flushAt {
 		l.write()

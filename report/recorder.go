@@ -56,10 +56,13 @@ type tierCount struct {
 }
 
 // add counts one request that reached the tier with result res, bytes
-// sent downstream, and whether the tier sent it upstream.
-func (t *tierCount) add(res topology.Result, bytes int64, up bool) {
+// sent downstream, and whether the tier sent it upstream. partHit is the
+// part of bytes the tier answered from its cache although res is not a
+// Hit (a request served in parts, some of which hit): hit bytes.
+func (t *tierCount) add(res topology.Result, bytes, partHit int64, up bool) {
 	t.results[res]++
-	t.bytes[res] += bytes
+	t.bytes[res] += bytes - partHit
+	t.bytes[topology.Hit] += partHit
 	switch {
 	case up:
 		t.upstream++
@@ -177,6 +180,7 @@ type Recorder struct {
 	// warmup counts the Outcomes before Config.Warmup, which are not measured.
 	warmup int64
 	extras extras
+	ranges rangeCount
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -267,12 +271,12 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	b.bytes += o.Size
 	res := o.Edge
 	if o.Edge != topology.NotReached {
-		b.tiers[topology.TierEdge].add(o.Edge, o.Size, o.SentUpstream(topology.TierEdge))
+		b.tiers[topology.TierEdge].add(o.Edge, o.Size, o.PartHitBytes[topology.TierEdge], o.SentUpstream(topology.TierEdge))
 		if o.Regional != topology.NotReached {
-			b.tiers[topology.TierRegional].add(o.Regional, o.FlowBytes[topology.EdgeRegional], o.SentUpstream(topology.TierRegional))
+			b.tiers[topology.TierRegional].add(o.Regional, o.FlowBytes[topology.EdgeRegional], o.PartHitBytes[topology.TierRegional], o.SentUpstream(topology.TierRegional))
 		}
 		if o.Shield != topology.NotReached {
-			b.tiers[topology.TierShield].add(o.Shield, o.FlowBytes[topology.RegionalShield], o.SentUpstream(topology.TierShield))
+			b.tiers[topology.TierShield].add(o.Shield, o.FlowBytes[topology.RegionalShield], o.PartHitBytes[topology.TierShield], o.SentUpstream(topology.TierShield))
 		}
 	} else {
 		b.popDown++
@@ -297,6 +301,9 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	}
 	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
 		r.bypass[o.BypassReason]++
+	}
+	if o.RangeEnd > 0 || o.Parts > 0 {
+		r.ranges.add(o)
 	}
 
 	ttfb := max(int64(o.TTFB), 0)

@@ -33,6 +33,7 @@ type Summary struct {
 	Invalidations Invalidations `json:"invalidations"`
 	Errors        Errors        `json:"errors"`
 	Revalidations Revalidations `json:"revalidations"`
+	Ranges        *RangeSummary `json:"ranges,omitempty"` // only when there were range requests or parts
 	Latency       Latency       `json:"latency_ms"`
 	// CacheKeys, Compression and EdgeFunctions are present only when a
 	// behaviour's cache key split requests into variants, it compressed,
@@ -320,6 +321,7 @@ func (r *Recorder) Summary() Summary {
 			Dynamic: r.bypass[topology.BypassDynamic],
 			Origin:  r.bypass[topology.BypassOrigin],
 		},
+		Ranges:  r.ranges.summary(),
 		POPs:    make([]POPSummary, len(r.pops)),
 		Markers: make([]MarkerJSON, len(r.cfg.Markers)),
 	}
@@ -428,6 +430,10 @@ func (s Summary) Text() string {
 	fmt.Fprintf(&b, " Origin: %s (%s), mean %.2f req/s, peak %.0f req/s at %s.",
 		count(o.Requests, "request"), formatBytes(o.Bytes), o.MeanRPS, o.PeakRPS, clock(o.PeakAtS))
 	fmt.Fprintf(&b, " TTFB p50 %.1f ms, p95 %.1f ms, p99 %.1f ms.", s.Latency.P50, s.Latency.P95, s.Latency.P99)
+	if rg := s.Ranges; rg != nil {
+		fmt.Fprintf(&b, " Ranges: %s; %s served in %s, %s of them from the edge cache.",
+			count(rg.Requests, "range request"), count(rg.PartRequests, "request"), count(rg.Parts, "part"), pct(rg.PartHitRatio))
+	}
 	if bi := s.busiest(); bi >= 0 {
 		p := s.POPs[bi]
 		fmt.Fprintf(&b, " Busiest POP: %s", p.Name)

@@ -28,6 +28,9 @@ func buildTopology(f *File) topology.Config {
 		ConnectTimeout: f.ConnectTimeout,
 		Seed:           f.Seed,
 	}
+	if f.Ranges.ChunkSize != nil {
+		c.ChunkSize = int64(*f.Ranges.ChunkSize)
+	}
 	for _, l := range f.Latency.Links {
 		c.Latency.Links = append(c.Latency.Links, topology.Link{From: l.From, To: l.To, RTT: l.RTT})
 	}

@@ -210,6 +210,9 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		}
 		return nil, fail("workload", err.Error())
 	}
+	if cs := f.Ranges.ChunkSize; cs != nil && *cs <= 0 {
+		return nil, fail("ranges.chunk_size", "must be > 0 (leave it out to cache whole objects)")
+	}
 	s.Topology = buildTopology(&f)
 	tags := make([]string, len(f.Workload.Metros))
 	for i, m := range f.Workload.Metros {

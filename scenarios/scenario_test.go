@@ -22,9 +22,9 @@ func TestBuiltinNewsSpikeLoads(t *testing.T) {
 	}
 }
 
-func TestBadInputNamesFileLineAndKey(t *testing.T) {
-	t.Parallel()
-	base := `name = "t"
+// tinyScenario is a valid scenario of one POP, region, origin, metro and
+// class, for tests to edit into bad ones.
+const tinyScenario = `name = "t"
 [pops]
 capacity = "1GB"
 sites = [
@@ -51,6 +51,10 @@ objects = 10
 alpha = 0.8
 rate = 1
 `
+
+func TestBadInputNamesFileLineAndKey(t *testing.T) {
+	t.Parallel()
+	base := tinyScenario
 	if _, err := Parse("t.toml", []byte(base), nil); err != nil {
 		t.Fatalf("base scenario: %v", err)
 	}

@@ -31,6 +31,7 @@ type File struct {
 	DNS            dnsTOML            `toml:"dns"`
 	Viewers        viewersTOML        `toml:"viewers"`
 	Logging        loggingTOML        `toml:"logging"`
+	Ranges         rangesTOML         `toml:"ranges"`
 	Workload       workloadTOML       `toml:"workload"`
 }
 
@@ -38,6 +39,12 @@ type File struct {
 // same as [pops] preset.
 type topologyTOML struct {
 	Preset string `toml:"preset"`
+}
+
+// rangesTOML is how caches hold large objects: in parts of ChunkSize
+// bytes when set (topology.Config.ChunkSize), whole when not.
+type rangesTOML struct {
+	ChunkSize *Size `toml:"chunk_size"`
 }
 
 type latencyTOML struct {

@@ -48,6 +48,11 @@ type Config struct {
 	Viewers Viewers
 	// Invalidations remove objects from every cache at set times.
 	Invalidations []Invalidation
+	// ChunkSize, when > 0, has every cache hold an object larger than it
+	// in parts of ChunkSize bytes, aligned from the object's first byte,
+	// each cached (and evicted) on its own; range requests and large
+	// objects are fetched part by part (ranges.go). 0 caches whole objects.
+	ChunkSize int64
 	// Seed drives origin processing times and policies' random choices.
 	Seed uint64
 }
@@ -412,6 +417,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ErrorTTL < 0 || c.ConnectTimeout < 0 {
 		return ferr("error_caching_ttl", "durations must be >= 0")
+	}
+	if c.ChunkSize < 0 {
+		return ferr("ranges.chunk_size", "must be > 0")
 	}
 	if c.Bandwidth.ViewerMbps < 0 || c.Bandwidth.RegionalMbps < 0 {
 		return ferr("bandwidth", "must be > 0")

@@ -35,7 +35,9 @@
 //     anything else is served at the POP. arrive then adds the viewer's
 //     round trip and the transfer at the slowest leg's bandwidth, and
 //     emits the Outcome, with the viewer side (viewers.go) on the
-//     viewer's round trip.
+//     viewer's round trip. An object larger than Config.ChunkSize is
+//     served part by part instead (serveParts, ranges.go), each part
+//     down the same path as an object of its own.
 //   - serve at the POP (tier edge): a fresh hit answers; a stale copy
 //     within stale-while-revalidate answers at once; a fetch in flight is
 //     joined (Collapsed); a cached error answers with the status the
@@ -84,6 +86,9 @@
 //     that decides 304s.
 //   - origin.go: originFetch and the origin's runtime model (outages,
 //     worker queue, processing times) and keep-alive connection pools.
+//   - ranges.go: objects larger than Config.ChunkSize, cached in parts:
+//     serveParts runs each part of a request through serve and combines
+//     their results in the Outcome.
 //   - dns.go: the resolvers that route viewers to POPs.
 //   - footprint.go: price classes, POP areas and egress caps, as routing
 //     uses them.

@@ -113,11 +113,16 @@ func (n *Network) noteVariant(obj uint64) {
 	n.keyObj[n.key] = obj
 }
 
-// objectOf is the object a cached ID stands for: itself, or the object
-// of which it is a variant.
+// objectOf is the object a cached ID stands for: itself, or the object of
+// which it is a variant or a part (ranges.go), or a part of a variant: two
+// steps at most.
 func (n *Network) objectOf(id uint64) uint64 {
-	if o, ok := n.keyObj[id]; ok {
-		return o
+	for range 2 {
+		o, ok := n.keyObj[id]
+		if !ok {
+			break
+		}
+		id = o
 	}
 	return id
 }

@@ -85,6 +85,13 @@ type Network struct {
 	originSize int64
 	keyObj     map[uint64]uint64
 
+	// chunk is Config.ChunkSize (ranges.go); keyObj also maps a part's
+	// cache key to its object when invalidations need paths; originTrips
+	// counts trips to the origin, so a request served in parts knows how
+	// many of its parts went there.
+	chunk       int64
+	originTrips int64
+
 	next    workload.Request
 	pending bool // next holds a scheduled arrival
 	started bool // Run has scheduled the first arrival and the invalidations
@@ -158,6 +165,10 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
 	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)
+	n.chunk = cfg.ChunkSize
+	if n.chunk > 0 && len(cfg.Invalidations) > 0 {
+		n.keyObj = map[uint64]uint64{} // parts' objects, for invalidations
+	}
 	return n, nil
 }
 

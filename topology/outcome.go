@@ -166,7 +166,26 @@ type Outcome struct {
 	// how many of them started cold, FunctionTime their time (in TTFB).
 	Functions, ColdStarts uint8
 	FunctionTime          sim.Time
+	// RangeStart and RangeEnd, when RangeEnd > 0, are the byte range
+	// [RangeStart, RangeEnd) the viewer asked for (Status is 206 when it
+	// succeeds, and Size the range's bytes).
+	RangeStart, RangeEnd int64
+	// Parts is how many parts of its object the request touched when the
+	// object is cached in parts (Config.ChunkSize), else 0; PartHits is how
+	// many of them the edge answered from its cache, OriginParts how many
+	// were fetched from the origin. A request served in parts has, at each
+	// tier, the result of its worst part (ranked Hit, Collapsed,
+	// RefreshHit, Miss, Error): it is a Hit only if every part hit.
+	Parts, PartHits, OriginParts uint32
+	// PartHitBytes is, for a request served in parts whose result at a
+	// tier (by Tier) is not a Hit, the body bytes the tier still answered
+	// from its cache (its parts that hit), so that byte hit ratios count
+	// every part where it was served.
+	PartHitBytes [NumTiers]int64
 }
+
+// Ranged reports whether the viewer asked for a byte range.
+func (o *Outcome) Ranged() bool { return o.RangeEnd > 0 }
 
 // Travelled reports whether the request went over flow f.
 func (o *Outcome) Travelled(f Flow) bool { return o.Flows&(1<<f) != 0 }

@@ -118,6 +118,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		r = n.variant(route, r)
 	}
 	var res resp
+	var stream sim.Time // for an object served in parts: see serveParts
 	if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
 		// Not cacheable: from the POP straight to the origin, stored nowhere.
 		o.Edge = Bypass
@@ -125,13 +126,25 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		if !r.Method.Cacheable() {
 			o.BypassReason = BypassMethod
 		}
-		res = n.originFetch(p, route, r.Object, at+hopProcessing, n.originSize, unconditional)
+		size := n.originSize
+		if r.Ranged() {
+			size = r.Length() // the origin sends only the range
+		}
+		res = n.originFetch(p, route, r.Object, at+hopProcessing, size, unconditional)
 		n.travel(EdgeOrigin, res.body)
+	} else if n.chunk > 0 && r.Size > n.chunk {
+		res, stream = n.serveParts(p, route, r, at)
 	} else {
 		res = n.serve(&n.pops[p], TierEdge, p, route, r, at, unconditional)
 	}
 	o.Status = res.status
-	o.Size = bodyBytes(&res, r.Size)
+	o.Size = bodyBytes(&res, r.Length())
+	if r.Ranged() {
+		o.RangeStart, o.RangeEnd = r.RangeStart, r.RangeEnd
+		if o.Status == 200 {
+			o.Status = 206 // Partial Content
+		}
+	}
 	o.ServerTTFB = res.ready - t
 	o.TTFB = rttV + o.ServerTTFB
 	if n.viewers.on {
@@ -141,7 +154,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		o.HTTP3, o.NewConnection = d.http3, d.setupRTTs > 0
 		o.TTFB += d.lastMile + sim.Time(d.setupRTTs)*(rttV+d.lastMile) + d.jitter
 	}
-	o.TTLB = o.TTFB + transfer(o.Size, math.Min(n.viewerBps, res.bps))
+	o.TTLB = o.TTFB + stream + transfer(o.Size, math.Min(n.viewerBps, res.bps))
 	if n.dnsState.egress.on {
 		n.dnsState.egress.add(p, t, o.Size)
 	}
@@ -151,9 +164,16 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 // travel records that the request went over flow f and got body bytes
 // back over it.
 func (n *Network) travel(f Flow, body int64) {
+	// A request served in parts may travel a flow once per part: it counts
+	// once, with the bodies of all its parts.
+	if n.out.Flows&(1<<f) == 0 {
+		n.Stats.Flows[f].Requests++
+	}
+	if f.ToOrigin() {
+		n.originTrips++
+	}
 	n.out.Flows |= 1 << f
-	n.out.FlowBytes[f] = body
-	n.Stats.Flows[f].Requests++
+	n.out.FlowBytes[f] += body
 	n.Stats.Flows[f].Bytes += body
 }
 

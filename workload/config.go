@@ -135,6 +135,19 @@ type Class struct {
 	// like CacheControl; it sets the TTL when CacheControl has no max-age.
 	Expires *time.Duration `toml:"expires"`
 
+	// Range requests (see Ranges): shares of the class's GETs, each in
+	// [0, 1]. RangeSeekShare start at a uniformly drawn byte (a seek in a
+	// video, a resumed download); RangeStopShare stop early, after a
+	// uniform share of the bytes from their start (a viewer who stops
+	// watching); RangeParallelShare are split into RangeParts ranges
+	// requested at once (a download manager's parallel connections).
+	RangeSeekShare     float64 `toml:"range_seek_share"`
+	RangeStopShare     float64 `toml:"range_stop_share"`
+	RangeParallelShare float64 `toml:"range_parallel_share"`
+	// RangeParts is how many parts a parallel download asks for, in
+	// [2, MaxRangeParts]; required when RangeParallelShare > 0.
+	RangeParts int `toml:"range_parts"`
+
 	// Popularity is PopZipf or PopDecay.
 	Popularity string `toml:"popularity"`
 
@@ -451,6 +464,19 @@ func (c Config) Validate() error {
 		validateSends(k+"sends.", cl.Sends, bad)
 		if !(cl.DynamicShare >= 0 && cl.DynamicShare <= 1) {
 			bad(k+"dynamic_share", "must be in [0, 1]")
+		}
+		for _, sh := range []struct {
+			key string
+			v   float64
+		}{{"range_seek_share", cl.RangeSeekShare}, {"range_stop_share", cl.RangeStopShare}, {"range_parallel_share", cl.RangeParallelShare}} {
+			if !(sh.v >= 0 && sh.v <= 1) {
+				bad(k+sh.key, "must be in [0, 1]")
+			}
+		}
+		if cl.RangeParts != 0 && (cl.RangeParts < 2 || cl.RangeParts > MaxRangeParts) {
+			bad(k+"range_parts", "must be in [2, %d]", MaxRangeParts)
+		} else if cl.RangeParallelShare > 0 && cl.RangeParts == 0 {
+			bad(k+"range_parts", "must be set (2 to %d) when range_parallel_share > 0", MaxRangeParts)
 		}
 		var share float64
 		for j, ms := range cl.Methods {

@@ -44,6 +44,22 @@ type Request struct {
 	// a cookie, a header, Accept-Encoding), drawn by Variants; zero when
 	// nothing was drawn.
 	Variant Variant
+	// RangeStart and RangeEnd, when RangeEnd > 0, make the request a range
+	// GET for bytes [RangeStart, RangeEnd) of the object (the HTTP header
+	// Range: bytes=RangeStart-(RangeEnd-1)); RangeEnd 0 asks for the whole
+	// object. Ranges (ranges.go) draws them.
+	RangeStart, RangeEnd int64
+}
+
+// Ranged reports whether r asks for a byte range rather than the whole object.
+func (r *Request) Ranged() bool { return r.RangeEnd > 0 }
+
+// Length is the body bytes r asks for: its range's, or the object's size.
+func (r *Request) Length() int64 {
+	if r.RangeEnd > 0 {
+		return r.RangeEnd - r.RangeStart
+	}
+	return r.Size
 }
 
 // Source streams requests in non-decreasing Time order.
