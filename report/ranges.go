@@ -22,11 +22,15 @@ type RangeSummary struct {
 	PartHitRatio Ratio `json:"part_hit_ratio"` // PartHits / Parts
 	PartialHits  int64 `json:"partial_hits"`
 	OriginParts  int64 `json:"origin_parts"`
+	// OriginFetches is the GETs the origin received: a request served in
+	// parts counts its OriginParts, any other that reached it one.
+	OriginFetches int64 `json:"origin_fetches"`
 }
 
 // rangeCount accumulates a RangeSummary.
 type rangeCount struct {
 	requests, bytes, partRequests, parts, partHits, partialHits, originParts int64
+	originPartRequests                                                       int64 // requests served in parts that reached the origin
 }
 
 func (c *rangeCount) add(o *topology.Outcome) {
@@ -39,6 +43,9 @@ func (c *rangeCount) add(o *topology.Outcome) {
 		c.parts += int64(o.Parts)
 		c.partHits += int64(o.PartHits)
 		c.originParts += int64(o.OriginParts)
+		if o.ToOrigin() {
+			c.originPartRequests++
+		}
 		if o.PartHits > 0 && o.PartHits < o.Parts {
 			c.partialHits++
 		}
@@ -46,11 +53,13 @@ func (c *rangeCount) add(o *topology.Outcome) {
 }
 
 // summary is nil when there was nothing to count, so runs without ranges
-// write the summary.json they always did.
-func (c *rangeCount) summary() *RangeSummary {
+// write the summary.json they always did. originRequests is
+// tiers.origin.requests.
+func (c *rangeCount) summary(originRequests int64) *RangeSummary {
 	if *c == (rangeCount{}) {
 		return nil
 	}
 	return &RangeSummary{Requests: c.requests, Bytes: c.bytes, PartRequests: c.partRequests, Parts: c.parts,
-		PartHits: c.partHits, PartHitRatio: NewRatio(c.partHits, c.parts), PartialHits: c.partialHits, OriginParts: c.originParts}
+		PartHits: c.partHits, PartHitRatio: NewRatio(c.partHits, c.parts), PartialHits: c.partialHits, OriginParts: c.originParts,
+		OriginFetches: originRequests - c.originPartRequests + c.originParts}
 }

@@ -44,7 +44,7 @@ func TestRangeCounts(t *testing.T) {
 			e.Hits, e.Misses, e.Bytes, e.HitBytes, e.ByteHitRatio.Float())
 	}
 	want := RangeSummary{Requests: 3, Bytes: 5 * mib, PartRequests: 4, Parts: 16, PartHits: 6, PartHitRatio: NewRatio(6, 16),
-		PartialHits: 2, OriginParts: 10}
+		PartialHits: 2, OriginParts: 10, OriginFetches: 10}
 	if s.Ranges == nil || *s.Ranges != want {
 		t.Errorf("ranges: %+v, want %+v", s.Ranges, want)
 	}

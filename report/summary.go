@@ -321,7 +321,7 @@ func (r *Recorder) Summary() Summary {
 			Dynamic: r.bypass[topology.BypassDynamic],
 			Origin:  r.bypass[topology.BypassOrigin],
 		},
-		Ranges:  r.ranges.summary(),
+		Ranges:  r.ranges.summary(originReqs),
 		POPs:    make([]POPSummary, len(r.pops)),
 		Markers: make([]MarkerJSON, len(r.cfg.Markers)),
 	}
