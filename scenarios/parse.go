@@ -210,12 +210,15 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		}
 		return nil, fail("workload", err.Error())
 	}
+	var err error
 	s.Topology = buildTopology(&f)
+	if s.Topology.ErrorTTLs, err = errorTTLs(f.ErrorTTLs, fail); err != nil {
+		return nil, err
+	}
 	tags := make([]string, len(f.Workload.Metros))
 	for i, m := range f.Workload.Metros {
 		tags[i] = m.Region
 	}
-	var err error
 	if s.Topology.Viewers, err = buildViewers(f.Viewers, s.Topology.Metros, tags, fail); err != nil {
 		return nil, err
 	}

@@ -12,26 +12,28 @@ import (
 // File is the scenario file's schema. Every key is documented in
 // scenarios/news-spike.toml, the preset keys in scenarios/README.md.
 type File struct {
-	Name           string             `toml:"name"`
-	Description    string             `toml:"description"`
-	Seed           uint64             `toml:"seed"`
-	Interval       time.Duration      `toml:"interval"`
-	Warmup         time.Duration      `toml:"warmup"`
-	OriginIdle     time.Duration      `toml:"origin_idle_timeout"`
-	ErrorTTL       time.Duration      `toml:"error_caching_ttl"`
-	ConnectTimeout time.Duration      `toml:"connect_timeout"`
-	Latency        latencyTOML        `toml:"latency"`
-	Bandwidth      bandwidthTOML      `toml:"bandwidth"`
-	Topology       topologyTOML       `toml:"topology"`
-	POPs           tierTOML           `toml:"pops"`
-	Regions        tierTOML           `toml:"regions"`
-	Origins        []originTOML       `toml:"origins"`
-	Behaviors      []behaviorTOML     `toml:"behaviors"`
-	Invalidations  []invalidationTOML `toml:"invalidations"`
-	DNS            dnsTOML            `toml:"dns"`
-	Viewers        viewersTOML        `toml:"viewers"`
-	Logging        loggingTOML        `toml:"logging"`
-	Workload       workloadTOML       `toml:"workload"`
+	Name        string        `toml:"name"`
+	Description string        `toml:"description"`
+	Seed        uint64        `toml:"seed"`
+	Interval    time.Duration `toml:"interval"`
+	Warmup      time.Duration `toml:"warmup"`
+	OriginIdle  time.Duration `toml:"origin_idle_timeout"`
+	ErrorTTL    time.Duration `toml:"error_caching_ttl"`
+	// ErrorTTLs is the Error Caching Minimum TTL by status code ("404").
+	ErrorTTLs      map[string]time.Duration `toml:"error_caching_min_ttl"`
+	ConnectTimeout time.Duration            `toml:"connect_timeout"`
+	Latency        latencyTOML              `toml:"latency"`
+	Bandwidth      bandwidthTOML            `toml:"bandwidth"`
+	Topology       topologyTOML             `toml:"topology"`
+	POPs           tierTOML                 `toml:"pops"`
+	Regions        tierTOML                 `toml:"regions"`
+	Origins        []originTOML             `toml:"origins"`
+	Behaviors      []behaviorTOML           `toml:"behaviors"`
+	Invalidations  []invalidationTOML       `toml:"invalidations"`
+	DNS            dnsTOML                  `toml:"dns"`
+	Viewers        viewersTOML              `toml:"viewers"`
+	Logging        loggingTOML              `toml:"logging"`
+	Workload       workloadTOML             `toml:"workload"`
 }
 
 // topologyTOML names a built-in layout: preset = "cloudfront-like" is the
