@@ -12,28 +12,30 @@ import (
 // File is the scenario file's schema. Every key is documented in
 // scenarios/news-spike.toml, the preset keys in scenarios/README.md.
 type File struct {
-	Name        string        `toml:"name"`
-	Description string        `toml:"description"`
-	Seed        uint64        `toml:"seed"`
-	Interval    time.Duration `toml:"interval"`
-	Warmup      time.Duration `toml:"warmup"`
-	OriginIdle  time.Duration `toml:"origin_idle_timeout"`
-	ErrorTTL    time.Duration `toml:"error_caching_ttl"`
+	Name           string             `toml:"name"`
+	Description    string             `toml:"description"`
+	Seed           uint64             `toml:"seed"`
+	Interval       time.Duration      `toml:"interval"`
+	Warmup         time.Duration      `toml:"warmup"`
+	OriginIdle     time.Duration      `toml:"origin_idle_timeout"`
+	ErrorTTL       time.Duration      `toml:"error_caching_ttl"`
+	ConnectTimeout time.Duration      `toml:"connect_timeout"`
+	Latency        latencyTOML        `toml:"latency"`
+	Bandwidth      bandwidthTOML      `toml:"bandwidth"`
+	Topology       topologyTOML       `toml:"topology"`
+	POPs           tierTOML           `toml:"pops"`
+	Regions        tierTOML           `toml:"regions"`
+	Origins        []originTOML       `toml:"origins"`
+	Behaviors      []behaviorTOML     `toml:"behaviors"`
+	Invalidations  []invalidationTOML `toml:"invalidations"`
+	DNS            dnsTOML            `toml:"dns"`
+	Viewers        viewersTOML        `toml:"viewers"`
+	Logging        loggingTOML        `toml:"logging"`
+	Workload       workloadTOML       `toml:"workload"`
 	// ErrorTTLs is the Error Caching Minimum TTL by status code ("404").
-	ErrorTTLs      map[string]time.Duration `toml:"error_caching_min_ttl"`
-	ConnectTimeout time.Duration            `toml:"connect_timeout"`
-	Latency        latencyTOML              `toml:"latency"`
-	Bandwidth      bandwidthTOML            `toml:"bandwidth"`
-	Topology       topologyTOML             `toml:"topology"`
-	POPs           tierTOML                 `toml:"pops"`
-	Regions        tierTOML                 `toml:"regions"`
-	Origins        []originTOML             `toml:"origins"`
-	Behaviors      []behaviorTOML           `toml:"behaviors"`
-	Invalidations  []invalidationTOML       `toml:"invalidations"`
-	DNS            dnsTOML                  `toml:"dns"`
-	Viewers        viewersTOML              `toml:"viewers"`
-	Logging        loggingTOML              `toml:"logging"`
-	Workload       workloadTOML             `toml:"workload"`
+	ErrorTTLs map[string]time.Duration `toml:"error_caching_min_ttl"`
+	// OriginGroups pair origins for failover; behaviours name them.
+	OriginGroups []originGroupTOML `toml:"origin_groups"`
 }
 
 // topologyTOML names a built-in layout: preset = "cloudfront-like" is the
@@ -120,6 +122,19 @@ type originTOML struct {
 	ErrorRate       float64       `toml:"error_rate"`
 	Outages         []outageTOML  `toml:"outages"`
 	Shield          string        `toml:"shield"`
+	// CloudFront's connection settings of an origin (0: its defaults).
+	ConnectionAttempts int           `toml:"connection_attempts"`
+	ConnectTimeout     time.Duration `toml:"connect_timeout"`
+	ResponseTimeout    time.Duration `toml:"response_timeout"`
+}
+
+// originGroupTOML is a CloudFront origin group: behaviours name it as an
+// origin; FailoverOn are the primary's status codes that fail over.
+type originGroupTOML struct {
+	Name       string `toml:"name"`
+	Primary    string `toml:"primary"`
+	Secondary  string `toml:"secondary"`
+	FailoverOn []int  `toml:"failover_on"`
 }
 
 type outageTOML struct {
