@@ -58,3 +58,9 @@ func benchScenario(b *testing.B, name string, sets ...string) {
 	}
 	b.ReportMetric(float64(reqs)/float64(b.N), "requests/run")
 }
+
+// BenchmarkAllFeatures runs the all-features scenario's day (news-spike
+// with cache keys, compression, edge functions, ranges, negative caching,
+// failover, a price class and egress caps all configured), without its
+// warm-up: the engine's speed with the whole request model on.
+func BenchmarkAllFeatures(b *testing.B) { benchScenario(b, allFeatures, "warmup=0s") }
