@@ -112,3 +112,15 @@ func TestForwardingAllQueryStrings(t *testing.T) {
 		t.Errorf("edge functions %+v, want CloudFront Functions' 0.3 ms a run", f)
 	}
 }
+
+func TestDeclaredContentTypeIsLogged(t *testing.T) {
+	t.Parallel()
+	s, err := Load("news-spike", []string{"workload.classes[0].content_type=text/css"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// static's declared type, not the guess from its name.
+	if ct := s.AccessLogConfig(1).ContentTypes; ct[0] != "text/css" || ct[1] != "text/html" {
+		t.Errorf("access log content types %v, want text/css for static, text/html for articles", ct)
+	}
+}

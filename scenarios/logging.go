@@ -52,13 +52,17 @@ func (s *Scenario) AccessLogConfig(seed uint64) report.AccessLogConfig {
 	}
 	for _, c := range s.Topology.Classes {
 		cfg.Prefixes = append(cfg.Prefixes, c.Prefix)
-		cfg.ContentTypes = append(cfg.ContentTypes, contentType(c.Name+" "+c.Prefix))
+		ct := c.ContentType
+		if ct == "" {
+			ct = contentType(c.Name + " " + c.Prefix)
+		}
+		cfg.ContentTypes = append(cfg.ContentTypes, ct)
 	}
 	return cfg
 }
 
-// contentType guesses sc-content-type from a class's name and prefix; a
-// class has no declared type, and a plausible one makes the log read like
+// contentType guesses sc-content-type from a class's name and prefix, for
+// a class without a content_type: a plausible one makes the log read like
 // a real distribution's.
 func contentType(s string) string {
 	s = strings.ToLower(s)

@@ -89,8 +89,8 @@ type Sends struct {
 	Header   Param `toml:"header"`
 }
 
-// any reports whether the class's viewers send anything.
-func (s *Sends) any() bool {
+// some reports whether the class's viewers send anything.
+func (s *Sends) some() bool {
 	return s.Tracking.Share > 0 || s.Query.Share > 0 || s.Cookie.Share > 0 || s.Header.Share > 0
 }
 
@@ -168,7 +168,7 @@ func NewVariants(cfg Config, seed uint64, encodings bool) *Variants {
 	on := encodings
 	for _, cl := range cfg.Classes {
 		s := cl.Sends
-		si := sendsInfo{on: s.any(), parts: [4]partInfo{
+		si := sendsInfo{on: s.some(), parts: [4]partInfo{
 			{sim.Threshold(s.Tracking.Share), uint64(s.Tracking.Values), VariantTracking, 8},
 			{sim.Threshold(s.Query.Share), uint64(s.Query.Values), VariantQuery, 32},
 			{sim.Threshold(s.Cookie.Share), uint64(s.Cookie.Values), VariantCookie, 40},
