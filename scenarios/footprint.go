@@ -36,6 +36,21 @@ func validateFootprint(f *File, fail func(key, msg string) error) error {
 		return fail("regions.egress_gbps", "a key of [pops]: only POPs have an egress cap here")
 	case r.EgressWindow != 0:
 		return fail("regions.egress_window", "a key of [pops]")
+	case len(r.EgressCaps) > 0:
+		return fail("regions.egress_caps", "a key of [pops]")
+	}
+	for i, c := range f.POPs.EgressCaps {
+		key := fmt.Sprintf("pops.egress_caps[%d]", i)
+		if !(c.Gbps >= 0) {
+			return fail(key+".gbps", "must be >= 0 Gbit/s (0: no cap)")
+		}
+		found := false
+		for _, s := range f.POPs.Sites {
+			found = found || capNames(c, s)
+		}
+		if !found {
+			return fail(key+".site", fmt.Sprintf("names no POP or area: %q", c.Site))
+		}
 	}
 	if f.POPs.PriceClass != "" {
 		if _, err := topology.ParsePriceClass(string(f.POPs.PriceClass)); err != nil {
@@ -57,7 +72,8 @@ func validateFootprint(f *File, fail func(key, msg string) error) error {
 }
 
 // buildFootprint fills in c's price class, egress window and each POP's
-// area, price class and egress cap from f (validated). A POP's price class
+// area, price class and egress cap from f (validated): egress_caps, else
+// the site's egress_gbps, else [pops] egress_gbps. A POP's price class
 // is the preset's, or, for a POP listed by hand, that of the built-in
 // footprint's area nearest it; it is looked up only when a price class is
 // set, as nothing else reads it.
@@ -71,6 +87,11 @@ func buildFootprint(f *File, c *topology.Config) {
 		if s.EgressGbps != 0 {
 			p.EgressGbps = s.EgressGbps
 		}
+		for _, cp := range f.POPs.EgressCaps {
+			if capNames(cp, s) {
+				p.EgressGbps = cp.Gbps
+			}
+		}
 		if c.PriceClass != topology.PriceClassUnset {
 			p.PriceClass = s.priceClass
 			if p.PriceClass == topology.PriceClassUnset {
@@ -78,4 +99,9 @@ func buildFootprint(f *File, c *topology.Config) {
 			}
 		}
 	}
+}
+
+// capNames reports whether an egress cap names site s, by name or area.
+func capNames(c egressCapTOML, s siteTOML) bool {
+	return c.Site == s.Name || (s.Area != "" && c.Site == s.Area)
 }

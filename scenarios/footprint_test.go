@@ -59,6 +59,12 @@ func TestFootprintErrorsNameLineAndKey(t *testing.T) {
 		{"negative window",
 			`egress_window = "10s"`, `egress_window = "-10s"`,
 			`fp.toml:6: pops.egress_window: must be > 0`},
+		{"an egress cap naming no POP",
+			`egress_window = "10s"`, `egress_caps = [{ site = "MEL", gbps = 1 }]`,
+			`fp.toml:6: pops.egress_caps[0].site: names no POP or area: "MEL"`},
+		{"a negative egress cap by name",
+			`egress_window = "10s"`, `egress_caps = [{ site = "SYD", gbps = -1 }]`,
+			`fp.toml:6: pops.egress_caps[0].gbps: must be >= 0`},
 		{"price class of the regional tier",
 			`capacity = "8GB"`, "capacity = \"8GB\"\nprice_class = \"100\"",
 			`fp.toml:13: regions.price_class: a key of [pops]`},
@@ -133,5 +139,24 @@ func TestCloudFrontFullPresetSpreadsAMetro(t *testing.T) {
 	}
 	if used["LHR"] < 30 {
 		t.Errorf("%d of London's 32 POPs served its %d requests, want nearly all", used["LHR"], served["LHR"])
+	}
+}
+
+func TestEgressCapsByNameAndArea(t *testing.T) {
+	t.Parallel()
+	src := strings.Replace(presetBase, `preset = "cloudfront-like"`, "preset = \"cloudfront-full\"\negress_gbps = 100\negress_caps = [{ site = \"LHR\", gbps = 3 }, { site = \"IAD7\", gbps = 0.5 }]", 1)
+	s, err := Parse("p.toml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps := map[float64]int{}
+	for _, p := range s.Topology.POPs {
+		caps[p.EgressGbps]++
+		if (p.Area == "LHR") != (p.EgressGbps == 3) || (p.Name == "IAD7") != (p.EgressGbps == 0.5) {
+			t.Errorf("POP %s (area %s) capped at %v Gbit/s", p.Name, p.Area, p.EgressGbps)
+		}
+	}
+	if caps[3] != 32 || caps[0.5] != 1 || caps[100] != 631-33 {
+		t.Errorf("caps %v, want London's 32 POPs at 3, IAD7 at 0.5, the other 598 at 100", caps)
 	}
 }

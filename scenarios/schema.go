@@ -86,6 +86,13 @@ type tierTOML struct {
 	PriceClass   priceClassTOML `toml:"price_class"`
 	EgressGbps   float64        `toml:"egress_gbps"`
 	EgressWindow time.Duration  `toml:"egress_window"`
+	// EgressCaps cap POPs by name or area: they work with a preset too.
+	EgressCaps []egressCapTOML `toml:"egress_caps"`
+}
+
+type egressCapTOML struct {
+	Site string  `toml:"site"` // a POP's name, or an area (all its POPs)
+	Gbps float64 `toml:"gbps"`
 }
 
 type siteOutageTOML struct {

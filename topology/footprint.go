@@ -138,14 +138,8 @@ func (e *egress) over(p int, t sim.Time) bool {
 // sampled or sharded run routes each request it keeps as the full run
 // does, and a metro with one POP in its nearest area hashes nothing.
 func spreadSlot(t sim.Time, obj uint64, m, k int) int {
-	x := uint64(t) ^ obj*0x9e3779b97f4a7c15 ^ uint64(m)<<48
-	// splitmix64's finaliser: every input bit reaches the low bits.
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return int(x % uint64(k))
+	// Mix64 carries every input bit to the low bits the modulo keeps.
+	return int(sim.Mix64(uint64(t)^obj*0x9e3779b97f4a7c15^uint64(m)<<48) % uint64(k))
 }
 
 // areaFirst reorders order (POPs by RTT) so that the POPs sharing the
