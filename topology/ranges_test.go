@@ -168,3 +168,25 @@ func TestRangesReadAhead(t *testing.T) {
 		t.Errorf("three missed parts: last byte %v after the first, want at least %v", o.TTLB-o.TTFB, 2*warm)
 	}
 }
+
+// TestRangesAllocateNothing: serving a cached object in parts allocates
+// nothing per request.
+func TestRangesAllocateNothing(t *testing.T) {
+	n, _ := run(t, rangeLine(mib), rangeReqs())
+	n.obs = discard{}
+	r := rangeReqs()[3]
+	at := time.Minute
+	if a := testing.AllocsPerRun(100, func() {
+		r.Time = sim.Duration(at)
+		n.arrive(r.Time, &r)
+	}); a != 0 {
+		t.Errorf("%v allocations per request served in 10 parts", a)
+	}
+	if n.out.Parts != 10 || n.out.PartHits != 10 {
+		t.Errorf("%d parts, %d hits: want 10 hits", n.out.Parts, n.out.PartHits)
+	}
+}
+
+type discard struct{}
+
+func (discard) Observe(*Outcome) {}
