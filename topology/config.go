@@ -13,12 +13,15 @@ import (
 // model. Errors from Validate name the offending key as a path
 // ("pops.sites[3].region"), which the scenario layer turns into a file line.
 type Config struct {
-	POPs      []POP
-	Regions   []Region
-	Origins   []Origin
-	Behaviors []Behavior // first match wins, as CloudFront's ordered behaviours
-	Latency   Latency
-	Bandwidth Bandwidth
+	POPs    []POP
+	Regions []Region
+	Origins []Origin
+	// OriginGroups pair a primary and a secondary origin for failover; a
+	// behaviour names a group as it names an origin.
+	OriginGroups []OriginGroup
+	Behaviors    []Behavior // first match wins, as CloudFront's ordered behaviours
+	Latency      Latency
+	Bandwidth    Bandwidth
 	// Metros are the viewer locations, indexed by workload.Request.Metro.
 	Metros []Metro
 	// Classes are the workload's content classes, indexed by Request.Class:
@@ -29,10 +32,14 @@ type Config struct {
 	// (CloudFront's keep-alive default: 5 s).
 	OriginIdle time.Duration
 	// ErrorTTL is how long a cache keeps an error response (CloudFront's
-	// error caching minimum TTL: 10 s by default).
+	// Error Caching Minimum TTL: 10 s by default).
 	ErrorTTL time.Duration
-	// ConnectTimeout is how long a connection attempt to a dead origin
-	// waits (CloudFront's default: 10 s, one attempt modelled).
+	// ErrorTTLs overrides ErrorTTL per status code, as CloudFront's custom
+	// error responses set an Error Caching Minimum TTL for each code.
+	ErrorTTLs map[int]time.Duration
+	// ConnectTimeout is how long each connection attempt to a dead origin
+	// waits, for the origins that do not set their own (CloudFront's
+	// default: 10 s).
 	ConnectTimeout time.Duration
 	// DNS is the routing of viewers to POPs.
 	DNS DNS
@@ -125,9 +132,19 @@ type Origin struct {
 	Concurrency int
 	// ErrorRate is the share of responses that are 503s.
 	ErrorRate float64
-	// Outages are windows when the origin answers nothing: connection
-	// attempts time out (ConnectTimeout) and fail with 504.
+	// Outages are windows when the origin answers nothing: each of the
+	// ConnectionAttempts times out after ConnectTimeout, and the fetch
+	// fails with 504 (or fails over, in an origin group).
 	Outages []Outage
+	// ConnectionAttempts is how many times CloudFront tries to connect (and
+	// to get a response within ResponseTimeout) before it gives up: 1 to
+	// 3, 0 for CloudFront's default, 3. ConnectTimeout is each attempt's
+	// wait (0: Config.ConnectTimeout, else 10 s); ResponseTimeout is how
+	// long CloudFront waits for the first byte of a response after sending
+	// the request (0: 30 s).
+	ConnectionAttempts int
+	ConnectTimeout     time.Duration
+	ResponseTimeout    time.Duration
 	// Shield names the region whose cache becomes an origin shield: every
 	// other region's misses for this origin go through it.
 	Shield string
@@ -194,6 +211,9 @@ type Class struct {
 	// original (0: the default).
 	ContentType        string
 	GzipRatio, BrRatio float64
+	// Errors are the shares of the class's objects the origin answers
+	// with an error (404, 403, ...), drawn per object and version.
+	Errors []ErrorShare
 }
 
 // FieldError is a validation error tied to a configuration key path.
@@ -336,11 +356,20 @@ func (c *Config) Validate() error {
 		if err := validOutages(key, o.Outages); err != nil {
 			return err
 		}
+		if err := validConnections(key, o); err != nil {
+			return err
+		}
 		if o.Shield != "" {
 			if _, ok := regions[o.Shield]; !ok {
 				return ferr(key+".shield", "names no region: %q", o.Shield)
 			}
 		}
+	}
+	if err := c.validGroups(origins); err != nil {
+		return err
+	}
+	for _, g := range c.OriginGroups {
+		origins[g.Name] = true // behaviours may name a group
 	}
 	if len(c.Behaviors) == 0 {
 		return ferr("behaviors", "at least one cache behaviour is needed (path = \"*\" for the default)")
@@ -354,7 +383,7 @@ func (c *Config) Validate() error {
 			return ferr(key+".origin", "names no origin")
 		}
 		if !origins[b.Origin] {
-			return ferr(key+".origin", "names no origin: %q", b.Origin)
+			return ferr(key+".origin", "names no origin or origin group: %q", b.Origin)
 		}
 		if b.MinTTL < 0 || b.DefaultTTL < 0 || b.MaxTTL < 0 {
 			return ferr(key, "TTLs must be >= 0")
@@ -420,6 +449,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ChunkSize < 0 {
 		return ferr("ranges.chunk_size", "must be > 0")
+	}
+	if err := c.validErrors(); err != nil {
+		return err
 	}
 	if c.Bandwidth.ViewerMbps < 0 || c.Bandwidth.RegionalMbps < 0 {
 		return ferr("bandwidth", "must be > 0")

@@ -23,6 +23,8 @@ type Stats struct {
 	InvalidationPaths                    int64 // paths submitted
 	InvalidatedObjects                   int64 // cached copies removed, summed over caches
 	OriginFailures                       int64 // connection attempts during outages
+	ResponseTimeouts                     int64 // attempts with no first byte within the origin response timeout
+	Failovers                            int64 // origin fetches an origin group sent on to its secondary
 	OriginQueueTime                      sim.Time
 	Revalidations                        int64 // conditional requests sent upstream for stale copies
 	NotModified                          int64 // 304 answers to them
@@ -59,15 +61,17 @@ type Network struct {
 	regionRTT []sim.Time // region*len(regions)+region → RTT (to shields)
 	// origRTT and pools are indexed by node*len(origins)+origin, where nodes
 	// are the POPs then the regional caches: both tiers fetch from origins.
-	origRTT                  []sim.Time
-	pools                    []pool
-	origins                  []originState
-	fillKind                 [NumTiers]uint32
-	errorTTL, connectTimeout sim.Time
-	routes                   []classRoute
-	viewerBps, regionalBps   float64
-	idle                     sim.Time
-	viewers                  viewerModel
+	origRTT                []sim.Time
+	pools                  []pool
+	origins                []originState
+	fillKind               [NumTiers]uint32
+	errorTTL               errorTTLs
+	connectTimeout         sim.Time
+	errSalt                uint64 // salts the origin error draws (errorDraw)
+	routes                 []classRoute
+	viewerBps, regionalBps float64
+	idle                   sim.Time
+	viewers                viewerModel
 
 	// objClass remembers each object's class (+1; 0 = never seen) so an
 	// invalidation can rebuild a cached object's path.
@@ -158,10 +162,11 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	n.pools = make([]pool, len(n.origRTT))
 	// The shield is its region's regional cache: its fills are regional.
 	n.fillKind = [NumTiers]uint32{evFillPOP, evFillRegional, evFillRegional}
-	n.errorTTL = orDur(cfg.ErrorTTL, 10*time.Second)
-	n.connectTimeout = orDur(cfg.ConnectTimeout, 10*time.Second)
+	n.errorTTL = newErrorTTLs(cfg.ErrorTTL, cfg.ErrorTTLs)
+	n.errSalt = sim.NewRand(cfg.Seed, "origin-missing").Uint64()
+	n.connectTimeout = orDur(cfg.ConnectTimeout, defaultConnectTimeout)
 	for _, o := range cfg.Origins {
-		n.origins = append(n.origins, newOrigin(o, cfg.Seed))
+		n.origins = append(n.origins, newOrigin(o, cfg.Seed, n.connectTimeout))
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
 	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)

@@ -345,11 +345,7 @@ func TestMatchPath(t *testing.T) {
 
 func TestValidateNamesTheKey(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		mut  func(*Config)
-		key  string
-	}{
+	checkValidateKeys(t, line, []keyCase{
 		{"negative capacity", func(c *Config) { c.POPs[0].Cache.Capacity = -1 }, "pops.sites[0].capacity"},
 		{"behaviour names no origin", func(c *Config) { c.Behaviors[0].Origin = "" }, "behaviors[0].origin"},
 		{"behaviour names an unknown origin", func(c *Config) { c.Behaviors[0].Origin = "nope" }, "behaviors[0].origin"},
@@ -362,19 +358,7 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"latitude", func(c *Config) { c.POPs[0].Lat = 91 }, "pops.sites[0].lat"},
 		{"link to nowhere", func(c *Config) { c.Latency.Links = []Link{{From: "pop", To: "mars", RTT: time.Millisecond}} }, "latency.links[0].to"},
 		{"no behaviour for a class", func(c *Config) { c.Behaviors[0].Path = "/x/*" }, "workload.classes[0].prefix"},
-	} {
-		cfg := line()
-		tc.mut(&cfg)
-		err := cfg.Validate()
-		fe, ok := err.(*FieldError)
-		if !ok || fe.Key != tc.key {
-			t.Errorf("%s: Validate() = %v, want an error for key %s", tc.name, err, tc.key)
-		}
-	}
-	cfg := line()
-	if err := cfg.Validate(); err != nil {
-		t.Fatalf("valid config: %v", err)
-	}
+	})
 }
 
 // dynamicGET stands for a GET with Request.Dynamic set in TestBypassRules.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // originState is an origin's runtime model.
@@ -18,12 +19,16 @@ type originState struct {
 	errRate float64
 	rng     *rand.Rand // error draws
 	outages windows
+	// attempts, connectTimeout and respTimeout are the origin's
+	// connection settings, CloudFront's defaults filled in.
+	attempts                    int
+	connectTimeout, respTimeout sim.Time
 }
 
 // newOrigin is o's runtime model; its random streams (processing times,
 // errors) are named after it, so adding an origin leaves the others' draws
-// unchanged.
-func newOrigin(o Origin, seed uint64) originState {
+// unchanged. connectTimeout is the default for an origin that sets none.
+func newOrigin(o Origin, seed uint64, connectTimeout sim.Time) originState {
 	og := originState{
 		proc:     lognormal{median: float64(o.Processing), sigma: o.ProcessingSigma, rng: sim.NewRand(seed, "origin/"+o.Name)},
 		bps:      mbps(o.EgressMbps, 1000),
@@ -32,6 +37,17 @@ func newOrigin(o Origin, seed uint64) originState {
 		errRate:  o.ErrorRate,
 		rng:      sim.NewRand(seed, "origin-errors/"+o.Name),
 		outages:  windowsOf(o.Outages),
+		attempts: o.ConnectionAttempts,
+		// The response timeout is measured from sending the request to
+		// the first byte back, a round trip included.
+		respTimeout: orDur(o.ResponseTimeout, defaultResponseTimeout),
+	}
+	if og.attempts == 0 {
+		og.attempts = defaultConnectionAttempts
+	}
+	og.connectTimeout = connectTimeout
+	if o.ConnectTimeout > 0 {
+		og.connectTimeout = sim.Duration(o.ConnectTimeout)
 	}
 	return og
 }
@@ -149,61 +165,111 @@ func (l *lognormal) draw() sim.Time {
 	return sim.Time(l.median * math.Exp(l.sigma*l.rng.NormFloat64()))
 }
 
-// originFetch sends a request from node nd to the class's origin
-// (route.origin) at time at, for a body of size bytes; cond is the version
-// of the requester's stale copy, or unconditional. nd is a POP index, or
-// len(POPs)+g for region g's cache. A shield is its region's regional
-// cache, so a shield fetch passes len(POPs)+g of the shield's region and
-// shares that cache's RTT and connection pool: there is no separate range
-// of shield nodes. It takes a connection from the node's pool (opening
-// one, with TCP and TLS handshakes, when none is idle and warm), waits for
-// a free slot at an origin with a concurrency limit, and fails during
-// outages and at the error rate.
-func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time, size int64, cond sim.Time) resp {
+// originFetch sends request r from node nd to the class's origin at time
+// at: for a route with an origin group, to the primary, then, when the
+// primary fails (route.failsOver) a GET, HEAD or OPTIONS request, to the
+// secondary, from the same node, as soon as the primary's failure is
+// known there. The response's body counts both origins' bodies: both came
+// back over the flow. size is the body asked for (the object, or a
+// range); cond is the version of the requester's stale copy, or
+// unconditional; nd is as for fetchFrom.
+func (n *Network) originFetch(nd int, route *classRoute, r *workload.Request, at sim.Time, size int64, cond sim.Time) resp {
 	if route.originFn.on {
 		// The origin-request function runs before the request leaves.
-		at += n.invoke(&route.originFn, obj, at)
+		at += n.invoke(&route.originFn, r.Object, at)
 	}
-	oi := route.origin
+	res := n.fetchFrom(nd, route.origin, route, r.Object, at, size, cond)
+	if route.secondary < 0 || !route.failsOver(&res) || !failoverMethod(r.Method) {
+		return res
+	}
+	n.Stats.Failovers++
+	n.out.Failover = true
+	first := res.body
+	res = n.fetchFrom(nd, route.secondary, route, r.Object, res.ready, size, cond)
+	res.body += first
+	return res
+}
+
+// fetchFrom sends a request from node nd to origin oi at time at, for a
+// body of size bytes; cond is the version of the requester's stale copy,
+// or unconditional. nd is a POP index, or len(POPs)+g for region g's
+// cache. A shield is its region's regional cache, so a shield fetch passes
+// len(POPs)+g of the shield's region and shares that cache's RTT and
+// connection pool: there is no separate range of shield nodes. It takes a
+// connection from the node's pool (opening one, with TCP and TLS
+// handshakes, when none is idle and warm), waits for a free slot at an
+// origin with a concurrency limit, and fails during outages and at the
+// error rate.
+//
+// An attempt fails when the origin is down (no answer within the
+// connection timeout) or sends no first byte within the response timeout;
+// CloudFront then drops the connection and tries again, up to the
+// origin's connection attempts ("Control origin timeouts and attempts",
+// CloudFront Developer Guide), so an outage costs attempts × connection
+// timeout before the 504 (or the failover). An error status, by contrast,
+// is an answer: it comes back at once.
+func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Time, size int64, cond sim.Time) resp {
 	k := nd*len(n.cfg.Origins) + oi
 	rtt := n.origRTT[k]
 	og := &n.origins[oi]
 	c, start, cold := n.pools[k].take(at, n.idle, og.maxConns)
-	var handshake sim.Time
-	if cold {
-		handshake = handshakeRTTs * rtt
-		n.Stats.ConnectionsOpened++
-		n.Stats.HandshakeTime += handshake
-	} else {
-		n.Stats.ConnectionsReused++
+	for attempt := 1; ; attempt++ {
+		var handshake sim.Time
+		if cold {
+			handshake = handshakeRTTs * rtt
+			n.Stats.ConnectionsOpened++
+			n.Stats.HandshakeTime += handshake
+		} else {
+			n.Stats.ConnectionsReused++
+		}
+		if og.down(start) {
+			// The connection attempt goes unanswered until the timeout.
+			n.Stats.OriginFailures++
+			start += og.connectTimeout
+			c.busyUntil, c.lastUsed, c.open = start, start, false
+			if attempt >= og.attempts {
+				return resp{ready: start, bps: math.Inf(1), status: 504, timedOut: true}
+			}
+			cold = true
+			continue
+		}
+		sent := start + handshake
+		arrive := sent + rtt/2
+		begin := og.admit(arrive)
+		n.Stats.OriginQueueTime += begin - arrive
+		proc := og.proc.draw()
+		og.release(begin + proc)
+		ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
+		if ready-sent > og.respTimeout {
+			// No first byte within the response timeout: CloudFront drops
+			// the connection (the origin still works the request through).
+			n.Stats.ResponseTimeouts++
+			start = sent + og.respTimeout
+			c.busyUntil, c.lastUsed, c.open = start, start, false
+			if attempt >= og.attempts {
+				return resp{ready: start, bps: math.Inf(1), status: 504, timedOut: true}
+			}
+			cold = true
+			continue
+		}
+		// The response is dated when the origin produces it: every copy of
+		// it expires a TTL after that, at every tier.
+		res := resp{ready: ready, bps: og.bps, status: 200, born: begin, expires: begin + proc + route.ttl}
+		if og.errRate > 0 && og.rng.Float64() < og.errRate {
+			res.status = 503
+			size = errorBodyBytes
+		} else if st := n.missing(route, obj, begin); st != 0 {
+			res.status = st
+			size = errorBodyBytes
+		} else if cond != unconditional && route.version(obj, cond) == route.version(obj, begin) {
+			// Not modified since the requester's copy: a 304 with no body,
+			// and the copy keeps its version.
+			res.notModified, res.born = true, cond
+			size = 0
+		}
+		c.busyUntil = ready + transfer(size, og.bps)
+		c.lastUsed = c.busyUntil
+		res.body = size
+		return res
 	}
-	if og.down(start) {
-		// The connection attempt goes unanswered until the timeout.
-		n.Stats.OriginFailures++
-		done := start + n.connectTimeout
-		c.busyUntil, c.lastUsed, c.open = done, done, false
-		return resp{ready: done, bps: math.Inf(1), status: 504}
-	}
-	arrive := start + handshake + rtt/2
-	begin := og.admit(arrive)
-	n.Stats.OriginQueueTime += begin - arrive
-	proc := og.proc.draw()
-	og.release(begin + proc)
-	ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
-	// The response is dated when the origin produces it: every copy of it
-	// expires a TTL after that, at every tier.
-	res := resp{ready: ready, bps: og.bps, status: 200, born: begin, expires: begin + proc + route.ttl}
-	if og.errRate > 0 && og.rng.Float64() < og.errRate {
-		res.status = 503
-		size = errorBodyBytes
-	} else if cond != unconditional && route.version(obj, cond) == route.version(obj, begin) {
-		// Not modified since the requester's copy: a 304 with no body, and
-		// the copy keeps its version.
-		res.notModified, res.born = true, cond
-		size = 0
-	}
-	c.busyUntil = ready + transfer(size, og.bps)
-	c.lastUsed = c.busyUntil
-	res.body = size
-	return res
 }

@@ -24,7 +24,8 @@ const (
 	RefreshHit
 	// Miss: fetched upstream (the copy was missing, or stale and changed).
 	Miss
-	// Error: answered with an error (status >= 500): one passed on from
+	// Error: answered with an error (status >= 400: a 404 or 403 the
+	// origin gave, a 5xx, a timed-out connection): one passed on from
 	// upstream, or an error response cached at this tier.
 	Error
 	// Collapsed: a fetch of the same object was in flight here; the
@@ -138,6 +139,9 @@ type Outcome struct {
 	// Steered: the viewer's DNS answer passed over a nearer POP whose
 	// egress was above its capacity (POP.EgressGbps).
 	Steered bool
+	// Failover: the origin fetch on the request's path failed at the
+	// primary origin of an origin group and went to its secondary.
+	Failover bool
 	// StaleServed: a stale copy was served in place of an error
 	// (Cache-Control stale-if-error), upstream's or a cached one.
 	StaleServed bool

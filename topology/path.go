@@ -66,6 +66,9 @@ type resp struct {
 	body        int64
 	status      uint16
 	notModified bool
+	// timedOut marks a 504 CloudFront made itself: no connection, or no
+	// response within the response timeout, at every attempt.
+	timedOut bool
 }
 
 // bodyBytes is the body of a cache node's response for an object of size
@@ -74,7 +77,7 @@ func bodyBytes(res *resp, size int64) int64 {
 	switch {
 	case res.notModified:
 		return 0
-	case res.status >= 500:
+	case isError(res.status):
 		return errorBodyBytes
 	}
 	return size
@@ -130,7 +133,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		if r.Ranged() {
 			size = r.Length() // the origin sends only the range
 		}
-		res = n.originFetch(p, route, r.Object, at+hopProcessing, size, unconditional)
+		res = n.originFetch(p, route, r, at+hopProcessing, size, unconditional)
 		n.travel(EdgeOrigin, res.body)
 	} else if n.chunk > 0 && r.Size > n.chunk {
 		res, stream = n.serveParts(p, route, r, at)
@@ -224,7 +227,7 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 	}
 	if inflight {
 		n.setResult(tier, Collapsed)
-		if f.status >= 500 && sie {
+		if serverError(f.status) && sie {
 			o.StaleServed = true
 			staleCopy.ready = max(f.ready, at+hopProcessing)
 			answerConditional(&staleCopy, route, r.Object, cond)
@@ -235,7 +238,7 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		return res
 	}
 	if errCached {
-		if sie {
+		if sie && serverError(ce.status) {
 			// The cached error stands for a failing upstream.
 			o.StaleServed = true
 			n.setResult(tier, Hit)
@@ -277,14 +280,14 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		n.setResult(tier, Hit)
 		answerConditional(&staleCopy, route, r.Object, cond)
 		return staleCopy
-	case up.status >= 500 && sie:
+	case serverError(up.status) && sie:
 		// stale-if-error: the stale copy is better than an error page.
 		o.StaleServed = true
 		n.setResult(tier, RefreshHit)
 		staleCopy.ready = up.ready
 		answerConditional(&staleCopy, route, r.Object, cond)
 		return staleCopy
-	case up.status >= 500:
+	case isError(up.status):
 		n.setResult(tier, Error)
 	case refreshed:
 		n.setResult(tier, RefreshHit)
@@ -303,7 +306,7 @@ func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *w
 	switch {
 	case tier == TierEdge && route.bypass == BypassOrigin:
 		n.out.BypassReason = BypassOrigin
-		*up = n.originFetch(idx, route, r.Object, at, n.originSize, mine)
+		*up = n.originFetch(idx, route, r, at, n.originSize, mine)
 		n.travel(EdgeOrigin, up.body)
 	case tier == TierEdge:
 		g := int(n.popRegion[idx])
@@ -319,7 +322,7 @@ func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *w
 		up.ready += half
 		up.bps = math.Min(up.bps, n.regionalBps)
 	default: // a regional cache, or the shield (the shield region's cache)
-		*up = n.originFetch(len(n.pops)+idx, route, r.Object, at, n.originSize, mine)
+		*up = n.originFetch(len(n.pops)+idx, route, r, at, n.originSize, mine)
 		if tier == TierShield {
 			n.travel(ShieldOrigin, up.body)
 		} else {
@@ -358,10 +361,11 @@ func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 		panic("topology: fill without a fetch in flight")
 	}
 	delete(nd.inflight, obj)
-	if f.status >= 500 {
-		// CloudFront caches error responses for the error-caching TTL, so a
-		// failing origin is not hammered by every viewer.
-		nd.errors[obj] = cachedError{until: now + n.errorTTL, status: f.status}
+	if isError(f.status) {
+		// CloudFront caches error responses for the Error Caching Minimum
+		// TTL of their status code, so a failing origin is not hammered by
+		// every viewer and a missing URL is not asked for again at once.
+		nd.errors[obj] = cachedError{until: now + n.errorTTL.of(f.status), status: f.status}
 		return
 	}
 	if f.notModified {

@@ -10,8 +10,13 @@ import (
 
 // classRoute is what a content class resolves to, computed once.
 type classRoute struct {
-	origin int
-	ttl    sim.Time
+	// origin is the class's origin, the primary of its origin group;
+	// secondary is the group's secondary (-1: no group), which failoverOn
+	// (bits of failoverStatuses) and connection failures send requests to.
+	origin     int
+	secondary  int
+	failoverOn uint8
+	ttl        sim.Time
 	// bypass is BypassDynamic when nothing of the class may be cached
 	// (dynamic behaviour, TTL 0, no-store, private), BypassOrigin when its
 	// origin skips the regional tier.
@@ -37,6 +42,8 @@ type classRoute struct {
 	compress           bool
 	ratio              [workload.NumEncodings]float64
 	viewerFn, originFn fnModel
+	// errs draws which objects the origin answers with an error.
+	errs errorDraw
 }
 
 // classRoutes resolves each content class of cfg, in order, to its route:
@@ -65,11 +72,22 @@ func classRoutes(cfg *Config, regionIdx map[string]int) []classRoute {
 		if b.MaxTTL == 0 {
 			ttl = 0
 		}
-		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl), shield: -1}
+		route := classRoute{origin: originIdx[b.Origin], secondary: -1, ttl: sim.Duration(ttl), shield: -1}
+		if g := groupNamed(cfg.OriginGroups, b.Origin); g != nil {
+			route.origin, route.secondary = originIdx[g.Primary], originIdx[g.Secondary]
+			route.failoverOn = defaultFailoverOn
+			if len(g.FailoverOn) > 0 {
+				route.failoverOn = 0
+				for _, st := range g.FailoverOn {
+					route.failoverOn |= failoverBit(uint16(st))
+				}
+			}
+		}
 		if sh := cfg.Origins[route.origin].Shield; sh != "" {
 			route.shield = regionIdx[sh]
 		}
 		route.update = sim.Duration(b.UpdateInterval)
+		route.errs = newErrorDraw(cl.Errors)
 		if cc.StaleIfError > 0 {
 			route.staleIfError = sim.Time(cc.StaleIfError) * sim.Second
 		}

@@ -134,6 +134,10 @@ type Class struct {
 	// the response's Date ("1h"; negative: already expired), passed through
 	// like CacheControl; it sets the TTL when CacheControl has no max-age.
 	Expires *time.Duration `toml:"expires"`
+	// OriginErrors are shares of the class's objects its origin answers
+	// with an error status (404 for URLs that do not exist, 403 for those
+	// it refuses); passed through, like CacheControl.
+	OriginErrors []StatusShare `toml:"origin_errors"`
 
 	// Range requests (see Ranges): shares of the class's GETs, each in
 	// [0, 1]. RangeSeekShare start at a uniformly drawn byte (a seek in a
@@ -182,6 +186,12 @@ type Class struct {
 type MethodShare struct {
 	Method string  `toml:"method"` // "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
 	Share  float64 `toml:"share"`  // in (0, 1]; a class's shares sum to ≤ 1
+}
+
+// StatusShare is the share of a class's objects answered with Status.
+type StatusShare struct {
+	Status int     `toml:"status"`
+	Share  float64 `toml:"share"`
 }
 
 // Volume distributions.
