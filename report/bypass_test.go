@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -60,8 +61,11 @@ func TestErrorCounts(t *testing.T) {
 		r.Observe(&o)
 	}
 	s := r.Summary()
-	if e := s.Errors; e != (Errors{Served5xx: 3, StaleServed: 1, POPDown: 1}) {
-		t.Fatalf("errors = %+v, want 3 5xx, 1 stale and 1 POP down", e)
+	// The 502 was answered from the edge's cached error, the 504 from the
+	// regional cache's (it sent nothing upstream): two negative-cache hits.
+	want := Errors{Served5xx: 3, StaleServed: 1, POPDown: 1, ByStatus: map[string]int64{"502": 1, "503": 1, "504": 1}, NegativeCacheHits: 2}
+	if e := s.Errors; !reflect.DeepEqual(e, want) {
+		t.Fatalf("errors = %+v, want %+v", e, want)
 	}
 	// The request to a dead POP reached no cache; the other four reached
 	// the edge, where the 502 came from a cached error.
@@ -75,5 +79,39 @@ func TestErrorCounts(t *testing.T) {
 	lines := strings.Split(string(r.TimeseriesCSV()), "\n")
 	if !strings.HasSuffix(lines[1], ",3,1") || !strings.HasSuffix(lines[2], ",0,0") {
 		t.Fatalf("timeseries errors columns: %q, %q; want ...,3,1 then ...,0,0", lines[1], lines[2])
+	}
+}
+
+// TestErrorCountsByStatus: 404s and 403s count as 4xx answers and by
+// status; answers from a cached error at any tier are negative-cache
+// hits; failovers are counted from the Outcomes.
+func TestErrorCountsByStatus(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(Config{Duration: sim.Hour})
+	for _, o := range []topology.Outcome{
+		// A 404 from the origin, cached on the way down.
+		via(topology.Outcome{Edge: errR, Regional: errR, Status: 404, Size: 512}, 512, er, ro),
+		// The same 404 from the POP's cache, then from the regional cache's.
+		{Edge: errR, Status: 404, Size: 512},
+		via(topology.Outcome{Edge: errR, Regional: errR, Status: 404, Size: 512}, 512, er),
+		// A 403 that failed over to the secondary origin, which refused too.
+		via(topology.Outcome{Edge: errR, Regional: errR, Status: 403, Size: 512, Failover: true}, 512, er, ro),
+		// A failover that worked.
+		via(topology.Outcome{Edge: miss, Regional: miss, Status: 200, Size: 100, Failover: true}, 100, er, ro),
+		{Edge: hit, Status: 200, Size: 100},
+	} {
+		r.Observe(&o)
+	}
+	s := r.Summary()
+	want := Errors{Served4xx: 4, ByStatus: map[string]int64{"403": 1, "404": 3}, NegativeCacheHits: 2, Failovers: 2}
+	if !reflect.DeepEqual(s.Errors, want) {
+		t.Fatalf("errors = %+v, want %+v", s.Errors, want)
+	}
+	// Errors are not cacheable: the edge's hit ratio is 1 of 2.
+	if e := s.Tiers.Edge; e.Errors != 4 || e.HitRatio != NewRatio(1, 2) {
+		t.Fatalf("edge %+v", e)
+	}
+	if o := s.Tiers.Origin; o.Requests != 3 {
+		t.Fatalf("origin requests %d, want 3 (the 404 fetched once, the 403 and the failover)", o.Requests)
 	}
 }

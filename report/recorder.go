@@ -43,6 +43,9 @@ type Config struct {
 	Warnings []string
 }
 
+// minErrorStatus is the lowest status that is an error answer.
+const minErrorStatus = 400
+
 // tierCount is what one cache tier did with the requests that reached it.
 type tierCount struct {
 	results [topology.NumResults]int64 // by result (the NotReached slot stays 0)
@@ -128,9 +131,9 @@ type bin struct {
 	flows            [topology.NumFlows]topology.FlowCount
 	ttfbSum          int64 // ns; for the mean (5e15 for a 5M-request day of 1 s TTFBs: no overflow)
 	ttfbMin, ttfbMax int64 // exact extremes, to clamp interpolated percentiles
-	// Viewer responses that were 5xx, stale copies served for an error,
-	// and requests sent to a POP that was down.
-	errors5xx, staleServed, popDown int64
+	// Viewer responses that were 5xx and 4xx, stale copies served for an
+	// error, and requests sent to a POP that was down.
+	errors5xx, errors4xx, staleServed, popDown int64
 }
 
 // originRequests is the requests that reached the origin, over any flow.
@@ -181,6 +184,10 @@ type Recorder struct {
 	warmup int64
 	extras extras
 	ranges rangeCount
+	// byStatus counts the error answers to viewers by status
+	// (minErrorStatus+i), failovers the fetches an origin group failed over.
+	byStatus  [600 - minErrorStatus]int64
+	failovers int64
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -290,8 +297,18 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	if o.ToOrigin() {
 		r.originPS[clampIndex(t, sim.Second, int64(len(r.originPS)))]++
 	}
-	if o.Status >= 500 {
-		b.errors5xx++
+	if o.Status >= minErrorStatus {
+		if o.Status >= 500 {
+			b.errors5xx++
+		} else {
+			b.errors4xx++
+		}
+		if int(o.Status) < 600 {
+			r.byStatus[o.Status-minErrorStatus]++
+		}
+	}
+	if o.Failover {
+		r.failovers++
 	}
 	if o.StaleServed {
 		b.staleServed++

@@ -91,10 +91,20 @@ type Invalidations struct {
 // outages, cached error responses, POPs that were down), those whose
 // error was hidden by serving a stale copy (stale-if-error), and those
 // DNS sent to a POP that was down (they reached no cache).
+//
+// Served4xx counts the 4xx answers (an origin's 404s and 403s, passed on
+// or from a cached error), ByStatus every error answer by its status,
+// NegativeCacheHits the requests answered from a cached error response at
+// any tier (the sum of the tiers' cached_errors), and Failovers the origin
+// fetches an origin group sent on to its secondary origin.
 type Errors struct {
-	Served5xx   int64 `json:"5xx_served"`
-	StaleServed int64 `json:"stale_served"`
-	POPDown     int64 `json:"pop_down"`
+	Served5xx         int64            `json:"5xx_served"`
+	StaleServed       int64            `json:"stale_served"`
+	POPDown           int64            `json:"pop_down"`
+	Served4xx         int64            `json:"4xx_served"`
+	ByStatus          map[string]int64 `json:"by_status"`
+	NegativeCacheHits int64            `json:"negative_cache_hits"`
+	Failovers         int64            `json:"failovers"`
 }
 
 // Revalidations counts conditional requests sent upstream for stale copies,
@@ -228,6 +238,7 @@ func (r *Recorder) totals() (b bin, hist [nBuckets]uint64) {
 			b.flows[f].Bytes += x.flows[f].Bytes
 		}
 		b.errors5xx += x.errors5xx
+		b.errors4xx += x.errors4xx
 		b.staleServed += x.staleServed
 		b.popDown += x.popDown
 		b.ttfbSum += x.ttfbSum
@@ -314,7 +325,8 @@ func (r *Recorder) Summary() Summary {
 			},
 		},
 		Invalidations: Invalidations{Paths: r.net.InvalidationPaths, Objects: r.net.InvalidatedObjects},
-		Errors:        Errors{Served5xx: t.errors5xx, StaleServed: t.staleServed, POPDown: t.popDown},
+		Errors: Errors{Served5xx: t.errors5xx, StaleServed: t.staleServed, POPDown: t.popDown,
+			Served4xx: t.errors4xx, ByStatus: map[string]int64{}, Failovers: r.failovers},
 		Revalidations: Revalidations{Sent: r.net.Revalidations, NotModified: r.net.NotModified, BytesSaved: r.net.BytesSaved},
 		Bypass: Bypass{
 			Method:  r.bypass[topology.BypassMethod],
@@ -324,6 +336,14 @@ func (r *Recorder) Summary() Summary {
 		Ranges:  r.ranges.summary(originReqs),
 		POPs:    make([]POPSummary, len(r.pops)),
 		Markers: make([]MarkerJSON, len(r.cfg.Markers)),
+	}
+	for i, c := range r.byStatus {
+		if c > 0 {
+			s.Errors.ByStatus[fmt.Sprint(minErrorStatus+i)] = c
+		}
+	}
+	for tier := range t.tiers {
+		s.Errors.NegativeCacheHits += t.tiers[tier].cachedErrors
 	}
 	peak, at := int32(0), 0
 	for i, c := range r.originPS {

@@ -75,8 +75,12 @@ func buildTopology(f *File) topology.Config {
 		c.Metros = append(c.Metros, topology.Metro{Name: m.Name, Lat: m.Lat, Lon: m.Lon})
 	}
 	for _, cl := range f.Workload.Classes {
-		c.Classes = append(c.Classes, topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl, Expires: cl.Expires,
-			Sends: cl.Sends, ContentType: cl.ContentType, GzipRatio: cl.GzipRatio, BrRatio: cl.BrRatio})
+		tc := topology.Class{Name: cl.Name, Prefix: cl.Prefix, CacheControl: cl.CacheControl, Expires: cl.Expires,
+			Sends: cl.Sends, ContentType: cl.ContentType, GzipRatio: cl.GzipRatio, BrRatio: cl.BrRatio}
+		for _, e := range cl.OriginErrors {
+			tc.Errors = append(tc.Errors, topology.ErrorShare{Status: e.Status, Share: e.Share})
+		}
+		c.Classes = append(c.Classes, tc)
 	}
 	return c
 }

@@ -213,12 +213,15 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if cs := f.Ranges.ChunkSize; cs != nil && *cs <= 0 {
 		return nil, fail("ranges.chunk_size", "must be > 0 (leave it out to cache whole objects)")
 	}
+	var err error
 	s.Topology = buildTopology(&f)
+	if s.Topology.ErrorTTLs, err = errorTTLs(f.ErrorTTLs, fail); err != nil {
+		return nil, err
+	}
 	tags := make([]string, len(f.Workload.Metros))
 	for i, m := range f.Workload.Metros {
 		tags[i] = m.Region
 	}
-	var err error
 	if s.Topology.Viewers, err = buildViewers(f.Viewers, s.Topology.Metros, tags, fail); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,8 @@ type File struct {
 	Logging        loggingTOML        `toml:"logging"`
 	Ranges         rangesTOML         `toml:"ranges"`
 	Workload       workloadTOML       `toml:"workload"`
+	// ErrorTTLs is the Error Caching Minimum TTL by status code ("404").
+	ErrorTTLs map[string]time.Duration `toml:"error_caching_min_ttl"`
 }
 
 // topologyTOML names a built-in layout: preset = "cloudfront-like" is the
