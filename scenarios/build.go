@@ -59,7 +59,11 @@ func buildTopology(f *File) topology.Config {
 		c.Origins = append(c.Origins, topology.Origin{Name: o.Name, Kind: o.Kind, Lat: o.Lat, Lon: o.Lon,
 			Processing: o.Processing, ProcessingSigma: o.ProcessingSigma, EgressMbps: o.EgressMbps,
 			BypassRegional: o.BypassRegional, MaxConnections: o.MaxConnections, Concurrency: o.Concurrency,
-			ErrorRate: o.ErrorRate, Outages: outages(o.Outages), Shield: o.Shield})
+			ErrorRate: o.ErrorRate, Outages: outages(o.Outages), Shield: o.Shield,
+			ConnectionAttempts: o.ConnectionAttempts, ConnectTimeout: o.ConnectTimeout, ResponseTimeout: o.ResponseTimeout})
+	}
+	for _, g := range f.OriginGroups {
+		c.OriginGroups = append(c.OriginGroups, topology.OriginGroup{Name: g.Name, Primary: g.Primary, Secondary: g.Secondary, FailoverOn: g.FailoverOn})
 	}
 	for _, b := range f.Behaviors {
 		c.Behaviors = append(c.Behaviors, topology.Behavior{Path: b.Path, Origin: b.Origin,

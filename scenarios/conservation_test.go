@@ -66,13 +66,15 @@ func checkConservation(t *testing.T, r *Run) {
 			t.Errorf("flow %v: the outcomes say %+v, the network counted %+v", topology.Flow(i), got, want)
 		}
 	}
-	// A request served in parts fetches each part on its own.
+	// A request served in parts fetches each part on its own; each attempt
+	// takes a connection: a retry after a failed attempt and a failover's
+	// fetch from the secondary take one more each.
 	want := o.Requests
 	if s.Ranges != nil {
 		want = s.Ranges.OriginFetches
 	}
-	if fetches := st.ConnectionsOpened + st.ConnectionsReused; want != fetches {
-		t.Errorf("origin fetches: %d by the outcomes, %d made", want, fetches)
+	if fetches := st.ConnectionsOpened + st.ConnectionsReused; want+st.Retries+st.Failovers != fetches {
+		t.Errorf("origin fetches: %d by the outcomes + %d retries + %d failovers, %d connections taken", want, st.Retries, st.Failovers, fetches)
 	}
 }
 
@@ -242,6 +244,9 @@ func runRandomScenario(t *testing.T, seed uint64) {
 // 20–40 minutes of a few requests a second.
 func randomScenario(seed uint64) string {
 	rng := rand.New(rand.NewPCG(seed, 0xc0ffee))
+	// The error and failover keys draw from their own stream, so the
+	// scenarios the other keys make stay what they were.
+	rngE := rand.New(rand.NewPCG(seed, 0xfa11))
 	var b strings.Builder
 	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 	lat := func() float64 { return float64(rng.IntN(120)) - 60 }
@@ -256,6 +261,9 @@ func randomScenario(seed uint64) string {
 	}
 	fmt.Fprintf(&b, "name = \"random-%d\"\nseed = %d\ninterval = \"1m\"\n", seed, seed)
 	fmt.Fprintf(&b, "connect_timeout = \"%ds\"\nerror_caching_ttl = \"%ds\"\n", 1+rng.IntN(5), 1+rng.IntN(20))
+	if rngE.IntN(2) == 0 {
+		fmt.Fprintf(&b, "error_caching_min_ttl = { 404 = \"%ds\", 503 = \"%ds\" }\n", rngE.IntN(120), 1+rngE.IntN(20))
+	}
 	fmt.Fprintf(&b, "[dns]\nttl = \"%ds\"\npublic_share = %.2f\npublic_resolver = { lat = %v, lon = %v }\n",
 		10+rng.IntN(60), rng.Float64()*0.2, lat(), lon())
 
@@ -300,6 +308,14 @@ func randomScenario(seed uint64) string {
 			start := rng.IntN(minutes * 60)
 			fmt.Fprintf(&b, "outages = [ { start = \"%ds\", end = \"%ds\" } ]\n", start, start+1+rng.IntN(900))
 		}
+		if rngE.IntN(3) == 0 {
+			fmt.Fprintf(&b, "connection_attempts = %d\nresponse_timeout = \"%dms\"\n", 1+rngE.IntN(3), 100+rngE.IntN(500))
+		}
+	}
+	group := origins > 1 && rngE.IntN(2) == 0
+	if group {
+		fmt.Fprintf(&b, "[[origin_groups]]\nname = \"g\"\nprimary = \"o0\"\nsecondary = \"o%d\"\nfailover_on = [%s]\n",
+			1+rngE.IntN(origins-1), []string{"500, 502, 503, 504", "503", "404, 403, 503, 504"}[rngE.IntN(3)])
 	}
 
 	classes := 1 + rng.IntN(4)
@@ -307,7 +323,11 @@ func randomScenario(seed uint64) string {
 		"max-age=20, stale-while-revalidate=30, stale-if-error=60", "no-cache", "no-store", "private",
 		"s-maxage=40, max-age=5", "public", ""}
 	for c := range classes {
-		fmt.Fprintf(&b, "[[behaviors]]\npath = \"/c%d/*\"\norigin = \"o%d\"\n", c, rng.IntN(origins))
+		origin := fmt.Sprintf("o%d", rng.IntN(origins))
+		if group && rngE.IntN(2) == 0 {
+			origin = "g"
+		}
+		fmt.Fprintf(&b, "[[behaviors]]\npath = \"/c%d/*\"\norigin = %q\n", c, origin)
 		switch rng.IntN(6) {
 		case 0:
 			b.WriteString("dynamic = true\n")
@@ -340,6 +360,9 @@ func randomScenario(seed uint64) string {
 		}
 		if rng.IntN(4) == 0 {
 			fmt.Fprintf(&b, "dynamic_share = %.2f\n", 0.3*rng.Float64())
+		}
+		if rngE.IntN(3) == 0 {
+			fmt.Fprintf(&b, "origin_errors = [ { status = 404, share = %.2f }, { status = 403, share = 0.01 } ]\n", 0.01+0.3*rngE.Float64())
 		}
 	}
 	return b.String()

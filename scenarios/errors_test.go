@@ -6,21 +6,17 @@ import (
 	"time"
 )
 
-const errorsSrc = `name = "errs"
-error_caching_min_ttl = { 404 = "5m", 503 = "1s" }
-[pops]
+// tinySites and tinyWorkload are one POP, one region, one metro and one
+// class, for scenarios that test other keys.
+const tinySites = `[pops]
 capacity = "1GB"
 sites = [ { name = "A", lat = 1, lon = 1, region = "r" } ]
 [regions]
 capacity = "2GB"
 sites = [ { name = "r", lat = 1, lon = 2 } ]
-[[origins]]
-name = "o"
-kind = "s3"
-[[behaviors]]
-path = "*"
-origin = "o"
-[workload]
+`
+
+const tinyWorkload = `[workload]
 duration = "1h"
 metros = [ { name = "m", lat = 0, lon = 0, weight = 1 } ]
 [[workload.classes]]
@@ -31,7 +27,17 @@ popularity = "zipf"
 objects = 10
 alpha = 0.8
 rate = 1
-origin_errors = [ { status = 404, share = 0.02 }, { status = 403, share = 0.01 } ]
+`
+
+const errorsSrc = `name = "errs"
+error_caching_min_ttl = { 404 = "5m", 503 = "1s" }
+` + tinySites + `[[origins]]
+name = "o"
+kind = "s3"
+[[behaviors]]
+path = "*"
+origin = "o"
+` + tinyWorkload + `origin_errors = [ { status = 404, share = 0.02 }, { status = 403, share = 0.01 } ]
 `
 
 func TestErrorKeys(t *testing.T) {
@@ -66,5 +72,52 @@ func TestErrorKeys(t *testing.T) {
 	}
 	if s.Topology.ErrorTTLs[404] != time.Minute || s.Topology.Classes[0].Errors[0].Share != 0.5 {
 		t.Errorf("--set: TTLs %v, errors %+v", s.Topology.ErrorTTLs, s.Topology.Classes[0].Errors)
+	}
+}
+
+const groupsSrc = `name = "groups"
+` + tinySites + `[[origins]]
+name = "web"
+kind = "custom"
+connection_attempts = 2
+connect_timeout = "4s"
+response_timeout = "20s"
+[[origins]]
+name = "backup"
+kind = "s3"
+[[origin_groups]]
+name = "site"
+primary = "web"
+secondary = "backup"
+failover_on = [500, 502, 503, 504, 404]
+[[behaviors]]
+path = "*"
+origin = "site"
+` + tinyWorkload
+
+func TestOriginGroupKeys(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("groups.toml", []byte(groupsSrc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Topology
+	if o := c.Origins[0]; o.ConnectionAttempts != 2 || o.ConnectTimeout != 4*time.Second || o.ResponseTimeout != 20*time.Second {
+		t.Errorf("origin connection settings %+v", o)
+	}
+	if g := c.OriginGroups; len(g) != 1 || g[0].Name != "site" || g[0].Primary != "web" || g[0].Secondary != "backup" || len(g[0].FailoverOn) != 5 {
+		t.Errorf("origin groups %+v", g)
+	}
+	for _, tc := range []struct{ from, to, want string }{
+		{`primary = "web"`, `primary = "wbe"`, `groups.toml:19: origin_groups[0].primary: names no origin: "wbe"`},
+		{`secondary = "backup"`, `secondary = "site"`, `groups.toml:20: origin_groups[0].secondary: the group names itself`},
+		{`404]`, `418]`, `groups.toml:21: origin_groups[0].failover_on: unknown status code 418`},
+		{`origin = "site"`, `origin = "sit"`, `groups.toml:24: behaviors[0].origin: names no origin or origin group: "sit"`},
+		{`connection_attempts = 2`, `connection_attempts = 5`, `groups.toml:11: origins[0].connection_attempts: must be 1 to 3`},
+	} {
+		_, err := Parse("groups.toml", []byte(strings.Replace(groupsSrc, tc.from, tc.to, 1)), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.to, err, tc.want)
+		}
 	}
 }

@@ -35,6 +35,8 @@ type File struct {
 	Workload       workloadTOML       `toml:"workload"`
 	// ErrorTTLs is the Error Caching Minimum TTL by status code ("404").
 	ErrorTTLs map[string]time.Duration `toml:"error_caching_min_ttl"`
+	// OriginGroups pair origins for failover; behaviours name them.
+	OriginGroups []originGroupTOML `toml:"origin_groups"`
 }
 
 // topologyTOML names a built-in layout: preset = "cloudfront-like" is the
@@ -127,6 +129,19 @@ type originTOML struct {
 	ErrorRate       float64       `toml:"error_rate"`
 	Outages         []outageTOML  `toml:"outages"`
 	Shield          string        `toml:"shield"`
+	// CloudFront's connection settings of an origin (0: its defaults).
+	ConnectionAttempts int           `toml:"connection_attempts"`
+	ConnectTimeout     time.Duration `toml:"connect_timeout"`
+	ResponseTimeout    time.Duration `toml:"response_timeout"`
+}
+
+// originGroupTOML is a CloudFront origin group: behaviours name it as an
+// origin; FailoverOn are the primary's status codes that fail over.
+type originGroupTOML struct {
+	Name       string `toml:"name"`
+	Primary    string `toml:"primary"`
+	Secondary  string `toml:"secondary"`
+	FailoverOn []int  `toml:"failover_on"`
 }
 
 type outageTOML struct {

@@ -25,6 +25,7 @@ type Stats struct {
 	OriginFailures                       int64 // connection attempts during outages
 	ResponseTimeouts                     int64 // attempts with no first byte within the origin response timeout
 	Failovers                            int64 // origin fetches an origin group sent on to its secondary
+	Retries                              int64 // attempts after a failed one (connection attempts)
 	OriginQueueTime                      sim.Time
 	Revalidations                        int64 // conditional requests sent upstream for stale copies
 	NotModified                          int64 // 304 answers to them

@@ -231,6 +231,7 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 				return resp{ready: start, bps: math.Inf(1), status: 504, timedOut: true}
 			}
 			cold = true
+			n.Stats.Retries++
 			continue
 		}
 		sent := start + handshake
@@ -250,6 +251,7 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 				return resp{ready: start, bps: math.Inf(1), status: 504, timedOut: true}
 			}
 			cold = true
+			n.Stats.Retries++
 			continue
 		}
 		// The response is dated when the origin produces it: every copy of
