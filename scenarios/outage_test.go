@@ -48,3 +48,24 @@ func TestOriginOutageShowsInTheTimeseries(t *testing.T) {
 		t.Errorf("5xx served %d = dead-POP requests %d + outage 5xx %d?", sum.Errors.Served5xx, r.Network.Stats.DeadPOPRequests, outage5xx)
 	}
 }
+
+// TestOriginFailoverVariant runs origin-outage's hour (shortBuiltin) with
+// the pages' behaviour on the origin group web-ha: every fetch the dead
+// web origin fails goes to web-dr, so the only 5xx left are the dead
+// POP's, and a failover costs the 3 connection attempts of 5 s first.
+func TestOriginFailoverVariant(t *testing.T) {
+	t.Parallel()
+	base := sharedRun(t, "origin-outage", shortBuiltin["origin-outage"]...).Recorder.Summary()
+	ha := simulate(t, "origin-outage", append(shortBuiltin["origin-outage"], "behaviors[1].origin=web-ha")...).Recorder.Summary()
+	if base.Errors.Failovers != 0 || base.Errors.Served5xx <= base.Errors.POPDown {
+		t.Fatalf("without the group: %d failovers, %d 5xx of which %d at the dead POP; want none, and origin 5xx",
+			base.Errors.Failovers, base.Errors.Served5xx, base.Errors.POPDown)
+	}
+	if ha.Errors.Failovers == 0 || ha.Errors.Served5xx != ha.Errors.POPDown {
+		t.Fatalf("with the group: %d failovers, %d 5xx of which %d at the dead POP; want failovers and only the POP's 5xx",
+			ha.Errors.Failovers, ha.Errors.Served5xx, ha.Errors.POPDown)
+	}
+	if ha.Latency.Max < 15000 {
+		t.Fatalf("slowest TTFB with failover %.0f ms; want >= 15 s (3 attempts of 5 s before the secondary)", ha.Latency.Max)
+	}
+}
