@@ -57,8 +57,11 @@
 //   - originFetch (origin.go): a connection from the node's keep-alive pool
 //     (TCP and TLS handshakes when cold), a free worker at an origin with
 //     a concurrency limit, a lognormal processing time; 504 during an
-//     outage, 503 at the error rate, 304 when a conditional request's
-//     version is still current.
+//     outage after the connection attempts (or when no first byte comes
+//     within the response timeout), 503 at the error rate, the class's
+//     404s and 403s for the objects drawn missing (errors.go), 304 when a
+//     conditional request's version is still current. For an origin group
+//     (failover.go) a failed fetch goes on to the secondary origin.
 //   - Back down the path, each serve that missed records its fetch in
 //     flight and schedules the fill (evFillPOP, evFillRegional) at the
 //     time the first byte reaches it; answer turns a response into a 304
@@ -67,7 +70,7 @@
 //   - fill (path.go), later in virtual time: the object is offered to the
 //     node's cache (whose admission policy may refuse it), a 304 refreshes
 //     the stale copy, an error response is cached for the error-caching
-//     TTL. Every tier stores the expiry the copy had where it came from,
+//     TTL of its status code. Every tier stores the expiry the copy had where it came from,
 //     so a copy's age carries down the tiers.
 //
 // Invalidations (invalidate.go) are events too: when one has propagated,
@@ -85,7 +88,11 @@
 //     (origin, TTL, bypass, shield, stale-* windows), and the version rule
 //     that decides 304s.
 //   - origin.go: originFetch and the origin's runtime model (outages,
-//     worker queue, processing times) and keep-alive connection pools.
+//     connection attempts, worker queue, processing times) and keep-alive
+//     connection pools.
+//   - errors.go: error statuses, the per-object draw of origin errors
+//     (negative caching) and the error-caching TTL of each status code.
+//   - failover.go: origin groups and their failover criteria.
 //   - ranges.go: objects larger than Config.ChunkSize, cached in parts:
 //     serveParts runs each part of a request through serve and combines
 //     their results in the Outcome.
