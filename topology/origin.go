@@ -203,7 +203,8 @@ func (n *Network) originFetch(nd int, route *classRoute, r *workload.Request, at
 //
 // An attempt fails when the origin is down (no answer within the
 // connection timeout) or sends no first byte within the response timeout;
-// CloudFront then drops the connection and tries again, up to the
+// CloudFront then drops the connection and tries again (on a connection
+// from the pool, as any request), up to the
 // origin's connection attempts ("Control origin timeouts and attempts",
 // CloudFront Developer Guide), so an outage costs attempts × connection
 // timeout before the 504 (or the failover). An error status, by contrast,
@@ -212,8 +213,8 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 	k := nd*len(n.cfg.Origins) + oi
 	rtt := n.origRTT[k]
 	og := &n.origins[oi]
-	c, start, cold := n.pools[k].take(at, n.idle, og.maxConns)
 	for attempt := 1; ; attempt++ {
+		c, start, cold := n.pools[k].take(at, n.idle, og.maxConns)
 		var handshake sim.Time
 		if cold {
 			handshake = handshakeRTTs * rtt
@@ -223,14 +224,15 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 			n.Stats.ConnectionsReused++
 		}
 		if og.down(start) {
-			// The connection attempt goes unanswered until the timeout.
+			// The connection attempt goes unanswered until the timeout. No
+			// connection is made, so it holds no place in the pool: requests
+			// behind it do not queue for a connection that will never be.
 			n.Stats.OriginFailures++
-			start += og.connectTimeout
 			c.busyUntil, c.lastUsed, c.open = start, start, false
+			at = start + og.connectTimeout
 			if attempt >= og.attempts {
-				return resp{ready: start, bps: math.Inf(1), status: 504, timedOut: true}
+				return resp{ready: at, bps: math.Inf(1), status: 504, timedOut: true}
 			}
-			cold = true
 			n.Stats.Retries++
 			continue
 		}
@@ -245,12 +247,11 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 			// No first byte within the response timeout: CloudFront drops
 			// the connection (the origin still works the request through).
 			n.Stats.ResponseTimeouts++
-			start = sent + og.respTimeout
-			c.busyUntil, c.lastUsed, c.open = start, start, false
+			at = sent + og.respTimeout
+			c.busyUntil, c.lastUsed, c.open = at, at, false
 			if attempt >= og.attempts {
-				return resp{ready: start, bps: math.Inf(1), status: 504, timedOut: true}
+				return resp{ready: at, bps: math.Inf(1), status: 504, timedOut: true}
 			}
-			cold = true
 			n.Stats.Retries++
 			continue
 		}
