@@ -66,4 +66,6 @@ var Headline = []Metric{
 	{"ttfb_p95_ms", "TTFB p95 (ms)", 3, false, func(s *Summary) float64 { return s.Latency.P95 }},
 	{"ttfb_p99_ms", "TTFB p99 (ms)", 3, false, func(s *Summary) float64 { return s.Latency.P99 }},
 	{"errors_5xx", "5xx responses served", 0, false, func(s *Summary) float64 { return float64(s.Errors.Served5xx) }},
+	{"errors_4xx", "4xx responses served", 0, false, func(s *Summary) float64 { return float64(s.Errors.Served4xx) }},
+	{"failovers", "origin failovers", 0, false, func(s *Summary) float64 { return float64(s.Errors.Failovers) }},
 }
