@@ -83,7 +83,7 @@ func TestMergeMeansAndStudentIntervals(t *testing.T) {
 	}
 	if h := strings.SplitN(string(m.SweepCSV()), "\n", 2)[0]; h != "id,pops.policy,pops.capacity,seed,"+
 		"edge_hit_ratio,edge_byte_hit_ratio,regional_hit_ratio,regional_byte_hit_ratio,origin_offload,origin_byte_offload,"+
-		"origin_requests,origin_bytes,origin_peak_rps,ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms,errors_5xx" {
+		"origin_requests,origin_bytes,origin_peak_rps,ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms,errors_5xx,errors_4xx,failovers" {
 		t.Errorf("sweep.csv header %s", h)
 	}
 	pts := columns(t, m.PointsCSV())
