@@ -66,15 +66,15 @@ func checkConservation(t *testing.T, r *Run) {
 			t.Errorf("flow %v: the outcomes say %+v, the network counted %+v", topology.Flow(i), got, want)
 		}
 	}
-	// Each attempt takes a connection: a request served in parts fetches
-	// each part on its own; a retry after a failed attempt and a
-	// failover's fetch from the secondary take one more each.
+	// A request served in parts fetches each part on its own; each attempt
+	// takes a connection: a retry after a failed attempt and a failover's
+	// fetch from the secondary take one more each.
 	want := o.Requests
 	if s.Ranges != nil {
 		want = s.Ranges.OriginFetches
 	}
 	if fetches := st.ConnectionsOpened + st.ConnectionsReused; want+st.Retries+st.Failovers != fetches {
-		t.Errorf("origin fetches %d + %d retries + %d failovers, origin connections taken %d", want, st.Retries, st.Failovers, fetches)
+		t.Errorf("origin fetches: %d by the outcomes + %d retries + %d failovers, %d connections taken", want, st.Retries, st.Failovers, fetches)
 	}
 }
 

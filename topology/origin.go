@@ -170,21 +170,22 @@ func (l *lognormal) draw() sim.Time {
 // primary fails (route.failsOver) a GET, HEAD or OPTIONS request, to the
 // secondary, from the same node, as soon as the primary's failure is
 // known there. The response's body counts both origins' bodies: both came
-// back over the flow. cond is the version of the requester's stale copy,
-// or unconditional; nd is as for fetchFrom.
-func (n *Network) originFetch(nd int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
+// back over the flow. size is the body asked for (the object, or a
+// range); cond is the version of the requester's stale copy, or
+// unconditional; nd is as for fetchFrom.
+func (n *Network) originFetch(nd int, route *classRoute, r *workload.Request, at sim.Time, size int64, cond sim.Time) resp {
 	if route.originFn.on {
 		// The origin-request function runs before the request leaves.
 		at += n.invoke(&route.originFn, r.Object, at)
 	}
-	res := n.fetchFrom(nd, route.origin, route, r.Object, at, n.originSize, cond)
+	res := n.fetchFrom(nd, route.origin, route, r.Object, at, size, cond)
 	if route.secondary < 0 || !route.failsOver(&res) || !failoverMethod(r.Method) {
 		return res
 	}
 	n.Stats.Failovers++
 	n.out.Failover = true
 	first := res.body
-	res = n.fetchFrom(nd, route.secondary, route, r.Object, res.ready, n.originSize, cond)
+	res = n.fetchFrom(nd, route.secondary, route, r.Object, res.ready, size, cond)
 	res.body += first
 	return res
 }

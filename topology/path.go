@@ -129,10 +129,11 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		if !r.Method.Cacheable() {
 			o.BypassReason = BypassMethod
 		}
+		size := n.originSize
 		if r.Ranged() {
-			n.originSize = r.Length() // the origin sends only the range
+			size = r.Length() // the origin sends only the range
 		}
-		res = n.originFetch(p, route, r, at+hopProcessing, unconditional)
+		res = n.originFetch(p, route, r, at+hopProcessing, size, unconditional)
 		n.travel(EdgeOrigin, res.body)
 	} else if n.chunk > 0 && r.Size > n.chunk {
 		res, stream = n.serveParts(p, route, r, at)
@@ -305,7 +306,7 @@ func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *w
 	switch {
 	case tier == TierEdge && route.bypass == BypassOrigin:
 		n.out.BypassReason = BypassOrigin
-		*up = n.originFetch(idx, route, r, at, mine)
+		*up = n.originFetch(idx, route, r, at, n.originSize, mine)
 		n.travel(EdgeOrigin, up.body)
 	case tier == TierEdge:
 		g := int(n.popRegion[idx])
@@ -321,7 +322,7 @@ func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *w
 		up.ready += half
 		up.bps = math.Min(up.bps, n.regionalBps)
 	default: // a regional cache, or the shield (the shield region's cache)
-		*up = n.originFetch(len(n.pops)+idx, route, r, at, mine)
+		*up = n.originFetch(len(n.pops)+idx, route, r, at, n.originSize, mine)
 		if tier == TierShield {
 			n.travel(ShieldOrigin, up.body)
 		} else {

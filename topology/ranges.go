@@ -98,7 +98,7 @@ func (n *Network) serveParts(p int, route *classRoute, r *workload.Request, t si
 		if k == a/n.chunk {
 			res = pr
 		}
-		if pr.status >= 500 && failed.status == 0 {
+		if isError(pr.status) && failed.status == 0 {
 			failed = pr
 		}
 		// This part leaves the POP once it is there and the one before
