@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cdnsim/cdnsim/report"
@@ -73,6 +74,9 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 			markers = append(markers, report.Marker{At: sim.Duration(w.Start), Label: p.Name + " down"})
 		}
 	}
+	// An event at or after the end does not happen (Parse warns of it):
+	// its marker would only stretch the plots' time axis.
+	markers = slices.DeleteFunc(markers, func(m report.Marker) bool { return m.At >= dur })
 	rec := report.NewRecorder(report.Config{
 		Scenario: s.Name, Seed: seed, Duration: dur, Interval: sim.Duration(s.Interval),
 		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),

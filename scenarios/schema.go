@@ -1,11 +1,9 @@
 package scenarios
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/cdnsim/cdnsim/topology"
-	"github.com/cdnsim/cdnsim/topology/cache"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
@@ -142,26 +140,11 @@ type Size int64
 
 // UnmarshalTOML implements toml.Unmarshaler.
 func (s *Size) UnmarshalTOML(v any) error {
-	switch x := v.(type) {
-	case int64:
-		if x < 0 {
-			return fmt.Errorf("size %d is negative", x)
-		}
-		*s = Size(x)
-	case float64:
-		if x < 0 {
-			return fmt.Errorf("size %v is negative", x)
-		}
-		*s = Size(x)
-	case string:
-		n, err := cache.ParseSize(x)
-		if err != nil {
-			return err
-		}
-		*s = Size(n)
-	default:
-		return fmt.Errorf("a size is a number of bytes or a string like \"2GB\", not %T", v)
+	n, err := parseSize(v)
+	if err != nil {
+		return err
 	}
+	*s = Size(n)
 	return nil
 }
 
@@ -178,4 +161,7 @@ type Scenario struct {
 	// resolved against the scenario's directory, and TraceFormat its format.
 	Trace       string
 	TraceFormat workload.InputFormat
+	// Warnings are settings that are valid but likely not what was meant
+	// (an event after the end of the run), each naming file, line and key.
+	Warnings []*Error
 }
