@@ -250,5 +250,6 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		return nil, fail("", err.Error())
 	}
 	s.Warnings = outsideRun(&f, at)
+	s.at = at
 	return s, nil
 }

@@ -164,4 +164,7 @@ type Scenario struct {
 	// Warnings are settings that are valid but likely not what was meant
 	// (an event after the end of the run), each naming file, line and key.
 	Warnings []*Error
+	// at makes the Error for a key: the file and line where it is written,
+	// or --set.
+	at func(key string) *Error
 }
