@@ -107,6 +107,27 @@ func names[T any](xs []T, f func(T) string) []string {
 // Simulate runs to the end of the scenario (plus the time for in-flight
 // fills to land), calling progress every virtual minute.
 func (r *Run) Simulate(progress func(now sim.Time)) {
-	r.Network.Run(r.Duration+sim.Minute, sim.Minute, progress)
+	r.SimulateUntil(nil, progress)
+}
+
+// SimulateUntil is Simulate that stops early once stop is closed (a nil
+// stop never is), at the end of the virtual minute being simulated: every
+// request that arrived by then has its outcome recorded, as outcomes are
+// known at arrival. It returns the virtual time simulated to, and whether
+// the run went to its end.
+func (r *Run) SimulateUntil(stop <-chan struct{}, progress func(now sim.Time)) (sim.Time, bool) {
+	end := r.Duration + sim.Minute
+	now := r.Network.Engine().Now()
+	for now < end {
+		select {
+		case <-stop:
+			r.Recorder.SetNetworkStats(r.Network.Stats)
+			return now, false
+		default:
+		}
+		now = min(now+sim.Minute, end)
+		r.Network.Run(now, sim.Minute, progress)
+	}
 	r.Recorder.SetNetworkStats(r.Network.Stats)
+	return r.Duration, true
 }
