@@ -1,13 +1,16 @@
 package scenarios
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -186,7 +189,9 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(source, "builtin:")), ".toml")
 	}
-	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, File: f, Workload: f.Workload.Config}
+	sum := sha256.Sum256(src)
+	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, File: f, Workload: f.Workload.Config,
+		SHA256: hex.EncodeToString(sum[:]), Overrides: slices.Clone(sets)}
 	at := func(key string) *Error {
 		e := &Error{File: source, Line: lineOf(lines, key), Key: key}
 		if setKeys[key] || setKeys[stripIndices(key)] {

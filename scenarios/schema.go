@@ -161,6 +161,11 @@ type Scenario struct {
 	// resolved against the scenario's directory, and TraceFormat its format.
 	Trace       string
 	TraceFormat workload.InputFormat
+	// SHA256 is the hex SHA-256 of the scenario's text before overrides,
+	// and Overrides the --set values applied to it, in order: together
+	// they identify what was run.
+	SHA256    string
+	Overrides []string
 	// Warnings are settings that are valid but likely not what was meant
 	// (an event after the end of the run), each naming file, line and key.
 	Warnings []*Error

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +220,27 @@ func TestEventsAfterTheEndAreWarnings(t *testing.T) {
 	}
 	if m := r.Recorder.Summary().Markers; len(m) != 0 {
 		t.Errorf("markers of a 6-hour run: %+v, want none (the spike and the invalidation are after its end)", m)
+	}
+}
+
+func TestScenarioIdentifiesItsText(t *testing.T) {
+	t.Parallel()
+	a, err := Parse("t.toml", []byte(tierBase), []string{"seed=4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sha256sum of the text, as a shell would compute it.
+	if a.SHA256 != fmt.Sprintf("%x", sha256.Sum256([]byte(tierBase))) || len(a.SHA256) != 64 {
+		t.Errorf("SHA256 %s", a.SHA256)
+	}
+	if len(a.Overrides) != 1 || a.Overrides[0] != "seed=4" {
+		t.Errorf("overrides %v", a.Overrides)
+	}
+	b, err := Parse("t.toml", []byte(tierBase+"# a comment\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.SHA256 == b.SHA256 {
+		t.Error("two texts have one hash")
 	}
 }
