@@ -42,7 +42,7 @@ metros = [ { name = "m", lat = 0, lon = 0, weight = 1 } ]
 	}
 	checkEditErrors(t, "t.toml", base, []editCase{
 		{"unknown key", `kind = "custom"`, "kind = \"custom\"\ncolour = \"red\"", "t.toml:13: origins.colour: unknown key"},
-		{"bad type", `objects = 10`, `objects = "ten"`, "t.toml:24: workload.classes.objects: incompatible types"},
+		{"bad type", `objects = 10`, `objects = "ten"`, `t.toml:24: workload.classes[0].objects: must be a whole number >= 0, not a string ("ten")`},
 		{"negative capacity", `capacity = "1GB"`, `capacity = -5`, "t.toml:3: pops.capacity: size -5 is negative"},
 		{"zero capacity", `capacity = "1GB"`, `capacity = 0`, "t.toml:3: pops.capacity: must be > 0"},
 		{"behaviour with no origin", "origin = \"o\"\n[workload]", "[workload]", "t.toml:13: behaviors[0].origin: names no origin"},

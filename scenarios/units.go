@@ -27,6 +27,7 @@ const (
 var (
 	durationType = reflect.TypeFor[time.Duration]()
 	sizeType     = reflect.TypeFor[Size]()
+	timeType     = reflect.TypeFor[time.Time]()
 )
 
 // parseDuration reads a duration in the scenario grammar: a string of
@@ -98,12 +99,29 @@ func tomlType(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
+// describe names a TOML value for a message: its type, and the value
+// when it is short.
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		if len(x) <= 40 {
+			return fmt.Sprintf("a string (%q)", x)
+		}
+	case int64, float64, bool:
+		return fmt.Sprintf("%s (%v)", tomlType(v), x)
+	}
+	return tomlType(v)
+}
+
 // unitError is a value outside the grammar at a key path.
 type unitError struct{ key, msg string }
 
 // checkUnits walks doc along the type t (File) and returns the first
-// duration or size, in key order, that the grammar rejects. Keys that are
-// not in the schema are left to the strict decoder.
+// value, in key order, that does not fit its key: a duration or a size the
+// grammar rejects, or a value of the wrong type. It names the key with its
+// array indices ("workload.classes[1].objects"), which the decoder's own
+// type errors cannot. Keys that are not in the schema are left to the
+// strict decoder.
 func checkUnits(doc map[string]any, t reflect.Type) *unitError {
 	return walkTable(doc, t, "")
 }
@@ -140,9 +158,37 @@ func walkValue(v any, t reflect.Type, path string) *unitError {
 		if _, err := parseSize(v); err != nil {
 			return &unitError{path, err.Error()}
 		}
+	case t == timeType:
+		if _, ok := v.(time.Time); !ok {
+			return &unitError{path, fmt.Sprintf("must be a date or a date-time, e.g. 2026-01-01, not %s", describe(v))}
+		}
 	case t.Kind() == reflect.Struct:
-		if m, ok := v.(map[string]any); ok {
-			return walkTable(m, t, path)
+		m, ok := v.(map[string]any)
+		if !ok {
+			return &unitError{path, fmt.Sprintf("must be a table, not %s", describe(v))}
+		}
+		return walkTable(m, t, path)
+	case t.Kind() == reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			return &unitError{path, fmt.Sprintf("must be true or false, not %s", describe(v))}
+		}
+	case t.Kind() == reflect.String:
+		if _, ok := v.(string); !ok {
+			return &unitError{path, fmt.Sprintf("must be a string (in quotes), not %s", describe(v))}
+		}
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		if _, ok := v.(int64); !ok {
+			return &unitError{path, fmt.Sprintf("must be a whole number, not %s", describe(v))}
+		}
+	case t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uint64:
+		if n, ok := v.(int64); !ok || n < 0 {
+			return &unitError{path, fmt.Sprintf("must be a whole number >= 0, not %s", describe(v))}
+		}
+	case t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32:
+		switch v.(type) {
+		case float64, int64:
+		default:
+			return &unitError{path, fmt.Sprintf("must be a number, not %s", describe(v))}
 		}
 	case t.Kind() == reflect.Slice:
 		var els []any
@@ -153,6 +199,8 @@ func walkValue(v any, t reflect.Type, path string) *unitError {
 			for _, m := range a {
 				els = append(els, m)
 			}
+		default:
+			return &unitError{path, fmt.Sprintf("must be an array [...], not %s", describe(v))}
 		}
 		for i, el := range els {
 			if e := walkValue(el, t.Elem(), path+"["+strconv.Itoa(i)+"]"); e != nil {
