@@ -60,7 +60,10 @@ const flushAt = 64 << 10
 
 // AccessLogConfig describes the log an AccessLog writes.
 type AccessLogConfig struct {
-	Start     time.Time // wall-clock time of virtual time 0 (UTC, whole seconds); DefaultLogStart when zero
+	// Warmup is the simulated time before the measured period: requests
+	// that arrive before it are not logged.
+	Warmup    sim.Time
+	Start     time.Time // wall-clock time of the end of the warm-up (UTC, whole seconds); DefaultLogStart when zero
 	Host      string    // cs(Host) and x-host-header; DefaultLogHost when empty
 	UserAgent string    // cs(User-Agent), unescaped; DefaultUserAgent when empty
 	// Sample is the fraction of viewer requests logged, in (0, 1]; 0
@@ -84,7 +87,8 @@ type AccessLog struct {
 	rng    *rand.Rand
 	sample float64
 	seed   uint64
-	start  int64 // Unix seconds of virtual time 0
+	warmup sim.Time
+	start  int64 // Unix seconds of the end of the warm-up
 
 	host, ua  []byte // cs(Host), escaped user agent
 	locations [][]byte
@@ -129,6 +133,7 @@ func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
 		rng:    sim.NewRand(cfg.Seed, "accesslog"),
 		sample: cfg.Sample,
 		seed:   cfg.Seed,
+		warmup: max(cfg.Warmup, 0),
 		start:  cfg.Start.Unix(),
 		host:   []byte(escapeField(cfg.Host)),
 		ua:     []byte(escapeField(cfg.UserAgent)),
@@ -146,6 +151,11 @@ func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
 		l.ctypes = append(l.ctypes, []byte(escapeField(ct)))
 	}
 	l.buf = append(l.buf, AccessLogHeader...)
+	if l.warmup > 0 {
+		// W3C extended log files may carry remarks; log readers skip lines
+		// starting with #.
+		l.buf = fmt.Appendf(l.buf, "#Remark: cdnsim simulated a %s warm-up before the first line; it is not logged\n", l.warmup.Short())
+	}
 	return l, nil
 }
 
@@ -229,32 +239,52 @@ func (l *AccessLog) write() {
 // Result types of x-edge-result-type and its siblings.
 const (
 	resultHit        = "Hit"
-	resultRefreshHit = "RefreshHit" // in cache but stale: revalidated with a 304, or kept by stale-if-error
+	resultRefreshHit = "RefreshHit"
 	resultMiss       = "Miss"
 	resultError      = "Error"
 )
 
-// resultType maps an Outcome to CloudFront's x-edge-result-type. Requests
-// that waited on a collapsed fetch or bypassed the cache are Misses to
-// CloudFront too: the object did not come from this POP's cache.
-
+// resultType maps an Outcome to CloudFront's x-edge-result-type: the
+// POP's result, where requests that waited on a collapsed fetch or
+// bypassed the cache are Misses (the object did not come from this POP's
+// cache), and anything answered with a 4xx or 5xx is an Error, as
+// CloudFront's standard log fields define them.
 func resultType(o *topology.Outcome) string {
 	switch {
 	case o.Status >= 400:
 		return resultError
 	case o.Edge == topology.Hit:
 		return resultHit
-	case o.Refreshed || (o.StaleServed && o.Edge == topology.Miss):
-		// A stale copy served after a 304, or in place of an upstream
-		// error (stale-if-error): CloudFront logs both as RefreshHit.
+	case o.Edge == topology.RefreshHit:
 		return resultRefreshHit
 	default:
 		return resultMiss
 	}
 }
 
+// detailedResultType is x-edge-detailed-result-type: the result type, or
+// for an Error the kind of error, in CloudFront's words: an error response
+// served from the cache is "Error", a connection to the origin that timed
+// out "OriginConnectError", an error the origin sent "OriginError".
+func detailedResultType(o *topology.Outcome, rt string) string {
+	switch {
+	case rt != resultError:
+		return rt
+	case o.Edge == topology.Error && !o.SentUpstream(topology.TierEdge):
+		return resultError
+	case o.Status == 504:
+		return "OriginConnectError"
+	case o.ToOrigin():
+		return "OriginError"
+	}
+	return resultError
+}
+
 // Observe logs o if it is sampled.
 func (l *AccessLog) Observe(o *topology.Outcome) {
+	if o.Time < l.warmup {
+		return
+	}
 	seq := l.seq
 	l.seq++
 	if l.sample < 1 && l.rng.Float64() >= l.sample {
@@ -263,8 +293,13 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	l.lines++
 	b := l.buf
 
-	secs := int64(o.Time) / int64(sim.Second)
-	if o.Time < 0 && int64(o.Time)%int64(sim.Second) != 0 {
+	// CloudFront's times are the server's: time-taken runs from receiving
+	// the request to writing the last byte (the first byte, then the body
+	// at the bottleneck's rate), and the line's time is when it finished.
+	taken := o.ServerTTFB + (o.TTLB - o.TTFB)
+	at := o.Time - l.warmup + taken
+	secs := int64(at) / int64(sim.Second)
+	if at < 0 && int64(at)%int64(sim.Second) != 0 {
 		secs-- // floor
 	}
 	abs := l.start + secs
@@ -325,16 +360,21 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	b = append(b, "\thttps\t"...)
 	b = strconv.AppendInt(b, int64(reqHeaderBytes+len(l.host)+stemLen), 10)
 	b = append(b, '\t')
-	b = appendSeconds(b, o.TTLB)
+	b = appendSeconds(b, taken)
 	b = append(b, "\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t"...) // x-forwarded-for, ssl-protocol, ssl-cipher
 	b = append(b, rt...)
-	b = append(b, "\tHTTP/2.0\t-\t-\t"...) // cs-protocol-version, fle-status, fle-encrypted-fields
+	if o.HTTP3 {
+		b = append(b, "\tHTTP/3.0"...)
+	} else {
+		b = append(b, "\tHTTP/2.0"...)
+	}
+	b = append(b, "\t-\t-\t"...) // fle-status, fle-encrypted-fields
 	// c-port: an ephemeral port (49152–65535, RFC 6335) from the request's hash.
 	b = strconv.AppendUint(b, 49152+mix(l.seed^0x9e3779b97f4a7c15, seq)%16384, 10)
 	b = append(b, '\t')
-	b = appendSeconds(b, o.TTFB)
+	b = appendSeconds(b, o.ServerTTFB)
 	b = append(b, '\t')
-	b = append(b, rt...)
+	b = append(b, detailedResultType(o, rt)...)
 	b = append(b, '\t')
 	if int(o.Class) < len(l.ctypes) {
 		b = append(b, l.ctypes[o.Class]...)

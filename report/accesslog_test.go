@@ -65,26 +65,27 @@ func TestAccessLogLines(t *testing.T) {
 		want string
 	}{
 		{
-			"an edge hit logs Hit, whole seconds, ms-rounded timings and headers in sc-bytes",
+			"an edge hit logs Hit, the server's ms-rounded times, the time it finished and headers in sc-bytes",
 			topology.Outcome{Time: 13*sim.Hour + 5*sim.Minute + 7*sim.Second + 999*sim.Millisecond, Object: 42, Size: 51234, Metro: 3,
-				Edge: topology.Hit, Status: 200, TTFB: 8*sim.Millisecond + 400*sim.Microsecond, TTLB: 92*sim.Millisecond + 500*sim.Microsecond},
-			"2026-01-01\t13:05:07\tIAD65-C1\t51654\t192.0.2.4\tGET\td111111abcdef8.cloudfront.net\t/news/42\t200\t-\t" + ua + "\t-\t-\tHit\t" +
-				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t417\t0.093\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t50433\t0.008\tHit\ttext/html\t51234\t-\t-\n",
+				Edge: topology.Hit, Status: 200, ServerTTFB: 500 * sim.Microsecond,
+				TTFB: 8*sim.Millisecond + 400*sim.Microsecond, TTLB: 92*sim.Millisecond + 500*sim.Microsecond},
+			"2026-01-01\t13:05:08\tIAD65-C1\t51654\t192.0.2.4\tGET\td111111abcdef8.cloudfront.net\t/news/42\t200\t-\t" + ua + "\t-\t-\tHit\t" +
+				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t417\t0.085\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t50433\t0.001\tHit\ttext/html\t51234\t-\t-\n",
 		},
 		{
-			"a POST bypass is a Miss on the next day, metro 300 in the second documentation block",
+			"a POST bypass over HTTP/3 is a Miss on the next day, metro 300 in the second documentation block",
 			topology.Outcome{Time: 25 * sim.Hour, Object: 7, Metro: 300, POP: 1, Class: 1, Method: workload.POST,
-				Edge: topology.Bypass, Regional: topology.Bypass, Origin: true, BypassReason: topology.BypassMethod, Status: 200,
-				TTFB: 1234 * sim.Millisecond, TTLB: 1234 * sim.Millisecond},
-			"2026-01-02\t01:00:00\tFRA78-C1\t420\t198.51.100.47\tPOST\td111111abcdef8.cloudfront.net\t/static/7\t200\t-\t" + ua + "\t-\t-\tMiss\t" +
-				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t418\t1.234\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tMiss\tHTTP/2.0\t-\t-\t50433\t1.234\tMiss\tapplication/octet-stream\t0\t-\t-\n",
+				Edge: topology.Bypass, BypassReason: topology.BypassMethod, Status: 200, HTTP3: true,
+				ServerTTFB: 1200 * sim.Millisecond, TTFB: 1234 * sim.Millisecond, TTLB: 1234 * sim.Millisecond},
+			"2026-01-02\t01:00:01\tFRA78-C1\t420\t198.51.100.47\tPOST\td111111abcdef8.cloudfront.net\t/static/7\t200\t-\t" + ua + "\t-\t-\tMiss\t" +
+				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t418\t1.200\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tMiss\tHTTP/3.0\t-\t-\t50433\t1.200\tMiss\tapplication/octet-stream\t0\t-\t-\n",
 		},
 		{
-			"a 503 is an Error whatever the tiers did",
-			topology.Outcome{Time: 25 * sim.Hour, Object: 9, Metro: 1, POP: 1, Class: 1, Edge: topology.Miss, Regional: topology.Miss,
-				Origin: true, Status: 503, TTFB: 2 * sim.Second, TTLB: 2 * sim.Second},
-			"2026-01-02\t01:00:00\tFRA78-C1\t420\t192.0.2.2\tGET\td111111abcdef8.cloudfront.net\t/static/9\t503\t-\t" + ua + "\t-\t-\tError\t" +
-				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t418\t2.000\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tError\tHTTP/2.0\t-\t-\t50433\t2.000\tError\tapplication/octet-stream\t0\t-\t-\n",
+			"a 503 from the origin is an Error (OriginError in detail), with an error page's bytes",
+			via(topology.Outcome{Time: 25 * sim.Hour, Object: 9, Metro: 1, POP: 1, Class: 1, Edge: topology.Error, Regional: topology.Error,
+				Status: 503, Size: 512, ServerTTFB: 1980 * sim.Millisecond, TTFB: 2 * sim.Second, TTLB: 2 * sim.Second}, 512, er, ro),
+			"2026-01-02\t01:00:01\tFRA78-C1\t932\t192.0.2.2\tGET\td111111abcdef8.cloudfront.net\t/static/9\t503\t-\t" + ua + "\t-\t-\tError\t" +
+				"1w0yWeThy2MFUPWrB5Nbh9aBARsA2tfo6uqfh3eWWdfs3szjpldqzg==\td111111abcdef8.cloudfront.net\thttps\t418\t1.980\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tError\tHTTP/2.0\t-\t-\t50433\t1.980\tOriginError\tapplication/octet-stream\t512\t-\t-\n",
 		},
 	}
 	for _, tc := range tests {
@@ -106,7 +107,9 @@ func TestAccessLogResultTypes(t *testing.T) {
 		want   string
 	}{
 		{topology.Hit, 200, "Hit"},
+		{topology.RefreshHit, 200, "RefreshHit"},
 		{topology.Miss, 200, "Miss"},
+		{topology.Error, 503, "Error"},
 		{topology.Collapsed, 200, "Miss"},
 		{topology.Bypass, 200, "Miss"},
 		{topology.Hit, 404, "Error"},
@@ -117,9 +120,27 @@ func TestAccessLogResultTypes(t *testing.T) {
 		if len(f) != 33 {
 			t.Fatalf("%d fields, want 33: %q", len(f), line)
 		}
-		// x-edge-result-type, x-edge-response-result-type, x-edge-detailed-result-type
+		// x-edge-result-type, x-edge-response-result-type,
+		// x-edge-detailed-result-type (a cached error: "Error")
 		if f[13] != tc.want || f[22] != tc.want || f[28] != tc.want {
 			t.Errorf("edge %v status %d: result types %s/%s/%s, want %s", tc.edge, tc.status, f[13], f[22], f[28], tc.want)
+		}
+	}
+}
+
+func TestAccessLogDetailedErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		o    topology.Outcome
+		want string
+	}{
+		{via(topology.Outcome{Edge: errR, Regional: errR, Status: 504}, 512, er, ro), "OriginConnectError"},
+		{via(topology.Outcome{Edge: byp, Status: 503}, 512, eo), "OriginError"},
+		{topology.Outcome{Edge: errR, Status: 503}, "Error"}, // from the POP's cache
+	} {
+		line := strings.TrimPrefix(logLines(t, testLogConfig(), tc.o), AccessLogHeader)
+		if f := strings.Split(strings.TrimSuffix(line, "\n"), "\t"); f[13] != "Error" || f[28] != tc.want {
+			t.Errorf("%+v: result type %s, detailed %s; want Error, %s", tc.o, f[13], f[28], tc.want)
 		}
 	}
 }
@@ -294,5 +315,24 @@ func TestClientIPAndEdgeLocation(t *testing.T) {
 		if got := EdgeLocation(pop); !strings.HasPrefix(got, want) || !regexp.MustCompile(`[0-9]{2}-C1$`).MatchString(got) {
 			t.Errorf("EdgeLocation(%q) = %s, want %s…NN-C1", pop, got, want)
 		}
+	}
+}
+
+// TestAccessLogSkipsTheWarmup: requests of the warm-up are not logged, the
+// log's clock starts at the end of the warm-up, and a #Remark says so.
+func TestAccessLogSkipsTheWarmup(t *testing.T) {
+	t.Parallel()
+	cfg := testLogConfig()
+	cfg.Warmup = sim.Hour
+	out := logLines(t, cfg,
+		topology.Outcome{Time: 30 * sim.Minute, Edge: topology.Hit, Status: 200},
+		topology.Outcome{Time: sim.Hour + 5*sim.Second, Edge: topology.Hit, Status: 200})
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(out, AccessLogHeader) ||
+		lines[2] != "#Remark: cdnsim simulated a 1h warm-up before the first line; it is not logged" {
+		t.Fatalf("log:\n%s", out)
+	}
+	if !strings.HasPrefix(lines[3], "2026-01-01\t00:00:05\t") {
+		t.Errorf("the request 5 s after the warm-up is logged as %q", lines[3][:20])
 	}
 }

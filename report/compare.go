@@ -4,19 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image/color"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/cdnsim/cdnsim/topology/cache"
 )
@@ -34,36 +24,49 @@ const (
 	PolicyHitRatioPlot = "hit-ratio-by-policy.png"
 )
 
+// compareMetrics are compare.csv's figures, after the policy and the size.
+var compareMetrics = metricsNamed("edge_hit_ratio", "edge_byte_hit_ratio", "regional_hit_ratio", "regional_byte_hit_ratio",
+	"origin_offload", "origin_requests", "origin_bytes", "ttfb_p95_ms")
+
 // CompareHeader is the first line of compare.csv. One row per run: the
 // policy, the cache size of the compared tier (bytes, then as "1GB"), the
 // request and byte hit ratios of both tiers (as in summary.json: each tier
 // conditional on reaching it, bypass excluded), the overall hit ratio,
-// origin fetches and bytes, and the run's TTFB p95 (ms).
+// origin fetches and bytes, and the run's TTFB p95 (ms). With several
+// seeds a row is a (policy, size) point: the figures are means over the
+// seeds, and the header goes on with "seeds" and a 95% confidence
+// half-width per figure (name_ci95).
 const CompareHeader = "policy,size_bytes,size,edge_hit_ratio,edge_byte_hit_ratio," +
-	"regional_hit_ratio,regional_byte_hit_ratio,overall_hit_ratio,origin_requests,origin_bytes,ttfb_p95_ms"
+	"regional_hit_ratio,regional_byte_hit_ratio,origin_offload,origin_requests,origin_bytes,ttfb_p95_ms"
 
 // CompareRun is one simulation of a comparison: every cache of the
 // compared tier ran Policy with Size bytes, on the same request stream as
-// the other runs.
+// the other runs with the same seed (the Recorder's).
 type CompareRun struct {
 	Policy   string
 	Size     int64
 	Recorder *Recorder
 }
 
-// Comparison is a set of runs of one scenario and seed that differ only in
-// the compared tier's eviction policy and cache size.
+// Comparison is a set of runs of one scenario that differ only in the
+// compared tier's eviction policy and cache size, and, when replicated, in
+// the seed. A (policy, size) point is shown by its first seed's run where
+// a figure needs one run (the hit ratio over time), else by the mean over
+// its seeds.
 type Comparison struct {
 	tier    string
-	runs    []CompareRun
-	sums    []Summary
-	polys   []string // policies in first-appearance order
-	largest []int    // per policy, the index in runs of its largest size
+	runs    []CompareRun // a run per point, its first seed's
+	sums    []Summary    // of runs
+	reps    [][]Summary  // per point, every seed's, the first first
+	seeds   []uint64     // in order of first appearance
+	polys   []string     // policies in first-appearance order
+	largest []int        // per policy, the index in runs of its largest size
 	byKey   map[string]int
 }
 
-// NewComparison orders runs by policy (in the order they first appear)
-// then by size ascending, which is the order of every output.
+// NewComparison groups runs into (policy, size) points, the runs of a
+// point being its seeds, and orders the points by policy (in the order they
+// first appear) then by size ascending, which is the order of every output.
 func NewComparison(tier string, runs []CompareRun) (*Comparison, error) {
 	if tier != TierEdge && tier != TierRegional {
 		return nil, fmt.Errorf("report: unknown tier %q (want %s or %s)", tier, TierEdge, TierRegional)
@@ -71,9 +74,11 @@ func NewComparison(tier string, runs []CompareRun) (*Comparison, error) {
 	if len(runs) == 0 {
 		return nil, errors.New("report: a comparison needs at least one run")
 	}
-	c := &Comparison{tier: tier, runs: append([]CompareRun(nil), runs...)}
+	c := &Comparison{tier: tier, byKey: map[string]int{}}
 	rank := map[string]int{}
-	for _, r := range c.runs {
+	seen := map[uint64]bool{}
+	var reps [][]CompareRun
+	for _, r := range runs {
 		if r.Recorder == nil {
 			return nil, fmt.Errorf("report: run %s/%s has no recorder", r.Policy, cache.FormatSize(r.Size))
 		}
@@ -81,55 +86,126 @@ func NewComparison(tier string, runs []CompareRun) (*Comparison, error) {
 			rank[r.Policy] = len(c.polys)
 			c.polys = append(c.polys, r.Policy)
 		}
+		if seed := r.Recorder.cfg.Seed; !seen[seed] {
+			seen[seed] = true
+			c.seeds = append(c.seeds, seed)
+		}
+		key := fmt.Sprint(r.Policy, "/", r.Size)
+		if i, ok := c.byKey[key]; ok {
+			for _, o := range reps[i] {
+				if o.Recorder.cfg.Seed == r.Recorder.cfg.Seed {
+					return nil, fmt.Errorf("report: run %s/%s with seed %d is given twice", r.Policy, cache.FormatSize(r.Size), o.Recorder.cfg.Seed)
+				}
+			}
+			reps[i] = append(reps[i], r)
+			continue
+		}
+		c.byKey[key] = len(reps)
+		reps = append(reps, []CompareRun{r})
 	}
-	sort.SliceStable(c.runs, func(i, j int) bool {
-		a, b := c.runs[i], c.runs[j]
+	sort.SliceStable(reps, func(i, j int) bool {
+		a, b := reps[i][0], reps[j][0]
 		if rank[a.Policy] != rank[b.Policy] {
 			return rank[a.Policy] < rank[b.Policy]
 		}
 		return a.Size < b.Size
 	})
 	c.largest = make([]int, len(c.polys))
-	c.byKey = map[string]int{}
-	for i, r := range c.runs {
+	for i, point := range reps {
+		r := point[0]
 		c.byKey[fmt.Sprint(r.Policy, "/", r.Size)] = i
-		c.sums = append(c.sums, r.Recorder.Summary())
+		c.runs = append(c.runs, r)
+		var sums []Summary
+		for _, x := range point {
+			sums = append(sums, x.Recorder.Summary())
+		}
+		c.sums = append(c.sums, sums[0])
+		c.reps = append(c.reps, sums)
 		c.largest[rank[r.Policy]] = i // sizes ascend within a policy
 	}
 	return c, nil
 }
 
-// tierOf is the compared tier's figures in s.
-func (c *Comparison) tierOf(s *Summary) TierSummary {
-	if c.tier == TierRegional {
-		return s.Tiers.Regional
+// replicated reports whether the runs have more than one seed.
+func (c *Comparison) replicated() bool { return len(c.seeds) > 1 }
+
+// stat is metric m's mean over point i's seeds and its confidence
+// half-width (NaN with one seed). The mean of one value is the value.
+func (c *Comparison) stat(i int, m Metric) (mean, half float64) {
+	xs := make([]float64, len(c.reps[i]))
+	for j := range c.reps[i] {
+		xs[j] = m.Get(&c.reps[i][j])
 	}
-	return s.Tiers.Edge
+	return MeanCI(xs)
 }
 
-// CSV returns compare.csv: CompareHeader, then one row per run with fixed
-// decimals, so equal inputs give equal bytes.
+// hitRatio is point i's hit ratio at the compared tier, its mean over
+// the seeds, with the confidence half-width.
+func (c *Comparison) hitRatio(i int) (mean, half float64) {
+	name := "edge_hit_ratio"
+	if c.tier == TierRegional {
+		name = "regional_hit_ratio"
+	}
+	return c.stat(i, metricsNamed(name)[0])
+}
+
+// seedText names the seeds in titles: "seed 1", "seeds 1–5", "seeds 1, 7, 42".
+func (c *Comparison) seedText() string {
+	if !c.replicated() {
+		return fmt.Sprintf("seed %d", c.seeds[0])
+	}
+	consecutive := true
+	for i := 1; i < len(c.seeds); i++ {
+		consecutive = consecutive && c.seeds[i] == c.seeds[i-1]+1
+	}
+	if consecutive {
+		return fmt.Sprintf("seeds %d–%d", c.seeds[0], c.seeds[len(c.seeds)-1])
+	}
+	var s []string
+	for _, x := range c.seeds {
+		s = append(s, fmt.Sprint(x))
+	}
+	return "seeds " + strings.Join(s, ", ")
+}
+
+// CSV returns compare.csv: CompareHeader, then one row per point with
+// fixed decimals, so equal inputs give equal bytes.
 func (c *Comparison) CSV() []byte {
 	var b bytes.Buffer
 	b.WriteString(CompareHeader)
+	if c.replicated() {
+		b.WriteString(",seeds")
+		for _, m := range compareMetrics {
+			b.WriteString("," + m.Name + "_ci95")
+		}
+	}
 	b.WriteByte('\n')
 	for i, r := range c.runs {
-		s := &c.sums[i]
-		e, g := s.Tiers.Edge, s.Tiers.Regional
-		fmt.Fprintf(&b, "%s,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%d,%.3f\n",
-			r.Policy, r.Size, cache.FormatSize(r.Size),
-			e.HitRatio, e.ByteHitRatio, g.HitRatio, g.ByteHitRatio, s.Tiers.Overall.HitRatio,
-			s.Tiers.Origin.Requests, s.Tiers.Origin.Bytes, s.Latency.P95)
+		fmt.Fprintf(&b, "%s,%d,%s", r.Policy, r.Size, cache.FormatSize(r.Size))
+		halves := make([]string, len(compareMetrics))
+		for k, m := range compareMetrics {
+			mean, half := c.stat(i, m)
+			if c.replicated() {
+				b.WriteString("," + m.FormatMean(mean))
+				halves[k] = m.FormatMean(half)
+			} else {
+				b.WriteString("," + m.Format(mean))
+			}
+		}
+		if c.replicated() {
+			fmt.Fprintf(&b, ",%d,%s", len(c.reps[i]), strings.Join(halves, ","))
+		}
+		b.WriteByte('\n')
 	}
 	return b.Bytes()
 }
 
 // Table is an aligned table for a terminal, with a heading line and, when
-// more than one policy ran, the best policy at each size.
+// more than one policy ran, the best policy at each size. With several
+// seeds a cell is "mean ±half-width" of the 95% confidence interval.
 func (c *Comparison) Table() string {
 	var b strings.Builder
-	r0 := c.runs[0].Recorder.cfg
-	name := r0.Scenario
+	name := c.runs[0].Recorder.cfg.Scenario
 	if name == "" {
 		name = "run"
 	}
@@ -141,25 +217,37 @@ func (c *Comparison) Table() string {
 	if len(c.polys) > 1 {
 		polys = fmt.Sprintf("%d policies", len(c.polys))
 	}
-	fmt.Fprintf(&b, "%s (seed %d): %s tier, %s × %s\n\n", name, r0.Seed, c.tier, polys, count(int64(len(sizes)), "size"))
+	fmt.Fprintf(&b, "%s (%s): %s tier, %s × %s\n\n", name, c.seedText(), c.tier, polys, count(int64(len(sizes)), "size"))
 	rows := [][]string{{"policy", "size", "edge hit", "edge byte hit", "regional hit", "regional byte hit",
-		"overall hit", "origin requests", "origin bytes", "TTFB p95"}}
+		"origin offload", "origin requests", "origin bytes", "TTFB p95"}}
+	cell := []func(float64) string{pct2, pct2, pct2, pct2, pct2,
+		func(x float64) string { return groupDigits(int64(math.Round(x))) },
+		func(x float64) string { return formatBytes(int64(math.Round(x))) },
+		func(x float64) string { return fmt.Sprintf("%.1f ms", x) }}
 	for i, r := range c.runs {
-		s := &c.sums[i]
-		rows = append(rows, []string{r.Policy, cache.FormatSize(r.Size),
-			pct2(s.Tiers.Edge.HitRatio), pct2(s.Tiers.Edge.ByteHitRatio),
-			pct2(s.Tiers.Regional.HitRatio), pct2(s.Tiers.Regional.ByteHitRatio),
-			pct2(s.Tiers.Overall.HitRatio), groupDigits(s.Tiers.Origin.Requests),
-			formatBytes(s.Tiers.Origin.Bytes), fmt.Sprintf("%.1f ms", s.Latency.P95)})
+		row := []string{r.Policy, cache.FormatSize(r.Size)}
+		for k, m := range compareMetrics {
+			mean, half := c.stat(i, m)
+			v := cell[k](mean)
+			if !math.IsNaN(half) {
+				v += " ±" + cell[k](half)
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
 	}
 	writeAligned(&b, rows, 2)
 	if len(c.polys) > 1 {
-		fmt.Fprintf(&b, "\nBest %s hit ratio:", c.tier)
+		fmt.Fprintf(&b, "\nBest %s hit ratio", c.tier)
+		if c.replicated() {
+			b.WriteString(" (mean)")
+		}
+		b.WriteString(":")
 		for i, sz := range c.sizesAscending() {
 			bestHR := -1.0
 			var best []string
 			for j, r := range c.runs {
-				hr := c.tierOf(&c.sums[j]).HitRatio
+				hr, _ := c.hitRatio(j)
 				switch {
 				case r.Size != sz || hr < bestHR:
 				case hr > bestHR:
@@ -202,6 +290,14 @@ func (c *Comparison) sizesAscending() []int64 {
 // pct2 shows two decimals: policies often differ by less than 0.1 point.
 func pct2(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }
 
+// Aligned lays rows out as the comparison table does: columns two spaces
+// apart, the first left columns aligned left, the rest (numbers) right.
+func Aligned(rows [][]string, left int) string {
+	var b strings.Builder
+	writeAligned(&b, rows, left)
+	return b.String()
+}
+
 // writeAligned writes rows as columns two spaces apart, the first left
 // columns aligned left and the rest (numbers) aligned right.
 func writeAligned(b *strings.Builder, rows [][]string, left int) {
@@ -228,304 +324,3 @@ func writeAligned(b *strings.Builder, rows [][]string, left int) {
 		b.WriteByte('\n')
 	}
 }
-
-// WriteFiles creates dir if needed and writes compare.csv, mrc.png and
-// hit-ratio-by-policy.png into it, each rendered in memory first and
-// written to a temporary file that is renamed into place.
-func (c *Comparison) WriteFiles(dir string) error {
-	mrc, err := c.renderPNG(c.drawMRC)
-	if err != nil {
-		return fmt.Errorf("report: %s: %w", MRCPlot, err)
-	}
-	byTime, err := c.renderPNG(c.drawHitRatioByPolicy)
-	if err != nil {
-		return fmt.Errorf("report: %s: %w", PolicyHitRatioPlot, err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{CompareFile, c.CSV()}, {MRCPlot, mrc}, {PolicyHitRatioPlot, byTime}} {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.data); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-	}
-	return nil
-}
-
-func (c *Comparison) renderPNG(f func(draw.Canvas) error) ([]byte, error) {
-	useSans()
-	cv := vgimg.NewWith(vgimg.UseWH(pxToLength(plotWidthPx), pxToLength(plotHeight)), vgimg.UseDPI(plotDPI))
-	dc := draw.New(cv)
-	dc.SetColor(color.White) // vgimg starts transparent
-	dc.Fill(dc.Rectangle.Path())
-	if err := f(dc); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// policyStyles tells policies apart by colour (the Okabe–Ito palette,
-// then black), glyph and dash, so lines stay distinct in greyscale and
-// for readers with a colour-vision deficiency. They repeat past eight.
-var policyStyles = []struct {
-	col    color.Color
-	glyph  draw.GlyphDrawer
-	dashes []vg.Length
-}{
-	{colBlue, draw.CircleGlyph{}, nil},
-	{colVermilion, draw.SquareGlyph{}, []vg.Length{vg.Points(6), vg.Points(3)}},
-	{colGreen, draw.TriangleGlyph{}, []vg.Length{vg.Points(2), vg.Points(2)}},
-	{colOrange, draw.PyramidGlyph{}, []vg.Length{vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)}},
-	{color.RGBA{0xCC, 0x79, 0xA7, 0xff}, draw.RingGlyph{}, []vg.Length{vg.Points(10), vg.Points(4)}},
-	{color.RGBA{0x56, 0xB4, 0xE9, 0xff}, draw.BoxGlyph{}, []vg.Length{vg.Points(4), vg.Points(2)}},
-	{color.Black, draw.CrossGlyph{}, []vg.Length{vg.Points(1), vg.Points(3)}},
-	{color.RGBA{0xB8, 0xA2, 0x00, 0xff}, draw.PlusGlyph{}, []vg.Length{vg.Points(12), vg.Points(3)}},
-}
-
-// tierWhat names the compared tier's caches for axis labels.
-func (c *Comparison) tierWhat() string {
-	if c.tier == TierRegional {
-		return "regional edge cache"
-	}
-	return "POP"
-}
-
-func (c *Comparison) drawMRC(dc draw.Canvas) error {
-	cfg := c.runs[0].Recorder.cfg
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s (seed %d): %s miss ratio by cache size", orRun(cfg.Scenario), cfg.Seed, c.tier)
-	p.Title.Padding = vg.Points(6)
-	p.X.Label.Text = fmt.Sprintf("cache size per %s (log₂ scale)", c.tierWhat())
-	p.Y.Label.Text = fmt.Sprintf("%s miss ratio (%% of requests reaching it)", c.tier)
-	g := plotter.NewGrid()
-	g.Vertical.Color, g.Horizontal.Color = colGrid, colGrid
-	p.Add(g)
-
-	sizes := c.sizesAscending()
-	lo, hi := float64(sizes[0]), float64(sizes[len(sizes)-1])
-	// Half a step of margin on a log axis; a lone size gets a factor of 2.
-	margin := math.Sqrt(2)
-	if len(sizes) == 1 {
-		margin = 2
-	}
-	p.X.Scale = plot.LogScale{}
-	p.X.Min, p.X.Max = lo/margin, hi*margin
-	p.X.Tick.Marker = sizeTicker(sizes)
-
-	yLo, yHi := 100.0, 0.0
-	for pi, pol := range c.polys {
-		var xy plotter.XYs
-		for i, r := range c.runs {
-			if r.Policy != pol {
-				continue
-			}
-			miss := 100 * (1 - c.tierOf(&c.sums[i]).HitRatio)
-			yLo, yHi = min(yLo, miss), max(yHi, miss)
-			xy = append(xy, plotter.XY{X: float64(r.Size), Y: miss})
-		}
-		st := policyStyles[pi%len(policyStyles)]
-		l, pts, err := plotter.NewLinePoints(xy)
-		if err != nil {
-			return err
-		}
-		l.Color, l.Width, l.Dashes = st.col, vg.Points(1.5), st.dashes
-		pts.Color, pts.Shape, pts.Radius = st.col, st.glyph, vg.Points(4)
-		p.Add(l, pts)
-		p.Legend.Add(pol, l, pts)
-	}
-	// Pad the data range by a point or 15%, whichever is more, on whole
-	// percentages within [0, 100].
-	pad := max(1, 0.15*(yHi-yLo))
-	p.Y.Min = math.Max(0, math.Floor(yLo-pad))
-	p.Y.Max = math.Min(100, math.Ceil(yHi+pad))
-	p.Y.Tick.Marker = percentTicker{}
-	// Miss ratios fall with size, so the top right is free for the legend.
-	p.Legend.Top = true
-	p.Legend.XOffs = -vg.Points(6)
-	p.Legend.YOffs = -vg.Points(4)
-	p.Legend.ThumbnailWidth = vg.Points(30)
-	p.Draw(dc)
-	return nil
-}
-
-func orRun(name string) string {
-	if name == "" {
-		return "run"
-	}
-	return name
-}
-
-// sizeTicker labels a log byte axis at the compared sizes and at the
-// powers of two between them ("256MB", "512MB", "1GB"); when that would
-// crowd the axis, the powers of two get unlabelled ticks.
-func sizeTicker(sizes []int64) plot.TickerFunc {
-	return func(lo, hi float64) []plot.Tick {
-		at := map[int64]bool{}
-		for _, s := range sizes {
-			at[s] = true
-		}
-		var extra []int64
-		for e := 0; e < 63; e++ {
-			v := int64(1) << e
-			if float64(v) >= lo && float64(v) <= hi && !at[v] {
-				extra = append(extra, v)
-			}
-		}
-		labelExtra := len(sizes)+len(extra) <= 10
-		var ticks []plot.Tick
-		for _, s := range sizes {
-			ticks = append(ticks, plot.Tick{Value: float64(s), Label: cache.FormatSize(s)})
-		}
-		for _, v := range extra {
-			t := plot.Tick{Value: float64(v)}
-			if labelExtra {
-				t.Label = cache.FormatSize(v)
-			}
-			ticks = append(ticks, t)
-		}
-		sort.Slice(ticks, func(i, j int) bool { return ticks[i].Value < ticks[j].Value })
-		return ticks
-	}
-}
-
-// minSpread is the least difference between the best and the worst
-// policy's hit ratio (half a point) worth a plot over time: below it the
-// lines lie on top of each other.
-const minSpread = 0.005
-
-// shownRuns picks the runs the time plot draws, one per policy (indices
-// into runs): those at the largest size where the policies' hit ratios
-// spread by minSpread or more — at larger sizes every policy holds the
-// working set and the lines coincide — else those at the largest size.
-// A policy that did not run at that size shows its own largest.
-// narrowed reports that a larger size was passed over.
-func (c *Comparison) shownRuns() (idx []int, narrowed bool) {
-	sizes := c.sizesAscending()
-	at := func(sz int64) []int {
-		out := make([]int, len(c.polys))
-		for pi, pol := range c.polys {
-			i, ok := c.byKey[fmt.Sprint(pol, "/", sz)]
-			if !ok {
-				i = c.largest[pi]
-			}
-			out[pi] = i
-		}
-		return out
-	}
-	for k := len(sizes) - 1; k >= 0 && len(c.polys) > 1; k-- {
-		idx := at(sizes[k])
-		lo, hi := 1.0, 0.0
-		for _, i := range idx {
-			hr := c.tierOf(&c.sums[i]).HitRatio
-			lo, hi = min(lo, hr), max(hi, hr)
-		}
-		if hi-lo >= minSpread {
-			return idx, k < len(sizes)-1
-		}
-	}
-	return at(sizes[len(sizes)-1]), false
-}
-
-func (c *Comparison) drawHitRatioByPolicy(dc draw.Canvas) error {
-	// Every run has the same duration, interval and markers: the first
-	// one's recorder lays out the time axis.
-	r0 := c.runs[0].Recorder
-	shown, narrowed := c.shownRuns()
-	size := c.runs[shown[0]].Size
-	sameSize := true
-	for _, i := range shown {
-		sameSize = sameSize && c.runs[i].Size == size
-	}
-	title := r0.title(c.tier + " hit ratio")
-	switch {
-	case !sameSize:
-		title += ", by policy"
-	case narrowed:
-		title += fmt.Sprintf(", by policy (%s per %s; above it they differ by < %g point)",
-			cache.FormatSize(size), c.tierWhat(), 100*minSpread)
-	default:
-		title += fmt.Sprintf(", by policy (%s per %s)", cache.FormatSize(size), c.tierWhat())
-	}
-	p := r0.newPlot(title, fmt.Sprintf("%s hit ratio (%% of requests reaching it)", c.tier))
-	yLo, yHi := 100.0, 0.0
-	for pi, idx := range shown {
-		run := c.runs[idx]
-		rows := run.Recorder.rows()
-		hr := func(i int) float64 { return 100 * rows[i].edgeHR }
-		ok := func(i int) bool { return rows[i].edgeReachable > 0 }
-		if c.tier == TierRegional {
-			hr = func(i int) float64 { return 100 * rows[i].regionalHR }
-			ok = func(i int) bool { return rows[i].regionalReachable > 0 }
-		}
-		for i := range rows {
-			if ok(i) {
-				yLo, yHi = min(yLo, hr(i)), max(yHi, hr(i))
-			}
-		}
-		name := run.Policy
-		if !sameSize {
-			name += " (" + cache.FormatSize(run.Size) + ")"
-		}
-		st := policyStyles[pi%len(policyStyles)]
-		if err := addSeries(p, rows, series{name: name, col: st.col, width: vg.Points(1.5), dashes: st.dashes, y: hr, ok: ok}); err != nil {
-			return err
-		}
-	}
-	if yHi < yLo { // no interval had traffic at this tier
-		yLo, yHi = 0, 100
-	}
-	p.Y.Min = math.Max(0, 10*math.Floor(yLo/10))
-	p.Y.Max = math.Min(100, 10*math.Ceil(yHi/10))
-	if p.Y.Max-p.Y.Min < 10 {
-		p.Y.Min, p.Y.Max = math.Max(0, p.Y.Max-10), math.Max(10, p.Y.Max)
-	}
-	p.Y.Tick.Marker = percentTicker{}
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.YOffs = vg.Points(6)
-	p.Legend.XOffs = -vg.Points(6)
-	p.Legend.ThumbnailWidth = vg.Points(30)
-	if err := r0.addMarkers(p, p.Y.Min, p.Y.Max, false); err != nil {
-		return err
-	}
-	p.Draw(dc)
-	return nil
-}
-
-// percentTicker labels a percentage axis at 1, 2 or 5 × 10^k points,
-// whichever gives 4 to 10 labels, with unlabelled minor ticks between.
-type percentTicker struct{}
-
-// Ticks implements plot.Ticker.
-func (percentTicker) Ticks(lo, hi float64) []plot.Tick {
-	step := 100.0
-	for _, s := range []float64{0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50} {
-		if (hi-lo)/s < 10 {
-			step = s
-			break
-		}
-	}
-	minor := step / 5
-	if step == 25 {
-		minor = 5
-	}
-	var ticks []plot.Tick
-	for i := int(math.Ceil(lo/minor - 1e-9)); float64(i)*minor <= hi+1e-9; i++ {
-		x := float64(i) * minor
-		t := plot.Tick{Value: x}
-		if k := x / step; math.Abs(k-math.Round(k)) < 1e-6 {
-			t.Label = strconvFloat(x)
-		}
-		ticks = append(ticks, t)
-	}
-	return ticks
-}
-
-// strconvFloat prints x without trailing zeros ("47.5", "50").
-func strconvFloat(x float64) string { return strconv.FormatFloat(math.Round(x*1e6)/1e6, 'f', -1, 64) }

@@ -252,7 +252,51 @@ func TestComparisonShortRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.renderPNG(c.drawHitRatioByPolicy); err != nil {
+	if _, err := renderPNG(c.drawHitRatioByPolicy); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// reseeded is r's outcomes recorded as a run with another seed.
+func reseeded(seed uint64, n int) *Recorder {
+	cfg := handConfig()
+	cfg.Seed = seed
+	r := NewRecorder(cfg)
+	for i := range n {
+		o := handOutcomes[i]
+		r.Observe(&o)
+	}
+	return r
+}
+
+func TestComparisonOfSeedsShowsMeansAndIntervals(t *testing.T) {
+	t.Parallel()
+	// Seed 42 sees all ten outcomes (edge hit ratio 4/9), seed 43 the first
+	// five (2/5): mean 0.422222, half-width t(0.975, 1)·|4/9 − 2/5|/2.
+	c, err := NewComparison(TierEdge, []CompareRun{
+		{Policy: "lru", Size: 1536, Recorder: reseeded(42, 10)},
+		{Policy: "lru", Size: 1536, Recorder: reseeded(43, 5)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(string(c.CSV()), "\n")
+	half := 12.706204736 * (4.0/9 - 2.0/5) / 2
+	if !strings.HasPrefix(rows[1], "lru,1536,1.5KB,0.422222,") || !strings.Contains(rows[1], fmt.Sprintf(",2,%.6f,", half)) ||
+		!strings.Contains(rows[1], ",2.00,1150.00,") {
+		t.Errorf("row %s: want edge 0.422222, 2 seeds, ci %.6f, origin requests mean 2, bytes 1150", rows[1], half)
+	}
+	tab := c.Table()
+	if !strings.HasPrefix(tab, "hand (seeds 42–43): edge tier, 1 policy × 1 size\n") || !strings.Contains(tab, fmt.Sprintf("42.22%% ±%.2f%%", 100*half)) {
+		t.Errorf("table:\n%s", tab)
+	}
+	if _, err := NewComparison(TierEdge, []CompareRun{
+		{Policy: "lru", Size: 1536, Recorder: reseeded(42, 10)},
+		{Policy: "lru", Size: 1536, Recorder: reseeded(42, 5)},
+	}); err == nil || !strings.Contains(err.Error(), "run lru/1.5KB with seed 42 is given twice") {
+		t.Errorf("a seed twice: %v", err)
+	}
+	if _, err := renderPNG(c.drawMRC); err != nil {
+		t.Error(err)
 	}
 }

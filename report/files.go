@@ -1,42 +1,70 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology"
 )
 
-// TimeseriesHeader is the first line of timeseries.csv. Columns, one row per
-// interval: interval start (s since the run began) and the same in hours;
-// requests; edge request and byte hit ratios; requests reaching the
-// regional tier and its hit ratios; overall hit ratio (1 − origin/requests);
-// origin fetches, their mean rate and byte rate; TTFB percentiles (ms);
-// viewer responses that were 5xx, and stale copies served in place of an
-// upstream error (stale-if-error).
-// Ratios of an empty interval are 0, as are its percentiles.
-const TimeseriesHeader = "interval_start_s,hour,requests,edge_hit_ratio,edge_byte_hit_ratio," +
-	"regional_requests,regional_hit_ratio,regional_byte_hit_ratio,overall_hit_ratio," +
-	"origin_requests,origin_rps,origin_bytes_per_s,ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms," +
-	"errors_5xx,stale_served"
+// TimeseriesHeader is the first line of timeseries.csv: one row per
+// interval of the measured period. The README's section "Outputs: every
+// field" gives each column's formula; ratios are empty where undefined
+// (nothing to share in the interval), as are an empty interval's
+// percentiles.
+var TimeseriesHeader = "interval_start_s,hour,requests,bytes," +
+	tierColumns("edge", true) + "," + tierColumns("regional", false) + "," + tierColumns("shield", false) + "," +
+	"origin_requests,origin_bytes,origin_offload,origin_byte_offload,origin_rps,origin_peak_rps,origin_bytes_per_s," +
+	"ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms,errors_5xx,stale_served"
+
+// tierColumns are a tier's columns: requests, counts by result, and hit
+// ratios; bypass only at the edge.
+func tierColumns(tier string, bypass bool) string {
+	cols := []string{"requests", "hits", "refresh_hits", "misses", "errors", "collapsed"}
+	if bypass {
+		cols = append(cols, "bypass")
+	}
+	cols = append(cols, "hit_ratio", "byte_hit_ratio")
+	for i, c := range cols {
+		cols[i] = tier + "_" + c
+	}
+	return strings.Join(cols, ",")
+}
+
+// tierRow is one tier's figures in one interval.
+type tierRow struct {
+	requests            int64
+	results             [topology.NumResults]int64
+	hitRatio, byteRatio Ratio
+	cacheable           int64 // the hit ratio's denominator
+}
 
 // intervalRow is one interval's derived figures, shared by the CSV and the plots.
 type intervalRow struct {
-	startS, widthS                   float64
-	requests                         int64
+	startS, widthS  float64
+	requests, bytes int64
+	tiers           [topology.NumTiers]tierRow
+	// The edge and regional hit ratios as numbers for the plots, defined
+	// where edgeReachable and regionalReachable (their denominators) > 0.
 	edgeHR, edgeBHR                  float64
-	edgeReachable                    int64 // edge requests that could hit (bypass excluded)
-	regionalReqs                     int64
-	regionalReachable                int64
+	edgeReachable                    int64
 	regionalHR, regionalBHR          float64
-	overallHR                        float64
-	originReqs                       int64
+	regionalReachable                int64
+	originReqs, originBytes          int64
+	offload, byteOffload             Ratio
 	originRPS, originBps, originPeak float64 // mean req/s, bytes/s, and the busiest second's req/s
 	p50, p95, p99                    float64 // ms
 	errors5xx, staleServed           int64
+}
+
+func newTierRow(t *tierCount) tierRow {
+	n, _ := t.cacheable()
+	return tierRow{requests: t.requests(), results: t.results, hitRatio: t.hitRatio(), byteRatio: t.byteHitRatio(), cacheable: n}
 }
 
 // rows derives the per-interval figures. The last interval may be shorter
@@ -49,23 +77,24 @@ func (r *Recorder) rows() []intervalRow {
 		start := w * sim.Time(i)
 		end := min(start+w, r.cfg.Duration)
 		x := intervalRow{
-			startS:            start.Seconds(),
-			widthS:            (end - start).Seconds(),
-			requests:          b.requests,
-			edgeHR:            b.edge.hitRatio(),
-			edgeBHR:           b.edge.byteHitRatio(),
-			edgeReachable:     b.edge.requests - b.edge.bypass,
-			regionalReqs:      b.regional.requests,
-			regionalReachable: b.regional.requests - b.regional.bypass,
-			regionalHR:        b.regional.hitRatio(),
-			regionalBHR:       b.regional.byteHitRatio(),
-			overallHR:         overallRatio(b.originReqs, b.requests),
-			originReqs:        b.originReqs,
-			errors5xx:         b.errors5xx,
-			staleServed:       b.staleServed,
+			startS:      start.Seconds(),
+			widthS:      (end - start).Seconds(),
+			requests:    b.requests,
+			bytes:       b.bytes,
+			errors5xx:   b.errors5xx,
+			staleServed: b.staleServed,
 		}
-		x.originRPS = float64(b.originReqs) / x.widthS
-		x.originBps = float64(b.originBytes) / x.widthS
+		for t := range x.tiers {
+			x.tiers[t] = newTierRow(&b.tiers[t])
+		}
+		e, g := &x.tiers[topology.TierEdge], &x.tiers[topology.TierRegional]
+		x.edgeHR, x.edgeBHR, x.edgeReachable = e.hitRatio.v, e.byteRatio.v, e.cacheable
+		x.regionalHR, x.regionalBHR, x.regionalReachable = g.hitRatio.v, g.byteRatio.v, g.cacheable
+		x.originReqs, x.originBytes = b.origin()
+		x.offload = complement(x.originReqs, b.requests)
+		x.byteOffload = complement(x.originBytes, b.bytes)
+		x.originRPS = float64(x.originReqs) / x.widthS
+		x.originBps = float64(x.originBytes) / x.widthS
 		// The seconds overlapping this interval; with sub-second intervals
 		// neighbours share a second, which is the finest peak we keep.
 		s0 := int64(start / sim.Second)
@@ -88,17 +117,41 @@ func (r *Recorder) rows() []intervalRow {
 // TimeseriesCSV returns timeseries.csv: TimeseriesHeader, then one row per
 // interval with fixed decimals, so equal inputs give equal bytes.
 func (r *Recorder) TimeseriesCSV() []byte {
-	var b bytes.Buffer
-	b.WriteString(TimeseriesHeader)
-	b.WriteByte('\n')
+	b := append([]byte(TimeseriesHeader), '\n')
+	num := func(v int64) { b = append(strconv.AppendInt(b, v, 10), ',') }
+	flt := func(v float64, prec int) { b = append(strconv.AppendFloat(b, v, 'f', prec, 64), ',') }
+	ratio := func(v Ratio) { b = append(v.appendCSV(b), ',') }
 	for _, x := range r.rows() {
-		fmt.Fprintf(&b, "%.3f,%.4f,%d,%.6f,%.6f,%d,%.6f,%.6f,%.6f,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%d,%d\n",
-			x.startS, x.startS/3600, x.requests, x.edgeHR, x.edgeBHR,
-			x.regionalReqs, x.regionalHR, x.regionalBHR, x.overallHR,
-			x.originReqs, x.originRPS, x.originBps, x.p50, x.p95, x.p99,
-			x.errors5xx, x.staleServed)
+		flt(x.startS, 3)
+		flt(x.startS/3600, 4)
+		num(x.requests)
+		num(x.bytes)
+		for t, tr := range x.tiers {
+			num(tr.requests)
+			for _, res := range []topology.Result{topology.Hit, topology.RefreshHit, topology.Miss, topology.Error, topology.Collapsed} {
+				num(tr.results[res])
+			}
+			if topology.Tier(t) == topology.TierEdge {
+				num(tr.results[topology.Bypass])
+			}
+			ratio(tr.hitRatio)
+			ratio(tr.byteRatio)
+		}
+		num(x.originReqs)
+		num(x.originBytes)
+		ratio(x.offload)
+		ratio(x.byteOffload)
+		flt(x.originRPS, 3)
+		flt(x.originPeak, 0)
+		flt(x.originBps, 1)
+		flt(x.p50, 3)
+		flt(x.p95, 3)
+		flt(x.p99, 3)
+		num(x.errors5xx)
+		b = strconv.AppendInt(b, x.staleServed, 10)
+		b = append(b, '\n')
 	}
-	return b.Bytes()
+	return b
 }
 
 // JSON returns the Summary as indented JSON with a trailing newline, as

@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/cdnsim/cdnsim/topology"
 )
 
 // Plot geometry: ~1000×500 px at 96 dpi, wide enough to read a day in
@@ -112,7 +114,11 @@ func (r *Recorder) title(what string) string {
 	if name == "" {
 		name = "run"
 	}
-	return fmt.Sprintf("%s (seed %d): %s per %s interval", name, r.cfg.Seed, what, intervalName(r.cfg.Interval.Seconds()))
+	t := fmt.Sprintf("%s (seed %d): %s per %s interval", name, r.cfg.Seed, what, intervalName(r.cfg.Interval.Seconds()))
+	if r.cfg.Warmup > 0 {
+		t += fmt.Sprintf(", after a %s warm-up", r.cfg.Warmup.Short())
+	}
+	return t
 }
 
 // intervalName reads "5-minute", "1-hour", "30-second".
@@ -274,7 +280,7 @@ func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64, labelLow bool) e
 }
 
 func (r *Recorder) drawHitRatio(rows []intervalRow, dc draw.Canvas) error {
-	p := r.newPlot(r.title("request hit ratio"), "hit ratio (% of requests)")
+	p := r.newPlot(r.title("hit ratio and origin offload"), "% of requests")
 	p.Y.Min, p.Y.Max = 0, 100
 	// Top left: hit ratios start low (cold caches) and error shares stay
 	// near 0, so that corner is the emptiest.
@@ -282,14 +288,25 @@ func (r *Recorder) drawHitRatio(rows []intervalRow, dc draw.Canvas) error {
 	p.Legend.YOffs = -vg.Points(4)
 	p.Legend.XOffs = vg.Points(8)
 	w := vg.Points(1.5)
-	for _, s := range []series{
-		{name: "overall (1 − origin/requests)", col: colGreen, width: w,
-			y: func(i int) float64 { return 100 * rows[i].overallHR }, ok: func(i int) bool { return rows[i].requests > 0 }},
-		{name: "edge (POP)", col: colBlue, width: w,
-			y: func(i int) float64 { return 100 * rows[i].edgeHR }, ok: func(i int) bool { return rows[i].edgeReachable > 0 }},
-		{name: "regional (of edge misses)", col: colOrange, width: w,
-			y: func(i int) float64 { return 100 * rows[i].regionalHR }, ok: func(i int) bool { return rows[i].regionalReachable > 0 }},
-	} {
+	// Legends name the fields of timeseries.csv they draw.
+	tierSeries := func(name string, col color.Color, t topology.Tier) series {
+		return series{name: name, col: col, width: w,
+			y:  func(i int) float64 { return 100 * rows[i].tiers[t].hitRatio.v },
+			ok: func(i int) bool { return rows[i].tiers[t].hitRatio.ok }}
+	}
+	all := []series{
+		{name: "origin offload (1 − origin/viewer requests)", col: colGreen, width: w,
+			y: func(i int) float64 { return 100 * rows[i].offload.v }, ok: func(i int) bool { return rows[i].offload.ok }},
+		tierSeries("edge hit ratio", colBlue, topology.TierEdge),
+		tierSeries("regional hit ratio", colOrange, topology.TierRegional),
+	}
+	for _, x := range rows {
+		if x.tiers[topology.TierShield].requests > 0 {
+			all = append(all, tierSeries("shield hit ratio", colGrey, topology.TierShield))
+			break
+		}
+	}
+	for _, s := range all {
 		if err := addSeries(p, rows, s); err != nil {
 			return err
 		}

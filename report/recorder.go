@@ -1,6 +1,8 @@
 package report
 
 import (
+	"math/bits"
+
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology"
 )
@@ -24,89 +26,135 @@ type Marker struct {
 type Config struct {
 	Scenario string
 	Seed     uint64
-	// Duration is the simulated span, starting at 0. Outcomes outside
-	// [0, Duration) count in the totals and in the nearest bin.
+	// Warmup is simulated before the measured period and not counted:
+	// Outcomes before it are ignored, and every time in the outputs is
+	// from its end.
+	Warmup sim.Time
+	// Duration is the measured span, starting at Warmup. Outcomes after
+	// it (or, without a warm-up, before 0) count in the totals and in the
+	// nearest bin.
 	Duration sim.Time
 	// Interval is the width of a time-series bin; DefaultInterval when 0.
 	Interval sim.Time
 	POPs     []string // POP names by Outcome.POP
 	Regions  []string // regional cache names by Outcome.Region
-	Markers  []Marker // drawn on every plot and listed in summary.json
+	Markers  []Marker // drawn on every plot and listed in summary.json, at times from the end of the warm-up
+	// Warnings are listed in summary.json (topology checks and the like).
+	Warnings []string
 }
 
 // tierCount is what one cache tier did with the requests that reached it.
 type tierCount struct {
-	requests, hits, misses, collapsed, bypass int64
-	bytes, hitBytes, bypassBytes              int64
+	results [topology.NumResults]int64 // by result (the NotReached slot stays 0)
+	bytes   [topology.NumResults]int64 // body bytes the tier sent downstream, by result
+	// Each request that reached the tier was answered in one of four ways:
+	// from its cache (fromCache), by a fetch upstream (upstream; a
+	// stale-while-revalidate hit is answered from the cache and revalidated
+	// upstream: it counts here), by joining a fetch in flight (the
+	// Collapsed results), or from a cached error response (cachedErrors).
+	fromCache, upstream, cachedErrors int64
 }
 
-// add counts one request that reached the tier with result res.
-func (t *tierCount) add(res topology.Result, size int64) {
-	t.requests++
-	t.bytes += size
-	switch res {
-	case topology.Hit:
-		t.hits++
-		t.hitBytes += size
-	case topology.Miss:
-		t.misses++
-	case topology.Collapsed:
-		t.collapsed++
-	case topology.Bypass:
-		t.bypass++
-		t.bypassBytes += size
+// add counts one request that reached the tier with result res, bytes
+// sent downstream, and whether the tier sent it upstream.
+func (t *tierCount) add(res topology.Result, bytes int64, up bool) {
+	t.results[res]++
+	t.bytes[res] += bytes
+	switch {
+	case up:
+		t.upstream++
+	case res == topology.Hit:
+		t.fromCache++
+	case res == topology.Error:
+		t.cachedErrors++
 	}
 }
 
 func (t *tierCount) merge(u *tierCount) {
-	t.requests += u.requests
-	t.hits += u.hits
-	t.misses += u.misses
-	t.collapsed += u.collapsed
-	t.bypass += u.bypass
-	t.bytes += u.bytes
-	t.hitBytes += u.hitBytes
-	t.bypassBytes += u.bypassBytes
-}
-
-// hitRatio is hits over the requests the tier could have cached: bypassed
-// requests never had a chance, so counting them would make a cache look
-// worse for traffic it was told not to cache.
-func (t *tierCount) hitRatio() float64 {
-	return ratio(t.hits, t.requests-t.bypass)
-}
-
-func (t *tierCount) byteHitRatio() float64 {
-	return ratio(t.hitBytes, t.bytes-t.bypassBytes)
-}
-
-// ratio is a/b, and 0 for an empty denominator so JSON never sees NaN.
-func ratio(a, b int64) float64 {
-	if b <= 0 {
-		return 0
+	for i := range t.results {
+		t.results[i] += u.results[i]
+		t.bytes[i] += u.bytes[i]
 	}
-	return float64(a) / float64(b)
+	t.fromCache += u.fromCache
+	t.upstream += u.upstream
+	t.cachedErrors += u.cachedErrors
+}
+
+func (t *tierCount) requests() int64 {
+	var n int64
+	for _, c := range t.results {
+		n += c
+	}
+	return n
+}
+
+// cacheableResults are the results of requests a tier could have answered
+// from its cache, as CloudFront's CacheHitRate counts them: not bypassed
+// (POST, PUT and other uncacheable requests) and not errors.
+var cacheableResults = [...]topology.Result{topology.Hit, topology.RefreshHit, topology.Miss, topology.Collapsed}
+
+// cacheable is the requests the tier could have answered from its cache,
+// as CloudFront's CacheHitRate counts them: not bypassed (POST, PUT and
+// other uncacheable requests) and not errors.
+func (t *tierCount) cacheable() (reqs, bytes int64) {
+	for _, res := range cacheableResults {
+		reqs += t.results[res]
+		bytes += t.bytes[res]
+	}
+	return reqs, bytes
+}
+
+// hitRatio follows CloudFront's CacheHitRate: hits over cacheable
+// requests. A RefreshHit went to the origin, so it is not a hit.
+func (t *tierCount) hitRatio() Ratio {
+	n, _ := t.cacheable()
+	return NewRatio(t.results[topology.Hit], n)
+}
+
+// byteHitRatio is hitRatio in body bytes sent downstream.
+func (t *tierCount) byteHitRatio() Ratio {
+	_, b := t.cacheable()
+	return NewRatio(t.bytes[topology.Hit], b)
 }
 
 // bin holds the counters of one time-series interval. Run totals are the
 // sum of the bins, so Observe updates each figure once.
 type bin struct {
-	requests, bytes         int64
-	edge, regional          tierCount
-	originReqs, originBytes int64
-	ttfbSum                 int64 // ns; for the mean (5e15 for a 5M-request day of 1 s TTFBs: no overflow)
-	ttfbMin, ttfbMax        int64 // exact extremes, to clamp interpolated percentiles
-	errors5xx, staleServed  int64 // viewer responses that were 5xx, and stale stand-ins for errors
+	requests, bytes  int64 // viewer requests and body bytes delivered to viewers
+	tiers            [topology.NumTiers]tierCount
+	flows            [topology.NumFlows]topology.FlowCount
+	ttfbSum          int64 // ns; for the mean (5e15 for a 5M-request day of 1 s TTFBs: no overflow)
+	ttfbMin, ttfbMax int64 // exact extremes, to clamp interpolated percentiles
+	// Viewer responses that were 5xx, stale copies served for an error,
+	// and requests sent to a POP that was down.
+	errors5xx, staleServed, popDown int64
+}
+
+// originRequests is the requests that reached the origin, over any flow.
+func (b *bin) origin() (reqs, bytes int64) {
+	for f := range topology.NumFlows {
+		if f.ToOrigin() {
+			reqs += b.flows[f].Requests
+			bytes += b.flows[f].Bytes
+		}
+	}
+	return reqs, bytes
 }
 
 // popCount is one POP's edge figures.
 type popCount struct {
-	requests, hits, bypass, bytes, hitBytes int64
-	region                                  int32 // -1 until the POP's first Outcome
+	results [topology.NumResults]int64
+	bytes   int64
+	region  int32 // -1 until the POP's first Outcome
+}
+
+// latencyStats is a TTFB histogram with its exact extremes and sum.
+type latencyStats struct {
+	n, sum, min, max int64
 }
 
 // Recorder is a topology.Observer that bins Outcomes by time. Its memory is
-// fixed by the Config (about 1.5 kB per interval plus 4 bytes per simulated
+// fixed by the Config (about 2 kB per interval plus 4 bytes per simulated
 // second), and Observe allocates nothing. It is not safe for concurrent use.
 type Recorder struct {
 	cfg      Config
@@ -117,8 +165,13 @@ type Recorder struct {
 	pops     []popCount
 	bypass   [4]int64 // by topology.BypassReason
 	net      topology.Stats
-	// errors5xx and staleServed count viewer responses over the whole run.
-	errors5xx, staleServed int64
+	// byResult is TTFB by the edge's result (a request to a POP that was
+	// down counts as an Error), over the whole run: resultHist holds
+	// NumResults histograms of nBuckets.
+	byResult   [topology.NumResults]latencyStats
+	resultHist []uint64
+	// warmup counts the Outcomes before Config.Warmup, which are not measured.
+	warmup int64
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -141,23 +194,29 @@ func NewRecorder(cfg Config) *Recorder {
 	if cfg.Interval > cfg.Duration {
 		cfg.Interval = cfg.Duration
 	}
+	cfg.Warmup = max(cfg.Warmup, 0)
 	// Copy the slices so a caller reusing its Config cannot change labels
 	// after the fact.
 	cfg.POPs = append([]string(nil), cfg.POPs...)
 	cfg.Regions = append([]string(nil), cfg.Regions...)
 	cfg.Markers = append([]Marker(nil), cfg.Markers...)
+	cfg.Warnings = append([]string(nil), cfg.Warnings...)
 
 	n := ceilDiv(int64(cfg.Duration), int64(cfg.Interval))
 	r := &Recorder{
-		cfg:      cfg,
-		nBins:    n,
-		bins:     make([]bin, n),
-		hist:     make([]uint32, n*nBuckets),
-		originPS: make([]int32, ceilDiv(int64(cfg.Duration), int64(sim.Second))),
-		pops:     make([]popCount, len(cfg.POPs)),
+		cfg:        cfg,
+		nBins:      n,
+		bins:       make([]bin, n),
+		hist:       make([]uint32, n*nBuckets),
+		originPS:   make([]int32, ceilDiv(int64(cfg.Duration), int64(sim.Second))),
+		pops:       make([]popCount, len(cfg.POPs)),
+		resultHist: make([]uint64, int(topology.NumResults)*nBuckets),
 	}
 	for i := range r.bins {
 		r.bins[i].ttfbMin = -1 // no sample yet
+	}
+	for i := range r.byResult {
+		r.byResult[i].min = -1
 	}
 	for i := range r.pops {
 		r.pops[i].region = -1
@@ -169,6 +228,10 @@ func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
 
 // Config returns the Recorder's configuration with defaults filled in.
 func (r *Recorder) Config() Config { return r.cfg }
+
+// WarmupRequests is the number of Outcomes observed during the warm-up,
+// which the outputs leave out.
+func (r *Recorder) WarmupRequests() int64 { return r.warmup }
 
 // clampIndex maps a time to an index of a series of n slots of width w.
 func clampIndex(t sim.Time, w sim.Time, n int64) int64 {
@@ -185,39 +248,52 @@ func clampIndex(t sim.Time, w sim.Time, n int64) int64 {
 // Observe folds one Outcome into the counters. It allocates nothing except
 // the first time it sees a POP index beyond Config.POPs.
 func (r *Recorder) Observe(o *topology.Outcome) {
+	if r.cfg.Warmup > 0 && o.Time < r.cfg.Warmup {
+		r.warmup++
+		return
+	}
+	t := o.Time - r.cfg.Warmup
 	bi := r.cur
-	if o.Time < r.curStart || o.Time >= r.curEnd {
-		bi = r.binOf(o.Time)
+	if t < r.curStart || t >= r.curEnd {
+		bi = r.binOf(t)
 	}
 	b := &r.bins[bi]
-	size := o.Size
 	b.requests++
-	b.bytes += size
+	b.bytes += o.Size
+	res := o.Edge
 	if o.Edge != topology.NotReached {
-		b.edge.add(o.Edge, size)
+		b.tiers[topology.TierEdge].add(o.Edge, o.Size, o.SentUpstream(topology.TierEdge))
+		if o.Regional != topology.NotReached {
+			b.tiers[topology.TierRegional].add(o.Regional, o.FlowBytes[topology.EdgeRegional], o.SentUpstream(topology.TierRegional))
+		}
+		if o.Shield != topology.NotReached {
+			b.tiers[topology.TierShield].add(o.Shield, o.FlowBytes[topology.RegionalShield], o.SentUpstream(topology.TierShield))
+		}
+	} else {
+		b.popDown++
+		res = topology.Error // what CloudFront would log
 	}
-	if o.Regional != topology.NotReached {
-		b.regional.add(o.Regional, size)
+	for fl := o.Flows; fl != 0; fl &= fl - 1 {
+		f := bits.TrailingZeros8(fl)
+		b.flows[f].Requests++
+		b.flows[f].Bytes += o.FlowBytes[f]
+	}
+	if o.ToOrigin() {
+		r.originPS[clampIndex(t, sim.Second, int64(len(r.originPS)))]++
 	}
 	if o.Status >= 500 {
-		r.errors5xx++
 		b.errors5xx++
 	}
 	if o.StaleServed {
-		r.staleServed++
 		b.staleServed++
 	}
 	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
 		r.bypass[o.BypassReason]++
 	}
-	if o.Origin {
-		b.originReqs++
-		b.originBytes += o.OriginBytes
-		r.originPS[clampIndex(o.Time, sim.Second, int64(len(r.originPS)))]++
-	}
 
 	ttfb := max(int64(o.TTFB), 0)
-	r.hist[bi*nBuckets+int64(bucketOf(ttfb))]++
+	bucket := int64(bucketOf(ttfb))
+	r.hist[bi*nBuckets+bucket]++
 	b.ttfbSum += ttfb
 	if b.ttfbMin < 0 || ttfb < b.ttfbMin {
 		b.ttfbMin = ttfb
@@ -225,22 +301,23 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	if ttfb > b.ttfbMax {
 		b.ttfbMax = ttfb
 	}
+	ls := &r.byResult[res]
+	r.resultHist[int64(res)*nBuckets+bucket]++
+	ls.n++
+	ls.sum += ttfb
+	if ls.min < 0 || ttfb < ls.min {
+		ls.min = ttfb
+	}
+	ls.max = max(ls.max, ttfb)
 
 	if int(o.POP) >= len(r.pops) {
 		r.growPOPs(int(o.POP) + 1)
 	}
 	p := &r.pops[o.POP]
-	p.requests++
-	p.bytes += size
+	p.results[o.Edge]++
+	p.bytes += o.Size
 	if p.region < 0 {
 		p.region = int32(o.Region)
-	}
-	switch o.Edge {
-	case topology.Hit:
-		p.hits++
-		p.hitBytes += size
-	case topology.Bypass:
-		p.bypass++
 	}
 }
 
@@ -248,8 +325,9 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 // invalidations) for the summary; call it after the run.
 func (r *Recorder) SetNetworkStats(s topology.Stats) { r.net = s }
 
-// binOf finds the bin of t and makes it the current one. A time outside
-// [0, Duration) leaves an empty window, so it never takes the fast path.
+// binOf finds the bin of t (measured time) and makes it the current one.
+// A time outside [0, Duration) leaves an empty window, so it never takes
+// the fast path.
 func (r *Recorder) binOf(t sim.Time) int64 {
 	i := clampIndex(t, r.cfg.Interval, r.nBins)
 	r.cur, r.curStart, r.curEnd = i, 0, 0

@@ -17,28 +17,52 @@ import (
 )
 
 const (
-	nr   = topology.NotReached
 	hit  = topology.Hit
+	rfh  = topology.RefreshHit
 	miss = topology.Miss
+	errR = topology.Error
 	col  = topology.Collapsed
 	byp  = topology.Bypass
+	er   = topology.EdgeRegional
+	eo   = topology.EdgeOrigin
+	ro   = topology.RegionalOrigin
 )
 
-// handOutcomes are ten requests over 20 s on two POPs, one per region,
-// covering every result at both tiers. The figures in TestHandComputed were
-// worked out from this table by hand.
+// via returns o having travelled flows fs, with body bytes back over each.
+func via(o topology.Outcome, bytes int64, fs ...topology.Flow) topology.Outcome {
+	for _, f := range fs {
+		o.Flows |= 1 << f
+		o.FlowBytes[f] = bytes
+	}
+	return o
+}
+
+// handOutcomes and moreHandOutcomes are twelve requests over 20 s on two
+// POPs, one per region, covering every result at the edge and most at the
+// regional tier. The figures in TestHandComputed and TestHandTimeseries
+// were worked out from this table by hand; the comparison tests use the
+// first ten.
 var handOutcomes = []topology.Outcome{
-	// t        POP region edge regional origin size TTFB
-	{Time: 500 * sim.Millisecond, POP: 0, Region: 0, Edge: hit, Size: 100, TTFB: 10 * sim.Millisecond},
-	{Time: 1200 * sim.Millisecond, POP: 0, Region: 0, Edge: hit, Size: 200, TTFB: 10 * sim.Millisecond},
-	{Time: 1700 * sim.Millisecond, POP: 0, Region: 0, Edge: miss, Regional: hit, Size: 300, TTFB: 50 * sim.Millisecond},
-	{Time: 2100 * sim.Millisecond, POP: 0, Region: 0, Edge: miss, Regional: miss, Origin: true, Size: 400, OriginBytes: 400, TTFB: 200 * sim.Millisecond},
-	{Time: 2900 * sim.Millisecond, POP: 0, Region: 0, Edge: col, Size: 400, TTFB: 150 * sim.Millisecond},
-	{Time: 12000 * sim.Millisecond, POP: 1, Region: 1, Edge: byp, Regional: byp, Origin: true, Method: workload.POST, Size: 1000, OriginBytes: 1000, TTFB: 300 * sim.Millisecond},
-	{Time: 12300 * sim.Millisecond, POP: 1, Region: 1, Edge: hit, Size: 50, TTFB: 10 * sim.Millisecond},
-	{Time: 12600 * sim.Millisecond, POP: 1, Region: 1, Edge: miss, Regional: col, Size: 400, TTFB: 180 * sim.Millisecond},
-	{Time: 12900 * sim.Millisecond, POP: 1, Region: 1, Edge: miss, Regional: miss, Origin: true, Size: 500, OriginBytes: 500, TTFB: 250 * sim.Millisecond},
-	{Time: 13500 * sim.Millisecond, POP: 1, Region: 1, Edge: hit, Size: 150, TTFB: 20 * sim.Millisecond},
+	// t        POP region edge regional size TTFB; flows travelled
+	{Time: 500 * sim.Millisecond, POP: 0, Region: 0, Edge: hit, Status: 200, Size: 100, TTFB: 10 * sim.Millisecond},
+	{Time: 1200 * sim.Millisecond, POP: 0, Region: 0, Edge: hit, Status: 200, Size: 200, TTFB: 10 * sim.Millisecond},
+	via(topology.Outcome{Time: 1700 * sim.Millisecond, POP: 0, Region: 0, Edge: miss, Regional: hit, Status: 200, Size: 300, TTFB: 50 * sim.Millisecond}, 300, er),
+	via(topology.Outcome{Time: 2100 * sim.Millisecond, POP: 0, Region: 0, Edge: miss, Regional: miss, Status: 200, Size: 400, TTFB: 200 * sim.Millisecond}, 400, er, ro),
+	{Time: 2900 * sim.Millisecond, POP: 0, Region: 0, Edge: col, Status: 200, Size: 400, TTFB: 150 * sim.Millisecond},
+	via(topology.Outcome{Time: 12000 * sim.Millisecond, POP: 1, Region: 1, Edge: byp, BypassReason: topology.BypassMethod, Method: workload.POST, Status: 200, Size: 1000, TTFB: 300 * sim.Millisecond}, 1000, eo),
+	{Time: 12300 * sim.Millisecond, POP: 1, Region: 1, Edge: hit, Status: 200, Size: 50, TTFB: 10 * sim.Millisecond},
+	via(topology.Outcome{Time: 12600 * sim.Millisecond, POP: 1, Region: 1, Edge: miss, Regional: col, Status: 200, Size: 400, TTFB: 180 * sim.Millisecond}, 400, er),
+	via(topology.Outcome{Time: 12900 * sim.Millisecond, POP: 1, Region: 1, Edge: miss, Regional: miss, Status: 200, Size: 500, TTFB: 250 * sim.Millisecond}, 500, er, ro),
+	{Time: 13500 * sim.Millisecond, POP: 1, Region: 1, Edge: hit, Status: 200, Size: 150, TTFB: 20 * sim.Millisecond},
+}
+
+// moreHandOutcomes follow handOutcomes in fullHandRecorder, for the
+// results the first ten lack.
+var moreHandOutcomes = []topology.Outcome{
+	// Stale at both tiers, confirmed by 304s: no body over either flow.
+	via(topology.Outcome{Time: 14000 * sim.Millisecond, POP: 1, Region: 1, Edge: rfh, Regional: rfh, Status: 200, Size: 600, TTFB: 120 * sim.Millisecond}, 0, er, ro),
+	// Answered from an error response cached at the POP: an error page.
+	{Time: 15000 * sim.Millisecond, POP: 0, Region: 0, Edge: errR, Status: 503, Size: 512, TTFB: 5 * sim.Millisecond},
 }
 
 func handConfig() Config {
@@ -50,10 +74,21 @@ func handConfig() Config {
 	}
 }
 
+// handRecorder has observed handOutcomes.
 func handRecorder() *Recorder {
 	r := NewRecorder(handConfig())
 	for i := range handOutcomes {
 		o := handOutcomes[i]
+		r.Observe(&o)
+	}
+	return r
+}
+
+// fullHandRecorder has observed handOutcomes and moreHandOutcomes.
+func fullHandRecorder() *Recorder {
+	r := handRecorder()
+	for i := range moreHandOutcomes {
+		o := moreHandOutcomes[i]
 		r.Observe(&o)
 	}
 	return r
@@ -72,25 +107,41 @@ func nearestRank(sorted []float64, q float64) float64 {
 
 func TestHandComputed(t *testing.T) {
 	t.Parallel()
-	got := handRecorder().Summary()
-	originBytes := 1900.0 // a variable: a constant 1 − 1900/3500 would be rounded once, not twice as at run time
+	got := fullHandRecorder().Summary()
 	want := Summary{
-		Scenario: "hand", Seed: 42, Requests: 10, Bytes: 3500, DurationS: 20, IntervalS: 10,
-		Tiers: Tiers{
-			// Edge: 4 hits (1,2,7,10), 4 misses, 1 collapsed, 1 bypass: 4/9.
-			// Bytes: hits 500 of 3500 − 1000 bypassed.
-			Edge: TierSummary{Requests: 10, Hits: 4, Misses: 4, Collapsed: 1, Bypass: 1, HitRatio: 4.0 / 9,
-				Bytes: 3500, HitBytes: 500, BypassBytes: 1000, ByteHitRatio: 0.2},
-			// Regional: requests 3,4,6,8,9; one hit of four cacheable.
-			Regional: TierSummary{Requests: 5, Hits: 1, Misses: 2, Collapsed: 1, Bypass: 1, HitRatio: 0.25,
-				Bytes: 2600, HitBytes: 300, BypassBytes: 1000, ByteHitRatio: 300.0 / 1600},
-			// Origin: requests 4, 6, 9; 6 and 9 start in second 12.
-			Origin:  OriginSummary{Requests: 3, Bytes: 1900, PeakRPS: 2, PeakAtS: 12, MeanRPS: 0.15},
-			Overall: Overall{HitRatio: 0.7, ByteHitRatio: 1 - originBytes/3500},
+		Scenario: "hand", Seed: 42, Requests: 12, Bytes: 4612, DurationS: 20, IntervalS: 10, Warnings: []string{},
+		// Origin: requests 4, 6, 9 and 11 (1900 B; 11 was a 304).
+		OriginOffload: Offload{Requests: complement(4, 12), Bytes: complement(1900, 4612)},
+		Flows: Flows{
+			ViewerEdge:     Flow{12, 4612},
+			EdgeRegional:   Flow{5, 300 + 400 + 400 + 500},
+			EdgeOrigin:     Flow{1, 1000},
+			RegionalOrigin: Flow{3, 400 + 500},
 		},
+		Tiers: Tiers{
+			// Edge: hits 1,2,7,10; RefreshHit 11; misses 3,4,8,9; error 12;
+			// collapsed 5; bypass 6. Hit ratio 4 of the 10 cacheable (not
+			// the bypass, not the error); bytes 500 of 500+600+1600+400.
+			// Answered from the cache 4, upstream 6 (3,4,6,8,9,11),
+			// collapsed 1, from a cached error 1.
+			Edge: TierSummary{Requests: 12, Hits: 4, RefreshHits: 1, Misses: 4, Errors: 1, Collapsed: 1, Bypass: 1,
+				FromCache: 4, Upstream: 6, CachedErrors: 1, HitRatio: NewRatio(4, 10),
+				Bytes: 4612, HitBytes: 500, BypassBytes: 1000, ByteHitRatio: NewRatio(500, 3100)},
+			// Regional: reached by 3,4,8,9,11 only (not the bypass): hit 3,
+			// misses 4 and 9, collapsed 8, RefreshHit 11 (a 304 down: 0 B).
+			Regional: TierSummary{Requests: 5, Hits: 1, RefreshHits: 1, Misses: 2, Collapsed: 1,
+				FromCache: 1, Upstream: 3, HitRatio: NewRatio(1, 5),
+				Bytes: 1600, HitBytes: 300, ByteHitRatio: NewRatio(300, 1600)},
+			// No shield: nothing reached it, its ratios are undefined.
+			Origin: OriginSummary{Requests: 4, Bytes: 1900, PeakRPS: 2, PeakAtS: 12, MeanRPS: 0.2},
+		},
+		Bypass: Bypass{Method: 1},
+		Errors: Errors{Served5xx: 1},
 		POPs: []POPSummary{
-			{Name: "A", Region: "r0", Requests: 5, Hits: 2, HitRatio: 0.4, Bytes: 1400},
-			{Name: "B", Region: "r1", Requests: 5, Hits: 2, HitRatio: 0.5, Bytes: 2100}, // bypass excluded: 2/4
+			// A: 1,2,3,4,5,12: 2 hits of 5 cacheable (the error is not).
+			{Name: "A", Region: "r0", Requests: 6, Hits: 2, HitRatio: NewRatio(2, 5), Bytes: 1912},
+			// B: 6,7,8,9,10,11: 2 hits of 5 cacheable (the bypass is not).
+			{Name: "B", Region: "r1", Requests: 6, Hits: 2, HitRatio: NewRatio(2, 5), Bytes: 2700},
 		},
 		Markers: []MarkerJSON{{AtS: 12, Label: "post"}},
 	}
@@ -100,63 +151,101 @@ func TestHandComputed(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Summary:\n got %+v\nwant %+v", got, want)
 	}
-	if lat.Mean != 118 || lat.Max != 300 {
-		t.Errorf("TTFB mean, max = %v, %v ms; want 118, 300 (exact)", lat.Mean, lat.Max)
+	if lat.Mean != 108.75 || lat.Max != 300 {
+		t.Errorf("TTFB mean, max = %v, %v ms; want 108.75, 300 (exact)", lat.Mean, lat.Max)
 	}
-	// Sorted TTFBs: 10 10 10 20 50 150 180 200 250 300 ms. The estimate
-	// lands in the same 5.9%-wide bucket as the exact value and the
-	// interpolation, clamped to the observed max, brings it within 0.5%.
-	ms := []float64{10, 10, 10, 20, 50, 150, 180, 200, 250, 300}
+	// Sorted TTFBs: 5 10 10 10 20 50 120 150 180 200 250 300 ms. The
+	// estimate lands in the same 5.9%-wide bucket as the exact value and
+	// the interpolation, clamped to the observed max, brings it within 0.5%
+	// (within a bucket for the median, which falls between two samples).
+	ms := []float64{5, 10, 10, 10, 20, 50, 120, 150, 180, 200, 250, 300}
 	for _, c := range []struct {
 		name string
 		got  float64
 		q    float64
-	}{{"p50", lat.P50, 0.50}, {"p95", lat.P95, 0.95}, {"p99", lat.P99, 0.99}} {
-		if w := nearestRank(ms, c.q); !within(c.got, w, 0.005) {
-			t.Errorf("TTFB %s = %v ms, want %v ± 0.5%%", c.name, c.got, w)
+		tol  float64
+	}{{"p50", lat.P50, 0.50, 0.06}, {"p95", lat.P95, 0.95, 0.005}, {"p99", lat.P99, 0.99, 0.005}} {
+		if w := nearestRank(ms, c.q); !within(c.got, w, c.tol) {
+			t.Errorf("TTFB %s = %v ms, want %v ± %g%%", c.name, c.got, w, 100*c.tol)
 		}
+	}
+	// By the edge's result: counts and exact means.
+	for res, w := range map[string]struct {
+		n    int64
+		mean float64
+	}{"Hit": {4, 12.5}, "RefreshHit": {1, 120}, "Miss": {4, 170}, "Error": {1, 5}, "Collapsed": {1, 150}, "Bypass": {1, 300}} {
+		if g := lat.ByResult[res]; g.Requests != w.n || g.Mean != w.mean {
+			t.Errorf("by_result.%s: %d requests, mean %v ms; want %d, %v", res, g.Requests, g.Mean, w.n, w.mean)
+		}
+	}
+	if len(lat.ByResult) != 6 {
+		t.Errorf("by_result has %d result types, want the 6 that occurred", len(lat.ByResult))
+	}
+	if g := lat.ByResult["Hit"]; g.P50 < 10*0.94 || g.P50 > 10*1.06 || g.P99 < 20*0.94 || g.P99 > 20 {
+		t.Errorf("Hit TTFB p50 %v, p99 %v ms; want ~10 and ~20", g.P50, g.P99)
 	}
 }
 
 func TestHandTimeseries(t *testing.T) {
 	t.Parallel()
-	lines := strings.Split(strings.TrimSuffix(string(handRecorder().TimeseriesCSV()), "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(string(fullHandRecorder().TimeseriesCSV()), "\n"), "\n")
 	if len(lines) != 3 || lines[0] != TimeseriesHeader {
 		t.Fatalf("CSV has %d lines, header %q", len(lines), lines[0])
 	}
-	// Fields before the percentiles, worked by hand. Bin 0 (0–10 s):
-	// edge 2/5 hits, bytes 300/1400; regional 1/2, bytes 300/700;
-	// overall 1 − 1/5; one origin fetch of 400 B over 10 s.
-	// Bin 1: edge 2 hits of 4 cacheable, bytes 200/(2100−1000); regional
-	// 0 of 2 cacheable; overall 1 − 2/5; origin 1500 B over 10 s.
-	want := []string{
-		"0.000,0.0000,5,0.400000,0.214286,2,0.500000,0.428571,0.800000,1,0.100,40.0",
-		"10.000,0.0028,5,0.500000,0.181818,3,0.000000,0.000000,0.600000,2,0.200,150.0",
-	}
-	exact := [][]float64{{10, 10, 50, 150, 200}, {10, 20, 180, 250, 300}}
+	header := strings.Split(lines[0], ",")
+	// Worked by hand, column by column. Bin 0 (0–10 s): requests 1–5.
+	// Bin 1: requests 6–12. Shield columns: nothing reached it, so its
+	// ratios are empty.
+	want := []map[string]string{{
+		"requests": "5", "bytes": "1400",
+		"edge_requests": "5", "edge_hits": "2", "edge_refresh_hits": "0", "edge_misses": "2", "edge_errors": "0",
+		"edge_collapsed": "1", "edge_bypass": "0", "edge_hit_ratio": "0.400000", "edge_byte_hit_ratio": "0.214286",
+		"regional_requests": "2", "regional_hits": "1", "regional_misses": "1", "regional_collapsed": "0",
+		"regional_hit_ratio": "0.500000", "regional_byte_hit_ratio": "0.428571",
+		"shield_requests": "0", "shield_hit_ratio": "", "shield_byte_hit_ratio": "",
+		"origin_requests": "1", "origin_bytes": "400", "origin_offload": "0.800000", "origin_byte_offload": "0.714286",
+		"origin_rps": "0.100", "origin_peak_rps": "1", "origin_bytes_per_s": "40.0", "errors_5xx": "0", "stale_served": "0",
+	}, {
+		"requests": "7", "bytes": "3212",
+		// hit ratio 2/(2+1+2); bytes 200/(200+600+900)
+		"edge_requests": "7", "edge_hits": "2", "edge_refresh_hits": "1", "edge_misses": "2", "edge_errors": "1",
+		"edge_collapsed": "0", "edge_bypass": "1", "edge_hit_ratio": "0.400000", "edge_byte_hit_ratio": "0.117647",
+		"regional_requests": "3", "regional_hits": "0", "regional_refresh_hits": "1", "regional_misses": "1",
+		"regional_collapsed": "1", "regional_hit_ratio": "0.000000", "regional_byte_hit_ratio": "0.000000",
+		// origin: 6, 9, 11: 1000+500+0 B; offload 1 − 3/7, 1 − 1500/3212
+		"origin_requests": "3", "origin_bytes": "1500", "origin_offload": "0.571429", "origin_byte_offload": "0.533001",
+		"origin_rps": "0.300", "origin_peak_rps": "2", "origin_bytes_per_s": "150.0", "errors_5xx": "1", "stale_served": "0",
+	}}
+	exact := [][]float64{{10, 10, 50, 150, 200}, {5, 10, 20, 120, 180, 250, 300}}
 	for i, w := range want {
 		f := strings.Split(lines[i+1], ",")
-		if len(f) != 17 {
-			t.Fatalf("row %d has %d fields: %q", i, len(f), lines[i+1])
+		if len(f) != len(header) {
+			t.Fatalf("row %d has %d fields, the header %d: %q", i, len(f), len(header), lines[i+1])
 		}
-		if e := strings.Join(f[15:], ","); e != "0,0" {
-			t.Errorf("row %d: errors_5xx,stale_served = %s, want 0,0 (no errors in this stream)", i, e)
+		col := map[string]string{}
+		for j, h := range header {
+			col[h] = f[j]
 		}
-		if g := strings.Join(f[:12], ","); g != w {
-			t.Errorf("row %d:\n got %s\nwant %s", i, g, w)
+		for k, v := range w {
+			if col[k] != v {
+				t.Errorf("row %d: %s = %q, want %q", i, k, col[k], v)
+			}
 		}
 		// Percentiles: within one bucket (5.9%) of an exact order statistic
-		// on either side of the rank, which is what interpolation promises
-		// for five samples.
-		for j, q := range []float64{0.50, 0.95, 0.99} {
-			v, err := strconv.ParseFloat(f[12+j], 64)
+		// on either side of the rank, which is what interpolation promises.
+		n := len(exact[i])
+		for _, q := range []struct {
+			col string
+			q   float64
+		}{{"ttfb_p50_ms", 0.50}, {"ttfb_p95_ms", 0.95}, {"ttfb_p99_ms", 0.99}} {
+			v, err := strconv.ParseFloat(col[q.col], 64)
 			if err != nil {
 				t.Fatal(err)
 			}
-			lo := exact[i][max(int(math.Ceil(q*5))-2, 0)]
-			hi := exact[i][int(math.Ceil(q*5))-1]
+			k := int(math.Ceil(q.q * float64(n)))
+			lo, hi := exact[i][max(k-2, 0)], exact[i][k-1]
 			if v < lo*(1-0.06) || v > hi*(1+0.06) {
-				t.Errorf("row %d q%.2f = %v ms, want in [%v, %v] ± 6%%", i, q, v, lo, hi)
+				t.Errorf("row %d %s = %v ms, want in [%v, %v] ± 6%%", i, q.col, v, lo, hi)
 			}
 		}
 	}
@@ -170,8 +259,14 @@ func TestEmptyRecorderHasNoNaN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err) // encoding/json refuses NaN and Inf
 	}
-	if s.Tiers.Edge.HitRatio != 0 || s.Tiers.Overall.HitRatio != 0 || s.Latency.P99 != 0 || s.POPs[0].HitRatio != 0 {
-		t.Errorf("empty run has non-zero ratios: %s", js)
+	// Nothing happened: every ratio is undefined (null), none is 0 or 1.
+	for _, x := range []Ratio{s.Tiers.Edge.HitRatio, s.Tiers.Regional.ByteHitRatio, s.OriginOffload.Requests, s.POPs[0].HitRatio} {
+		if x.Defined() {
+			t.Errorf("empty run has a defined ratio %v: %s", x.Float(), js)
+		}
+	}
+	if !bytes.Contains(js, []byte(`"hit_ratio": null`)) || !bytes.Contains(js, []byte(`"warnings": []`)) {
+		t.Errorf("summary.json of an empty run: %s", js)
 	}
 	if bytes.Contains(r.TimeseriesCSV(), []byte("NaN")) {
 		t.Error("timeseries.csv contains NaN")
@@ -179,7 +274,7 @@ func TestEmptyRecorderHasNoNaN(t *testing.T) {
 	if got := strings.Count(string(r.TimeseriesCSV()), "\n"); got != 13 {
 		t.Errorf("1 h at the default 5 min: %d lines, want 13", got)
 	}
-	if txt := s.Text(); !strings.Contains(txt, "0 requests") || strings.Contains(txt, "NaN") {
+	if txt := s.Text(); !strings.Contains(txt, "0 requests") || strings.Contains(txt, "NaN") || !strings.Contains(txt, "edge n/a") {
 		t.Errorf("Text of an empty run: %q", txt)
 	}
 }
@@ -203,29 +298,35 @@ func TestInvariantsConsistentStream(t *testing.T) {
 	r := NewRecorder(synthConfig())
 	synthDay(r, 3, 0.2)
 	s := r.Summary()
-	e, g, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Origin
+	e, g, o, f := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Origin, s.Flows
 	if s.Requests < 40000 {
 		t.Fatalf("only %d requests", s.Requests)
 	}
-	if e.Requests != e.Hits+e.Misses+e.Collapsed+e.Bypass || e.Requests != s.Requests {
-		t.Errorf("edge %+v: requests ≠ hits+misses+collapsed+bypass, or ≠ all %d", e, s.Requests)
+	for _, tier := range []TierSummary{e, g} {
+		if tier.Requests != tier.Hits+tier.RefreshHits+tier.Misses+tier.Errors+tier.Collapsed+tier.Bypass ||
+			tier.Requests != tier.FromCache+tier.Upstream+tier.Collapsed+tier.CachedErrors {
+			t.Errorf("tier %+v: the results or the ways of answering do not add up", tier)
+		}
 	}
-	if e.Bypass == 0 || e.Collapsed == 0 || g.Collapsed == 0 {
-		t.Fatalf("stream lacks bypass/collapsed cases: %+v %+v", e, g)
+	if e.Requests != s.Requests || f.ViewerEdge.Requests != e.Requests || f.ViewerEdge.Bytes != s.Bytes {
+		t.Errorf("edge %d requests, viewer → edge %+v, all %d", e.Requests, f.ViewerEdge, s.Requests)
 	}
-	// Every edge miss is forwarded to the regional tier; a bypass passes through it.
-	if g.Requests-g.Bypass != e.Misses || g.Bypass != e.Bypass {
-		t.Errorf("regional %+v does not match edge misses %d and bypass %d", g, e.Misses, e.Bypass)
+	if e.Bypass == 0 || e.Collapsed == 0 || g.Collapsed == 0 || e.RefreshHits == 0 || e.Errors == 0 {
+		t.Fatalf("stream lacks bypass/collapsed/refresh/error cases: %+v %+v", e, g)
 	}
-	if g.Requests != g.Hits+g.Misses+g.Collapsed+g.Bypass {
-		t.Errorf("regional %+v: requests ≠ sum of results", g)
+	// The regional tier is reached by the edge → regional flow only; the
+	// bypassed requests go from the POP to the origin.
+	if g.Requests != f.EdgeRegional.Requests || g.Bytes != f.EdgeRegional.Bytes || e.Upstream != f.EdgeRegional.Requests+f.EdgeOrigin.Requests {
+		t.Errorf("regional %+v, edge upstream %d; flows %+v", g, e.Upstream, f)
 	}
-	// Only regional misses and bypasses fetch from the origin.
-	if o.Requests != g.Misses+g.Bypass {
-		t.Errorf("origin requests %d, want regional misses %d + bypass %d", o.Requests, g.Misses, g.Bypass)
+	if f.EdgeOrigin.Requests != e.Bypass || g.Upstream != f.RegionalOrigin.Requests {
+		t.Errorf("edge → origin %d for %d bypasses; regional upstream %d, regional → origin %d", f.EdgeOrigin.Requests, e.Bypass, g.Upstream, f.RegionalOrigin.Requests)
 	}
-	if want := 1 - float64(o.Requests)/float64(s.Requests); s.Tiers.Overall.HitRatio != want {
-		t.Errorf("overall hit ratio %v, want %v", s.Tiers.Overall.HitRatio, want)
+	if o.Requests != f.EdgeOrigin.Requests+f.RegionalOrigin.Requests || o.Bytes != f.EdgeOrigin.Bytes+f.RegionalOrigin.Bytes {
+		t.Errorf("origin %+v, flows into it %+v", o, f)
+	}
+	if want := complement(o.Requests, s.Requests); s.OriginOffload.Requests != want {
+		t.Errorf("origin offload %v, want %v", s.OriginOffload.Requests, want)
 	}
 	var popReq, popBytes int64
 	for _, p := range s.POPs {
@@ -259,7 +360,8 @@ func TestOutOfRangeTimesClampToEndBins(t *testing.T) {
 	t.Parallel()
 	r := NewRecorder(Config{Duration: 10 * sim.Second, Interval: 5 * sim.Second})
 	for _, at := range []sim.Time{-sim.Second, 10 * sim.Second, sim.Hour} {
-		r.Observe(&topology.Outcome{Time: at, Edge: miss, Regional: miss, Origin: true, Size: 1, OriginBytes: 1})
+		o := via(topology.Outcome{Time: at, Edge: miss, Regional: miss, Size: 1}, 1, er, ro)
+		r.Observe(&o)
 	}
 	// Out of order (the bin cache must not keep the last bin).
 	for _, at := range []sim.Time{7 * sim.Second, 2 * sim.Second, 6 * sim.Second} {
@@ -377,7 +479,7 @@ func TestSingleValuePercentilesAreExact(t *testing.T) {
 
 func TestSummaryJSON(t *testing.T) {
 	t.Parallel()
-	s := handRecorder().Summary()
+	s := fullHandRecorder().Summary()
 	js, err := s.JSON()
 	if err != nil {
 		t.Fatal(err)
@@ -390,10 +492,12 @@ func TestSummaryJSON(t *testing.T) {
 		t.Errorf("round trip changed the summary:\n%+v\n%+v", back, s)
 	}
 	// The keys scripts read, in this order.
-	keys := []string{`"scenario"`, `"seed"`, `"requests"`, `"duration_s"`, `"interval_s"`, `"tiers"`,
-		`"edge"`, `"hits"`, `"hit_ratio"`, `"bytes"`, `"hit_bytes"`, `"byte_hit_ratio"`,
-		`"regional"`, `"origin"`, `"peak_rps"`, `"overall"`,
-		`"latency_ms"`, `"ttfb_p50"`, `"ttfb_p95"`, `"ttfb_p99"`, `"pops"`, `"name"`, `"region"`, `"markers"`}
+	keys := []string{`"scenario"`, `"seed"`, `"requests"`, `"warmup_s"`, `"duration_s"`, `"interval_s"`, `"warnings"`,
+		`"origin_offload"`, `"flows"`, `"viewer_edge"`, `"edge_regional"`, `"shield_origin"`, `"tiers"`,
+		`"edge"`, `"hits"`, `"refresh_hits"`, `"misses"`, `"errors"`, `"collapsed"`, `"bypass"`,
+		`"from_cache"`, `"upstream"`, `"cached_errors"`, `"hit_ratio"`, `"bytes"`, `"hit_bytes"`, `"byte_hit_ratio"`,
+		`"regional"`, `"shield"`, `"origin"`, `"peak_rps"`,
+		`"latency_ms"`, `"ttfb_p50"`, `"ttfb_p95"`, `"ttfb_p99"`, `"by_result"`, `"pops"`, `"name"`, `"region"`, `"markers"`}
 	pos := 0
 	for _, k := range keys {
 		i := bytes.Index(js[pos:], []byte(k))
@@ -407,8 +511,8 @@ func TestSummaryJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	tiers := m["tiers"].(map[string]any)
-	for _, tier := range []string{"edge", "regional"} {
-		for _, k := range []string{"requests", "hits", "misses", "collapsed", "bypass", "hit_ratio", "bytes", "hit_bytes", "byte_hit_ratio"} {
+	for _, tier := range []string{"edge", "regional", "shield"} {
+		for _, k := range []string{"requests", "hits", "refresh_hits", "misses", "errors", "collapsed", "bypass", "hit_ratio", "bytes", "hit_bytes", "byte_hit_ratio"} {
 			if _, ok := tiers[tier].(map[string]any)[k]; !ok {
 				t.Errorf("tiers.%s.%s missing", tier, k)
 			}
@@ -417,19 +521,25 @@ func TestSummaryJSON(t *testing.T) {
 	if got := tiers["origin"].(map[string]any)["peak_rps"]; got != 2.0 {
 		t.Errorf("tiers.origin.peak_rps = %v", got)
 	}
+	if got := tiers["shield"].(map[string]any)["hit_ratio"]; got != nil {
+		t.Errorf("tiers.shield.hit_ratio = %v, want null (nothing reached the shield)", got)
+	}
+	hitP50 := m["latency_ms"].(map[string]any)["by_result"].(map[string]any)["Hit"].(map[string]any)["ttfb_p50"]
+	if v, ok := hitP50.(float64); !ok || v < 9 || v > 11 {
+		t.Errorf("latency_ms.by_result.Hit.ttfb_p50 = %v, want ~10", hitP50)
+	}
 }
 
 func TestText(t *testing.T) {
 	t.Parallel()
-	txt := handRecorder().Summary().Text()
+	txt := fullHandRecorder().Summary().Text()
 	for _, want := range []string{
-		"hand (seed 42): 10 requests (3.5 kB) over 20s.",
-		"edge 44.4% (20.0% of bytes)",
-		"regional 25.0% (18.8% of bytes) of the 5 requests",
-		"overall 70.0% (45.7% of bytes)",
-		"Origin: 3 requests (1.9 kB), mean 0.15 req/s, peak 2 req/s at 00:00:12.",
-		"TTFB p50 50.1 ms, p95 299.3 ms, p99 299.9 ms.",
-		"Busiest POP: A (r0), 5 requests, hit ratio 40.0%.",
+		"hand (seed 42): 12 requests (4.6 kB) over 20s.",
+		"edge 40.0% (16.1% of bytes)",
+		"regional 20.0% (18.8% of bytes) of the 5 requests",
+		"origin offload 66.7% of requests (58.8% of bytes).",
+		"Origin: 4 requests (1.9 kB), mean 0.20 req/s, peak 2 req/s at 00:00:12.",
+		"Busiest POP: A (r0), 6 requests, hit ratio 40.0%.",
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("Text lacks %q:\n%s", want, txt)
@@ -447,14 +557,18 @@ func TestTimeseriesRowsAndPartialLastInterval(t *testing.T) {
 	t.Parallel()
 	// 60 min in 7-min bins: 8 full bins and a 4-minute ninth.
 	r := NewRecorder(Config{Duration: sim.Hour, Interval: 7 * sim.Minute})
-	o := topology.Outcome{Time: 59 * sim.Minute, Edge: miss, Regional: miss, Origin: true, Size: 240, OriginBytes: 240}
+	o := via(topology.Outcome{Time: 59 * sim.Minute, Edge: miss, Regional: miss, Size: 240}, 240, er, ro)
 	r.Observe(&o)
 	lines := strings.Split(strings.TrimSuffix(string(r.TimeseriesCSV()), "\n"), "\n")
 	if len(lines) != 1+9 {
 		t.Fatalf("%d rows, want ceil(60/7) = 9", len(lines)-1)
 	}
+	col := map[string]int{}
+	for i, h := range strings.Split(lines[0], ",") {
+		col[h] = i
+	}
 	// One fetch in a 240 s interval: 1/240 req/s, 1 B/s.
-	if f := strings.Split(lines[9], ","); f[0] != "3360.000" || f[10] != "0.004" || f[11] != "1.0" {
+	if f := strings.Split(lines[9], ","); f[0] != "3360.000" || f[col["origin_rps"]] != "0.004" || f[col["origin_bytes_per_s"]] != "1.0" {
 		t.Errorf("last row %q", lines[9])
 	}
 }

@@ -9,14 +9,25 @@ import (
 )
 
 // Summary is the whole-run result, as written to summary.json. Field order
-// is the JSON key order and is part of the format: scripts read it.
+// is the JSON key order and is part of the format: scripts read it. The
+// README's section "Outputs: every field" gives each field's formula.
 type Summary struct {
-	Scenario      string        `json:"scenario"`
-	Seed          uint64        `json:"seed"`
-	Requests      int64         `json:"requests"` // every Outcome observed
-	Bytes         int64         `json:"bytes"`    // body bytes delivered to viewers
-	DurationS     float64       `json:"duration_s"`
-	IntervalS     float64       `json:"interval_s"` // timeseries.csv bin width
+	Scenario string `json:"scenario"`
+	Seed     uint64 `json:"seed"`
+	Requests int64  `json:"requests"` // viewer requests in the measured period
+	Bytes    int64  `json:"bytes"`    // body bytes delivered to viewers
+	// WarmupS is the simulated time before the measured period (s): the
+	// caches filled during it and nothing of it is counted.
+	WarmupS   float64 `json:"warmup_s"`
+	DurationS float64 `json:"duration_s"` // the measured period
+	IntervalS float64 `json:"interval_s"` // timeseries.csv bin width
+	// Warnings are things about the run a user should know (topology
+	// checks); never nil, so it is [] in JSON.
+	Warnings []string `json:"warnings"`
+	// OriginOffload is the share of viewer traffic the CDN kept from the
+	// origin: 1 − origin / viewer, in requests and in bytes.
+	OriginOffload Offload       `json:"origin_offload"`
+	Flows         Flows         `json:"flows"`
 	Tiers         Tiers         `json:"tiers"`
 	Bypass        Bypass        `json:"bypass"`
 	Invalidations Invalidations `json:"invalidations"`
@@ -25,6 +36,32 @@ type Summary struct {
 	Latency       Latency       `json:"latency_ms"`
 	POPs          []POPSummary  `json:"pops"` // in Config.POPs order
 	Markers       []MarkerJSON  `json:"markers"`
+}
+
+// Offload is origin offload: 1 − origin requests / viewer requests, and
+// the same in body bytes.
+type Offload struct {
+	Requests Ratio `json:"requests"`
+	Bytes    Ratio `json:"bytes"`
+}
+
+// Flow is the traffic over one hop: requests sent and the body bytes that
+// came back.
+type Flow struct {
+	Requests int64 `json:"requests"`
+	Bytes    int64 `json:"bytes"`
+}
+
+// Flows is the traffic between the nodes of the CDN. Every request that
+// reached a POP travelled ViewerEdge; from there each request goes over
+// at most one flow out of each node.
+type Flows struct {
+	ViewerEdge     Flow `json:"viewer_edge"`
+	EdgeRegional   Flow `json:"edge_regional"`
+	EdgeOrigin     Flow `json:"edge_origin"` // bypassed requests, and misses of origins that skip the regional tier
+	RegionalOrigin Flow `json:"regional_origin"`
+	RegionalShield Flow `json:"regional_shield"`
+	ShieldOrigin   Flow `json:"shield_origin"`
 }
 
 // Bypass counts requests that skipped a tier, by reason: methods that are
@@ -44,11 +81,13 @@ type Invalidations struct {
 }
 
 // Errors counts viewer requests answered with a 5xx (origin errors,
-// outages, cached error responses) and those whose upstream error was hidden
-// by serving a stale copy (stale-if-error).
+// outages, cached error responses, POPs that were down), those whose
+// error was hidden by serving a stale copy (stale-if-error), and those
+// DNS sent to a POP that was down (they reached no cache).
 type Errors struct {
 	Served5xx   int64 `json:"5xx_served"`
 	StaleServed int64 `json:"stale_served"`
+	POPDown     int64 `json:"pop_down"`
 }
 
 // Revalidations counts conditional requests sent upstream for stale copies,
@@ -65,7 +104,7 @@ type Revalidations struct {
 type Connections struct {
 	Opened           int64   `json:"opened"`
 	Reused           int64   `json:"reused"`
-	ReuseRatio       float64 `json:"reuse_ratio"`
+	ReuseRatio       Ratio   `json:"reuse_ratio"`
 	HandshakeMsTotal float64 `json:"handshake_ms_total"`
 }
 
@@ -73,27 +112,36 @@ type Connections struct {
 type Tiers struct {
 	Edge     TierSummary   `json:"edge"`
 	Regional TierSummary   `json:"regional"`
+	Shield   TierSummary   `json:"shield"`
 	Origin   OriginSummary `json:"origin"`
-	Overall  Overall       `json:"overall"`
 }
 
-// TierSummary is what one cache tier did with the requests that reached it
-// (so regional figures are conditional on an edge miss).
-// Requests = Hits + Misses + Collapsed + Bypass. HitRatio is
-// Hits / (Requests − Bypass) and ByteHitRatio is
-// HitBytes / (Bytes − BypassBytes): traffic the tier was told not to cache
-// does not count against it. Ratios of an empty tier are 0.
+// TierSummary is what one cache tier did with the requests that reached
+// it, and only those: the regional tier counts the edge → regional flow,
+// not the bypassed requests that went from the POP to the origin.
+// Requests = Hits + RefreshHits + Misses + Errors + Collapsed + Bypass,
+// and, answered in one of four ways,
+// Requests = FromCache + Upstream + Collapsed + CachedErrors.
+// HitRatio follows CloudFront's CacheHitRate: Hits / (Hits + RefreshHits +
+// Misses + Collapsed), the cacheable requests (bypassed requests and
+// errors are not cacheable); ByteHitRatio is the same in body bytes sent
+// downstream.
 type TierSummary struct {
-	Requests     int64   `json:"requests"`
-	Hits         int64   `json:"hits"`
-	Misses       int64   `json:"misses"`
-	Collapsed    int64   `json:"collapsed"` // joined a fetch already in flight at this tier
-	Bypass       int64   `json:"bypass"`    // passed through uncached
-	HitRatio     float64 `json:"hit_ratio"`
-	Bytes        int64   `json:"bytes"` // sizes of all requests reaching the tier, bypass included
-	HitBytes     int64   `json:"hit_bytes"`
-	BypassBytes  int64   `json:"bypass_bytes"`
-	ByteHitRatio float64 `json:"byte_hit_ratio"`
+	Requests     int64 `json:"requests"`
+	Hits         int64 `json:"hits"`
+	RefreshHits  int64 `json:"refresh_hits"`
+	Misses       int64 `json:"misses"`
+	Errors       int64 `json:"errors"`
+	Collapsed    int64 `json:"collapsed"` // joined a fetch already in flight at this tier
+	Bypass       int64 `json:"bypass"`    // passed through uncached (the edge only)
+	FromCache    int64 `json:"from_cache"`
+	Upstream     int64 `json:"upstream"` // sent on to the next tier or the origin
+	CachedErrors int64 `json:"cached_errors"`
+	HitRatio     Ratio `json:"hit_ratio"`
+	Bytes        int64 `json:"bytes"` // body bytes the tier sent downstream
+	HitBytes     int64 `json:"hit_bytes"`
+	BypassBytes  int64 `json:"bypass_bytes"`
+	ByteHitRatio Ratio `json:"byte_hit_ratio"`
 }
 
 // OriginSummary is the load the CDN put on its origins.
@@ -110,33 +158,39 @@ type OriginSummary struct {
 	Connections Connections `json:"connections"`
 }
 
-// Overall is what the CDN as a whole served without going to the origin:
-// HitRatio = 1 − origin requests / requests, and likewise for bytes.
-type Overall struct {
-	HitRatio     float64 `json:"hit_ratio"`
-	ByteHitRatio float64 `json:"byte_hit_ratio"`
-}
-
 // Latency is viewer time to first byte over the run, in milliseconds.
 // Percentiles come from a log-spaced histogram (40 buckets a decade) and
-// are within ~3% of the exact value; mean and max are exact.
+// are within ~3% of the exact value; mean and max are exact. ByResult
+// gives the same by the edge's result (CloudFront's result types, with
+// Collapsed and Bypass apart; a request to a POP that was down is an
+// Error); a result no request had is left out.
 type Latency struct {
-	P50  float64 `json:"ttfb_p50"`
-	P95  float64 `json:"ttfb_p95"`
-	P99  float64 `json:"ttfb_p99"`
-	Mean float64 `json:"ttfb_mean"`
-	Max  float64 `json:"ttfb_max"`
+	P50      float64                  `json:"ttfb_p50"`
+	P95      float64                  `json:"ttfb_p95"`
+	P99      float64                  `json:"ttfb_p99"`
+	Mean     float64                  `json:"ttfb_mean"`
+	Max      float64                  `json:"ttfb_max"`
+	ByResult map[string]ResultLatency `json:"by_result"`
 }
 
-// POPSummary is one POP's edge figures. HitRatio excludes bypassed
-// requests, as for the edge tier.
-type POPSummary struct {
-	Name     string  `json:"name"`
-	Region   string  `json:"region"` // "" if the POP saw no requests
+// ResultLatency is the TTFB of the requests of one result type (ms).
+type ResultLatency struct {
 	Requests int64   `json:"requests"`
-	Hits     int64   `json:"hits"`
-	HitRatio float64 `json:"hit_ratio"`
-	Bytes    int64   `json:"bytes"`
+	P50      float64 `json:"ttfb_p50"`
+	P95      float64 `json:"ttfb_p95"`
+	P99      float64 `json:"ttfb_p99"`
+	Mean     float64 `json:"ttfb_mean"`
+}
+
+// POPSummary is one POP's edge figures; HitRatio is defined as the edge
+// tier's.
+type POPSummary struct {
+	Name     string `json:"name"`
+	Region   string `json:"region"` // "" if the POP saw no requests
+	Requests int64  `json:"requests"`
+	Hits     int64  `json:"hits"`
+	HitRatio Ratio  `json:"hit_ratio"`
+	Bytes    int64  `json:"bytes"`
 }
 
 // MarkerJSON is a Marker as summary.json lists it.
@@ -152,10 +206,16 @@ func (r *Recorder) totals() (b bin, hist [nBuckets]uint64) {
 		x := &r.bins[i]
 		b.requests += x.requests
 		b.bytes += x.bytes
-		b.edge.merge(&x.edge)
-		b.regional.merge(&x.regional)
-		b.originReqs += x.originReqs
-		b.originBytes += x.originBytes
+		for t := range b.tiers {
+			b.tiers[t].merge(&x.tiers[t])
+		}
+		for f := range b.flows {
+			b.flows[f].Requests += x.flows[f].Requests
+			b.flows[f].Bytes += x.flows[f].Bytes
+		}
+		b.errors5xx += x.errors5xx
+		b.staleServed += x.staleServed
+		b.popDown += x.popDown
 		b.ttfbSum += x.ttfbSum
 		if x.ttfbMin >= 0 && (b.ttfbMin < 0 || x.ttfbMin < b.ttfbMin) {
 			b.ttfbMin = x.ttfbMin
@@ -169,57 +229,78 @@ func (r *Recorder) totals() (b bin, hist [nBuckets]uint64) {
 }
 
 func tierSummary(t *tierCount) TierSummary {
-	return TierSummary{
-		Requests: t.requests, Hits: t.hits, Misses: t.misses,
-		Collapsed: t.collapsed, Bypass: t.bypass, HitRatio: t.hitRatio(),
-		Bytes: t.bytes, HitBytes: t.hitBytes, BypassBytes: t.bypassBytes,
+	s := TierSummary{
+		Requests:     t.requests(),
+		Hits:         t.results[topology.Hit],
+		RefreshHits:  t.results[topology.RefreshHit],
+		Misses:       t.results[topology.Miss],
+		Errors:       t.results[topology.Error],
+		Collapsed:    t.results[topology.Collapsed],
+		Bypass:       t.results[topology.Bypass],
+		FromCache:    t.fromCache,
+		Upstream:     t.upstream,
+		CachedErrors: t.cachedErrors,
+		HitRatio:     t.hitRatio(),
+		HitBytes:     t.bytes[topology.Hit],
+		BypassBytes:  t.bytes[topology.Bypass],
 		ByteHitRatio: t.byteHitRatio(),
 	}
-}
-
-// overallRatio is 1 − origin/all, and 0 (not 1) when nothing was served.
-func overallRatio(origin, all int64) float64 {
-	if all <= 0 {
-		return 0
+	for _, b := range t.bytes {
+		s.Bytes += b
 	}
-	return 1 - float64(origin)/float64(all)
+	return s
 }
 
 // nsToMs converts nanoseconds to milliseconds.
 func nsToMs(ns float64) float64 { return ns / float64(sim.Millisecond) }
 
+func flow(c topology.FlowCount) Flow { return Flow{Requests: c.Requests, Bytes: c.Bytes} }
+
 // Summary computes the whole-run figures. It may be called at any time,
 // and more than once.
 func (r *Recorder) Summary() Summary {
 	t, hist := r.totals()
+	originReqs, originBytes := t.origin()
+	edge := &t.tiers[topology.TierEdge]
 	s := Summary{
 		Scenario:  r.cfg.Scenario,
 		Seed:      r.cfg.Seed,
 		Requests:  t.requests,
 		Bytes:     t.bytes,
+		WarmupS:   r.cfg.Warmup.Seconds(),
 		DurationS: r.cfg.Duration.Seconds(),
 		IntervalS: r.cfg.Interval.Seconds(),
+		Warnings:  append([]string{}, r.cfg.Warnings...),
+		OriginOffload: Offload{
+			Requests: complement(originReqs, t.requests),
+			Bytes:    complement(originBytes, t.bytes),
+		},
+		Flows: Flows{
+			ViewerEdge:     Flow{Requests: edge.requests(), Bytes: t.bytes},
+			EdgeRegional:   flow(t.flows[topology.EdgeRegional]),
+			EdgeOrigin:     flow(t.flows[topology.EdgeOrigin]),
+			RegionalOrigin: flow(t.flows[topology.RegionalOrigin]),
+			RegionalShield: flow(t.flows[topology.RegionalShield]),
+			ShieldOrigin:   flow(t.flows[topology.ShieldOrigin]),
+		},
 		Tiers: Tiers{
-			Edge:     tierSummary(&t.edge),
-			Regional: tierSummary(&t.regional),
+			Edge:     tierSummary(edge),
+			Regional: tierSummary(&t.tiers[topology.TierRegional]),
+			Shield:   tierSummary(&t.tiers[topology.TierShield]),
 			Origin: OriginSummary{
-				Requests: t.originReqs,
-				Bytes:    t.originBytes,
-				MeanRPS:  float64(t.originReqs) / r.cfg.Duration.Seconds(),
+				Requests: originReqs,
+				Bytes:    originBytes,
+				MeanRPS:  float64(originReqs) / r.cfg.Duration.Seconds(),
 				Connections: Connections{
 					Opened:           r.net.ConnectionsOpened,
 					Reused:           r.net.ConnectionsReused,
-					ReuseRatio:       ratio(r.net.ConnectionsReused, r.net.ConnectionsOpened+r.net.ConnectionsReused),
+					ReuseRatio:       NewRatio(r.net.ConnectionsReused, r.net.ConnectionsOpened+r.net.ConnectionsReused),
 					HandshakeMsTotal: r.net.HandshakeTime.Milliseconds(),
 				},
 			},
-			Overall: Overall{
-				HitRatio:     overallRatio(t.originReqs, t.requests),
-				ByteHitRatio: overallRatio(t.originBytes, t.bytes),
-			},
 		},
 		Invalidations: Invalidations{Paths: r.net.InvalidationPaths, Objects: r.net.InvalidatedObjects},
-		Errors:        Errors{Served5xx: r.errors5xx, StaleServed: r.staleServed},
+		Errors:        Errors{Served5xx: t.errors5xx, StaleServed: t.staleServed, POPDown: t.popDown},
 		Revalidations: Revalidations{Sent: r.net.Revalidations, NotModified: r.net.NotModified, BytesSaved: r.net.BytesSaved},
 		Bypass: Bypass{
 			Method:  r.bypass[topology.BypassMethod],
@@ -238,23 +319,44 @@ func (r *Recorder) Summary() Summary {
 	s.Tiers.Origin.PeakRPS = float64(peak)
 	s.Tiers.Origin.PeakAtS = float64(at)
 
+	s.Latency.ByResult = map[string]ResultLatency{}
 	if t.requests > 0 {
 		n := uint64(t.requests)
-		s.Latency = Latency{
-			P50:  nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.50)),
-			P95:  nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.95)),
-			P99:  nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.99)),
-			Mean: nsToMs(float64(t.ttfbSum) / float64(t.requests)),
-			Max:  nsToMs(float64(t.ttfbMax)),
+		s.Latency.P50 = nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.50))
+		s.Latency.P95 = nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.95))
+		s.Latency.P99 = nsToMs(quantile(hist[:], n, t.ttfbMin, t.ttfbMax, 0.99))
+		s.Latency.Mean = nsToMs(float64(t.ttfbSum) / float64(t.requests))
+		s.Latency.Max = nsToMs(float64(t.ttfbMax))
+	}
+	for res := range topology.NumResults {
+		ls := &r.byResult[res]
+		if ls.n == 0 {
+			continue
+		}
+		h := r.resultHist[int(res)*nBuckets : int(res+1)*nBuckets]
+		n := uint64(ls.n)
+		s.Latency.ByResult[res.String()] = ResultLatency{
+			Requests: ls.n,
+			P50:      nsToMs(quantile(h, n, ls.min, ls.max, 0.50)),
+			P95:      nsToMs(quantile(h, n, ls.min, ls.max, 0.95)),
+			P99:      nsToMs(quantile(h, n, ls.min, ls.max, 0.99)),
+			Mean:     nsToMs(float64(ls.sum) / float64(ls.n)),
 		}
 	}
 	for i := range r.pops {
 		p := &r.pops[i]
+		var reqs, cacheable int64
+		for _, c := range p.results {
+			reqs += c
+		}
+		for _, res := range cacheableResults {
+			cacheable += p.results[res]
+		}
 		ps := POPSummary{
 			Name:     r.popName(i),
-			Requests: p.requests,
-			Hits:     p.hits,
-			HitRatio: ratio(p.hits, p.requests-p.bypass),
+			Requests: reqs,
+			Hits:     p.results[topology.Hit],
+			HitRatio: NewRatio(p.results[topology.Hit], cacheable),
 			Bytes:    p.bytes,
 		}
 		if p.region >= 0 {
@@ -283,22 +385,29 @@ func (r *Recorder) regionName(i int) string {
 }
 
 // Text is one readable paragraph for a terminal: request count, hit ratio
-// per tier and overall, origin load and its peak, TTFB percentiles and the
-// busiest POP.
+// per tier, origin offload, origin load and its peak, TTFB percentiles and
+// the busiest POP.
 func (s Summary) Text() string {
 	var b strings.Builder
 	name := s.Scenario
 	if name == "" {
 		name = "run"
 	}
-	fmt.Fprintf(&b, "%s (seed %d): %s (%s) over %s.",
+	fmt.Fprintf(&b, "%s (seed %d): %s (%s) over %s",
 		name, s.Seed, count(s.Requests, "request"), formatBytes(s.Bytes),
-		sim.Time(s.DurationS*float64(sim.Second)))
-	e, g, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Origin
+		sim.Time(s.DurationS*float64(sim.Second)).Short())
+	if s.WarmupS > 0 {
+		fmt.Fprintf(&b, " after a %s warm-up", sim.Time(s.WarmupS*float64(sim.Second)).Short())
+	}
+	b.WriteString(".")
+	e, g, h, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Shield, s.Tiers.Origin
 	fmt.Fprintf(&b, " Hit ratio: edge %s (%s of bytes)", pct(e.HitRatio), pct(e.ByteHitRatio))
 	fmt.Fprintf(&b, ", regional %s (%s of bytes) of the %s that reached it",
 		pct(g.HitRatio), pct(g.ByteHitRatio), count(g.Requests, "request"))
-	fmt.Fprintf(&b, ", overall %s (%s of bytes).", pct(s.Tiers.Overall.HitRatio), pct(s.Tiers.Overall.ByteHitRatio))
+	if h.Requests > 0 {
+		fmt.Fprintf(&b, ", origin shield %s of %s", pct(h.HitRatio), count(h.Requests, "request"))
+	}
+	fmt.Fprintf(&b, "; origin offload %s of requests (%s of bytes).", pct(s.OriginOffload.Requests), pct(s.OriginOffload.Bytes))
 	fmt.Fprintf(&b, " Origin: %s (%s), mean %.2f req/s, peak %.0f req/s at %s.",
 		count(o.Requests, "request"), formatBytes(o.Bytes), o.MeanRPS, o.PeakRPS, clock(o.PeakAtS))
 	fmt.Fprintf(&b, " TTFB p50 %.1f ms, p95 %.1f ms, p99 %.1f ms.", s.Latency.P50, s.Latency.P95, s.Latency.P99)
@@ -333,7 +442,13 @@ func count(n int64, noun string) string {
 	return groupDigits(n) + " " + noun + "s"
 }
 
-func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+// pct is a ratio as a percentage, "n/a" when undefined.
+func pct(r Ratio) string {
+	if !r.Defined() {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%%", 100*r.Float())
+}
 
 // clock formats seconds since the start as a time of day, with the day
 // number after the first day ("14:05:00", "d2 03:00:00").

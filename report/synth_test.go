@@ -15,8 +15,8 @@ import (
 // that served. scale multiplies the volume (1 ≈ 250k requests). The
 // outcomes obey the request-path rules the topology follows: an edge miss
 // reaches the regional tier, an edge collapse or hit does not, a bypass
-// goes straight to the origin, and only a regional miss or a bypass
-// fetches from the origin.
+// goes straight to the origin, and only a regional miss, a revalidation
+// or a bypass fetches from the origin.
 func synthDay(rec topology.Observer, seed uint64, scale float64) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	const spikeAt = 14 * sim.Hour
@@ -49,25 +49,45 @@ func synthDay(rec topology.Observer, seed uint64, scale float64) {
 			switch u := rng.Float64(); {
 			case !viral && rng.Float64() < 0.01:
 				o.Method = workload.POST
-				o.Edge, o.Regional, o.Origin, o.OriginBytes = topology.Bypass, topology.Bypass, true, o.Size
+				o.Edge, o.BypassReason = topology.Bypass, topology.BypassMethod
+				o = via(o, o.Size, topology.EdgeOrigin)
 				o.TTFB = base + 180*sim.Millisecond
+			case !viral && rng.Float64() < 0.002:
+				// An error response cached at the POP.
+				o.Edge, o.Status, o.Size = topology.Error, 503, 512
+				o.TTFB = base
 			case u < pHit:
 				o.Edge = topology.Hit
 				o.TTFB = base
+				if rng.Float64() < 0.01 { // stale-while-revalidate: revalidated behind the hit
+					o.Regional = topology.Hit
+					o = via(o, 0, topology.EdgeRegional)
+				}
 			case u < pHit+pCol:
 				o.Edge = topology.Collapsed
 				o.TTFB = base + sim.Time(rng.IntN(100))*sim.Millisecond
 			default:
 				o.Edge = topology.Miss
 				switch v := rng.Float64(); {
+				case v < 0.05: // stale at both tiers, confirmed by 304s
+					o.Edge, o.Regional = topology.RefreshHit, topology.RefreshHit
+					o = via(o, 0, topology.EdgeRegional, topology.RegionalOrigin)
+					o.TTFB = base + 150*sim.Millisecond
+				case v < 0.06: // the origin fails
+					o.Edge, o.Regional, o.Status, o.Size = topology.Error, topology.Error, 503, 512
+					o = via(o, 512, topology.EdgeRegional, topology.RegionalOrigin)
+					o.TTFB = base + 150*sim.Millisecond
 				case v < 0.55:
 					o.Regional = topology.Hit
+					o = via(o, o.Size, topology.EdgeRegional)
 					o.TTFB = base + 30*sim.Millisecond
 				case v < 0.6:
 					o.Regional = topology.Collapsed
+					o = via(o, o.Size, topology.EdgeRegional)
 					o.TTFB = base + 90*sim.Millisecond
 				default:
-					o.Regional, o.Origin, o.OriginBytes = topology.Miss, true, o.Size
+					o.Regional = topology.Miss
+					o = via(o, o.Size, topology.EdgeRegional, topology.RegionalOrigin)
 					o.TTFB = base + sim.Time(120+rng.IntN(200))*sim.Millisecond
 				}
 			}

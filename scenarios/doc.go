@@ -18,13 +18,18 @@
 //   - Presets (preset.go) fill in sites and metros, then [logging]
 //     (logging.go) and the workload, generated or read from a trace
 //     (trace.go), are checked.
-//   - buildTopology (build.go) turns File into a topology.Config, whose own
-//     validation errors are mapped back to the key and line where the
-//     value was written (writtenKey: a site's inherited policy is its
-//     tier's). Events after the end of the run become Warnings. The result
-//     is a Scenario.
+//   - buildTopology (build.go) turns File into a topology.Config and
+//     buildViewers (viewers.go) resolves [viewers] into each metro's
+//     access networks; POPs with region = "nearest" are attached, the
+//     Config's own validation errors are mapped back to the key and line
+//     where the value was written (writtenKey: a site's inherited policy is
+//     its tier's), and its checks and events after the end of the run
+//     become the Scenario's Warnings. The result is a Scenario.
 //   - Scenario.NewRun (run.go) wires the workload, the report.Recorder and
-//     the topology.Network for one seed; Run.Simulate runs it.
+//     the topology.Network for one seed, a warm-up first when the scenario
+//     has one (the generator runs longer and starts earlier in the day, the
+//     network's events move later); Run.Simulate runs both and restarts
+//     the network's counters at the end of the warm-up.
 //
 // Bad input is reported as an *Error naming the file, and the line and key
 // where they are known.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cdnsim/cdnsim/report"
+	"github.com/cdnsim/cdnsim/sim"
 )
 
 // loggingTOML is the [logging] table: CloudFront standard access logs.
@@ -14,7 +15,8 @@ type loggingTOML struct {
 	// Sample is the fraction of viewer requests logged (seeded); 1 when absent.
 	Sample *float64 `toml:"sample"`
 	Host   string   `toml:"host"` // cs(Host); report.DefaultLogHost when empty
-	// Start is the date (or date-time) of virtual time 0; 2026-01-01 UTC when absent.
+	// Start is the date (or date-time) of the start of the measured period
+	// (after any warm-up); 2026-01-01 UTC when absent.
 	Start *time.Time `toml:"start"`
 }
 
@@ -36,7 +38,7 @@ func (s *Scenario) LogEnabled() bool { return s.File.Logging.Enabled }
 // [logging] table, the POP names and the classes' path prefixes.
 func (s *Scenario) AccessLogConfig(seed uint64) report.AccessLogConfig {
 	l := s.File.Logging
-	cfg := report.AccessLogConfig{Host: l.Host, Seed: seed, Sample: 1}
+	cfg := report.AccessLogConfig{Host: l.Host, Seed: seed, Sample: 1, Warmup: sim.Duration(s.Warmup)}
 	if l.Sample != nil {
 		cfg.Sample = *l.Sample
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cdnsim/cdnsim/topology"
 	"github.com/cdnsim/cdnsim/workload"
@@ -156,6 +157,19 @@ func held(pops []population, share func(p *population) float64, capacity, run fl
 
 // Memory estimates the peak memory of a run of the scenario.
 func (s *Scenario) Memory() Memory {
+	if s.Warmup > 0 && s.Trace == "" {
+		// The caches and the generator see the warm-up's traffic as well;
+		// the recorder keeps rows for the measured period only.
+		w := *s
+		w.Workload, w.Warmup = warmedUp(s.Workload, s.Warmup), 0
+		return w.memory(s.Workload.Duration)
+	}
+	return s.memory(s.Workload.Duration)
+}
+
+// memory is Memory for a scenario without a warm-up whose recorder keeps
+// rows for recorded.
+func (s *Scenario) memory(recorded time.Duration) Memory {
 	var parts []MemoryPart
 	part := func(key, what string, b float64) *MemoryPart {
 		parts = append(parts, MemoryPart{Key: key, What: what, Bytes: b})
@@ -282,7 +296,7 @@ func (s *Scenario) Memory() Memory {
 	}
 
 	// The recorder: a bin per interval, a count per second.
-	secs := s.Workload.Duration.Seconds()
+	secs := recorded.Seconds()
 	bins := math.Ceil(secs / s.Interval.Seconds())
 	recKey := "interval"
 	if secs*secondBytes > bins*binBytes {

@@ -8,35 +8,23 @@ import (
 )
 
 // TestNewsSpikeEndToEnd runs the built-in scenario for its whole day (about
-// 6M requests, ~10 s) and checks what a CDN engineer reads off it: the tier
-// accounting closes, and the viral story shows in the time series — origin
-// load jumps at 13:00 and the edge hit ratio dips, then recovers.
+// 6M requests, ~10 s) and checks what a CDN engineer reads off it: the
+// viral story shows in the time series — origin load jumps at 13:00 and the
+// edge hit ratio dips, then recovers. (The accounting is checked for every
+// built-in scenario by TestConservationInEveryBuiltin.)
 func TestNewsSpikeEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a full simulated day")
 	}
-	s, err := Load("news-spike", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.NewRun(s.Seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Simulate(nil)
+	t.Parallel()
+	r := sharedRun(t, "news-spike", longBuiltin["news-spike"]...)
 	sum := r.Recorder.Summary()
 	if sum.Requests < 5_000_000 {
 		t.Fatalf("%d requests, the scenario promises at least 5M", sum.Requests)
 	}
-	e, g, o, b := sum.Tiers.Edge, sum.Tiers.Regional, sum.Tiers.Origin, sum.Bypass
-	if e.Requests != sum.Requests || e.Hits+e.Misses+e.Collapsed+e.Bypass != e.Requests {
-		t.Errorf("edge: %d requests of %d, hits %d + misses %d + collapsed %d + bypass %d", e.Requests, sum.Requests, e.Hits, e.Misses, e.Collapsed, e.Bypass)
-	}
-	if g.Requests-g.Bypass != e.Misses || g.Hits+g.Misses+g.Collapsed+g.Bypass != g.Requests {
-		t.Errorf("regional: %d requests (%d bypass) for %d edge misses; hits %d + misses %d + collapsed %d", g.Requests, g.Bypass, e.Misses, g.Hits, g.Misses, g.Collapsed)
-	}
-	if o.Requests != g.Misses+b.Method+b.Dynamic+b.Origin {
-		t.Errorf("origin requests %d != regional misses %d + bypasses %+v", o.Requests, g.Misses, b)
+	e, b := sum.Tiers.Edge, sum.Bypass
+	if e.Requests != sum.Requests {
+		t.Errorf("edge: %d requests of %d", e.Requests, sum.Requests)
 	}
 	if b.Method == 0 || b.Dynamic == 0 || sum.Invalidations.Objects == 0 || sum.Revalidations.NotModified == 0 {
 		t.Errorf("features the scenario exercises are missing: bypass %+v, invalidations %+v, revalidations %+v", b, sum.Invalidations, sum.Revalidations)
@@ -73,11 +61,17 @@ func TestNewsSpikeEndToEnd(t *testing.T) {
 	}
 	edgeBefore, _, _ := stat("edge_hit_ratio", 12, 13)
 	_, dip, _ := stat("edge_hit_ratio", 13, 16)
-	edgeAfter, _, _ := stat("edge_hit_ratio", 18, 20)
+	edgeEvening, _, _ := stat("edge_hit_ratio", 18, 20)
+	edgeLate, _, _ := stat("edge_hit_ratio", 21, 23)
 	if dip > edgeBefore-0.05 {
 		t.Errorf("edge hit ratio %.3f before the spike, lowest %.3f during it: want a dip of at least 5 points", edgeBefore, dip)
 	}
-	if edgeAfter < edgeBefore-0.03 {
-		t.Errorf("edge hit ratio %.3f before the spike, %.3f at 18-20h: it should recover", edgeBefore, edgeAfter)
+	// The story's segments pushed other content out of the POPs, and the
+	// invalidation at 14:30 emptied them of video: the edge recovers
+	// through the evening (without the spike, its hit ratio holds at the
+	// midday level all afternoon).
+	if edgeLate < dip+0.08 || edgeLate < edgeEvening || edgeEvening < edgeBefore-0.08 {
+		t.Errorf("edge hit ratio %.3f before the spike, %.3f at its lowest, %.3f at 18-20h, %.3f at 21-23h: it should recover",
+			edgeBefore, dip, edgeEvening, edgeLate)
 	}
 }

@@ -14,15 +14,7 @@ func TestOriginOutageShowsInTheTimeseries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20 simulated hours")
 	}
-	s, err := Load("origin-outage", []string{"workload.duration=20h"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.NewRun(s.Seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Simulate(nil)
+	r := sharedRun(t, "origin-outage", longBuiltin["origin-outage"]...)
 	rows, err := csv.NewReader(strings.NewReader(string(r.Recorder.TimeseriesCSV()))).ReadAll()
 	if err != nil {
 		t.Fatal(err)

@@ -190,7 +190,7 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(source, "builtin:")), ".toml")
 	}
 	sum := sha256.Sum256(src)
-	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, File: f, Workload: f.Workload.Config,
+	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, Warmup: f.Warmup, File: f, Workload: f.Workload.Config,
 		SHA256: hex.EncodeToString(sum[:]), Overrides: slices.Clone(sets)}
 	at := func(key string) *Error {
 		e := &Error{File: source, Line: lineOf(lines, key), Key: key}
@@ -220,6 +220,9 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if s.Interval < time.Second {
 		return nil, fail("interval", "must be at least 1s")
 	}
+	if s.Warmup < 0 {
+		return nil, fail("warmup", "must be >= 0")
+	}
 	if f.Workload.Trace != "" || f.Workload.TraceFormat != "" {
 		if err := s.applyTrace(&f, setKeys, fail); err != nil {
 			return nil, err
@@ -232,6 +235,13 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		return nil, fail("workload", err.Error())
 	}
 	s.Topology = buildTopology(&f)
+	tags := make([]string, len(f.Workload.Metros))
+	for i, m := range f.Workload.Metros {
+		tags[i] = m.Region
+	}
+	if s.Topology.Viewers, err = buildViewers(f.Viewers, s.Topology.Metros, tags, fail); err != nil {
+		return nil, err
+	}
 	if len(f.Regions.Outages) > 0 {
 		return nil, fail("regions.outages", "outages are for POPs ([pops] outages); regional caches do not fail here")
 	}
@@ -247,6 +257,15 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 			return nil, fail(fmt.Sprintf("pops.outages[%d].site", i), fmt.Sprintf("names no POP: %q", o.Site))
 		}
 	}
+	// A POP's region is checked against its nearest unless the preset or
+	// region = "nearest" chose it.
+	listed := make([]bool, len(s.Topology.POPs))
+	regionByHand := make([]bool, len(s.Topology.POPs))
+	for i, p := range s.Topology.POPs {
+		listed[i] = f.POPs.Preset == ""
+		regionByHand[i] = listed[i] && p.Region != topology.NearestRegion
+	}
+	s.Topology.ResolveNearest()
 	if err := s.Topology.Validate(); err != nil {
 		var fe *topology.FieldError
 		if errors.As(err, &fe) {
@@ -254,7 +273,12 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 		}
 		return nil, fail("", err.Error())
 	}
-	s.Warnings = outsideRun(&f, at)
+	for _, w := range outsideRun(&f, at) {
+		s.Warnings = append(s.Warnings, w.Error())
+	}
+	for _, w := range s.Topology.Check(listed, regionByHand) {
+		s.Warnings = append(s.Warnings, fail(w.Key, w.Msg).Error())
+	}
 	s.at = at
 	return s, nil
 }

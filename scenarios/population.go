@@ -193,7 +193,7 @@ func (s *Scenario) cached(i int) (edge, regional bool, shield int) {
 func (s *Scenario) tracePopulations() []population {
 	const traceZstdRatio = 20
 	minRecord := 6.0 // "0,1,1\n"
-	if s.TraceFormat == workload.InputOracle {
+	if s.TraceFormat == workload.TraceOracle {
 		minRecord = 24
 	}
 	var size float64

@@ -12,7 +12,7 @@ import (
 // to the byte, and it records nothing after.
 func TestStoppedRunRecordsEverythingBeforeTheStop(t *testing.T) {
 	t.Parallel()
-	s, err := Load("news-spike", []string{"workload.duration=1h"})
+	s, err := Load("news-spike", []string{"workload.duration=1h", "warmup=0s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,5 +50,34 @@ func TestStoppedRunRecordsEverythingBeforeTheStop(t *testing.T) {
 	}
 	if a, b := part.Recorder.Summary().Requests, full.Recorder.Summary().Requests; !(a > 0 && a < b) {
 		t.Errorf("stopped run %d requests, full run %d", a, b)
+	}
+}
+
+// TestStopInTheWarmup: progress counts from the start of the warm-up, and
+// how far a run got is counted in the measured period, which a stop in
+// the warm-up never reached; a stop after it counts from its end.
+func TestStopInTheWarmup(t *testing.T) {
+	t.Parallel()
+	s, err := Load("news-spike", []string{"workload.duration=30m", "warmup=20m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ stopAt, want sim.Time }{{10 * sim.Minute, 0}, {30 * sim.Minute, 10 * sim.Minute}} {
+		r, err := s.NewRun(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		until, done := r.SimulateUntil(stop, func(now sim.Time) {
+			if now == c.stopAt {
+				close(stop)
+			}
+		})
+		if done || until != c.want {
+			t.Errorf("stopped at %v from the warm-up's start: until %v, complete %v; want %v, false", c.stopAt, until, done, c.want)
+		}
+		if n := r.Recorder.Summary().Requests; (n == 0) != (c.want == 0) {
+			t.Errorf("stopped at %v: %d requests measured", c.stopAt, n)
+		}
 	}
 }

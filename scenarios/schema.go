@@ -14,6 +14,7 @@ type File struct {
 	Description    string             `toml:"description"`
 	Seed           uint64             `toml:"seed"`
 	Interval       time.Duration      `toml:"interval"`
+	Warmup         time.Duration      `toml:"warmup"`
 	OriginIdle     time.Duration      `toml:"origin_idle_timeout"`
 	ErrorTTL       time.Duration      `toml:"error_caching_ttl"`
 	ConnectTimeout time.Duration      `toml:"connect_timeout"`
@@ -26,6 +27,7 @@ type File struct {
 	Behaviors      []behaviorTOML     `toml:"behaviors"`
 	Invalidations  []invalidationTOML `toml:"invalidations"`
 	DNS            dnsTOML            `toml:"dns"`
+	Viewers        viewersTOML        `toml:"viewers"`
 	Logging        loggingTOML        `toml:"logging"`
 	Workload       workloadTOML       `toml:"workload"`
 }
@@ -154,21 +156,29 @@ type Scenario struct {
 	Source   string // the path, or "builtin:NAME"
 	Seed     uint64
 	Interval time.Duration
+	// Warmup is simulated before the measured period, with the same
+	// traffic pattern, so that the caches are full when it starts; every
+	// time in the scenario (spikes, invalidations, outages) is from the end
+	// of the warm-up, and the outputs cover only what follows it.
+	Warmup   time.Duration
 	Topology topology.Config
 	Workload workload.Config
 	File     File
 	// Trace is the trace file that replaces the generator ("" for none),
 	// resolved against the scenario's directory, and TraceFormat its format.
 	Trace       string
-	TraceFormat workload.InputFormat
+	TraceFormat workload.TraceFormat
+	// Warnings are what the checks found doubtful but not wrong (a POP
+	// attached to a region that is not its nearest, a regional cache
+	// smaller than a POP below it, a POP no viewer reaches, an
+	// event after the end of the run), each "file:line: key: what"; a run
+	// prints them and lists them in summary.json.
+	Warnings []string
 	// SHA256 is the hex SHA-256 of the scenario's text before overrides,
 	// and Overrides the --set values applied to it, in order: together
 	// they identify what was run.
 	SHA256    string
 	Overrides []string
-	// Warnings are settings that are valid but likely not what was meant
-	// (an event after the end of the run), each naming file, line and key.
-	Warnings []*Error
 	// at makes the Error for a key: the file and line where it is written,
 	// or --set.
 	at func(key string) *Error

@@ -33,7 +33,7 @@ type workloadTOML struct {
 	// (to the working directory when given by --set or in a built-in).
 	Trace string `toml:"trace"`
 	// TraceFormat is "csv", "oracle" or "cloudfront"; default from the
-	// file name (workload.InputFormatFromName).
+	// file name (workload.TraceFormatFromName).
 	TraceFormat string `toml:"trace_format"`
 }
 
@@ -53,10 +53,10 @@ func (s *Scenario) applyTrace(f *File, setKeys map[string]bool, fail func(key, m
 	}
 	var err error
 	if w.TraceFormat != "" {
-		if s.TraceFormat, err = workload.ParseInputFormat(w.TraceFormat); err != nil {
+		if s.TraceFormat, err = workload.ParseTraceFormat(w.TraceFormat); err != nil {
 			return fail("workload.trace_format", err.Error())
 		}
-	} else if s.TraceFormat, err = workload.InputFormatFromName(path); err != nil {
+	} else if s.TraceFormat, err = workload.TraceFormatFromName(path); err != nil {
 		return fail("workload.trace_format", err.Error()+"; set workload.trace_format")
 	}
 	s.Trace = path

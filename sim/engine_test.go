@@ -208,7 +208,7 @@ func TestEngineIsDeterministic(t *testing.T) {
 		t.Fatal("same seed, same model: dispatched sequences differ")
 	}
 	for i := 1; i < len(a.log); i++ {
-		if a.log[i].before(&a.log[i-1]) {
+		if earlier(&a.log[i], &a.log[i-1]) {
 			t.Fatalf("event %d %+v dispatched after %+v", i, a.log[i], a.log[i-1])
 		}
 		if a.nows[i] != a.log[i].At {
@@ -253,5 +253,16 @@ func TestEngineHoldDoesNotAllocate(t *testing.T) {
 	}
 	if h.eng.Pending() != 1000 {
 		t.Fatalf("Pending = %d, want 1000 (hold keeps the population)", h.eng.Pending())
+	}
+}
+
+func TestTimeShort(t *testing.T) {
+	for _, tc := range []struct {
+		t    Time
+		want string
+	}{{24 * Hour, "24h"}, {Hour + 30*Minute, "1h30m"}, {10 * Minute, "10m"}, {90 * Second, "1m30s"}, {1500 * Millisecond, "1.5s"}, {Hour + Second, "1h0m1s"}} {
+		if got := tc.t.Short(); got != tc.want {
+			t.Errorf("%v.Short() = %q, want %q", tc.t, got, tc.want)
+		}
 	}
 }

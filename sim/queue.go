@@ -10,98 +10,53 @@ type Event struct {
 	Arg  uint64 // model-defined payload (an object ID, a request slot...)
 }
 
-// before reports whether a fires before b.
-func (a *Event) before(b *Event) bool {
-	return a.At < b.At || (a.At == b.At && a.Seq < b.Seq)
+// eventArgs is what an Event carries besides its time: a Queue's Heap
+// payload, laid out so that an Item[eventArgs] is an Event's 32 bytes.
+type eventArgs struct {
+	Kind, Node uint32
+	Arg        uint64
 }
 
-// Queue is a priority queue of Events ordered by (At, Seq): a 4-ary min-heap
-// on a slice of values, as the Go runtime keeps its timers. A 4-ary heap is
-// half as deep as a binary one, and the four children of a node sit in
-// adjacent slots (two cache lines of 32-byte events), so a pop touches fewer
-// lines than a binary heap's. The zero value is an empty queue.
+// Queue is a priority queue of Events ordered by (At, Seq): a Heap whose
+// Seq counts pushes, so that events with equal At pop in Push order. The
+// zero value is an empty queue.
 type Queue struct {
-	h   []Event
+	h   Heap[eventArgs]
 	seq uint64 // next Seq to assign; never reused, so ties stay FIFO
 }
 
 // Push adds e, overwriting e.Seq with the next value of the queue's counter
 // so that events with equal At pop in Push order.
 func (q *Queue) Push(e Event) {
-	e.Seq = q.seq
+	// Heap.Push written out, so that an event costs one call (up's loop
+	// inlines here).
+	q.h.s = append(q.h.s, Item[eventArgs]{At: e.At, Seq: q.seq, Val: eventArgs{e.Kind, e.Node, e.Arg}})
 	q.seq++
-	q.h = append(q.h, e)
-	q.up(len(q.h) - 1)
+	q.h.up(len(q.h.s) - 1)
 }
 
 // Pop removes and returns the event with the smallest (At, Seq). Popping an
 // empty queue is a bug in the caller and panics.
 func (q *Queue) Pop() Event {
-	n := len(q.h) - 1
-	if n < 0 {
+	if len(q.h.s) == 0 {
 		panic("sim: Pop on an empty Queue")
 	}
-	top := q.h[0]
-	last := q.h[n]
-	q.h = q.h[:n]
-	if n > 0 {
-		q.down(last)
-	}
-	return top
+	top := q.h.s[0]
+	q.h.dropTop()
+	return event(top)
 }
 
 // Peek returns the event Pop would return, and false if the queue is empty.
 func (q *Queue) Peek() (Event, bool) {
-	if len(q.h) == 0 {
+	if q.h.Len() == 0 {
 		return Event{}, false
 	}
-	return q.h[0], true
+	return event(*q.h.Top()), true
 }
 
 // Len is the number of queued events.
-func (q *Queue) Len() int { return len(q.h) }
+func (q *Queue) Len() int { return q.h.Len() }
 
-// up moves h[i] towards the root until its parent fires before it. It
-// carries the element in a local and writes it once, instead of swapping
-// at every level.
-func (q *Queue) up(i int) {
-	h := q.h
-	e := h[i]
-	for i > 0 {
-		p := (i - 1) / 4
-		if !e.before(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
-}
-
-// down places e, which replaces the root, by moving the hole at the root
-// down past every child that fires before e.
-func (q *Queue) down(e Event) {
-	h := q.h
-	n := len(h)
-	i := 0
-	for {
-		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		// Smallest of up to four children.
-		m := c
-		end := min(c+4, n)
-		for j := c + 1; j < end; j++ {
-			if h[j].before(&h[m]) {
-				m = j
-			}
-		}
-		if !h[m].before(&e) {
-			break
-		}
-		h[i] = h[m]
-		i = m
-	}
-	h[i] = e
+func event(it Item[eventArgs]) Event {
+	return Event{At: it.At, Seq: it.Seq, Kind: it.Val.Kind, Node: it.Val.Node, Arg: it.Val.Arg}
 }

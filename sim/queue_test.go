@@ -129,11 +129,16 @@ func TestQueueMatchesSortedList(t *testing.T) {
 	}
 }
 
+// earlier is the queue's order: by At, then Seq.
+func earlier(a, b *Event) bool {
+	return a.At < b.At || (a.At == b.At && a.Seq < b.Seq)
+}
+
 func cmpEvent(a, b Event) int {
 	switch {
-	case a.before(&b):
+	case earlier(&a, &b):
 		return -1
-	case b.before(&a):
+	case earlier(&b, &a):
 		return 1
 	}
 	return 0
@@ -142,9 +147,10 @@ func cmpEvent(a, b Event) int {
 // checkHeap asserts the heap property: no child fires before its parent.
 func checkHeap(t *testing.T, q *Queue) {
 	t.Helper()
-	for i := 1; i < len(q.h); i++ {
-		if p := (i - 1) / 4; q.h[i].before(&q.h[p]) {
-			t.Fatalf("heap violated: h[%d] = %+v before its parent h[%d] = %+v", i, q.h[i], p, q.h[p])
+	s := q.h.s
+	for i := 1; i < len(s); i++ {
+		if p := (i - 1) / 4; s[i].before(&s[p]) {
+			t.Fatalf("heap violated: h[%d] = %+v before its parent h[%d] = %+v", i, s[i], p, s[p])
 		}
 	}
 }

@@ -15,9 +15,16 @@ import (
 // same derivation package workload has used, so streams keep their values
 // when callers switch to NewRand.
 func NewRand(seed uint64, stream string) *rand.Rand {
+	return rand.New(NewPCG(seed, stream))
+}
+
+// NewPCG is the PCG source under NewRand(seed, stream), for a hot loop
+// that draws bits itself: its concrete Uint64 avoids the rand.Source
+// interface call.
+func NewPCG(seed uint64, stream string) *rand.PCG {
 	h := fnv.New64a()
 	h.Write([]byte(stream))
-	return rand.New(rand.NewPCG(seed, h.Sum64()))
+	return rand.NewPCG(seed, h.Sum64())
 }
 
 // Exp returns an exponentially distributed duration with the given mean,
@@ -33,4 +40,18 @@ func Exp(r *rand.Rand, mean Time) Time {
 		return math.MaxInt64
 	}
 	return Time(x)
+}
+
+// Mix64 is SplitMix64's finaliser (Steele, Lea and Flood, "Fast splittable
+// pseudorandom number generators", OOPSLA 2014): a bijection on 64 bits
+// with full avalanche, so dense catalog IDs and nearby (seed, object)
+// pairs map to unrelated, well-spread values. It is the one hash mixer of
+// the code base: sketches and filters, per-object attributes, version
+// phases and access-log sampling all derive from it.
+func Mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }

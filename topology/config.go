@@ -35,6 +35,9 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// DNS is the routing of viewers to POPs.
 	DNS DNS
+	// Viewers is the viewer side of each request: last mile, connection
+	// set-up, jitter. The zero value models none of it.
+	Viewers Viewers
 	// Invalidations remove objects from every cache at set times.
 	Invalidations []Invalidation
 	// Seed drives origin processing times and policies' random choices.
@@ -114,8 +117,12 @@ type Outage struct {
 // Behavior maps a path pattern (CloudFront syntax: * any run, ? one
 // character) to an origin and bounds the TTL it may have.
 type Behavior struct {
-	Path                       string
-	Origin                     string
+	Path   string
+	Origin string
+	// MinTTL, DefaultTTL and MaxTTL are taken literally: a zero is not
+	// "unset" (the scenario layer puts CloudFront's defaults, 0 s, 24 h and
+	// 365 days, in their place). MaxTTL 0 caches nothing, as CloudFront's
+	// CachingDisabled policy (all three 0).
 	MinTTL, DefaultTTL, MaxTTL time.Duration
 	// Dynamic marks a behaviour that forwards all headers to the origin, so
 	// nothing under it is cacheable: requests go from the POP to the origin.
@@ -158,9 +165,7 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
 
-func ferr(key, format string, args ...any) error {
-	return &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)}
-}
+func ferr(key, format string, args ...any) error { return warn(key, format, args...) }
 
 func validLatLon(key string, lat, lon float64) error {
 	if lat < -90 || lat > 90 {
@@ -315,7 +320,7 @@ func (c *Config) Validate() error {
 		if b.MinTTL < 0 || b.DefaultTTL < 0 || b.MaxTTL < 0 {
 			return ferr(key, "TTLs must be >= 0")
 		}
-		if b.MaxTTL > 0 && (b.MinTTL > b.MaxTTL || b.DefaultTTL > b.MaxTTL) {
+		if b.MinTTL > b.MaxTTL || b.DefaultTTL > b.MaxTTL {
 			return ferr(key+".max_ttl", "%v is below min_ttl %v or default_ttl %v", b.MaxTTL, b.MinTTL, b.DefaultTTL)
 		}
 	}
@@ -374,7 +379,7 @@ func (c *Config) Validate() error {
 	if len(c.Metros) == 0 {
 		return ferr("workload.metros", "at least one viewer metro is needed")
 	}
-	return nil
+	return c.Viewers.validate(len(c.Metros))
 }
 
 func (c *Config) placesNamed(name string) int {

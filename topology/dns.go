@@ -66,7 +66,7 @@ func (n *Network) initDNS(cfg *Config, lat Latency) {
 		rtts := make([]sim.Time, len(cfg.POPs))
 		order := make([]uint16, len(cfg.POPs))
 		for i, p := range cfg.POPs {
-			rtts[i] = n.rtt(lat, pl.name, pl.lat, pl.lon, p.Name, p.Lat, p.Lon)
+			rtts[i] = lat.between(pl.name, pl.lat, pl.lon, p.Name, p.Lat, p.Lon)
 			order[i] = uint16(i)
 		}
 		sort.SliceStable(order, func(a, b int) bool { return rtts[order[a]] < rtts[order[b]] })

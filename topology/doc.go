@@ -31,11 +31,17 @@
 //     class or request) goes from the POP straight to originFetch;
 //     anything else is served at the POP. arrive then adds the viewer's
 //     round trip and the transfer at the slowest leg's bandwidth, and
-//     emits the Outcome.
-//   - serve at the POP (tier edge): a fresh hit answers; a fetch in flight
-//     is joined; a cached error answers 502; otherwise it is a miss, and a
-//     stale copy makes the request upstream conditional (it carries the
-//     copy's version).
+//     emits the Outcome, with the viewer side (viewers.go) on the
+//     viewer's round trip.
+//   - serve at the POP (tier edge): a fresh hit answers; a stale copy
+//     within stale-while-revalidate answers at once; a fetch in flight is
+//     joined (Collapsed); a cached error answers with the status the
+//     origin gave (Error); otherwise the request goes upstream (upstream),
+//     conditional when a stale copy is there (it carries the copy's
+//     version): a 304 makes it a RefreshHit, a new body a Miss, an error
+//     an Error (or a RefreshHit when stale-if-error lets the copy stand
+//     in). Each hop upstream is a Flow, recorded in the Outcome with the
+//     body that came back over it.
 //   - serve at the regional cache (tier regional), half the POP–region RTT
 //     later, with the same choices, unless the class's origin bypasses the
 //     regional tier (the POP calls originFetch itself).
@@ -56,7 +62,8 @@
 //   - fill (path.go), later in virtual time: the object is offered to the
 //     node's cache (whose admission policy may refuse it), a 304 refreshes
 //     the stale copy, an error response is cached for the error-caching
-//     TTL.
+//     TTL. Every tier stores the expiry the copy had where it came from,
+//     so a copy's age carries down the tiers.
 //
 // Invalidations (invalidate.go) are events too: when one has propagated,
 // every POP and regional cache drops the objects whose path matches.
@@ -66,8 +73,9 @@
 //
 //   - network.go: the Network type, New (construction), Run, the engine
 //     feed (Next, Fire) and event dispatch (Handle).
-//   - path.go: the request path: arrive, serve, answer, setResult, fill,
-//     and a node's fetches in flight and cached errors.
+//   - path.go: the request path: arrive, serve, upstream, answer,
+//     setResult, travel, fill, and a node's fetches in flight and cached
+//     errors.
 //   - routes.go: classRoutes, what each content class resolves to once
 //     (origin, TTL, bypass, shield, stale-* windows), and the version rule
 //     that decides 304s.
@@ -75,8 +83,13 @@
 //     worker queue, processing times) and keep-alive connection pools.
 //   - dns.go: the resolvers that route viewers to POPs.
 //   - invalidate.go: invalidations and the object→class index they need.
-//   - outcome.go: Outcome, what the path decided for one request, and the
-//     Observer that receives it.
+//   - outcome.go: Outcome, what the path decided for one request (each
+//     tier's Result, the Flows it travelled), and the Observer that
+//     receives it.
+//   - viewers.go: the viewer side of a request (last mile, connection
+//     set-up, jitter), drawn from its own random stream.
+//   - checks.go: region = "nearest", and the warnings Check reports about
+//     a valid but doubtful Config.
 //   - config.go, geo.go, world.go: the Config and its validation, the
 //     latency model, the built-in cloudfront-like sites.
 //   - cache/: the cache policies and admission filters a node holds.

@@ -28,6 +28,16 @@ type Stats struct {
 	NotModified                          int64 // 304 answers to them
 	BytesSaved                           int64 // bodies not transferred thanks to 304s
 	DeadPOPRequests                      int64 // requests DNS sent to a POP that was down
+	// Flows counts, where the path sends them, the requests and the body
+	// bytes that came back over each Flow; the Outcomes say the same per
+	// request, which the tests check against these.
+	Flows [NumFlows]FlowCount
+}
+
+// FlowCount is the traffic over one Flow.
+type FlowCount struct {
+	Requests int64
+	Bytes    int64 // body bytes of the responses
 }
 
 // Network is the CDN model: it consumes a workload.Source on a sim.Engine
@@ -49,11 +59,12 @@ type Network struct {
 	origRTT                  []sim.Time
 	pools                    []pool
 	origins                  []originState
-	fillKind                 [3]uint32
+	fillKind                 [NumTiers]uint32
 	errorTTL, connectTimeout sim.Time
 	routes                   []classRoute
 	viewerBps, regionalBps   float64
 	idle                     sim.Time
+	viewers                  viewerModel
 
 	// objClass remembers each object's class (+1; 0 = never seen) so an
 	// invalidation can rebuild a cached object's path.
@@ -102,38 +113,39 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		g := regionIdx[p.Region]
 		n.popRegion = append(n.popRegion, uint16(g))
 		r := cfg.Regions[g]
-		n.popRTT = append(n.popRTT, n.rtt(lat, p.Name, p.Lat, p.Lon, r.Name, r.Lat, r.Lon))
+		n.popRTT = append(n.popRTT, lat.between(p.Name, p.Lat, p.Lon, r.Name, r.Lat, r.Lon))
 	}
 	for _, m := range cfg.Metros {
 		for _, p := range cfg.POPs {
-			n.viewRTT = append(n.viewRTT, n.rtt(lat, m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon))
+			n.viewRTT = append(n.viewRTT, lat.between(m.Name, m.Lat, m.Lon, p.Name, p.Lat, p.Lon))
 		}
 	}
 	n.initDNS(&cfg, lat)
 	for _, p := range cfg.POPs {
 		for _, o := range cfg.Origins {
-			n.origRTT = append(n.origRTT, n.rtt(lat, p.Name, p.Lat, p.Lon, o.Name, o.Lat, o.Lon))
+			n.origRTT = append(n.origRTT, lat.between(p.Name, p.Lat, p.Lon, o.Name, o.Lat, o.Lon))
 		}
 	}
 	for _, r := range cfg.Regions {
 		for _, o := range cfg.Origins {
-			n.origRTT = append(n.origRTT, n.rtt(lat, r.Name, r.Lat, r.Lon, o.Name, o.Lat, o.Lon))
+			n.origRTT = append(n.origRTT, lat.between(r.Name, r.Lat, r.Lon, o.Name, o.Lat, o.Lon))
 		}
 	}
 	for _, a := range cfg.Regions {
 		for _, b := range cfg.Regions {
-			n.regionRTT = append(n.regionRTT, n.rtt(lat, a.Name, a.Lat, a.Lon, b.Name, b.Lat, b.Lon))
+			n.regionRTT = append(n.regionRTT, lat.between(a.Name, a.Lat, a.Lon, b.Name, b.Lat, b.Lon))
 		}
 	}
 	n.pools = make([]pool, len(n.origRTT))
 	// The shield is its region's regional cache: its fills are regional.
-	n.fillKind = [3]uint32{evFillPOP, evFillRegional, evFillRegional}
+	n.fillKind = [NumTiers]uint32{evFillPOP, evFillRegional, evFillRegional}
 	n.errorTTL = orDur(cfg.ErrorTTL, 10*time.Second)
 	n.connectTimeout = orDur(cfg.ConnectTimeout, 10*time.Second)
 	for _, o := range cfg.Origins {
 		n.origins = append(n.origins, newOrigin(o, cfg.Seed))
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
+	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)
 	return n, nil
 }
 
@@ -163,8 +175,9 @@ func newCache(s CacheSpec, seed uint64, stream string) (*cache.Cache, error) {
 	return cache.New(p, a, cache.Options{TTL: true}), nil
 }
 
-// rtt is the modelled RTT between two places, or the configured link's.
-func (n *Network) rtt(l Latency, a string, alat, alon float64, b string, blat, blon float64) sim.Time {
+// between is the modelled RTT between two named places, or the
+// configured link's.
+func (l Latency) between(a string, alat, alon float64, b string, blat, blon float64) sim.Time {
 	for _, lk := range l.Links {
 		if (lk.From == a && lk.To == b) || (lk.From == b && lk.To == a) {
 			return sim.Duration(lk.RTT)

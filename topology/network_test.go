@@ -25,52 +25,40 @@ func (s *sliceSource) Next(r *workload.Request) bool {
 	return true
 }
 
-// tally counts outcomes per tier the way the report does.
+// tally keeps every Outcome and counts, per tier, what reached it, what
+// it answered from its cache and what it sent upstream, from the tier
+// results; and the flows from the Outcomes' flow bits.
 type tally struct {
-	outs                                []Outcome
-	edgeReq, edgeHit, edgeMiss, edgeCol int64
-	regReq, regHit, regMiss, regCol     int64
-	bypass, origin                      int64
-	edgeMissBytes, regReqBytes          int64
-	regMissBytes, originBytes           int64
+	outs []Outcome
+	// per tier: requests that reached it, by result, and sent upstream
+	reached  [NumTiers]int64
+	results  [NumTiers][NumResults]int64
+	sentUp   [NumTiers]int64
+	flows    [NumFlows]FlowCount
+	toOrigin int64
 }
 
 func (t *tally) Observe(o *Outcome) {
 	t.outs = append(t.outs, *o)
-	switch o.Edge {
-	case Hit:
-		t.edgeReq++
-		t.edgeHit++
-	case Miss:
-		t.edgeReq++
-		t.edgeMiss++
-		t.edgeMissBytes += o.Size
-	case Collapsed:
-		t.edgeReq++
-		t.edgeCol++
-	case Bypass:
-		t.bypass++
-	}
-	switch o.Regional {
-	case Hit:
-		t.regReq++
-		t.regHit++
-		t.regReqBytes += o.Size
-	case Miss:
-		t.regReq++
-		t.regMiss++
-		t.regReqBytes += o.Size
-		t.regMissBytes += o.Size
-	case Collapsed:
-		t.regReq++
-		t.regCol++
-		t.regReqBytes += o.Size
-	}
-	if o.Origin {
-		t.origin++
-		if o.Regional != Bypass {
-			t.originBytes += o.Size
+	for tier := range NumTiers {
+		res := o.Result(tier)
+		if res == NotReached {
+			continue
 		}
+		t.reached[tier]++
+		t.results[tier][res]++
+		if o.SentUpstream(tier) {
+			t.sentUp[tier]++
+		}
+	}
+	for f := range NumFlows {
+		if o.Travelled(f) {
+			t.flows[f].Requests++
+			t.flows[f].Bytes += o.FlowBytes[f]
+		}
+	}
+	if o.ToOrigin() {
+		t.toOrigin++
 	}
 }
 
@@ -136,13 +124,13 @@ func TestLatencyByHand(t *testing.T) {
 	}{
 		{Miss, Miss, true, cold},
 		{Hit, NotReached, false, rV + hop},
-		{Miss, Miss, true, cold}, // the connection idled for 70 s: cold again
-		{Miss, Miss, true, warm}, // reused 1 s later
+		{RefreshHit, RefreshHit, true, cold}, // stale copies confirmed by 304s; the connection idled for 70 s: cold again
+		{Miss, Miss, true, warm},             // reused 1 s later
 	}
 	for i, w := range want {
 		o := obs.outs[i]
-		if o.Edge != w.edge || o.Regional != w.reg || o.Origin != w.origin {
-			t.Errorf("request %d: edge %v regional %v origin %v; want %v %v %v", i, o.Edge, o.Regional, o.Origin, w.edge, w.reg, w.origin)
+		if o.Edge != w.edge || o.Regional != w.reg || o.ToOrigin() != w.origin {
+			t.Errorf("request %d: edge %v regional %v origin %v; want %v %v %v", i, o.Edge, o.Regional, o.ToOrigin(), w.edge, w.reg, w.origin)
 		}
 		if d := o.TTFB - w.ttfb; d < -1 || d > 1 {
 			t.Errorf("request %d: TTFB %v, want %v", i, o.TTFB, w.ttfb)
@@ -166,11 +154,12 @@ func TestCollapsing(t *testing.T) {
 	if n.dnsState.nearest(0) != 0 || n.dnsState.nearest(1) != 1 {
 		t.Fatalf("DNS sent metros to POPs %d, %d; want 0, 1", n.dnsState.nearest(0), n.dnsState.nearest(1))
 	}
-	if obs.origin != 1 {
-		t.Fatalf("50 simultaneous requests from two POPs of one region reached the origin %d times, want 1", obs.origin)
+	if obs.toOrigin != 1 {
+		t.Fatalf("50 simultaneous requests from two POPs of one region reached the origin %d times, want 1", obs.toOrigin)
 	}
-	if obs.edgeMiss != 2 || obs.edgeCol != 48 || obs.regMiss != 1 || obs.regCol != 1 {
-		t.Fatalf("edge miss/collapsed %d/%d, regional miss/collapsed %d/%d; want 2/48, 1/1", obs.edgeMiss, obs.edgeCol, obs.regMiss, obs.regCol)
+	e, g := obs.results[TierEdge], obs.results[TierRegional]
+	if e[Miss] != 2 || e[Collapsed] != 48 || g[Miss] != 1 || g[Collapsed] != 1 {
+		t.Fatalf("edge miss/collapsed %d/%d, regional miss/collapsed %d/%d; want 2/48, 1/1", e[Miss], e[Collapsed], g[Miss], g[Collapsed])
 	}
 	// A collapsed request gets its first byte when the leader's arrives.
 	lead := obs.outs[0]
@@ -215,29 +204,84 @@ func grid() Config {
 	return cfg
 }
 
+// TestTierInvariants checks the accounting at every node on a random
+// workload with POSTs, revalidations, an origin that skips the regional
+// tier for one class and a shield: each tier is reached exactly by the
+// flows into it, answers every request it gets in one way (from its cache,
+// by sending it upstream, by joining a fetch in flight, or from a cached
+// error), and sends upstream exactly the flows out of it; the Outcomes'
+// flows agree with the network's own counts.
 func TestTierInvariants(t *testing.T) {
 	t.Parallel()
-	_, obs := run(t, grid(), randomRequests(3, 20000, 3000, 6))
-	if int(obs.edgeReq+obs.bypass) != len(obs.outs) {
-		t.Fatalf("edge requests %d + bypass %d != %d requests", obs.edgeReq, obs.bypass, len(obs.outs))
+	cfg := grid()
+	cfg.Origins = append(cfg.Origins, Origin{Name: "bucket", Kind: "s3", Lat: 40, Lon: 10, Processing: 10 * time.Millisecond, BypassRegional: true})
+	cfg.Origins[0].Shield = "north"
+	cfg.Origins[0].ErrorRate = 0.02
+	cfg.Behaviors = append([]Behavior{{Path: "/b/*", Origin: "bucket", MaxTTL: time.Hour}}, cfg.Behaviors...)
+	cfg.Classes = append(cfg.Classes, Class{Name: "b", Prefix: "/b/", CacheControl: "max-age=20"})
+	reqs := randomRequests(3, 20000, 3000, 6)
+	for i := range reqs {
+		reqs[i].Class = uint8(i % 3 / 2) // a third of the requests for the bucket
 	}
-	if obs.edgeReq != obs.edgeHit+obs.edgeMiss+obs.edgeCol {
-		t.Fatalf("edge: requests %d != hits %d + misses %d + collapsed %d", obs.edgeReq, obs.edgeHit, obs.edgeMiss, obs.edgeCol)
+	n, obs := run(t, cfg, reqs)
+	into := [NumTiers]int64{int64(len(obs.outs)) - n.Stats.DeadPOPRequests, obs.flows[EdgeRegional].Requests, obs.flows[RegionalShield].Requests}
+	out := [NumTiers]int64{
+		obs.flows[EdgeRegional].Requests + obs.flows[EdgeOrigin].Requests,
+		obs.flows[RegionalOrigin].Requests + obs.flows[RegionalShield].Requests,
+		obs.flows[ShieldOrigin].Requests,
 	}
-	if obs.edgeMiss != obs.regReq || obs.edgeMissBytes != obs.regReqBytes {
-		t.Fatalf("edge misses %d (%d B) != regional requests %d (%d B)", obs.edgeMiss, obs.edgeMissBytes, obs.regReq, obs.regReqBytes)
+	for tier := range NumTiers {
+		r := obs.results[tier]
+		if obs.reached[tier] != into[tier] {
+			t.Errorf("tier %d reached by %d requests, flows into it %d", tier, obs.reached[tier], into[tier])
+		}
+		if obs.sentUp[tier] != out[tier] {
+			t.Errorf("tier %d sent %d requests upstream, flows out of it %d", tier, obs.sentUp[tier], out[tier])
+		}
+		var fromCache, cachedErr int64
+		for _, o := range obs.outs {
+			up := o.SentUpstream(tier)
+			switch o.Result(tier) {
+			case Hit:
+				if !up {
+					fromCache++
+				}
+			case Error:
+				if !up {
+					cachedErr++
+				}
+			case RefreshHit, Miss, Bypass:
+				if !up {
+					t.Fatalf("tier %d: a %v that sent nothing upstream: %+v", tier, o.Result(tier), o)
+				}
+			}
+		}
+		if got := fromCache + obs.sentUp[tier] + r[Collapsed] + cachedErr; got != obs.reached[tier] {
+			t.Errorf("tier %d: %d requests in, but %d from cache + %d upstream + %d collapsed + %d cached errors = %d",
+				tier, obs.reached[tier], fromCache, obs.sentUp[tier], r[Collapsed], cachedErr, got)
+		}
 	}
-	if obs.regReq != obs.regHit+obs.regMiss+obs.regCol {
-		t.Fatalf("regional: requests %d != hits %d + misses %d + collapsed %d", obs.regReq, obs.regHit, obs.regMiss, obs.regCol)
+	if obs.flows != n.Stats.Flows {
+		t.Errorf("flows from the outcomes %+v, counted by the network %+v", obs.flows, n.Stats.Flows)
 	}
-	if obs.regMiss+obs.bypass != obs.origin || obs.regMissBytes != obs.originBytes {
-		t.Fatalf("regional misses %d + bypass %d != origin requests %d (bytes %d vs %d)", obs.regMiss, obs.bypass, obs.origin, obs.regMissBytes, obs.originBytes)
+	if opened := n.Stats.ConnectionsOpened + n.Stats.ConnectionsReused; obs.toOrigin != opened {
+		t.Errorf("%d requests reached the origin, %d origin fetches made", obs.toOrigin, opened)
 	}
-	if obs.bypass != int64((len(obs.outs)+96)/97) {
-		t.Fatalf("bypass = %d, want every 97th request (POST)", obs.bypass)
+	e := obs.results[TierEdge]
+	if e[Bypass] != int64((len(obs.outs)+96)/97) {
+		t.Errorf("edge bypass = %d, want every 97th request (POST)", e[Bypass])
 	}
-	if obs.edgeHit == 0 || obs.regHit == 0 || obs.edgeCol == 0 {
-		t.Fatalf("degenerate workload: edge hits %d, regional hits %d, collapsed %d", obs.edgeHit, obs.regHit, obs.edgeCol)
+	for _, want := range []struct {
+		tier Tier
+		res  Result
+	}{{TierEdge, Hit}, {TierEdge, RefreshHit}, {TierEdge, Collapsed}, {TierEdge, Error}, {TierRegional, Hit},
+		{TierRegional, RefreshHit}, {TierShield, Hit}, {TierShield, Miss}} {
+		if obs.results[want.tier][want.res] == 0 {
+			t.Errorf("degenerate workload: no %v at tier %d", want.res, want.tier)
+		}
+	}
+	if obs.flows[EdgeOrigin].Requests <= e[Bypass] {
+		t.Errorf("edge → origin %d, only the bypasses (%d): the bucket's misses should go there too", obs.flows[EdgeOrigin].Requests, e[Bypass])
 	}
 }
 
@@ -253,7 +297,7 @@ func TestLargerEdgeCacheNeverLowersHitRatio(t *testing.T) {
 			cfg.POPs[i].Cache.Capacity = capKB << 10
 		}
 		_, obs := run(t, cfg, reqs)
-		hr := float64(obs.edgeHit) / float64(obs.edgeReq)
+		hr := float64(obs.results[TierEdge][Hit]) / float64(obs.reached[TierEdge])
 		if hr < prev {
 			t.Fatalf("edge hit ratio fell from %.4f to %.4f when the POP cache grew to %d KB", prev, hr, capKB)
 		}
@@ -367,8 +411,8 @@ func TestBypassRules(t *testing.T) {
 			}
 			n, obs := run(t, cfg, reqs)
 			first := obs.outs[0]
-			if first.BypassReason != tc.reason || first.Regional != Bypass || !first.Origin {
-				t.Fatalf("first request: reason %v regional %v origin %v; want %v, bypass, true", first.BypassReason, first.Regional, first.Origin, tc.reason)
+			if first.BypassReason != tc.reason || first.Regional != NotReached || !first.Travelled(EdgeOrigin) {
+				t.Fatalf("first request: reason %v regional %v edge→origin %v; want %v, not reached, true", first.BypassReason, first.Regional, first.Travelled(EdgeOrigin), tc.reason)
 			}
 			// Straight from the POP: a cold connection (TCP+TLS), the request
 			// round trip and processing; no regional hop.
@@ -386,8 +430,8 @@ func TestBypassRules(t *testing.T) {
 			if tc.popCache && second.Edge != Hit {
 				t.Fatalf("second request: edge %v, want a hit from the POP", second.Edge)
 			}
-			if !tc.popCache && (second.Edge != Bypass || !second.Origin) {
-				t.Fatalf("second request: edge %v origin %v, want another bypass to the origin", second.Edge, second.Origin)
+			if !tc.popCache && (second.Edge != Bypass || !second.ToOrigin()) {
+				t.Fatalf("second request: edge %v origin %v, want another bypass to the origin", second.Edge, second.ToOrigin())
 			}
 		})
 	}
@@ -425,8 +469,8 @@ func TestInvalidation(t *testing.T) {
 		if o.Edge != want {
 			t.Errorf("request %d (object %d at %v): edge %v, want %v", i, o.Object, o.Time, o.Edge, want)
 		}
-		if i >= 16 && removed[o.Object] && (o.Regional != Miss || !o.Origin) {
-			t.Errorf("object %d after the invalidation: regional %v origin %v; want a regional miss and an origin fetch", o.Object, o.Regional, o.Origin)
+		if i >= 16 && removed[o.Object] && (o.Regional != Miss || !o.ToOrigin()) {
+			t.Errorf("object %d after the invalidation: regional %v origin %v; want a regional miss and an origin fetch", o.Object, o.Regional, o.ToOrigin())
 		}
 	}
 	if n.Stats.InvalidationPaths != 2 || n.Stats.InvalidatedObjects != 10 {

@@ -190,7 +190,6 @@ func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time
 		n.Stats.OriginFailures++
 		done := start + n.connectTimeout
 		c.busyUntil, c.lastUsed, c.open = done, done, false
-		n.out.OriginBytes = 0
 		return resp{ready: done, bps: math.Inf(1), status: 504}
 	}
 	arrive := start + handshake + rtt/2
@@ -199,7 +198,9 @@ func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time
 	proc := og.proc.draw()
 	og.release(begin + proc)
 	ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
-	res := resp{ready: ready, bps: og.bps, status: 200, born: begin}
+	// The response is dated when the origin produces it: every copy of it
+	// expires a TTL after that, at every tier.
+	res := resp{ready: ready, bps: og.bps, status: 200, born: begin, expires: begin + proc + route.ttl}
 	if og.errRate > 0 && og.rng.Float64() < og.errRate {
 		res.status = 503
 		size = errorBodyBytes
@@ -211,6 +212,6 @@ func (n *Network) originFetch(nd int, route *classRoute, obj uint64, at sim.Time
 	}
 	c.busyUntil = ready + transfer(size, og.bps)
 	c.lastUsed = c.busyUntil
-	n.out.OriginBytes = size
+	res.body = size
 	return res
 }

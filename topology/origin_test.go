@@ -94,14 +94,19 @@ func TestOutageErrorsAndStaleIfError(t *testing.T) {
 	// The 504 reached the POP at ~131 s (121 s + 10 s timeout + hops) and is
 	// cached there for 10 s: the request at 131 s either joins the failing
 	// fetch or hits the cached error; both are errors without a new attempt.
-	if o := obs.outs[4]; o.Status < 500 || o.Origin {
-		t.Errorf("repeat during the outage: status %d origin %v; want an error without a new origin fetch", o.Status, o.Origin)
+	if o := obs.outs[4]; o.Status != 504 || o.ToOrigin() {
+		t.Errorf("repeat during the outage: status %d origin %v; want the cached 504 without a new origin fetch", o.Status, o.ToOrigin())
+	}
+	for i, want := range [][2]Result{2: {RefreshHit, RefreshHit}, 3: {Error, Error}, 5: {Error, Error}, 6: {RefreshHit, RefreshHit}} {
+		if o := obs.outs[i]; want != [2]Result{} && (o.Edge != want[0] || o.Regional != want[1]) {
+			t.Errorf("request %d: edge %v, regional %v; want %v, %v", i, o.Edge, o.Regional, want[0], want[1])
+		}
 	}
 	if o := obs.outs[5]; o.Status != 504 {
 		t.Errorf("uncached object during the outage: status %d, want 504", o.Status)
 	}
-	if o := obs.outs[6]; o.Status != 200 || !o.Origin {
-		t.Errorf("after the outage: status %d origin %v; want a fresh 200 from the origin", o.Status, o.Origin)
+	if o := obs.outs[6]; o.Status != 200 || !o.ToOrigin() {
+		t.Errorf("after the outage: status %d origin %v; want a fresh 200 from the origin", o.Status, o.ToOrigin())
 	}
 	if n.Stats.OriginFailures == 0 {
 		t.Errorf("no origin failures counted")
@@ -120,11 +125,20 @@ func TestErrorCaching(t *testing.T) {
 	_, obs := run(t, cfg, reqs)
 	fetches := 0
 	for _, o := range obs.outs {
-		if o.Status < 500 {
-			t.Fatalf("request at %v: status %d, want an error", o.Time, o.Status)
+		// A cached error answers with the origin's status (not a 502),
+		// as an Error at every tier, with an error page's bytes.
+		if o.Status != 503 || o.Edge != Error || o.Size != errorBodyBytes {
+			t.Fatalf("request at %v: status %d, edge %v, %d bytes; want 503, Error, %d", o.Time, o.Status, o.Edge, o.Size, errorBodyBytes)
 		}
-		if o.Origin {
+		if o.ToOrigin() {
 			fetches++
+			if o.Regional != Error || o.FlowBytes[RegionalOrigin] != errorBodyBytes || o.FlowBytes[EdgeRegional] != errorBodyBytes {
+				t.Fatalf("request at %v: regional %v, bytes from the origin %d and to the POP %d; want Error and %d each",
+					o.Time, o.Regional, o.FlowBytes[RegionalOrigin], o.FlowBytes[EdgeRegional], errorBodyBytes)
+			}
+		}
+		if want := transfer(errorBodyBytes, 8e6); o.TTLB-o.TTFB != want {
+			t.Fatalf("request at %v: last byte %v after the first, want %v (an error page at 8 Mbit/s)", o.Time, o.TTLB-o.TTFB, want)
 		}
 	}
 	// A fetch at 0 s fails; its error is cached until ~10 s; the next fetch
@@ -145,7 +159,7 @@ func TestOriginShieldFunnelsRegions(t *testing.T) {
 	_, obs := run(t, cfg, reqs)
 	origin := 0
 	for _, o := range obs.outs {
-		if o.Origin {
+		if o.ToOrigin() {
 			origin++
 		}
 	}
@@ -157,7 +171,7 @@ func TestOriginShieldFunnelsRegions(t *testing.T) {
 	_, obs = run(t, cfg, reqs)
 	origin = 0
 	for _, o := range obs.outs {
-		if o.Origin {
+		if o.ToOrigin() {
 			origin++
 		}
 	}

@@ -5,16 +5,81 @@ import (
 	"github.com/cdnsim/cdnsim/workload"
 )
 
-// Result is what one tier did with a request.
+// Result is what one tier did with a request that reached it. Hit,
+// RefreshHit, Miss and Error are CloudFront's result types (the
+// x-edge-result-type of its access logs); Collapsed and Bypass are counted
+// on their own.
 type Result uint8
 
 // Results. NotReached (the zero value) means the request never got to the tier.
 const (
 	NotReached Result = iota
-	Hit               // served from this tier's cache, fresh
-	Miss              // not cached (or stale): fetched upstream
-	Collapsed         // a fetch of the same key was in flight here; waited for it
-	Bypass            // passed through uncached (method, dynamic behaviour, origin rule)
+	// Hit: served from this tier's cache without waiting for upstream: a
+	// fresh copy, or a stale one under stale-while-revalidate or
+	// stale-if-error (the latter when the tier holds a cached error).
+	Hit
+	// RefreshHit: a stale copy was revalidated upstream and served: the
+	// origin confirmed it (a 304), or failed and the copy stood in for the
+	// error (stale-if-error).
+	RefreshHit
+	// Miss: fetched upstream (the copy was missing, or stale and changed).
+	Miss
+	// Error: answered with an error (status >= 500): one passed on from
+	// upstream, or an error response cached at this tier.
+	Error
+	// Collapsed: a fetch of the same object was in flight here; the
+	// request waited for it instead of going upstream.
+	Collapsed
+	// Bypass: passed through uncached (the edge only: methods, dynamic
+	// behaviours and requests); the request goes to the origin.
+	Bypass
+	// NumResults bounds the Result values, for arrays indexed by Result.
+	NumResults
+)
+
+var resultNames = [...]string{"NotReached", "Hit", "RefreshHit", "Miss", "Error", "Collapsed", "Bypass"}
+
+func (r Result) String() string {
+	if int(r) < len(resultNames) {
+		return resultNames[r]
+	}
+	return "unknown"
+}
+
+// Flow is a hop between two nodes of the CDN. A request travels each flow
+// at most once; the flows it travelled and the body bytes that came back
+// over each are in its Outcome.
+type Flow uint8
+
+// Flows, upstream from the POP. The viewer → edge flow is every request
+// that reached a POP.
+const (
+	EdgeRegional   Flow = iota // a POP to its regional edge cache
+	EdgeOrigin                 // a POP straight to the origin: bypassed requests, and misses of origins that skip the regional tier
+	RegionalOrigin             // a regional edge cache to the origin
+	RegionalShield             // a regional edge cache to the origin shield (the shield region's cache)
+	ShieldOrigin               // the origin shield to the origin
+	NumFlows
+)
+
+var flowNames = [...]string{"edge_regional", "edge_origin", "regional_origin", "regional_shield", "shield_origin"}
+
+func (f Flow) String() string {
+	if int(f) < len(flowNames) {
+		return flowNames[f]
+	}
+	return "unknown"
+}
+
+// ToOrigin reports whether the flow ends at the origin.
+func (f Flow) ToOrigin() bool { return f == EdgeOrigin || f == RegionalOrigin || f == ShieldOrigin }
+
+// Flow masks of Outcome.Flows.
+const (
+	originFlows = 1<<EdgeOrigin | 1<<RegionalOrigin | 1<<ShieldOrigin
+	edgeUp      = 1<<EdgeRegional | 1<<EdgeOrigin
+	regionalUp  = 1<<RegionalOrigin | 1<<RegionalShield
+	shieldUp    = 1 << ShieldOrigin
 )
 
 // BypassReason says why a request skipped a cache tier.
@@ -37,51 +102,98 @@ func (b BypassReason) String() string {
 	return "unknown"
 }
 
-var resultNames = [...]string{"not-reached", "hit", "miss", "collapsed", "bypass"}
-
-func (r Result) String() string {
-	if int(r) < len(resultNames) {
-		return resultNames[r]
-	}
-	return "unknown"
-}
-
 // Outcome is the record of one viewer request after the path has decided it.
 // The topology reuses one Outcome value; observers must copy what they keep.
 type Outcome struct {
-	Time     sim.Time // arrival at the POP
-	Object   uint64
-	Size     int64 // body bytes delivered to the viewer
-	Metro    uint16
-	POP      uint16 // index into Topology.POPs
-	Region   uint16 // index into Topology.Regions
-	Class    uint8
-	Method   workload.Method
-	Edge     Result // what the POP did (a Hit may still show upstream results: a background revalidation, stale-while-revalidate)
-	Regional Result // what the regional edge cache did (NotReached on an edge hit)
-	Shield   Result // what the origin shield did, for shielded origins
-	Origin   bool   // the request caused a fetch from the origin (false when it joined one in flight)
-	// BypassReason is set when a tier was skipped: Edge and Regional are
-	// Bypass for method and dynamic bypasses; only Regional for origin ones.
+	Time   sim.Time // arrival at the POP
+	Object uint64
+	// Size is the body bytes delivered to the viewer: the object, an
+	// error page (errorBodyBytes) for an error, nothing when the POP was
+	// down.
+	Size   int64
+	Metro  uint16
+	POP    uint16 // index into Topology.POPs
+	Region uint16 // index into Topology.Regions
+	Class  uint8
+	Method workload.Method
+	// Edge, Regional and Shield are what each tier did. Edge is
+	// NotReached only when DNS sent the viewer to a POP that was down.
+	Edge     Result
+	Regional Result
+	Shield   Result
+	// Flows has bit f set for every Flow f the request travelled, and
+	// FlowBytes[f] is the body that came back over it: the object, an
+	// error page, or nothing (a 304, a timed-out connection).
+	Flows     uint8
+	FlowBytes [NumFlows]int64
+	// BypassReason is set when a tier was skipped: Edge is Bypass for
+	// method and dynamic bypasses; for origin ones the edge cached and
+	// the regional tier was not reached.
 	BypassReason BypassReason
-	// Status is the HTTP status served to the viewer. A tier Miss with
-	// Status >= 500 and nothing upstream reached was answered by an error
-	// response cached at that tier.
+	// Status is the HTTP status served to the viewer.
 	Status uint16
-	// OriginBytes is the body the origin sent for this request: Size, an
-	// error page, or 0 for a 304 or a failed connection.
-	OriginBytes int64
-	// Refreshed: the POP's stale copy was confirmed by a 304 and served
-	// (CloudFront's RefreshHit).
-	Refreshed bool
 	// PublicResolver: the viewer's DNS answer came from a distant public
 	// resolver, so the POP may not be its nearest.
 	PublicResolver bool
-	// StaleServed: an upstream error was hidden by serving a stale copy
-	// (Cache-Control stale-if-error).
+	// StaleServed: a stale copy was served in place of an error
+	// (Cache-Control stale-if-error), upstream's or a cached one.
 	StaleServed bool
-	TTFB        sim.Time
-	TTLB        sim.Time
+	// HTTP3: the request was made over HTTP/3 (QUIC); NewConnection: the
+	// viewer opened a connection to the POP for it (else it reused one).
+	HTTP3, NewConnection bool
+	// TTFB and TTLB are the viewer's times to the first and last byte,
+	// from the moment it starts the request (before any handshake):
+	// connection set-up, the round trips over the last mile and to the
+	// POP, jitter, and the POP's ServerTTFB; the last byte follows at the
+	// slowest leg's bandwidth.
+	TTFB sim.Time
+	TTLB sim.Time
+	// ServerTTFB is CloudFront's time-to-first-byte: from the POP
+	// receiving the request to it writing the first byte of the response
+	// (the whole path upstream included).
+	ServerTTFB sim.Time
+}
+
+// Travelled reports whether the request went over flow f.
+func (o *Outcome) Travelled(f Flow) bool { return o.Flows&(1<<f) != 0 }
+
+// ToOrigin reports whether the request caused a fetch from the origin
+// (false when it joined one in flight or was answered by a cache).
+func (o *Outcome) ToOrigin() bool { return o.Flows&originFlows != 0 }
+
+// OriginBytes is the body the origin sent for this request.
+func (o *Outcome) OriginBytes() int64 {
+	return o.FlowBytes[EdgeOrigin] + o.FlowBytes[RegionalOrigin] + o.FlowBytes[ShieldOrigin]
+}
+
+// SentUpstream reports whether the tier at index tier (Edge, Regional or
+// Shield, see Tier) sent the request on upstream.
+func (o *Outcome) SentUpstream(tier Tier) bool {
+	return o.Flows&upMask[tier] != 0
+}
+
+// Tier names the cache tiers of an Outcome.
+type Tier uint8
+
+// Tiers, from the viewer up.
+const (
+	TierEdge Tier = iota
+	TierRegional
+	TierShield
+	NumTiers
+)
+
+var upMask = [NumTiers]uint8{edgeUp, regionalUp, shieldUp}
+
+// Result is what tier t did.
+func (o *Outcome) Result(t Tier) Result {
+	switch t {
+	case TierEdge:
+		return o.Edge
+	case TierRegional:
+		return o.Regional
+	}
+	return o.Shield
 }
 
 // Observer receives every Outcome, in arrival order.

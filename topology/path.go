@@ -19,7 +19,6 @@ type fetch struct {
 	size    int64
 	bps     float64 // bottleneck bandwidth upstream of this node, bits/s
 	expires sim.Time
-	store   bool
 	status  uint16 // the response's status: an error is cached briefly, not stored
 	// born is when the origin produced the version being fetched;
 	// notModified marks a 304 answer to a conditional request, which
@@ -28,39 +27,61 @@ type fetch struct {
 	notModified bool
 }
 
+// cachedError is an error response a node keeps for the error-caching TTL.
+type cachedError struct {
+	until  sim.Time
+	status uint16 // as the origin (or the tier above) gave it
+}
+
 // cacheNode is a POP or a regional edge cache.
 type cacheNode struct {
 	cache    *cache.Cache
-	inflight map[uint64]fetch    // written at a miss, deleted by the fill event
-	errUntil map[uint64]sim.Time // cached error responses, until when
+	inflight map[uint64]fetch       // written at a miss, deleted by the fill event
+	errors   map[uint64]cachedError // cached error responses
 }
 
 func newNode(c *cache.Cache) cacheNode {
-	return cacheNode{cache: c, inflight: map[uint64]fetch{}, errUntil: map[uint64]sim.Time{}}
+	return cacheNode{cache: c, inflight: map[uint64]fetch{}, errors: map[uint64]cachedError{}}
 }
 
 // resp is a response travelling back down the path: when its first byte
 // leaves the node that produced it, the bottleneck bandwidth upstream of
 // that point, and the HTTP status.
 type resp struct {
-	ready  sim.Time
-	bps    float64
-	status uint16
+	ready sim.Time
+	bps   float64
 	// born is the version (origin production time) of the body sent or
 	// confirmed; notModified answers a conditional request with a 304.
-	born        sim.Time
+	born sim.Time
+	// expires is when the copy sent or confirmed goes stale, in absolute
+	// virtual time: the origin's response time plus the TTL. Every tier
+	// that stores the copy keeps this expiry, so a copy is as old
+	// downstream as it was where it came from (RFC 9111 §4.2.3: the Age a
+	// cache sends counts against the freshness lifetime; with one clock
+	// for the whole CDN the age is known exactly).
+	expires sim.Time
+	// body is the bytes the origin sent, for a response from originFetch
+	// (a timed-out connection sends none); cache nodes' bodies follow from
+	// the status (bodyBytes).
+	body        int64
+	status      uint16
 	notModified bool
+}
+
+// bodyBytes is the body of a cache node's response for an object of size
+// bytes: none for a 304, an error page for an error.
+func bodyBytes(res *resp, size int64) int64 {
+	switch {
+	case res.notModified:
+		return 0
+	case res.status >= 500:
+		return errorBodyBytes
+	}
+	return size
 }
 
 // unconditional marks a request that carries no validator.
 const unconditional sim.Time = -1
-
-// Tiers of cache nodes, for serve.
-const (
-	tierEdge = iota
-	tierRegional
-	tierShield
-)
 
 // errorBodyBytes is the size of an error page.
 const errorBodyBytes = 512
@@ -74,12 +95,13 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	n.noteClass(r.Object, r.Class)
 	route := &n.routes[r.Class]
 	o := &n.out
-	*o = Outcome{Time: t, Object: r.Object, Size: r.Size, Metro: r.Metro, POP: uint16(p), Region: uint16(g),
-		Class: r.Class, Method: r.Method, Status: 200, PublicResolver: public}
+	*o = Outcome{}
+	o.Time, o.Object, o.Metro, o.POP, o.Region = t, r.Object, r.Metro, uint16(p), uint16(g)
+	o.Class, o.Method, o.PublicResolver = r.Class, r.Method, public
 	rttV := n.viewRTT[int(r.Metro)*len(n.pops)+p]
 	if n.dnsState.popDown(p, t) {
 		// The resolver's answer still names a dead POP: the connection
-		// attempt times out and the request fails.
+		// attempt times out and the request fails, with nothing delivered.
 		o.Status = 503
 		o.TTFB = n.connectTimeout
 		o.TTLB = o.TTFB
@@ -90,24 +112,38 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	var res resp
 	if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
 		// Not cacheable: from the POP straight to the origin, stored nowhere.
-		o.Edge, o.Regional = Bypass, Bypass
+		o.Edge = Bypass
 		o.BypassReason = BypassDynamic
 		if !r.Method.Cacheable() {
 			o.BypassReason = BypassMethod
 		}
-		o.Origin = true
 		res = n.originFetch(p, route, r.Object, t+hopProcessing, r.Size, unconditional)
+		n.travel(EdgeOrigin, res.body)
 	} else {
-		res = n.serve(&n.pops[p], tierEdge, p, route, r, t, unconditional)
+		res = n.serve(&n.pops[p], TierEdge, p, route, r, t, unconditional)
 	}
 	o.Status = res.status
-	size := r.Size
-	if res.status >= 500 {
-		size = errorBodyBytes
+	o.Size = bodyBytes(&res, r.Size)
+	o.ServerTTFB = res.ready - t
+	o.TTFB = rttV + o.ServerTTFB
+	if n.viewers.on {
+		// A new connection costs its handshake's round trips before the
+		// request's own; every round trip crosses the last mile.
+		d := n.viewers.draw(int(r.Metro))
+		o.HTTP3, o.NewConnection = d.http3, d.setupRTTs > 0
+		o.TTFB += d.lastMile + sim.Time(d.setupRTTs)*(rttV+d.lastMile) + d.jitter
 	}
-	o.TTFB = rttV + (res.ready - t)
-	o.TTLB = o.TTFB + transfer(size, math.Min(n.viewerBps, res.bps))
+	o.TTLB = o.TTFB + transfer(o.Size, math.Min(n.viewerBps, res.bps))
 	n.obs.Observe(o)
+}
+
+// travel records that the request went over flow f and got body bytes
+// back over it.
+func (n *Network) travel(f Flow, body int64) {
+	n.out.Flows |= 1 << f
+	n.out.FlowBytes[f] = body
+	n.Stats.Flows[f].Requests++
+	n.Stats.Flows[f].Bytes += body
 }
 
 // serve handles a cacheable request at a cache node (a POP, a regional
@@ -116,103 +152,165 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 // idx is the node's index in its tier. cond is the version (born time) of
 // the requester's own stale copy when the request is conditional, else
 // unconditional. It records the tier's result in the Outcome.
-func (n *Network) serve(nd *cacheNode, tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
+func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
 	o := &n.out
 	cr := cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(at)}
 	st, meta := nd.cache.GetMeta(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)
-		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born)}
+		res := resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
 		if cond == unconditional {
 			return res // the common case: no version to compare
 		}
-		return n.answer(res, route, r, cond)
+		answerConditional(&res, route, r.Object, cond)
+		return res
 	}
-	if f, ok := nd.inflight[r.Object]; ok {
+	// A stale copy may be served in place of a fresh one: at once while it
+	// revalidates (stale-while-revalidate, RFC 5861 §3), or when upstream
+	// fails (stale-if-error, RFC 5861 §4), each for so long past expiry.
+	stale := st == cache.Stale
+	var swr, sie bool
+	var staleCopy resp
+	if stale {
+		past := at - sim.Time(meta.Expires)
+		swr = route.swr > 0 && past <= route.swr
+		sie = route.staleIfError > 0 && past <= route.staleIfError
+		staleCopy = resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
+	}
+	f, inflight := nd.inflight[r.Object]
+	ce, errCached := nd.errors[r.Object]
+	if errCached && at >= ce.until {
+		delete(nd.errors, r.Object)
+		errCached = false
+	}
+	if swr && (inflight || errCached) {
+		// A revalidation is already under way (or has just failed and
+		// its error is cached): the stale copy goes out at once, and
+		// nothing more goes upstream.
+		n.setResult(tier, Hit)
+		answerConditional(&staleCopy, route, r.Object, cond)
+		return staleCopy
+	}
+	if inflight {
 		n.setResult(tier, Collapsed)
-		return n.answer(resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born}, route, r, cond)
-	}
-	if until, ok := nd.errUntil[r.Object]; ok {
-		if at < until {
-			n.setResult(tier, Miss)
-			return resp{ready: at + hopProcessing, bps: math.Inf(1), status: 502}
+		if f.status >= 500 && sie {
+			o.StaleServed = true
+			staleCopy.ready = max(f.ready, at+hopProcessing)
+			answerConditional(&staleCopy, route, r.Object, cond)
+			return staleCopy
 		}
-		delete(nd.errUntil, r.Object)
+		res := resp{ready: max(f.ready, at+hopProcessing), bps: f.bps, status: f.status, born: f.born, expires: f.expires}
+		answerConditional(&res, route, r.Object, cond)
+		return res
 	}
-	n.setResult(tier, Miss)
+	if errCached {
+		if sie {
+			// The cached error stands for a failing upstream.
+			o.StaleServed = true
+			n.setResult(tier, Hit)
+			answerConditional(&staleCopy, route, r.Object, cond)
+			return staleCopy
+		}
+		// CloudFront answers from a cached error with the status the
+		// origin gave, until the error-caching TTL runs out.
+		n.setResult(tier, Error)
+		return resp{ready: at + hopProcessing, bps: math.Inf(1), status: ce.status}
+	}
 	// A stale copy is revalidated: the request upstream carries its version.
 	mine := unconditional
-	if st == cache.Stale {
+	if stale {
 		mine = sim.Time(meta.Born)
 		n.Stats.Revalidations++
 	}
 	var up resp
-	switch {
-	case tier == tierEdge && route.bypass == BypassOrigin:
-		o.Regional = Bypass
-		o.BypassReason = BypassOrigin
-		o.Origin = true
-		up = n.originFetch(idx, route, r.Object, at+hopProcessing, r.Size, mine)
-	case tier == tierEdge:
-		g := int(n.popRegion[idx])
-		half := n.popRTT[idx] / 2
-		up = n.serve(&n.regions[g], tierRegional, g, route, r, at+hopProcessing+half, mine)
-		up.ready += half
-		up.bps = math.Min(up.bps, n.regionalBps)
-	case tier == tierRegional && route.shield >= 0 && route.shield != idx:
-		half := n.regionRTT[idx*len(n.regions)+route.shield] / 2
-		up = n.serve(&n.regions[route.shield], tierShield, route.shield, route, r, at+hopProcessing+half, mine)
-		up.ready += half
-		up.bps = math.Min(up.bps, n.regionalBps)
-	default: // a regional cache, or the shield (the shield region's cache)
-		o.Origin = true
-		up = n.originFetch(len(n.pops)+idx, route, r.Object, at+hopProcessing, r.Size, mine)
-	}
-	if up.status >= 500 && st == cache.Stale && route.staleIfError > 0 &&
-		at-sim.Time(meta.Expires) <= route.staleIfError {
-		// stale-if-error: the stale copy is better than an error page.
-		o.StaleServed = true
-		return n.answer(resp{ready: up.ready, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
-	}
-	if up.notModified {
+	n.upstream(&up, tier, idx, route, r, at+hopProcessing, mine)
+	refreshed := up.notModified
+	if refreshed {
 		n.Stats.NotModified++
 		n.Stats.BytesSaved += r.Size
-		if tier == tierEdge {
-			o.Refreshed = true
-		}
-	}
-	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.ready + route.ttl,
-		store: true, status: up.status, born: up.born, notModified: up.notModified}
-	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
-	if up.notModified {
 		// This node serves its own, now confirmed, copy.
 		up.notModified, up.bps = false, math.Inf(1)
 	}
-	if st == cache.Stale && route.swr > 0 && at-sim.Time(meta.Expires) <= route.swr && up.status < 500 {
-		// stale-while-revalidate: the stale copy goes out now; the
-		// revalidation above refreshes it in the background.
+	// Every answer lands: a body is stored, a 304 refreshes the stale copy,
+	// an error is cached for the error-caching TTL.
+	nd.inflight[r.Object] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
+		status: up.status, born: up.born, notModified: refreshed}
+	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), r.Object)
+	switch {
+	case swr:
+		// stale-while-revalidate: the stale copy goes out now, whatever
+		// the revalidation above will bring.
 		n.setResult(tier, Hit)
-		return n.answer(resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: mine}, route, r, cond)
+		answerConditional(&staleCopy, route, r.Object, cond)
+		return staleCopy
+	case up.status >= 500 && sie:
+		// stale-if-error: the stale copy is better than an error page.
+		o.StaleServed = true
+		n.setResult(tier, RefreshHit)
+		staleCopy.ready = up.ready
+		answerConditional(&staleCopy, route, r.Object, cond)
+		return staleCopy
+	case up.status >= 500:
+		n.setResult(tier, Error)
+	case refreshed:
+		n.setResult(tier, RefreshHit)
+	default:
+		n.setResult(tier, Miss)
 	}
-	return n.answer(up, route, r, cond)
+	answerConditional(&up, route, r.Object, cond)
+	return up
 }
 
-// answer turns a node's response into the answer to a conditional request:
-// a 304 (no body) when the requester's version is still the current one.
-func (n *Network) answer(res resp, route *classRoute, r *workload.Request, cond sim.Time) resp {
-	if cond != unconditional && res.status == 200 && route.version(r.Object, cond) == route.version(r.Object, res.born) {
+// upstream sends a request that tier's node idx could not answer to the
+// next tier at time at, records the flow it takes, and puts the answer as
+// it reaches this node in up. mine is the node's stale copy's version, or
+// unconditional.
+func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *workload.Request, at, mine sim.Time) {
+	switch {
+	case tier == TierEdge && route.bypass == BypassOrigin:
+		n.out.BypassReason = BypassOrigin
+		*up = n.originFetch(idx, route, r.Object, at, r.Size, mine)
+		n.travel(EdgeOrigin, up.body)
+	case tier == TierEdge:
+		g := int(n.popRegion[idx])
+		half := n.popRTT[idx] / 2
+		*up = n.serve(&n.regions[g], TierRegional, g, route, r, at+half, mine)
+		n.travel(EdgeRegional, bodyBytes(up, r.Size))
+		up.ready += half
+		up.bps = math.Min(up.bps, n.regionalBps)
+	case tier == TierRegional && route.shield >= 0 && route.shield != idx:
+		half := n.regionRTT[idx*len(n.regions)+route.shield] / 2
+		*up = n.serve(&n.regions[route.shield], TierShield, route.shield, route, r, at+half, mine)
+		n.travel(RegionalShield, bodyBytes(up, r.Size))
+		up.ready += half
+		up.bps = math.Min(up.bps, n.regionalBps)
+	default: // a regional cache, or the shield (the shield region's cache)
+		*up = n.originFetch(len(n.pops)+idx, route, r.Object, at, r.Size, mine)
+		if tier == TierShield {
+			n.travel(ShieldOrigin, up.body)
+		} else {
+			n.travel(RegionalOrigin, up.body)
+		}
+	}
+}
+
+// answerConditional turns a node's response, in place, into the answer to a
+// conditional request: a 304 (no body) when the requester's version is
+// still the current one. (In place: it runs for every request, and a
+// response copied in and out cost more than the check.)
+func answerConditional(res *resp, route *classRoute, obj uint64, cond sim.Time) {
+	if cond != unconditional && res.status == 200 && route.version(obj, cond) == route.version(obj, res.born) {
 		res.notModified = true
 	}
-	return res
 }
 
-func (n *Network) setResult(tier int, res Result) {
+func (n *Network) setResult(tier Tier, res Result) {
 	switch tier {
-	case tierEdge:
+	case TierEdge:
 		n.out.Edge = res
-	case tierRegional:
+	case TierRegional:
 		n.out.Regional = res
-	case tierShield:
+	case TierShield:
 		n.out.Shield = res
 	}
 }
@@ -229,7 +327,7 @@ func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 	if f.status >= 500 {
 		// CloudFront caches error responses for the error-caching TTL, so a
 		// failing origin is not hammered by every viewer.
-		nd.errUntil[obj] = now + n.errorTTL
+		nd.errors[obj] = cachedError{until: now + n.errorTTL, status: f.status}
 		return
 	}
 	if f.notModified {
@@ -238,10 +336,8 @@ func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 		nd.cache.Refresh(cache.ObjectID(obj), int64(f.expires))
 		return
 	}
-	if f.store {
-		nd.cache.PutMeta(cache.Request{ID: cache.ObjectID(obj), Size: f.size, Time: int64(now)},
-			cache.Meta{Expires: int64(max(f.expires, 1)), Born: int64(f.born)})
-	}
+	nd.cache.PutMeta(cache.Request{ID: cache.ObjectID(obj), Size: f.size, Time: int64(now)},
+		cache.Meta{Expires: int64(max(f.expires, 1)), Born: int64(f.born)})
 }
 
 // transfer is the time to stream size bytes at bps bits per second.

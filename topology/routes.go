@@ -41,16 +41,19 @@ func classRoutes(cfg *Config, regionIdx map[string]int) []classRoute {
 	var routes []classRoute
 	for _, cl := range cfg.Classes {
 		b := cfg.Behaviors[behaviorFor(cfg.Behaviors, cl.Prefix)]
-		def := b.DefaultTTL
-		if def == 0 && b.MaxTTL == 0 {
-			def = 24 * time.Hour // CloudFront's default TTL
-		}
 		cc := cache.ParseCacheControl(cl.CacheControl)
 		var expires time.Duration
 		if cl.Expires != nil {
 			expires = *cl.Expires
 		}
-		ttl := cc.TTLExpires(expires, cl.Expires != nil, b.MinTTL, def, b.MaxTTL)
+		// The behaviour's TTLs are taken as given: a zero is a zero, not
+		// "unset" (the scenario layer fills unset TTLs with CloudFront's
+		// defaults). cache.TTLExpires reads a zero maximum as "no cap", so
+		// a zero maximum is applied here.
+		ttl := cc.TTLExpires(expires, cl.Expires != nil, b.MinTTL, b.DefaultTTL, b.MaxTTL)
+		if b.MaxTTL == 0 {
+			ttl = 0
+		}
 		route := classRoute{origin: originIdx[b.Origin], ttl: sim.Duration(ttl), shield: -1}
 		if sh := cfg.Origins[route.origin].Shield; sh != "" {
 			route.shield = regionIdx[sh]
@@ -66,7 +69,10 @@ func classRoutes(cfg *Config, regionIdx map[string]int) []classRoute {
 		// reuse revalidates; any other zero TTL is not cacheable.
 		revalidateAlways := cc.NoCache && cc.Storable() && ttl <= 0
 		switch {
-		case b.Dynamic || !cc.Storable() || (ttl <= 0 && !revalidateAlways):
+		// A maximum TTL of 0 is CloudFront's CachingDisabled policy
+		// (minimum, default and maximum TTL all 0): nothing is cached,
+		// whatever the origin's Cache-Control says.
+		case b.Dynamic || !cc.Storable() || b.MaxTTL == 0 || (ttl <= 0 && !revalidateAlways):
 			route.bypass = BypassDynamic
 		case cfg.Origins[route.origin].BypassRegional:
 			route.bypass = BypassOrigin

@@ -1,10 +1,6 @@
 package workload
 
-import (
-	"bytes"
-	"fmt"
-	"strings"
-)
+import "bytes"
 
 // CloudFront standard access logs (the legacy "standard logging" format):
 // UTF-8 text, a "#Version: 1.0" line, a "#Fields: date time
@@ -23,149 +19,58 @@ import (
 // TraceSourceConfig.Locations) → metro. Required: date, time, sc-bytes,
 // cs-uri-stem.
 
-func (s *TraceSource) readCloudFront(rec *traceRec) bool {
+func (t *TraceReader) nextCloudFront(rec *TraceRecord) bool {
 	var line []byte
 	for {
-		if line = s.nextLine(); line == nil {
+		if line = t.nextLine(); line == nil {
 			return false
 		}
 		if len(line) > 0 && line[0] == '#' {
-			if rest, ok := bytes.CutPrefix(line, []byte("#Fields:")); ok && !s.cfFields(rest) {
+			// Files concatenated together repeat the header lines; a later
+			// #Fields replaces the earlier one.
+			if names, ok := bytes.CutPrefix(line, []byte("#Fields:")); ok && !t.header(&cloudFrontSpec, bytes.Fields(names), line) {
 				return false
 			}
 			continue
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
+		if !blank(line) {
 			break
 		}
 	}
-	s.recs++
-	if !s.hdr {
-		s.fail("no #Fields: line before the first record: is this a CloudFront standard log?")
-		return false
+	t.n++
+	if !t.hdr {
+		return t.fail("no #Fields: line before the first record: is this a CloudFront standard log?")
 	}
-	f := s.fields[:0]
-	for {
-		i := bytes.IndexByte(line, '\t')
-		if i < 0 {
-			f = append(f, line)
-			break
-		}
-		f = append(f, line[:i])
-		line = line[i+1:]
+	t.fields = splitOn(line, '\t', t.col.n, t.fields)
+	if len(t.fields) < t.col.n {
+		return t.failFieldCount(&cloudFrontSpec)
 	}
-	s.fields = f
-	c := &s.col
-	if len(f) < c.n {
-		s.fail("want %d tab-separated fields as #Fields names, got %d", c.n, len(f))
-		return false
-	}
-	sec, ok := parseDateTime(f[c.date], f[c.time])
+	sec, ok := parseDateTime(t.field(colDate), t.field(colTime))
 	if !ok {
-		s.fail("date time: want YYYY-MM-DD and HH:MM:SS, got %s %s", quote(f[c.date]), quote(f[c.time]))
-		return false
+		return t.fail("date time: want YYYY-MM-DD and HH:MM:SS, got %s %s", quote(t.field(colDate)), quote(t.field(colTime)))
 	}
-	*rec = traceRec{sec: sec, metro: -1}
-	if b := bytes.TrimSpace(f[c.size]); len(b) > 0 && string(b) != "-" {
+	*rec = TraceRecord{Time: sec, Next: -1}
+	if b := present(t.field(colSize)); b != nil {
 		n, err := parseInt(b)
 		if err != nil {
-			s.fail("sc-bytes: %v", err)
-			return false
+			return t.fail("sc-bytes: %v", err)
 		}
 		if n < 0 {
-			s.fail("sc-bytes: negative (%d)", n)
-			return false
+			return t.fail("sc-bytes: negative (%d)", n)
 		}
-		rec.size = n
+		rec.Size = n
 	}
-	rec.path = f[c.path]
-	if len(rec.path) == 0 || string(rec.path) == "-" {
-		s.fail("cs-uri-stem: empty")
-		return false
+	path := t.field(colPath)
+	if len(path) == 0 || string(path) == "-" {
+		return t.fail("cs-uri-stem: empty")
 	}
-	if c.method >= 0 && !s.methodField(rec, f[c.method], "cs-method") {
-		return false
+	id, ok := t.ids[string(path)]
+	if !ok {
+		id = uint64(len(t.ids))
+		t.ids[string(path)] = id
 	}
-	switch {
-	case c.metro >= 0 && len(bytes.TrimSpace(f[c.metro])) > 0 && string(bytes.TrimSpace(f[c.metro])) != "-":
-		if !s.metroField(rec, f[c.metro], "metro") {
-			return false
-		}
-	case c.location >= 0:
-		rec.metro = s.edgeMetro(f[c.location])
-	}
+	rec.ID = id
 	return true
-}
-
-// edgeMetro maps an edge location code to a metro, or −1.
-func (s *TraceSource) edgeMetro(code []byte) int32 {
-	var buf [8]byte
-	n := 0
-	for _, ch := range code {
-		if ch >= 'a' && ch <= 'z' {
-			ch -= 'a' - 'A'
-		}
-		if ch < 'A' || ch > 'Z' || n == len(buf) {
-			break
-		}
-		buf[n] = ch
-		n++
-	}
-	if n == 0 {
-		return -1
-	}
-	if m, ok := s.cfg.Locations[string(buf[:n])]; ok {
-		return int32(m)
-	}
-	return -1
-}
-
-// cfFields reads a #Fields: line.
-func (s *TraceSource) cfFields(names []byte) bool {
-	s.hdr = true
-	c := columns{time: -1, id: -1, size: -1, metro: -1, method: -1, path: -1, date: -1, location: -1}
-	for i, name := range strings.Fields(string(names)) {
-		var p *int
-		switch strings.ToLower(name) {
-		case "date":
-			p = &c.date
-		case "time":
-			p = &c.time
-		case "x-edge-location":
-			p = &c.location
-		case "sc-bytes":
-			p = &c.size
-		case "cs-method":
-			p = &c.method
-		case "cs-uri-stem":
-			p = &c.path
-		case "metro":
-			p = &c.metro
-		default:
-			continue
-		}
-		if *p >= 0 {
-			s.err = s.headerErr("field %q appears twice", name)
-			return false
-		}
-		*p = i
-		c.n = max(c.n, i+1)
-	}
-	for _, req := range []struct {
-		name string
-		i    int
-	}{{"date", c.date}, {"time", c.time}, {"sc-bytes", c.size}, {"cs-uri-stem", c.path}} {
-		if req.i < 0 {
-			s.err = s.headerErr("#Fields names no %s field", req.name)
-			return false
-		}
-	}
-	s.col = c
-	return true
-}
-
-func (s *TraceSource) headerErr(format string, a ...any) error {
-	return fmt.Errorf("%s:%d: #Fields: %s", s.cfg.Path, s.line, fmt.Sprintf(format, a...))
 }
 
 // parseDateTime reads "YYYY-MM-DD" and "HH:MM:SS" as seconds since the

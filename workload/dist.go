@@ -1,38 +1,18 @@
 package workload
 
 import (
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
+
+	"github.com/cdnsim/cdnsim/sim"
 )
-
-// newRand returns a PCG stream derived from the run seed and a stream name,
-// so that each concern (arrivals, popularity, metros...) draws from its own
-// stream and changing how often one is used does not perturb the others.
-// Same shape as sim.NewRand; switch to it once package sim provides it.
-func newRand(seed uint64, stream string) *rand.Rand {
-	h := fnv.New64a()
-	h.Write([]byte(stream))
-	return rand.New(rand.NewPCG(seed, h.Sum64()))
-}
-
-// mix64 is the splitmix64 finaliser: a bijective avalanche on 64 bits, so
-// nearby (seed, class, object) triples give unrelated outputs.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
 
 // hashUniform maps (seed, class, object) to a uniform in the open interval
 // (0, 1), deterministically: object attributes are recomputed on demand
 // rather than stored, so a catalog of any size costs no memory.
 func hashUniform(seed uint64, class uint8, obj uint64) float64 {
-	h := mix64(seed ^ 0x9e3779b97f4a7c15*(uint64(class)+1))
-	h = mix64(h ^ obj)
+	h := sim.Mix64(seed ^ 0x9e3779b97f4a7c15*(uint64(class)+1))
+	h = sim.Mix64(h ^ obj)
 	// 53 random bits, offset by half a step so neither 0 nor 1 occurs.
 	return (float64(h>>11) + 0.5) * (1.0 / (1 << 53))
 }

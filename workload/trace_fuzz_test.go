@@ -2,6 +2,7 @@ package workload
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -41,7 +42,7 @@ func FuzzCSVTrace(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	re := regexp.MustCompile(`^f\.csv: (?:empty file|header: |record ([0-9]+): )`)
+	re := regexp.MustCompile(`^f\.csv(?::[0-9]+)?: (?:empty file|header: |record ([0-9]+): )`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := readAll(NewTraceReader(bytes.NewReader(data), "f.csv", TraceCSV))
 		checkTraceResult(t, re, got, err)
@@ -80,6 +81,11 @@ func FuzzOracleTrace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := readAll(NewTraceReader(bytes.NewReader(data), "f.oracleGeneral", TraceOracle))
 		checkTraceResult(t, re, got, err)
+		// The bulk path reads the same records and stops at the same error.
+		bulk, bulkErr := readBatched(NewTraceReader(bytes.NewReader(data), "f.oracleGeneral", TraceOracle), 3, 1, 64)
+		if !slices.Equal(bulk, got) || fmt.Sprint(bulkErr) != fmt.Sprint(err) {
+			t.Fatalf("ReadBatch: %d records, %v; Next: %d, %v", len(bulk), bulkErr, len(got), err)
+		}
 		// Independent check of which records are valid: whole 24-byte
 		// records with a non-zero size (bytes 12-15).
 		wantGood := 0

@@ -2,8 +2,11 @@ package workload
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -12,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cdnsim/cdnsim/sim"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -24,21 +28,42 @@ func TestTraceFormatFromName(t *testing.T) {
 		{"traces/x.csv", TraceCSV},
 		{"x.CSV", TraceCSV},
 		{"x.csv.zst", TraceCSV},
+		{"x.csv.gz", TraceCSV},
 		{"cluster52.oracleGeneral", TraceOracle},
 		{"cluster52.oracleGeneral.zst", TraceOracle},
 		{"wiki.oracleGeneral.bin", TraceOracle},
 		{"wiki.bin.zst", TraceOracle},
+		{"x.bin.gz", TraceOracle},
+		{"cf.log", TraceCloudFront},
+		{"a.txt", TraceCloudFront},
+		{"a.tsv.zst", TraceCloudFront},
+		// CloudFront's own names: DIST.YYYY-MM-DD-HH.ID.gz
+		{"E2EXAMPLE.2019-12-04-21.a1b2c3d4.gz", TraceCloudFront},
 	} {
 		got, err := TraceFormatFromName(tc.path)
 		if err != nil || got != tc.want {
 			t.Errorf("TraceFormatFromName(%q) = %v, %v; want %v", tc.path, got, err, tc.want)
 		}
 	}
-	for _, path := range []string{"x.txt", "x.zst", "csv", "x.csv.gz"} {
+	for _, path := range []string{"x.parquet", "x.zst", "csv", "x.csv.bz2"} {
 		_, err := TraceFormatFromName(path)
-		if err == nil || !strings.Contains(err.Error(), "--format") || !strings.HasPrefix(err.Error(), path+": ") {
-			t.Errorf("TraceFormatFromName(%q) error %v; want one naming the file and asking for --format", path, err)
+		if err == nil || !strings.HasPrefix(err.Error(), path+": cannot tell the trace format") {
+			t.Errorf("TraceFormatFromName(%q) error %v; want one naming the file", path, err)
 		}
+	}
+}
+
+func TestParseTraceFormat(t *testing.T) {
+	t.Parallel()
+	for _, f := range []TraceFormat{TraceCSV, TraceOracle, TraceCloudFront} {
+		for _, name := range []string{f.String(), strings.ToUpper(f.String())} {
+			if got, err := ParseTraceFormat(name); err != nil || got != f {
+				t.Errorf("ParseTraceFormat(%q) = %v, %v; want %v", name, got, err, f)
+			}
+		}
+	}
+	if _, err := ParseTraceFormat("json"); err == nil || err.Error() != `unknown trace format "json" (want csv, oracle or cloudfront)` {
+		t.Errorf("json: %v", err)
 	}
 }
 
@@ -109,48 +134,130 @@ func TestTraceRoundTrip(t *testing.T) {
 				t.Fatalf("read back %+v, %v\nwant %+v", got, err, tc.want)
 			}
 		})
-		t.Run(tc.format.String()+" through a .zst file", func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "trace"+tc.ext+".zst")
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			zw, err := zstd.NewWriter(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := NewTraceWriter(zw, tc.format)
-			for _, r := range recs {
-				if err := w.Write(r); err != nil {
+		for _, z := range []struct {
+			ext string
+			new func(io.Writer) (io.WriteCloser, error)
+		}{
+			{".zst", func(w io.Writer) (io.WriteCloser, error) { return zstd.NewWriter(w) }},
+			{".gz", func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil }},
+		} {
+			t.Run(tc.format.String()+" through a "+z.ext+" file", func(t *testing.T) {
+				t.Parallel()
+				path := filepath.Join(t.TempDir(), "trace"+tc.ext+z.ext)
+				writeTraceFile(t, path, tc.format, recs, z.new)
+				format, err := TraceFormatFromName(path)
+				if err != nil || format != tc.format {
+					t.Fatalf("format from name %v, %v", format, err)
+				}
+				r, err := OpenTrace(path, format)
+				if err != nil {
 					t.Fatal(err)
 				}
+				got, err := readAll(r)
+				if err != nil || !slices.Equal(got, tc.want) {
+					t.Fatalf("read back %+v, %v\nwant %+v", got, err, tc.want)
+				}
+				if err := r.Close(); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// writeTraceFile writes recs in format f to path through the compressor
+// compress makes.
+func writeTraceFile(t *testing.T, path string, f TraceFormat, recs []TraceRecord, compress func(io.Writer) (io.WriteCloser, error)) {
+	t.Helper()
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw, err := compress(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := NewTraceWriter(zw, f)
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCompressToWritesWhatOpenTraceReads checks the writing half of the
+// suffix convention: the file starts with its compressor's magic number
+// and reads back.
+func TestCompressToWritesWhatOpenTraceReads(t *testing.T) {
+	t.Parallel()
+	recs := sampleTrace()
+	for ext, magic := range map[string][]byte{
+		".oracleGeneral.zst": {0x28, 0xb5, 0x2f, 0xfd},
+		".oracleGeneral.gz":  {0x1f, 0x8b},
+		".oracleGeneral":     oracleBytes([4]int64{recs[0].Time, int64(recs[0].ID), recs[0].Size, recs[0].Next})[:4],
+	} {
+		path := filepath.Join(t.TempDir(), "t"+ext)
+		writeTraceFile(t, path, TraceOracle, recs, func(w io.Writer) (io.WriteCloser, error) { return CompressTo(w, path) })
+		if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, magic) {
+			t.Errorf("%s starts % x, want % x", ext, b[:min(len(b), 4)], magic)
+		}
+		r, err := OpenTrace(path, TraceOracle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readAll(r)
+		r.Close()
+		if err != nil || !slices.Equal(got, recs) {
+			t.Errorf("%s: read back %+v, %v", ext, got, err)
+		}
+	}
+}
+
+// readBatched reads r with ReadBatch in batches of the given sizes, cycled.
+func readBatched(r *TraceReader, sizes ...int) ([]TraceRecord, error) {
+	var recs []TraceRecord
+	for i := 0; ; i++ {
+		buf := make([]TraceRecord, sizes[i%len(sizes)])
+		n := r.ReadBatch(buf)
+		recs = append(recs, buf[:n]...)
+		if n < len(buf) {
+			return recs, r.Err()
+		}
+	}
+}
+
+func TestTraceReadBatchMatchesNext(t *testing.T) {
+	t.Parallel()
+	recs := benchTrace(30_000)
+	for _, f := range []TraceFormat{TraceCSV, TraceOracle} {
+		data := writeTrace(t, f, recs)
+		// The same trace cut short in the middle of a record, and with a
+		// bad record: both readers stop at the same place with the same
+		// error.
+		bad := slices.Clone(data)
+		if f == TraceOracle {
+			binary.LittleEndian.PutUint32(bad[24*20_000+12:], 0)
+		} else {
+			bad = append(bad[:len(bad)-1:len(bad)-1], []byte("x\n")...)
+		}
+		for _, in := range [][]byte{data, data[:len(data)-5], bad} {
+			want, wantErr := readAll(NewTraceReader(bytes.NewReader(in), "t", f))
+			for _, sizes := range [][]int{{1}, {4096}, {7, 1000, 33333}} {
+				got, err := readBatched(NewTraceReader(bytes.NewReader(in), "t", f), sizes...)
+				if !slices.Equal(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+					t.Errorf("%v, %d bytes, batches %v: %d records, %v; Next read %d, %v", f, len(in), sizes, len(got), err, len(want), wantErr)
+				}
 			}
-			if err := w.Flush(); err != nil {
-				t.Fatal(err)
-			}
-			if err := zw.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if err := f.Close(); err != nil {
-				t.Fatal(err)
-			}
-			format, err := TraceFormatFromName(path)
-			if err != nil || format != tc.format {
-				t.Fatalf("format from name %v, %v", format, err)
-			}
-			r, err := OpenTrace(path, format)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := readAll(r)
-			if err != nil || !slices.Equal(got, tc.want) {
-				t.Fatalf("read back %+v, %v\nwant %+v", got, err, tc.want)
-			}
-			if err := r.Close(); err != nil {
-				t.Fatal(err)
-			}
-		})
+		}
 	}
 }
 
@@ -185,12 +292,16 @@ func TestTraceCSVAcceptsVariants(t *testing.T) {
 	for _, tc := range []struct{ name, in string }{
 		{"plain", "time,obj_id,size\n1,2,3\n4,5,6\n"},
 		{"extra columns ignored", "time,obj_id,size,metro,method,path\n1,2,3,fra,GET,/a\n4,5,6,iad,PUT,/b,c\n"},
+		{"columns in any order", "size,extra,obj_id,time\n3,x,2,1\n6,\"y,z\",5,4\n"},
+		{"quoted fields", "time,obj_id,size\n\"1\",2,3\n4,5,\"6\"\n"},
+		{"bad quoting past the last named column is not looked at", "time,obj_id,size,note\n1,2,3\n4,5,6,\"x\n"},
 		{"CRLF line endings", "time,obj_id,size\r\n1,2,3\r\n4,5,6\r\n"},
 		{"no final newline", "time,obj_id,size\n1,2,3\n4,5,6"},
 		{"blank lines skipped", "time,obj_id,size\n\n1,2,3\n  \n4,5,6\n\n"},
 		{"spaces around fields and header case", "Time, Obj_ID ,SIZE\n 1 , 2 ,3\n4,5,+6\n"},
+		{"spaces after a sign", "time,obj_id,size\n+ 1,2,3\n4,5,+\t6\n"},
 		{"byte order mark", "\uFEFFtime,obj_id,size\n1,2,3\n4,5,6\n"},
-		{"long line", "time,obj_id,size,path\n1,2,3," + strings.Repeat("x", 200_000) + "\n4,5,6\n"},
+		{"long line", "time,obj_id,size,path\n1,2,3," + strings.Repeat("x", 400_000) + "\n4,5,6,/a\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -206,25 +317,28 @@ func TestTraceCSVErrors(t *testing.T) {
 	t.Parallel()
 	const hdr = "time,obj_id,size\n"
 	for _, tc := range []struct{ name, in, want string }{
-		{"empty file", "", `traces/x.csv: empty file: want a header line starting time,obj_id,size`},
-		{"missing header", "1,2,3\n", `traces/x.csv: header: want a first line starting time,obj_id,size, got "1,2,3"`},
-		{"columns in another order", "obj_id,time,size\n", `traces/x.csv: header: want a first line starting time,obj_id,size, got "obj_id,time,size"`},
-		{"size not a number", hdr + "1,2,3\n2,3,abc\n", `traces/x.csv: record 2: size: not a number "abc"`},
-		{"fractional time", hdr + "1.5,2,3\n", `traces/x.csv: record 1: time: not a number "1.5"`},
-		{"exponent time", hdr + "1e3,2,3\n", `traces/x.csv: record 1: time: not a number "1e3"`},
-		{"negative time", hdr + "-4,2,3\n", `traces/x.csv: record 1: time: negative (-4)`},
-		{"hex obj_id", hdr + "1,0x1f,3\n", `traces/x.csv: record 1: obj_id: not a number "0x1f"`},
-		{"negative obj_id", hdr + "1,-2,3\n", `traces/x.csv: record 1: obj_id: not a number "-2"`},
-		{"obj_id too big", hdr + "1,18446744073709551616,3\n", `traces/x.csv: record 1: obj_id: out of range "18446744073709551616"`},
-		{"empty size", hdr + "1,2,\n", `traces/x.csv: record 1: size: not a number ""`},
-		{"size zero", hdr + "1,2,3\n1,2,4\n1,2,0\n", `traces/x.csv: record 3: size: 0 (sizes must be > 0)`},
-		{"size negative", hdr + "1,2,-7\n", `traces/x.csv: record 1: size: -7 (sizes must be > 0)`},
-		{"size too big", hdr + "1,2,9223372036854775808\n", `traces/x.csv: record 1: size: out of range "9223372036854775808"`},
-		{"two fields", hdr + "1,2,3\n1,2\n", `traces/x.csv: record 2: want at least 3 fields (time,obj_id,size), got 2`},
-		{"one field", hdr + "17\n", `traces/x.csv: record 1: want at least 3 fields (time,obj_id,size), got 1`},
-		{"blank lines do not count as records", hdr + "\n1,2,3\n\n1,x,3\n", `traces/x.csv: record 2: obj_id: not a number "x"`},
-		{"long bad field is cut short", hdr + "1,2," + strings.Repeat("9", 50) + "z\n", `traces/x.csv: record 1: size: not a number "` + strings.Repeat("9", 40) + `"...`},
-		{"line over 1 MiB", hdr + strings.Repeat("1", 2<<20), `traces/x.csv: record 1: line longer than 1048576 bytes`},
+		{"empty file", "", `traces/x.csv: empty file: want a header line naming the columns time,obj_id,size and optionally metro,method,path`},
+		{"missing header", "1,2,3\n", `traces/x.csv:1: header: no time column (want time,obj_id,size and optionally metro,method,path; got "1,2,3")`},
+		{"a column named twice", "time,obj_id,size,Size\n", `traces/x.csv:1: header: column "Size" appears twice`},
+		{"a header with a bad quote", "time,\"obj_id\n", `traces/x.csv:1: header: field 2: unterminated quoted field`},
+		{"size not a number", hdr + "1,2,3\n2,3,abc\n", `traces/x.csv:3: record 2: size: not a number "abc"`},
+		{"fractional time", hdr + "1.5,2,3\n", `traces/x.csv:2: record 1: time: not a number "1.5"`},
+		{"exponent time", hdr + "1e3,2,3\n", `traces/x.csv:2: record 1: time: not a number "1e3"`},
+		{"negative time", hdr + "-4,2,3\n", `traces/x.csv:2: record 1: time: negative (-4)`},
+		{"hex obj_id", hdr + "1,0x1f,3\n", `traces/x.csv:2: record 1: obj_id: not a number "0x1f"`},
+		{"negative obj_id", hdr + "1,-2,3\n", `traces/x.csv:2: record 1: obj_id: not a number "-2"`},
+		{"obj_id too big", hdr + "1,18446744073709551616,3\n", `traces/x.csv:2: record 1: obj_id: out of range "18446744073709551616"`},
+		{"empty size", hdr + "1,2,\n", `traces/x.csv:2: record 1: size: not a number ""`},
+		{"size zero", hdr + "1,2,3\n1,2,4\n1,2,0\n", `traces/x.csv:4: record 3: size: 0 (sizes must be > 0)`},
+		{"size negative", hdr + "1,2,-7\n", `traces/x.csv:2: record 1: size: -7 (sizes must be > 0)`},
+		{"size too big", hdr + "1,2,9223372036854775808\n", `traces/x.csv:2: record 1: size: out of range "9223372036854775808"`},
+		{"two fields", hdr + "1,2,3\n1,2\n", `traces/x.csv:3: record 2: want 3 fields as the header names, got 2`},
+		{"one field", hdr + "17\n", `traces/x.csv:2: record 1: want 3 fields as the header names, got 1`},
+		{"a column the header names is missing", "time,obj_id,size,path\n1,2,3\n", `traces/x.csv:2: record 1: want 4 fields as the header names, got 3`},
+		{"a bad quote in a named column", "time,obj_id,size\n1,2,\"3\" \n", `traces/x.csv:2: record 1: field 3: text after the closing quote`},
+		{"blank lines do not count as records", hdr + "\n1,2,3\n\n1,x,3\n", `traces/x.csv:5: record 2: obj_id: not a number "x"`},
+		{"long bad field is cut short", hdr + "1,2," + strings.Repeat("9", 50) + "z\n", `traces/x.csv:2: record 1: size: not a number "` + strings.Repeat("9", 40) + `"...`},
+		{"line over 1 MiB", hdr + strings.Repeat("1", 2<<20), `traces/x.csv:2: record 1: line longer than 1048576 bytes`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -359,7 +473,7 @@ func TestComputeNext(t *testing.T) {
 // forward scan for each record on a random trace with many repeats.
 func TestComputeNextMatchesBruteForce(t *testing.T) {
 	t.Parallel()
-	r := newRand(1, "computenext")
+	r := sim.NewRand(1, "computenext")
 	recs := make([]TraceRecord, 2000)
 	for i := range recs {
 		recs[i] = TraceRecord{ID: r.Uint64N(50), Size: 1}
@@ -401,13 +515,13 @@ func TestTraceReadDoesNotAllocate(t *testing.T) {
 // benchTrace is a trace shaped like a CDN's: Zipf-ish IDs, sizes from
 // hundreds of bytes to megabytes, second-resolution times.
 func benchTrace(n int) []TraceRecord {
-	r := newRand(1, "benchtrace")
+	r := sim.NewRand(1, "benchtrace")
 	recs := make([]TraceRecord, n)
 	for i := range recs {
 		id := uint64(math.Exp(r.Float64() * 14)) // log-uniform over ~1.2M objects
 		recs[i] = TraceRecord{
 			Time: int64(i / 1000),
-			ID:   mix64(id),
+			ID:   sim.Mix64(id),
 			Size: int64(math.Exp(6 + 8*r.Float64())),
 		}
 	}
@@ -437,5 +551,88 @@ func BenchmarkTraceDecode(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
 		})
+	}
+	// oracle-batch is the bulk path the replay engine takes.
+	b.Run("oracle-batch", func(b *testing.B) {
+		data := writeTrace(b, TraceOracle, recs)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		buf := make([]TraceRecord, 4096)
+		for b.Loop() {
+			r := NewTraceReader(bytes.NewReader(data), "mem", TraceOracle)
+			n := 0
+			for k := len(buf); k == len(buf); n += k {
+				k = r.ReadBatch(buf)
+			}
+			if n != len(recs) || r.Err() != nil {
+				b.Fatal(n, r.Err())
+			}
+		}
+		b.ReportMetric(float64(b.N)*float64(len(recs))/b.Elapsed().Seconds(), "records/s")
+	})
+}
+
+// TestTraceReaderCloudFront reads the hand-written log record by record:
+// paths interned in order of first appearance, sc-bytes as sent ("-" is
+// 0), and the fields a TraceSource maps.
+func TestTraceReaderCloudFront(t *testing.T) {
+	t.Parallel()
+	r := NewTraceReader(strings.NewReader(cfLog), "cf.log", TraceCloudFront)
+	var got []string
+	var rec TraceRecord
+	for r.Next(&rec) {
+		m, err := r.Method()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d/%d/%d/%d/%s/%s/%s/%q", rec.Time, rec.ID, rec.Size, rec.Next, m, r.Path(), r.Location(), r.Metro()))
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	want := []string{
+		`1575493351/0/39270/-1/GET//index.html/IAD89-C1/""`,
+		`1575493351/1/512000/-1/GET//video/a.mp4/gru1-c2/""`,
+		`1575493353/0/0/-1/HEAD//index.html/NRT57-P2/""`,
+		`1575493380/1/2048000/-1/GET//video/a.mp4/IAD12/""`,
+		`1575504000/2/0/-1/POST//api/vote/GRU3/""`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The method is checked only when asked for, and then names the record.
+	r = NewTraceReader(strings.NewReader("time,obj_id,size,method\n1,2,3,GET\n4,5,6,BREW\n"), "m.csv", TraceCSV)
+	n := 0
+	for r.Next(&rec) {
+		n++
+	}
+	if _, err := r.Method(); n != 2 || r.Err() != nil || err == nil || err.Error() != `m.csv:3: record 2: method: unknown method "BREW" (want one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS)` {
+		t.Fatalf("%d records, %v; method error %v", n, r.Err(), err)
+	}
+}
+
+// TestTraceRecordsOnlySkipsTheOptionalColumns: the same records, with the
+// optional columns neither split nor checked (a bad method, an unclosed
+// quote and a missing path pass) and reported as absent.
+func TestTraceRecordsOnlySkipsTheOptionalColumns(t *testing.T) {
+	t.Parallel()
+	in := "time,obj_id,size,method,path\n1,2,3,GET,/a\n4,5,6,BREW,/b\n7,8,9,GET,\"/c\n"
+	r := NewTraceReader(strings.NewReader(in), "x.csv", TraceCSV)
+	r.RecordsOnly()
+	var got []TraceRecord
+	var rec TraceRecord
+	for r.Next(&rec) {
+		got = append(got, rec)
+		if m, err := r.Method(); r.Path() != nil || m != GET || err != nil {
+			t.Errorf("record %d: path %q, method %v, %v; want none", len(got), r.Path(), m, err)
+		}
+	}
+	want := []TraceRecord{{1, 2, 3, -1}, {4, 5, 6, -1}, {7, 8, 9, -1}}
+	if r.Err() != nil || !slices.Equal(got, want) {
+		t.Fatalf("got %+v, %v; want %+v", got, r.Err(), want)
+	}
+	// Without RecordsOnly the unclosed quote is an error.
+	if _, err := readAll(NewTraceReader(strings.NewReader(in), "x.csv", TraceCSV)); err == nil || !strings.Contains(err.Error(), "x.csv:4: record 3: field 5: unterminated") {
+		t.Fatalf("all columns: %v", err)
 	}
 }

@@ -1,84 +1,20 @@
 package workload
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
-	"strings"
-
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/cdnsim/cdnsim/sim"
 )
-
-// InputFormat is the encoding of a trace that a TraceSource reads.
-type InputFormat uint8
-
-// Input formats.
-const (
-	// InputCSV is text with a header line naming the columns: time, obj_id
-	// and size are required (time in integer seconds); metro (a metro's
-	// name), method and path are optional; other columns are ignored.
-	// Fields may be double-quoted as in RFC 4180 (no newlines inside).
-	InputCSV InputFormat = iota
-	// InputOracle is libCacheSim's oracleGeneral binary format (see
-	// TraceOracle). It carries no metro, method or path.
-	InputOracle
-	// InputCloudFront is CloudFront's standard access log: tab-separated
-	// W3C extended format whose "#Fields:" line names the columns.
-	InputCloudFront
-)
-
-var inputFormatNames = [...]string{"csv", "oracle", "cloudfront"}
-
-// String is the format's name in a scenario file (trace_format).
-func (f InputFormat) String() string {
-	if int(f) < len(inputFormatNames) {
-		return inputFormatNames[f]
-	}
-	return "InputFormat(" + strconv.Itoa(int(f)) + ")"
-}
-
-// ParseInputFormat reads a format name: "csv", "oracle" or "cloudfront".
-func ParseInputFormat(s string) (InputFormat, error) {
-	for i, n := range inputFormatNames {
-		if strings.EqualFold(s, n) {
-			return InputFormat(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown trace format %q (want csv, oracle or cloudfront)", s)
-}
-
-// InputFormatFromName infers a trace's format from its file name, after
-// dropping a .zst or .gz suffix: .csv is InputCSV; .oracleGeneral or .bin
-// InputOracle; .log, .tsv or .txt InputCloudFront, as is any other .gz
-// file (CloudFront delivers its logs as DIST.YYYY-MM-DD-HH.ID.gz).
-func InputFormatFromName(path string) (InputFormat, error) {
-	lower := strings.ToLower(path)
-	name := strings.TrimSuffix(strings.TrimSuffix(lower, ".zst"), ".gz")
-	switch {
-	case strings.HasSuffix(name, ".csv"):
-		return InputCSV, nil
-	case strings.HasSuffix(name, ".oraclegeneral"), strings.HasSuffix(name, ".bin"):
-		return InputOracle, nil
-	case strings.HasSuffix(name, ".log"), strings.HasSuffix(name, ".tsv"), strings.HasSuffix(name, ".txt"),
-		strings.HasSuffix(lower, ".gz"):
-		return InputCloudFront, nil
-	}
-	return 0, fmt.Errorf("%s: cannot tell the trace format from the file name (know .csv, .oracleGeneral, .bin, .log, CloudFront's .gz; each optionally .zst or .gz)", path)
-}
 
 // TraceSourceConfig says how to read a trace and how to map what it
 // records onto a scenario.
 type TraceSourceConfig struct {
 	Path   string
-	Format InputFormat
+	Format TraceFormat
 	// Metros are the scenario's viewer metros: a metro column names one of
 	// them, and requests with no location are spread over them by Weight.
 	Metros []Metro
@@ -116,19 +52,10 @@ type TraceSourceConfig struct {
 // Next allocates nothing per request.
 type TraceSource struct {
 	cfg  TraceSourceConfig
-	open func() (io.Reader, func() error, error)
+	open func() (*TraceReader, error)
 
-	// The stream being read.
-	closeFn func() error
-	tr      *TraceReader // oracle records; the line reader for text formats
-	line    int64        // text formats: lines read (for error messages)
-	recs    int64        // data records read in this pass
-	fields  [][]byte
-	scratch []byte
-	hdr     bool // the CSV header or a CloudFront #Fields line has been seen
-	col     columns
-	pathBuf []byte // the last request's path (a copy: its line is gone)
-	pathOK  bool
+	tr   *TraceReader // the pass being read
+	recs int64        // records read in this pass
 
 	// From the first pass.
 	first, last int64 // seconds
@@ -137,10 +64,10 @@ type TraceSource struct {
 	scanned     bool
 	prev        int64
 
-	// CloudFront interning, filled by the first pass.
-	paths    map[string]uint64
-	pathList []string
-	sizes    []int64
+	// CloudFront: the paths the first pass interned (the second pass's
+	// reader starts from them, so IDs agree) and each object's size.
+	ids   map[string]uint64
+	sizes []int64
 
 	metros   map[string]uint16
 	prefixes [][]byte
@@ -150,21 +77,11 @@ type TraceSource struct {
 	err      error
 }
 
-// columns are field indices, −1 when absent.
-type columns struct {
-	n                                   int // fields a record needs
-	time, id, size, metro, method, path int
-	date, location                      int // CloudFront; size is sc-bytes, path cs-uri-stem
-}
-
-// traceRec is one decoded record.
-type traceRec struct {
-	sec    int64
-	id     uint64
-	size   int64
+// traceReq is one decoded record as the source uses it.
+type traceReq struct {
+	TraceRecord
 	metro  int32 // −1: no location given
 	method Method
-	path   []byte // nil if none; valid until the next read
 }
 
 // maxSpanSeconds bounds a trace's span so that nanoseconds of virtual time
@@ -175,38 +92,11 @@ const maxSpanSeconds = math.MaxInt64 / int64(sim.Second)
 // and .gz on the fly) and returns a source positioned at its first record.
 // Close it when done (it closes itself at the end of the stream).
 func OpenTraceSource(cfg TraceSourceConfig) (*TraceSource, error) {
-	path := cfg.Path
-	return newTraceSource(cfg, func() (io.Reader, func() error, error) { return openInput(path) })
+	return newTraceSource(cfg, func() (*TraceReader, error) { return OpenTrace(cfg.Path, cfg.Format) })
 }
 
-// openInput opens path, decompressing by suffix.
-func openInput(path string) (io.Reader, func() error, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	lower := strings.ToLower(path)
-	switch {
-	case strings.HasSuffix(lower, ".zst"):
-		zd, err := zstd.NewReader(f)
-		if err != nil {
-			f.Close()
-			return nil, nil, fmt.Errorf("%s: zstd: %w", path, err)
-		}
-		return zd, func() error { zd.Close(); return f.Close() }, nil
-	case strings.HasSuffix(lower, ".gz"):
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			f.Close()
-			return nil, nil, fmt.Errorf("%s: gzip: %w", path, err)
-		}
-		return gz, func() error { gz.Close(); return f.Close() }, nil
-	}
-	return f, f.Close, nil
-}
-
-func newTraceSource(cfg TraceSourceConfig, open func() (io.Reader, func() error, error)) (*TraceSource, error) {
-	if cfg.Format > InputCloudFront {
+func newTraceSource(cfg TraceSourceConfig, open func() (*TraceReader, error)) (*TraceSource, error) {
+	if cfg.Format > TraceCloudFront {
 		return nil, fmt.Errorf("%s: unknown trace format %v", cfg.Path, cfg.Format)
 	}
 	if len(cfg.Metros) == 0 || len(cfg.Metros) > math.MaxUint16+1 {
@@ -229,9 +119,6 @@ func newTraceSource(cfg TraceSourceConfig, open func() (io.Reader, func() error,
 	for _, p := range cfg.Prefixes {
 		s.prefixes = append(s.prefixes, []byte(p))
 	}
-	if cfg.Format == InputCloudFront {
-		s.paths = map[string]uint64{}
-	}
 	if err := s.scan(); err != nil {
 		return nil, err
 	}
@@ -243,39 +130,35 @@ func newTraceSource(cfg TraceSourceConfig, open func() (io.Reader, func() error,
 }
 
 // scan is the first pass: it checks every record, finds the span and
-// counts the requests, and interns CloudFront paths.
+// counts the requests, and sizes CloudFront objects.
 func (s *TraceSource) scan() error {
 	if err := s.reopen(); err != nil {
 		return err
 	}
 	defer s.Close()
-	var rec traceRec
+	var rec traceReq
 	for s.read(&rec) {
 		if s.recs == 1 {
-			s.first, s.prev = rec.sec, rec.sec
+			s.first, s.prev = rec.Time, rec.Time
 		}
-		if rec.sec < s.prev {
-			return s.fail("time: %d is before the previous record's %d; sort the trace by time", rec.sec, s.prev)
+		if rec.Time < s.prev {
+			return s.fail("time: %d is before the previous record's %d; sort the trace by time", rec.Time, s.prev)
 		}
-		if rec.sec-s.first >= maxSpanSeconds {
-			return s.fail("time: %d is too long after the first record's %d", rec.sec, s.first)
+		if rec.Time-s.first >= maxSpanSeconds {
+			return s.fail("time: %d is too long after the first record's %d", rec.Time, s.first)
 		}
-		s.prev = rec.sec
-		if s.cfg.Duration > 0 && sim.Time(rec.sec-s.first)*sim.Second >= s.cfg.Duration {
+		s.prev = rec.Time
+		if s.cfg.Duration > 0 && sim.Time(rec.Time-s.first)*sim.Second >= s.cfg.Duration {
 			break
 		}
-		s.last = rec.sec
+		s.last = rec.Time
 		s.count++
-		if s.paths != nil {
-			id, ok := s.paths[string(rec.path)]
-			if !ok {
-				p := string(rec.path)
-				id = uint64(len(s.pathList))
-				s.paths[p] = id
-				s.pathList = append(s.pathList, p)
+		if s.cfg.Format == TraceCloudFront {
+			// IDs are dense in order of first appearance.
+			if rec.ID == uint64(len(s.sizes)) {
 				s.sizes = append(s.sizes, 1)
 			}
-			s.sizes[id] = max(s.sizes[id], rec.size)
+			s.sizes[rec.ID] = max(s.sizes[rec.ID], rec.Size)
 		}
 	}
 	if s.err != nil && s.err != io.EOF {
@@ -295,28 +178,27 @@ func (s *TraceSource) scan() error {
 // reopen starts reading the trace from the beginning.
 func (s *TraceSource) reopen() error {
 	s.Close()
-	r, closeFn, err := s.open()
+	tr, err := s.open()
 	if err != nil {
 		return err
 	}
-	s.closeFn = closeFn
-	f := TraceCSV
-	if s.cfg.Format == InputOracle {
-		f = TraceOracle
+	if s.cfg.Format == TraceCloudFront {
+		if s.ids == nil {
+			s.ids = tr.ids
+		}
+		tr.ids = s.ids
 	}
-	s.tr = NewTraceReader(r, s.cfg.Path, f)
-	s.line, s.recs, s.hdr, s.err, s.done = 0, 0, false, nil, false
+	s.tr = tr
+	s.recs, s.err, s.done = 0, nil, false
 	return nil
 }
 
 // Close releases the file. It is safe to call more than once.
 func (s *TraceSource) Close() error {
-	if s.closeFn == nil {
+	if s.tr == nil {
 		return nil
 	}
-	err := s.closeFn()
-	s.closeFn = nil
-	return err
+	return s.tr.Close()
 }
 
 // Duration is the stream's length: the configured one, or the trace's span
@@ -340,10 +222,10 @@ func (s *TraceSource) Err() error {
 // records one (a CSV path column, CloudFront's cs-uri-stem); else nil. It
 // is valid until the next call to Next.
 func (s *TraceSource) Path() []byte {
-	if !s.pathOK {
+	if s.tr == nil {
 		return nil
 	}
-	return s.pathBuf
+	return s.tr.Path()
 }
 
 // Next implements Source.
@@ -351,36 +233,32 @@ func (s *TraceSource) Next(r *Request) bool {
 	if s.done || s.err != nil || !s.scanned {
 		return false
 	}
-	var rec traceRec
+	var rec traceReq
 	if !s.read(&rec) {
 		return s.stop()
 	}
-	if rec.sec < s.prev || rec.sec < s.first {
-		s.fail("time: %d is before the previous record's %d (did the file change?)", rec.sec, s.prev)
+	if rec.Time < s.prev || rec.Time < s.first {
+		s.fail("time: %d is before the previous record's %d (did the file change?)", rec.Time, s.prev)
 		return s.stop()
 	}
-	s.prev = rec.sec
-	t := sim.Time(rec.sec-s.first) * sim.Second
+	s.prev = rec.Time
+	t := sim.Time(rec.Time-s.first) * sim.Second
 	if t >= s.end || s.recs > s.count {
 		return s.stop()
 	}
-	size := rec.size
-	id := rec.id
-	if s.paths != nil {
-		var ok bool
-		if id, ok = s.paths[string(rec.path)]; !ok {
-			s.fail("cs-uri-stem: %s was not in the trace a moment ago (did the file change?)", quote(rec.path))
+	size := rec.Size
+	if s.cfg.Format == TraceCloudFront {
+		if rec.ID >= uint64(len(s.sizes)) {
+			s.fail("cs-uri-stem: %s was not in the trace a moment ago (did the file change?)", quote(s.tr.Path()))
 			return s.stop()
 		}
-		size = s.sizes[id]
+		size = s.sizes[rec.ID]
 	}
 	metro := rec.metro
 	if metro < 0 {
 		metro = int32(s.spread.sample(s.rMetro))
 	}
-	s.pathOK = rec.path != nil
-	s.pathBuf = append(s.pathBuf[:0], rec.path...)
-	*r = Request{Time: t, Object: id, Size: size, Metro: uint16(metro), Class: s.class(rec.path), Method: rec.method}
+	*r = Request{Time: t, Object: rec.ID, Size: size, Metro: uint16(metro), Class: s.class(s.tr.Path()), Method: rec.method}
 	return true
 }
 
@@ -401,345 +279,63 @@ func (s *TraceSource) class(path []byte) uint8 {
 	return uint8(best)
 }
 
-// fail records an error about the record being read and returns it. Text
-// formats name the line as well: file:line: record n: ...
+// fail records an error about the record just read and returns it.
 func (s *TraceSource) fail(format string, a ...any) error {
-	msg := fmt.Sprintf(format, a...)
-	if s.cfg.Format == InputOracle {
-		s.err = fmt.Errorf("%s: record %d: %s", s.cfg.Path, s.recs, msg)
-	} else {
-		s.err = fmt.Errorf("%s:%d: record %d: %s", s.cfg.Path, s.line, s.recs, msg)
-	}
+	s.err = s.tr.Errorf(format, a...)
 	return s.err
 }
 
-// read decodes the next record into rec; false at the end (s.err io.EOF)
-// or on an error (s.err set).
-func (s *TraceSource) read(rec *traceRec) bool {
+// read decodes the next record into rec, with its metro and method; false
+// at the end (s.err io.EOF) or on an error (s.err set).
+func (s *TraceSource) read(rec *traceReq) bool {
 	if s.err != nil {
 		return false
 	}
-	switch s.cfg.Format {
-	case InputOracle:
-		var tr TraceRecord
-		if !s.tr.Next(&tr) {
-			if s.err = s.tr.Err(); s.err == nil {
-				s.err = io.EOF
-			}
-			return false
+	if !s.tr.Next(&rec.TraceRecord) {
+		if s.err = s.tr.Err(); s.err == nil {
+			s.err = io.EOF
 		}
-		s.recs++
-		*rec = traceRec{sec: tr.Time, id: tr.ID, size: tr.Size, metro: -1}
-		return true
-	case InputCSV:
-		return s.readCSV(rec)
-	default:
-		return s.readCloudFront(rec)
-	}
-}
-
-// nextLine returns the next line, or nil with s.err set.
-func (s *TraceSource) nextLine() []byte {
-	line, err := s.tr.readLine()
-	if err == io.EOF {
-		s.err = io.EOF
-		return nil
-	}
-	s.line++
-	if err != nil {
-		s.fail("%v", err)
-		return nil
-	}
-	return line
-}
-
-func (s *TraceSource) readCSV(rec *traceRec) bool {
-	var line []byte
-	for {
-		if line = s.nextLine(); line == nil {
-			if s.err == io.EOF && !s.hdr {
-				s.err = fmt.Errorf("%s: empty file: want a header line naming the columns time,obj_id,size (and optionally metro,method,path)", s.cfg.Path)
-			}
-			return false
-		}
-		if !s.hdr {
-			if !s.csvHeader(line) {
-				return false
-			}
-			continue
-		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			break
-		}
+		return false
 	}
 	s.recs++
-	var err error
-	if s.fields, s.scratch, err = splitCSV(line, s.fields, s.scratch); err != nil {
-		s.fail("%v", err)
-		return false
-	}
-	c := &s.col
-	if len(s.fields) < c.n {
-		s.fail("want %d fields as the header names, got %d", c.n, len(s.fields))
-		return false
-	}
-	f := s.fields
-	tm, err := parseInt(f[c.time])
-	if err != nil {
-		s.fail("time: %v", err)
-		return false
-	}
-	if tm < 0 {
-		s.fail("time: negative (%d)", tm)
-		return false
-	}
-	id, err := parseUint(f[c.id])
-	if err != nil {
-		s.fail("obj_id: %v", err)
-		return false
-	}
-	size, err := parseInt(f[c.size])
-	if err != nil {
-		s.fail("size: %v", err)
-		return false
-	}
-	if size <= 0 {
-		s.fail("size: %d (sizes must be > 0)", size)
-		return false
-	}
-	*rec = traceRec{sec: tm, id: id, size: size, metro: -1}
-	if c.metro >= 0 && !s.metroField(rec, f[c.metro], "metro") {
-		return false
-	}
-	if c.method >= 0 && !s.methodField(rec, f[c.method], "method") {
-		return false
-	}
-	if c.path >= 0 {
-		rec.path = f[c.path]
-	}
-	return true
-}
-
-func (s *TraceSource) metroField(rec *traceRec, b []byte, key string) bool {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "-" {
-		return true
-	}
-	m, ok := s.metros[string(b)]
-	if !ok {
-		s.fail("%s: no metro named %s in the scenario", key, quote(b))
-		return false
-	}
-	rec.metro = int32(m)
-	return true
-}
-
-func (s *TraceSource) methodField(rec *traceRec, b []byte, key string) bool {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "-" {
-		return true
-	}
-	for i, n := range methodNames {
-		if strings.EqualFold(string(b), n) {
-			rec.method = Method(i)
-			return true
-		}
-	}
-	s.fail("%s: unknown method %s (want one of %s)", key, quote(b), strings.Join(methodNames[:], ", "))
-	return false
-}
-
-// csvHeader reads the column names.
-func (s *TraceSource) csvHeader(line []byte) bool {
-	s.hdr = true
-	line = bytes.TrimPrefix(line, []byte("\uFEFF")) // spreadsheet exports start with a BOM
-	var err error
-	if s.fields, s.scratch, err = splitCSV(line, s.fields, s.scratch); err != nil {
-		s.err = fmt.Errorf("%s:%d: header: %v", s.cfg.Path, s.line, err)
-		return false
-	}
-	c := columns{time: -1, id: -1, size: -1, metro: -1, method: -1, path: -1}
-	for i, f := range s.fields {
-		var p *int
-		switch strings.ToLower(string(bytes.TrimSpace(f))) {
-		case "time":
-			p = &c.time
-		case "obj_id":
-			p = &c.id
-		case "size":
-			p = &c.size
-		case "metro":
-			p = &c.metro
-		case "method":
-			p = &c.method
-		case "path":
-			p = &c.path
-		default:
-			continue // a column we do not use
-		}
-		if *p >= 0 {
-			s.err = fmt.Errorf("%s:%d: header: column %s appears twice", s.cfg.Path, s.line, quote(f))
+	rec.metro = -1
+	if name := s.tr.Metro(); name != nil {
+		m, ok := s.metros[string(name)]
+		if !ok {
+			s.fail("metro: no metro named %s in the scenario", quote(name))
 			return false
 		}
-		*p = i
-		c.n = max(c.n, i+1)
+		rec.metro = int32(m)
+	} else if code := s.tr.Location(); code != nil {
+		rec.metro = s.edgeMetro(code)
 	}
-	for _, req := range []struct {
-		name string
-		i    int
-	}{{"time", c.time}, {"obj_id", c.id}, {"size", c.size}} {
-		if req.i < 0 {
-			s.err = fmt.Errorf("%s:%d: header: no %s column (want time,obj_id,size and optionally metro,method,path; got %s)", s.cfg.Path, s.line, req.name, quote(line))
-			return false
-		}
+	var err error
+	if rec.method, err = s.tr.Method(); err != nil {
+		s.err = err
+		return false
 	}
-	s.col = c
 	return true
 }
 
-// splitCSV splits line into fields, appending to dst[:0]. A field may be
-// double-quoted, with "" for a quote; unquoted text lands in scratch, which
-// is grown to len(line) first so that the returned slices stay valid.
-func splitCSV(line []byte, dst [][]byte, scratch []byte) ([][]byte, []byte, error) {
-	dst = dst[:0]
-	if cap(scratch) < len(line) {
-		scratch = make([]byte, 0, len(line))
-	}
-	scratch = scratch[:0]
-	for {
-		if len(line) == 0 || line[0] != '"' {
-			j := bytes.IndexByte(line, ',')
-			if j < 0 {
-				return append(dst, line), scratch, nil
-			}
-			dst = append(dst, line[:j])
-			line = line[j+1:]
-			continue
+// edgeMetro maps an edge location code to a metro, or −1.
+func (s *TraceSource) edgeMetro(code []byte) int32 {
+	var buf [8]byte
+	n := 0
+	for _, ch := range code {
+		if ch >= 'a' && ch <= 'z' {
+			ch -= 'a' - 'A'
 		}
-		start := len(scratch)
-		i := 1
-		for {
-			j := bytes.IndexByte(line[i:], '"')
-			if j < 0 {
-				return dst, scratch, fmt.Errorf("field %d: unterminated quoted field", len(dst)+1)
-			}
-			scratch = append(scratch, line[i:i+j]...)
-			i += j + 1
-			if i < len(line) && line[i] == '"' {
-				scratch = append(scratch, '"')
-				i++
-				continue
-			}
+		if ch < 'A' || ch > 'Z' || n == len(buf) {
 			break
 		}
-		dst = append(dst, scratch[start:len(scratch):len(scratch)])
-		line = line[i:]
-		if len(line) == 0 {
-			return dst, scratch, nil
-		}
-		if line[0] != ',' {
-			return dst, scratch, fmt.Errorf("field %d: text after the closing quote", len(dst))
-		}
-		line = line[1:]
+		buf[n] = ch
+		n++
 	}
-}
-
-// RequestCSVWriter writes requests as the CSV that TraceSource reads:
-// time,obj_id,size,metro,method,path with time in whole seconds (truncated;
-// the order of the stream is kept). The first three columns are what
-// TraceReader and libCacheSim's CSV reader take.
-type RequestCSVWriter struct {
-	bw     *bufio.Writer
-	metros []string
-	line   []byte
-	n      int64
-	header bool
-}
-
-// NewRequestCSVWriter writes to w, naming metros by metros[Request.Metro].
-func NewRequestCSVWriter(w io.Writer, metros []string) *RequestCSVWriter {
-	return &RequestCSVWriter{bw: bufio.NewWriterSize(w, 64<<10), metros: metros, line: make([]byte, 0, 128)}
-}
-
-const requestCSVHeader = "time,obj_id,size,metro,method,path\n"
-
-// Write appends r, whose URL path is path, to the trace. It returns an
-// error, naming the record, for a size ≤ 0, a negative time, an unknown
-// metro or a field with a line break (which CSV readers split on).
-func (w *RequestCSVWriter) Write(r Request, path []byte) error {
-	w.n++
-	fail := func(format string, a ...any) error {
-		return fmt.Errorf("csv writer: record %d: %s", w.n, fmt.Sprintf(format, a...))
+	if n == 0 {
+		return -1
 	}
-	if r.Size <= 0 {
-		return fail("size: %d (sizes must be > 0)", r.Size)
+	if m, ok := s.cfg.Locations[string(buf[:n])]; ok {
+		return int32(m)
 	}
-	if r.Time < 0 {
-		return fail("time: negative (%d)", r.Time)
-	}
-	if int(r.Metro) >= len(w.metros) {
-		return fail("metro: index %d, but there are %d metros", r.Metro, len(w.metros))
-	}
-	if !w.header {
-		if _, err := w.bw.WriteString(requestCSVHeader); err != nil {
-			return err
-		}
-		w.header = true
-	}
-	b := strconv.AppendInt(w.line[:0], int64(r.Time/sim.Second), 10)
-	b = append(b, ',')
-	b = strconv.AppendUint(b, r.Object, 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, r.Size, 10)
-	b = append(b, ',')
-	var ok bool
-	if b, ok = appendCSVField(b, w.metros[r.Metro]); !ok {
-		return fail("metro: a line break in %q", w.metros[r.Metro])
-	}
-	b = append(b, ',')
-	b = append(b, r.Method.String()...)
-	b = append(b, ',')
-	if b, ok = appendCSVField(b, path); !ok {
-		return fail("path: a line break in %s", quote(path))
-	}
-	b = append(b, '\n')
-	w.line = b
-	_, err := w.bw.Write(b)
-	return err
-}
-
-// appendCSVField appends f, quoted if it holds a comma or a quote; false if
-// it holds a line break.
-func appendCSVField[T string | []byte](b []byte, f T) ([]byte, bool) {
-	quoted := false
-	for i := 0; i < len(f); i++ {
-		switch f[i] {
-		case '\r', '\n':
-			return b, false
-		case ',', '"':
-			quoted = true
-		}
-	}
-	if !quoted {
-		return append(b, f...), true
-	}
-	b = append(b, '"')
-	for i := 0; i < len(f); i++ {
-		if f[i] == '"' {
-			b = append(b, '"')
-		}
-		b = append(b, f[i])
-	}
-	return append(b, '"'), true
-}
-
-// Flush writes buffered data (and, for an empty trace, the header).
-func (w *RequestCSVWriter) Flush() error {
-	if !w.header {
-		if _, err := w.bw.WriteString(requestCSVHeader); err != nil {
-			return err
-		}
-		w.header = true
-	}
-	return w.bw.Flush()
+	return -1
 }

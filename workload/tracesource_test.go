@@ -3,7 +3,6 @@ package workload
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,8 +24,8 @@ func memSource(t *testing.T, cfg TraceSourceConfig, data string) (*TraceSource, 
 	if cfg.Metros == nil {
 		cfg.Metros = testMetros
 	}
-	return newTraceSource(cfg, func() (io.Reader, func() error, error) {
-		return strings.NewReader(data), func() error { return nil }, nil
+	return newTraceSource(cfg, func() (*TraceReader, error) {
+		return NewTraceReader(strings.NewReader(data), cfg.Path, cfg.Format), nil
 	})
 }
 
@@ -58,7 +57,7 @@ func TestTraceSourceCSVColumnsByName(t *testing.T) {
 		"/api/c,300,x,9,1002,São Paulo,POST\n" +
 		"\n" +
 		"/other,400,x,7,1005,,\n"
-	s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: InputCSV,
+	s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: TraceCSV,
 		Prefixes: []string{"/", "/static/", "/static/img/"}, Seed: 1}, data)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +94,7 @@ func TestTraceSourceSpreadsByWeightDeterministically(t *testing.T) {
 		fmt.Fprintf(&b, "%d,%d,1\n", i/100, i)
 	}
 	metros := func(seed uint64) []int {
-		s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: InputCSV, Seed: seed}, b.String())
+		s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: TraceCSV, Seed: seed}, b.String())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +139,7 @@ func TestTraceSourceOracleZstd(t *testing.T) {
 	}
 	zw.Close()
 	f.Close()
-	s, err := OpenTraceSource(TraceSourceConfig{Path: path, Format: InputOracle, Metros: testMetros[:1], Prefixes: []string{"/a/", "/b/"}})
+	s, err := OpenTraceSource(TraceSourceConfig{Path: path, Format: TraceOracle, Metros: testMetros[:1], Prefixes: []string{"/a/", "/b/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +165,7 @@ const cfLog = "#Version: 1.0\n" +
 
 func TestTraceSourceCloudFrontLog(t *testing.T) {
 	t.Parallel()
-	s, err := memSource(t, TraceSourceConfig{Path: "cf.log", Format: InputCloudFront,
+	s, err := memSource(t, TraceSourceConfig{Path: "cf.log", Format: TraceCloudFront,
 		Prefixes:  []string{"/", "/video/"},
 		Locations: map[string]uint16{"IAD": 0, "GRU": 1}, Seed: 3}, cfLog)
 	if err != nil {
@@ -210,7 +209,7 @@ func TestTraceSourceCloudFrontFieldsByName(t *testing.T) {
 		"/a\tSão Paulo\t10:00:00\t2024-02-29\t5\n" +
 		"#Version: 1.0\n#Fields: date time sc-bytes cs-uri-stem x-edge-location\n" +
 		"2024-02-29\t10:00:01\t7\t/b\tiad5\n"
-	s, err := memSource(t, TraceSourceConfig{Path: "cf.log", Format: InputCloudFront, Locations: map[string]uint16{"IAD": 2}}, log)
+	s, err := memSource(t, TraceSourceConfig{Path: "cf.log", Format: TraceCloudFront, Locations: map[string]uint16{"IAD": 2}}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,28 +222,28 @@ func TestTraceSourceErrorsNameFileLineAndRecord(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
-		format InputFormat
+		format TraceFormat
 		data   string
 		want   string
 	}{
-		{"t.csv", InputCSV, "time,obj_id,size\n5,1,1\n\n4,2,1\n", "t.csv:4: record 2: time: 4 is before the previous record's 5; sort the trace by time"},
-		{"t.csv", InputCSV, "time,obj_id,size,metro\n5,1,1,Atlantis\n", `t.csv:2: record 1: metro: no metro named "Atlantis" in the scenario`},
-		{"t.csv", InputCSV, "time,obj_id,size,method\n5,1,1,BREW\n", `t.csv:2: record 1: method: unknown method "BREW"`},
-		{"t.csv", InputCSV, "time,obj_id,size\n5,1,0\n", "t.csv:2: record 1: size: 0 (sizes must be > 0)"},
-		{"t.csv", InputCSV, "time,obj_id,size\n5,x,1\n", `t.csv:2: record 1: obj_id: not a number "x"`},
-		{"t.csv", InputCSV, "time,obj_id,size,path\n5,1,1,\"/a\n", "t.csv:2: record 1: field 4: unterminated quoted field"},
-		{"t.csv", InputCSV, "time,obj_id,size,metro\n5,1,1\n", "t.csv:2: record 1: want 4 fields as the header names, got 3"},
-		{"t.csv", InputCSV, "time,size,id\n", `t.csv:1: header: no obj_id column`},
-		{"t.csv", InputCSV, "time,obj_id,size,size\n", `t.csv:1: header: column "size" appears twice`},
-		{"t.csv", InputCSV, "", "t.csv: empty file"},
-		{"t.csv", InputCSV, "time,obj_id,size\n", "t.csv: the trace holds no requests"},
-		{"t.oracleGeneral", InputOracle, "0123456789", "t.oracleGeneral: record 1: truncated"},
-		{"cf.log", InputCloudFront, "2019-12-04\t21:02:31\n", "cf.log:1: record 1: no #Fields: line before the first record"},
-		{"cf.log", InputCloudFront, "#Fields: date time sc-bytes\n", "cf.log:1: #Fields: #Fields names no cs-uri-stem field"},
-		{"cf.log", InputCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-29\t00:00:00\t1\t/a\n", `cf.log:2: record 1: date time: want YYYY-MM-DD and HH:MM:SS, got "2019-02-29" "00:00:00"`},
-		{"cf.log", InputCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:00\tlots\t/a\n", `cf.log:2: record 1: sc-bytes: not a number "lots"`},
-		{"cf.log", InputCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:00\t1\n", "cf.log:2: record 1: want 4 tab-separated fields as #Fields names, got 3"},
-		{"cf.log", InputCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:01\t1\t/a\n2019-02-28\t00:00:00\t1\t/a\n", "cf.log:3: record 2: time: 1551312000 is before the previous record's 1551312001"},
+		{"t.csv", TraceCSV, "time,obj_id,size\n5,1,1\n\n4,2,1\n", "t.csv:4: record 2: time: 4 is before the previous record's 5; sort the trace by time"},
+		{"t.csv", TraceCSV, "time,obj_id,size,metro\n5,1,1,Atlantis\n", `t.csv:2: record 1: metro: no metro named "Atlantis" in the scenario`},
+		{"t.csv", TraceCSV, "time,obj_id,size,method\n5,1,1,BREW\n", `t.csv:2: record 1: method: unknown method "BREW"`},
+		{"t.csv", TraceCSV, "time,obj_id,size\n5,1,0\n", "t.csv:2: record 1: size: 0 (sizes must be > 0)"},
+		{"t.csv", TraceCSV, "time,obj_id,size\n5,x,1\n", `t.csv:2: record 1: obj_id: not a number "x"`},
+		{"t.csv", TraceCSV, "time,obj_id,size,path\n5,1,1,\"/a\n", "t.csv:2: record 1: field 4: unterminated quoted field"},
+		{"t.csv", TraceCSV, "time,obj_id,size,metro\n5,1,1\n", "t.csv:2: record 1: want 4 fields as the header names, got 3"},
+		{"t.csv", TraceCSV, "time,size,id\n", `t.csv:1: header: no obj_id column`},
+		{"t.csv", TraceCSV, "time,obj_id,size,size\n", `t.csv:1: header: column "size" appears twice`},
+		{"t.csv", TraceCSV, "", "t.csv: empty file"},
+		{"t.csv", TraceCSV, "time,obj_id,size\n", "t.csv: the trace holds no requests"},
+		{"t.oracleGeneral", TraceOracle, "0123456789", "t.oracleGeneral: record 1: truncated"},
+		{"cf.log", TraceCloudFront, "2019-12-04\t21:02:31\n", "cf.log:1: record 1: no #Fields: line before the first record"},
+		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes\n", "cf.log:1: #Fields: no cs-uri-stem column"},
+		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-29\t00:00:00\t1\t/a\n", `cf.log:2: record 1: date time: want YYYY-MM-DD and HH:MM:SS, got "2019-02-29" "00:00:00"`},
+		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:00\tlots\t/a\n", `cf.log:2: record 1: sc-bytes: not a number "lots"`},
+		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:00\t1\n", "cf.log:2: record 1: want 4 tab-separated fields as #Fields names, got 3"},
+		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:01\t1\t/a\n2019-02-28\t00:00:00\t1\t/a\n", "cf.log:3: record 2: time: 1551312000 is before the previous record's 1551312001"},
 	} {
 		_, err := memSource(t, TraceSourceConfig{Path: tc.name, Format: tc.format}, tc.data)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
@@ -256,7 +255,7 @@ func TestTraceSourceErrorsNameFileLineAndRecord(t *testing.T) {
 func TestTraceSourceDurationCutsTheTrace(t *testing.T) {
 	t.Parallel()
 	data := "time,obj_id,size\n100,1,1\n101,2,1\n102,3,1\n200,4,1\n"
-	s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: InputCSV, Duration: 2 * sim.Second}, data)
+	s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: TraceCSV, Duration: 2 * sim.Second}, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,9 +276,9 @@ func TestTraceSourceNextDoesNotAllocate(t *testing.T) {
 		fmt.Fprintf(&cf, "2024-01-01\t10:%02d:%02d\tIAD5\t10\tGET\t/p/%d\n", i/600, i/10%60, i%50)
 	}
 	for _, tc := range []struct {
-		f    InputFormat
+		f    TraceFormat
 		data string
-	}{{InputCSV, b.String()}, {InputCloudFront, cf.String()}} {
+	}{{TraceCSV, b.String()}, {TraceCloudFront, cf.String()}} {
 		s, err := memSource(t, TraceSourceConfig{Path: "t", Format: tc.f, Prefixes: []string{"/", "/p/"}, Locations: map[string]uint16{"IAD": 0}}, tc.data)
 		if err != nil {
 			t.Fatal(err)
@@ -315,7 +314,7 @@ func TestRequestCSVWriterRoundTrip(t *testing.T) {
 	if buf.String() != want {
 		t.Fatalf("wrote\n%s\nwant\n%s", buf.String(), want)
 	}
-	s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: InputCSV, Prefixes: []string{"/", "/up/"}}, buf.String())
+	s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: TraceCSV, Prefixes: []string{"/", "/up/"}}, buf.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,24 +331,6 @@ func TestRequestCSVWriterRoundTrip(t *testing.T) {
 	}
 	if err := w.Write(Request{Size: 1}, []byte("/a\nb")); err == nil || !strings.Contains(err.Error(), "record 4: path: a line break") {
 		t.Errorf("line break: %v", err)
-	}
-}
-
-func TestInputFormatFromName(t *testing.T) {
-	t.Parallel()
-	for name, want := range map[string]string{
-		"a.csv": "csv", "a.CSV.zst": "csv", "a.csv.gz": "csv", "x.oracleGeneral.zst": "oracle", "x.bin": "oracle",
-		"cf.log": "cloudfront", "E2EXAMPLE.2019-12-04-21.a1b2c3d4.gz": "cloudfront", "a.txt": "cloudfront",
-		"a.parquet": "error",
-	} {
-		f, err := InputFormatFromName(name)
-		got := f.String()
-		if err != nil {
-			got = "error"
-		}
-		if got != want {
-			t.Errorf("%s: %s, want %s", name, got, want)
-		}
 	}
 }
 
@@ -407,7 +388,7 @@ func FuzzCloudFrontSource(f *testing.F) {
 	f.Add([]byte("#Fields: cs-uri-stem metro time date sc-bytes\n/a\tSão Paulo\t10:00:00\t2024-02-29\t5\n"))
 	f.Add([]byte("#Fields: date time sc-bytes cs-uri-stem\n0000-01-01\t00:00:00\t1\t/a\n9999-12-31\t23:59:60\t-\t/b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := memSource(t, TraceSourceConfig{Path: "cf.log", Format: InputCloudFront,
+		s, err := memSource(t, TraceSourceConfig{Path: "cf.log", Format: TraceCloudFront,
 			Prefixes: []string{"/", "/v"}, Locations: map[string]uint16{"IAD": 0, "GRU": 1}}, string(data))
 		checkSourceResult(t, s, err, "cf.log")
 	})
@@ -418,7 +399,7 @@ func FuzzCSVSource(f *testing.F) {
 	f.Add([]byte("time,obj_id,size\n5,1,1\n\n4,2,1\n"))
 	f.Add([]byte("time,obj_id,size,path\n0,1,1,\"a\"\"b\"\n9223372036,2,3,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: InputCSV, Prefixes: []string{"/", "/v"}}, string(data))
+		s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: TraceCSV, Prefixes: []string{"/", "/v"}}, string(data))
 		checkSourceResult(t, s, err, "t.csv")
 	})
 }

@@ -1,21 +1,24 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/cdnsim/cdnsim/report"
 	"github.com/cdnsim/cdnsim/scenarios"
+	"github.com/cdnsim/cdnsim/scenarios/sweep"
 	"github.com/cdnsim/cdnsim/topology/cache"
 )
 
-const compareSynopsis = "cdnsim compare SCENARIO --policies P[,P...] [--sizes S[,S...]] [--tier edge|regional] [-o DIR] [--seed N] [--set key=value]... [--parallel N] [--quiet]"
+const compareSynopsis = "cdnsim compare SCENARIO --policies P[,P...] [--sizes S[,S...]] [--tier edge|regional] [-o DIR] [--seed N | --seeds N,M,... | --replicates K] [--set key=value]... [--parallel N] [--quiet]"
 
 func init() {
 	register(command{
@@ -23,16 +26,6 @@ func init() {
 		summary: "run a scenario once per eviction policy × cache size and compare hit ratios",
 		run:     compareCmd,
 	})
-}
-
-// compareJob is one (policy, size) run of a comparison.
-type compareJob struct {
-	policy string
-	size   int64
-	scen   *scenarios.Scenario // the scenario with this job's overrides applied
-	rec    *report.Recorder    // set when the run has finished
-	err    error
-	wall   time.Duration
 }
 
 func compareCmd(args []string, stdout, stderr io.Writer) int {
@@ -44,13 +37,18 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		"policies differ by half a point or more) into DIR.\n"+
 		"The policy and size apply to every cache of the tier: per-site policy overrides in\n"+
 		"the scenario are cleared, and so are per-site capacities when --sizes is given.\n"+
-		"Runs go in parallel, one per core; flags may come before or after SCENARIO.", stderr)
+		"With --seeds or --replicates every (policy, size) runs once per seed and the outputs\n"+
+		"show means with 95% confidence intervals. It is a sweep with a policy axis and a\n"+
+		"size axis (see cdnsim sweep), run in memory. Runs go in parallel, one per core;\n"+
+		"flags may come before or after SCENARIO.", stderr)
 	policyList := fs.String("policies", "", "eviction policies to compare, comma-separated (have "+
 		joinNames(onlinePolicies())+")")
 	sizeList := fs.String("sizes", "", "cache sizes of each cache of the tier, comma-separated, e.g. 1GB,4GB,16GB\n(binary units; default: the scenario's own capacity for the tier)")
 	tier := fs.String("tier", report.TierEdge, "the tier whose caches vary: edge (every POP) or regional (every regional edge cache)")
 	out := fs.String("o", "", "output directory (default out/<scenario name>-compare)")
 	seed := fs.Uint64("seed", 0, "random seed of every run (default: the scenario's seed)")
+	seedList := fs.String("seeds", "", "run every point with each of these seeds, e.g. 1,7,42")
+	replicates := fs.Int("replicates", 0, "run every point with seeds 1..K")
 	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "runs at once, at most GOMAXPROCS (each run is single-threaded)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors: no progress lines, no table")
 	var sets multiFlag
@@ -84,6 +82,10 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *parallel < 1 {
 		return fail("--parallel must be >= 1, got %d", *parallel)
+	}
+	seeds, msg := parseSeeds(fs, *seed, *seedList, *replicates)
+	if msg != "" {
+		return fail("%s", msg)
 	}
 	// A run is CPU-bound on one goroutine: more at once than there are
 	// processors only holds more networks in memory.
@@ -125,21 +127,22 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	var jobs []*compareJob
-	for _, p := range policies {
-		for _, sz := range sizes {
-			s := append(append(slices.Clone([]string(sets)), tierSets...),
-				prefix+".policy="+p, fmt.Sprintf("%s.capacity=%d", prefix, sz))
-			scen, code := loadScenario(pos[0], s, stderr)
-			if scen == nil {
-				return code
-			}
-			jobs = append(jobs, &compareJob{policy: p, size: sz, scen: scen})
-		}
+	// A sweep with a policy axis and a size axis; the tier's overrides
+	// follow the user's --set values, so they win.
+	sw := &sweep.Sweep{
+		Name: base.Name + "-compare",
+		Base: pos[0],
+		Set:  append(slices.Clone([]string(sets)), tierSets...),
+		Axes: []sweep.Axis{
+			{Key: prefix + ".policy", Values: anys(policies)},
+			{Key: prefix + ".capacity", Values: anys(sizes)},
+		},
+		Seeds: seeds,
 	}
-	runSeed := base.Seed
-	if flagSet(fs, "seed") {
-		runSeed = *seed
+	plan, err := sw.Plan()
+	if err != nil {
+		fmt.Fprintln(stderr, "cdnsim compare:", err)
+		return exitFor(err)
 	}
 	dir := *out
 	if dir == "" {
@@ -149,31 +152,49 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	var mu sync.Mutex // serialises the progress lines
 	done := 0
-	runJobs(jobs, *parallel, runSeed, func(j *compareJob) {
-		if *quiet || j.err != nil {
+	recs := make([]*report.Recorder, len(plan.Runs))
+	errs := make([]error, len(plan.Runs))
+	index := map[*sweep.Run]int{}
+	for i, r := range plan.Runs {
+		index[r] = i
+	}
+	policyOf := func(r *sweep.Run) string { return policies[r.Index[0]] }
+	sizeOf := func(r *sweep.Run) int64 { return sizes[r.Index[1]] }
+	sweep.Each(plan.Runs, *parallel, func(r *sweep.Run) {
+		t0 := time.Now()
+		sr, err := plan.Simulate(r)
+		wall := time.Since(t0)
+		i := index[r]
+		if errs[i] = err; err != nil {
+			return
+		}
+		recs[i] = sr.Recorder
+		if *quiet {
 			return
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		done++
-		sum := j.rec.Summary()
-		hr := sum.Tiers.Edge.HitRatio
+		sum := sr.Recorder.Summary()
+		hr := sum.Tiers.Edge.HitRatio.Float()
 		if *tier == report.TierRegional {
-			hr = sum.Tiers.Regional.HitRatio
+			hr = sum.Tiers.Regional.HitRatio.Float()
 		}
-		fmt.Fprintf(stderr, "[%*d/%d] %-10s %8s  %s hit ratio %6.2f%%  (%d requests, %.1fs)\n",
-			len(fmt.Sprint(len(jobs))), done, len(jobs), j.policy, cache.FormatSize(j.size), *tier, 100*hr,
-			sum.Requests, j.wall.Seconds())
+		seedNote := ""
+		if len(seeds) > 1 {
+			seedNote = fmt.Sprintf(" seed %d", r.Seed)
+		}
+		fmt.Fprintf(stderr, "[%*d/%d] %-10s %8s%s  %s hit ratio %6.2f%%  (%d requests, %.1fs)\n",
+			len(fmt.Sprint(len(plan.Runs))), done, len(plan.Runs), policyOf(r), cache.FormatSize(sizeOf(r)), seedNote,
+			*tier, 100*hr, sum.Requests, wall.Seconds())
 	})
-	for _, j := range jobs {
-		if j.err != nil {
-			fmt.Fprintf(stderr, "cdnsim compare: %s at %s: %v\n", j.policy, cache.FormatSize(j.size), j.err)
+	runs := make([]report.CompareRun, len(plan.Runs))
+	for i, r := range plan.Runs {
+		if errs[i] != nil {
+			fmt.Fprintf(stderr, "cdnsim compare: %s at %s: %v\n", policyOf(r), cache.FormatSize(sizeOf(r)), errs[i])
 			return exitUsage
 		}
-	}
-	runs := make([]report.CompareRun, len(jobs))
-	for i, j := range jobs {
-		runs[i] = report.CompareRun{Policy: j.policy, Size: j.size, Recorder: j.rec}
+		runs[i] = report.CompareRun{Policy: policyOf(r), Size: sizeOf(r), Recorder: recs[i]}
 	}
 	cmp, err := report.NewComparison(*tier, runs)
 	if err != nil {
@@ -188,40 +209,63 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		// Wall-clock time on stderr only: stdout and the files depend on
 		// the inputs alone.
 		fmt.Fprintf(stderr, "%d runs in %.1fs wall clock (%d at a time); wrote %s\n",
-			len(jobs), time.Since(start).Seconds(), min(*parallel, len(jobs)), dir)
+			len(plan.Runs), time.Since(start).Seconds(), min(*parallel, len(plan.Runs)), dir)
 		fmt.Fprint(stdout, cmp.Table())
 	}
 	return exitOK
 }
 
-// runJobs simulates every job, parallel at a time. Each run owns its
-// network, generator and recorder, so runs share nothing and their results
-// do not depend on the scheduling. finished is called after each run, from
-// the goroutine that ran it.
-func runJobs(jobs []*compareJob, parallel int, seed uint64, finished func(*compareJob)) {
-	next := make(chan *compareJob)
-	var wg sync.WaitGroup
-	for range min(parallel, len(jobs)) {
-		wg.Go(func() {
-			for j := range next {
-				t0 := time.Now()
-				r, err := j.scen.NewRun(seed)
-				if err != nil {
-					j.err = err
-				} else {
-					r.Simulate(nil)
-					j.rec = r.Recorder
-				}
-				j.wall = time.Since(t0)
-				finished(j)
+// anys lists xs as sweep axis values.
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// parseSeeds reads --seed, --seeds and --replicates (at most one of
+// them) into a sweep's seeds: nil for the scenario's own; a non-empty
+// message says what is wrong.
+func parseSeeds(fs *flag.FlagSet, seed uint64, list string, replicates int) ([]uint64, string) {
+	given := 0
+	for _, name := range []string{"seed", "seeds", "replicates"} {
+		if flagSet(fs, name) {
+			given++
+		}
+	}
+	switch {
+	case given > 1:
+		return nil, "give one of --seed, --seeds and --replicates"
+	case flagSet(fs, "seed"):
+		return []uint64{seed}, ""
+	case flagSet(fs, "replicates"):
+		if replicates < 1 {
+			return nil, fmt.Sprintf("--replicates must be >= 1, got %d", replicates)
+		}
+		var out []uint64
+		for i := range replicates {
+			out = append(out, uint64(i+1))
+		}
+		return out, ""
+	case flagSet(fs, "seeds"):
+		var out []uint64
+		for _, s := range listFlag(list) {
+			n, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return nil, fmt.Sprintf("--seeds: %q is not a seed (a whole number >= 0)", s)
 			}
-		})
+			if slices.Contains(out, n) {
+				return nil, fmt.Sprintf("--seeds: %d is listed twice", n)
+			}
+			out = append(out, n)
+		}
+		if len(out) == 0 {
+			return nil, "--seeds: give at least one seed, e.g. --seeds 1,2,3"
+		}
+		return out, ""
 	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
-	wg.Wait()
+	return nil, ""
 }
 
 // onlinePolicies are the registered policies the simulator can run: all

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,7 +19,7 @@ import (
 
 // compareShort is the built-in scenario cut to one hour, so a 2 × 2
 // comparison takes about a second.
-var compareShort = []string{"--set", "workload.duration=1h", "--set", "workload.spikes[0].at=30m"}
+var compareShort = []string{"--set", "workload.duration=1h", "--set", "workload.spikes[0].at=30m", "--set", "warmup=0s"}
 
 // compareArgs runs lru and fifo at 64MB and 256MB per POP into dir.
 func compareArgs(dir string, extra ...string) []string {
@@ -52,7 +53,7 @@ func TestCompareWritesOneRowPerRunInOrder(t *testing.T) {
 		t.Fatalf("header %q", got)
 	}
 	want := report.CompareHeader
-	if want != "policy,size_bytes,size,edge_hit_ratio,edge_byte_hit_ratio,regional_hit_ratio,regional_byte_hit_ratio,overall_hit_ratio,origin_requests,origin_bytes,ttfb_p95_ms" {
+	if want != "policy,size_bytes,size,edge_hit_ratio,edge_byte_hit_ratio,regional_hit_ratio,regional_byte_hit_ratio,origin_offload,origin_requests,origin_bytes,ttfb_p95_ms" {
 		t.Fatalf("CompareHeader changed: %q", want)
 	}
 	var keys []string
@@ -136,13 +137,13 @@ func TestCompareRowMatchesARun(t *testing.T) {
 	}
 	e, g := s.Tiers.Edge, s.Tiers.Regional
 	want := fmt.Sprintf("fifo,268435456,256MB,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%d,%.3f",
-		e.HitRatio, e.ByteHitRatio, g.HitRatio, g.ByteHitRatio, s.Tiers.Overall.HitRatio,
+		e.HitRatio.Float(), e.ByteHitRatio.Float(), g.HitRatio.Float(), g.ByteHitRatio.Float(), s.OriginOffload.Requests.Float(),
 		s.Tiers.Origin.Requests, s.Tiers.Origin.Bytes, s.Latency.P95)
 	recs := readCSV(t, filepath.Join(cmpDir, report.CompareFile))
 	if got := strings.Join(recs[4], ","); got != want {
 		t.Fatalf("compare row\n%s\nrun summary\n%s", got, want)
 	}
-	if s.Seed != 7 || s.Requests == 0 || e.HitRatio == 0 {
+	if s.Seed != 7 || s.Requests == 0 || !(e.HitRatio.Float() > 0) {
 		t.Fatalf("run summary %+v", s)
 	}
 }
@@ -273,3 +274,80 @@ func TestCompareHelp(t *testing.T) {
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// TestCompareWithSeedsGivesMeansAndIntervals: with two seeds a row is the
+// mean of the two single-seed comparisons' rows, and its interval is
+// Student's: s = |a − b|/√2, half-width t(0.975, 1)·s/√2 = 12.706·|a − b|/2.
+func TestCompareWithSeedsGivesMeansAndIntervals(t *testing.T) {
+	t.Parallel()
+	dirs := map[string]string{"3": t.TempDir(), "5": t.TempDir(), "both": t.TempDir()}
+	for seed, dir := range dirs {
+		// Ten minutes: a third of the time of compareShort's hour.
+		extra := []string{"--quiet", "--set", "workload.duration=10m", "--seed", seed}
+		if seed == "both" {
+			extra = []string{"--quiet", "--set", "workload.duration=10m", "--seeds", "3,5"}
+		}
+		if code, _, stderr := cli(t, compareArgs(dir, extra...)...); code != exitOK {
+			t.Fatal(stderr)
+		}
+	}
+	a, b, both := readCSV(t, filepath.Join(dirs["3"], report.CompareFile)), readCSV(t, filepath.Join(dirs["5"], report.CompareFile)),
+		readCSV(t, filepath.Join(dirs["both"], report.CompareFile))
+	head := strings.Join(both[0], ",")
+	if !strings.HasPrefix(head, report.CompareHeader+",seeds,edge_hit_ratio_ci95,") || !strings.HasSuffix(head, ",ttfb_p95_ms_ci95") {
+		t.Fatalf("header %s", head)
+	}
+	num := func(s string) float64 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if len(both) != 5 {
+		t.Fatalf("%d rows", len(both))
+	}
+	for row := 1; row < 5; row++ {
+		if both[row][0] != a[row][0] || both[row][1] != a[row][1] || both[row][11] != "2" {
+			t.Fatalf("row %d: %v against %v", row, both[row], a[row])
+		}
+		for col := 3; col <= 10; col++ {
+			x, y := num(a[row][col]), num(b[row][col])
+			mean, half := num(both[row][col]), num(both[row][col+9])
+			// Rounding: a and b have 6 decimals (ratios), 0 (counts) or 3
+			// (TTFB); the merged figures at least as many.
+			tol := map[int]float64{8: 0.01, 9: 0.01, 10: 1e-3}[col]
+			if tol == 0 {
+				tol = 1e-6
+			}
+			if math.Abs(mean-(x+y)/2) > tol || math.Abs(half-12.70620474*math.Abs(x-y)/2) > 13*tol+1e-8*half {
+				t.Errorf("row %d %s: %v ± %v, want the mean of %v and %v ± %v", row, both[0][col], mean, half, x, y, 12.70620474*math.Abs(x-y)/2)
+			}
+		}
+	}
+	// The regional caches differ between the seeds' streams, so the edge
+	// hit ratio has an interval: not every half-width is zero.
+	if num(both[1][12]) == 0 {
+		t.Errorf("edge hit ratio of %v has no spread", both[1][:3])
+	}
+}
+
+func TestCompareSeedFlags(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "never")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--seed", "1", "--replicates", "2"}, "give one of --seed, --seeds and --replicates"},
+		{[]string{"--replicates", "0"}, "--replicates must be >= 1, got 0"},
+		{[]string{"--seeds", "1,x"}, `--seeds: "x" is not a seed`},
+		{[]string{"--seeds", "2,2"}, "--seeds: 2 is listed twice"},
+	} {
+		args := append([]string{"compare", "news-spike", "--policies", "lru", "-o", out}, tc.args...)
+		code, _, stderr := cli(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // newFlagSet returns a FlagSet that reports errors instead of exiting, with
@@ -82,3 +84,20 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 
 // joinNames lists names for a help text.
 func joinNames(names []string) string { return strings.Join(names, ", ") }
+
+// traceFormat is the format a --format flag names or, when it is empty,
+// the one path's name implies.
+func traceFormat(flag, path string) (workload.TraceFormat, error) {
+	if flag == "" {
+		f, err := workload.TraceFormatFromName(path)
+		if err != nil {
+			return 0, fmt.Errorf("%v; pass --format", err)
+		}
+		return f, nil
+	}
+	f, err := workload.ParseTraceFormat(flag)
+	if err != nil {
+		return 0, fmt.Errorf("--format: %v", err)
+	}
+	return f, nil
+}

@@ -6,9 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
-
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/cdnsim/cdnsim/scenarios"
 	"github.com/cdnsim/cdnsim/sim"
@@ -25,7 +22,7 @@ func genCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("gen", genSynopsis+"\n\n"+
 		"Writes the request stream `cdnsim run SCENARIO` would simulate (same seed, same\n"+
 		"requests) as a trace for `cdnsim replay` or other tools; a FILE ending in .zst\n"+
-		"is zstd-compressed. A scenario that reads a trace converts it.\n\n"+
+		"or .gz is compressed. A scenario that reads a trace converts it.\n\n"+
 		"  csv     time,obj_id,size,metro,method,path: time in whole seconds (the\n"+
 		"          stream's order is kept within a second), metro by name. Streams:\n"+
 		"          memory does not grow with the trace.\n"+
@@ -53,18 +50,12 @@ func genCmd(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		return fail("-o FILE is required\nUsage: %s", genSynopsis)
 	}
-	var tf workload.TraceFormat
-	switch strings.ToLower(*format) {
-	case "":
-		if tf, err = workload.TraceFormatFromName(*out); err != nil {
-			return fail("%v", err)
-		}
-	case "csv":
-		tf = workload.TraceCSV
-	case "oracle":
-		tf = workload.TraceOracle
-	default:
-		return fail("--format: unknown trace format %q (want csv or oracle)", *format)
+	tf, err := traceFormat(*format, *out)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if tf == workload.TraceCloudFront {
+		return fail("%s: gen writes csv or oracle traces, not %v", *out, tf)
 	}
 	s, code := loadScenario(pos[0], sets, stderr)
 	if s == nil {
@@ -180,7 +171,8 @@ func writeGen(w io.Writer, tf workload.TraceFormat, s *scenarios.Scenario, g *ge
 
 // writeAtomic writes path through write into a temporary file in the same
 // directory and renames it into place, so a failed or interrupted run never
-// leaves a partial trace behind. A path ending in .zst is zstd-compressed.
+// leaves a partial trace behind. A path ending in .zst or .gz is compressed
+// (workload.CompressTo).
 func writeAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -192,22 +184,16 @@ func writeAtomic(path string, write func(io.Writer) (int64, error)) (int64, erro
 	}
 	tmp := f.Name()
 	n, err := func() (int64, error) {
-		var w io.Writer = f
-		var zw *zstd.Encoder
-		if strings.HasSuffix(strings.ToLower(path), ".zst") {
-			if zw, err = zstd.NewWriter(f); err != nil {
-				return 0, err
-			}
-			w = zw
+		w, err := workload.CompressTo(f, path)
+		if err != nil {
+			return 0, err
 		}
 		n, err := write(w)
 		if err != nil {
 			return n, err
 		}
-		if zw != nil {
-			if err := zw.Close(); err != nil {
-				return n, err
-			}
+		if err := w.Close(); err != nil {
+			return n, err
 		}
 		return n, f.Sync()
 	}()

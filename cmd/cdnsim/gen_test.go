@@ -13,11 +13,13 @@ import (
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology"
 	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/topology/cache/replay"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
-// genShort shortens the built-in news-spike to an hour (~144k requests).
-var genShort = []string{"--set", "workload.duration=1h"}
+// genShort shortens the built-in news-spike to an hour (~144k requests),
+// without a warm-up: gen writes the measured period's stream.
+var genShort = []string{"--set", "workload.duration=1h", "--set", "warmup=0s"}
 
 func readSummary(t *testing.T, dir string) map[string]any {
 	t.Helper()
@@ -143,7 +145,7 @@ func TestGenReplayAgreesWithTheEngine(t *testing.T) {
 	if code, _, stderr := cli(t, genArgs...); code != exitOK {
 		t.Fatal(stderr)
 	}
-	rows := replay(t, trace, "--policy", "lru", "--capacity", "64MB")
+	rows := replayRows(t, trace, "--policy", "lru", "--capacity", "64MB")
 	replayMisses := int64(rows[0]["misses"].(float64))
 	requests := int64(rows[0]["requests"].(float64))
 	replayRatio := rows[0]["miss_ratio"].(float64)
@@ -159,17 +161,18 @@ func TestGenReplayAgreesWithTheEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := &replayTrace{}
+	var reqs []cache.Request
 	var r workload.Request
 	for gen.Next(&r) {
-		tr.reqs = append(tr.reqs, cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(r.Time / sim.Second), Next: cache.Never})
+		reqs = append(reqs, cache.Request{ID: cache.ObjectID(r.Object), Size: r.Size, Time: int64(r.Time / sim.Second)})
 	}
-	run := replayRun{policy: "lru", capacity: capacity, hint: 1}
-	if err := replayOne(tr, &run, "always", 1, false); err != nil {
+	tr := replay.NewTrace(reqs)
+	runs := []replay.Run{{Policy: "lru", Capacity: capacity}}
+	if err := tr.Replay(runs, replay.Options{Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if int64(len(tr.reqs)) != requests || run.misses != replayMisses {
-		t.Fatalf("direct: %d requests, %d misses; replay of the file: %d, %d", len(tr.reqs), run.misses, requests, replayMisses)
+	if int64(len(tr.Requests)) != requests || runs[0].Misses != replayMisses {
+		t.Fatalf("direct: %d requests, %d misses; replay of the file: %d, %d", len(tr.Requests), runs[0].Misses, requests, replayMisses)
 	}
 
 	// 2. The engine with one POP of the same size (and its regional cache

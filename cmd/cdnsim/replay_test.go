@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/cdnsim/cdnsim/topology/cache"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
@@ -68,8 +66,8 @@ func tinyTrace(t *testing.T) string {
 	return writeTrace(t, "tiny.csv", workload.TraceCSV, recs)
 }
 
-// replay runs `cdnsim replay args... --json` and decodes its lines.
-func replay(t *testing.T, args ...string) []map[string]any {
+// replayRows runs `cdnsim replay args... --json` and decodes its lines.
+func replayRows(t *testing.T, args ...string) []map[string]any {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	if code := runMain(append([]string{"replay", "--json"}, args...), &out, &errOut); code != exitOK {
@@ -103,52 +101,6 @@ func cells(rows []map[string]any) []cell {
 		}
 	}
 	return out
-}
-
-func TestReplayHandWorkedLRUFIFOAndBelady(t *testing.T) {
-	t.Parallel()
-	path := tinyTrace(t)
-	// Capacity 10 bytes.
-	// LRU: 1m 2m 1h 3m(evicts 2) 2m(evicts 1) 1m(evicts 3) 4m(fits: 10) 1h
-	//      3m(evicts 2): 7 misses, 4*6+2 = 26 bytes.
-	// FIFO: 1m 2m 1h 3m(evicts 1) 2h 1m(evicts 2) 4m(fits) 1h 3h:
-	//      5 misses, 4*4+2 = 18 bytes.
-	// Belady needs Next, which replay computes for a CSV trace: 1m 2m 1h
-	//      3m(evicts 1, next at 6, not 2, next at 5) 2h 1m(evicts 2, never
-	//      again) 4m(fits) 1h 3h: 5 misses, 18 bytes.
-	got := cells(replay(t, path, "--policy", "lru,fifo,belady", "--capacity", "10"))
-	want := []cell{
-		{"lru", "always", 10, 7, 0.777778, 0.764706},
-		{"fifo", "always", 10, 5, 0.555556, 0.529412},
-		{"belady", "always", 10, 5, 0.555556, 0.529412},
-	}
-	if len(got) != len(want) {
-		t.Fatalf("got %d rows, want %d: %+v", len(got), len(want), got)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("row %d = %+v, want %+v", i, got[i], want[i])
-		}
-	}
-}
-
-func TestReplayIgnoreSizeCountsObjects(t *testing.T) {
-	t.Parallel()
-	path := tinyTrace(t)
-	// 3 bytes: only object 4 (2 bytes) fits, and it is never requested
-	// again, so all 9 requests miss.
-	bytesMode := cells(replay(t, path, "--policy", "lru", "--capacity", "3"))
-	if bytesMode[0].misses != 9 {
-		t.Errorf("3 bytes: %d misses, want 9", bytesMode[0].misses)
-	}
-	// 3 objects: 1m 2m 1h 3m 2h 1h 4m(evicts 3) 1h 3m(evicts 2): 5 misses.
-	// The byte miss ratio still weighs requests by their real sizes:
-	// 4+4+4+2+4 = 18 of 34 bytes.
-	objMode := cells(replay(t, path, "--policy", "lru", "--capacity", "3", "--ignore-size"))
-	want := cell{"lru", "always", 3, 5, 0.555556, 0.529412}
-	if objMode[0] != want {
-		t.Errorf("3 objects: %+v, want %+v", objMode[0], want)
-	}
 }
 
 func TestReplayFractionOfWorkingSet(t *testing.T) {
@@ -252,36 +204,6 @@ func TestReplayTableIsAligned(t *testing.T) {
 	}
 }
 
-// TestReplayParallelMatchesSequential replays a random trace through every
-// registered policy at several sizes with 1 and with 4 workers: each run
-// owns its cache, so the results must not depend on the scheduling.
-func TestReplayParallelMatchesSequential(t *testing.T) {
-	t.Parallel()
-	rng := rand.New(rand.NewPCG(7, 7))
-	recs := make([]workload.TraceRecord, 20000)
-	for i := range recs {
-		id := uint64(rng.IntN(500)) // squared: a skewed popularity
-		id = id * id / 500
-		recs[i] = workload.TraceRecord{Time: int64(i), ID: id, Size: int64(100 + id*37%900), Next: -1}
-	}
-	path := writeTrace(t, "random.csv", workload.TraceCSV, recs)
-	policies := strings.Join(cache.PolicyNames(), ",")
-	args := []string{path, "--policy", policies, "--capacity", "2KB,8KB,0.3"}
-	seq := cells(replay(t, append(args, "--parallel", "1")...))
-	par := cells(replay(t, append(args, "--parallel", "4")...))
-	if len(seq) != 3*len(cache.PolicyNames()) || len(par) != len(seq) {
-		t.Fatalf("got %d and %d rows, want %d", len(seq), len(par), 3*len(cache.PolicyNames()))
-	}
-	for i := range seq {
-		if seq[i] != par[i] {
-			t.Errorf("row %d: sequential %+v, parallel %+v", i, seq[i], par[i])
-		}
-		if seq[i].misses <= 0 || seq[i].misses > int64(len(recs)) {
-			t.Errorf("row %d: %d misses of %d requests", i, seq[i].misses, len(recs))
-		}
-	}
-}
-
 func TestReplayErrors(t *testing.T) {
 	t.Parallel()
 	path := tinyTrace(t)
@@ -348,8 +270,8 @@ func TestReplayMalformedTraceNamesFileAndRecord(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
-	if msg := errOut.String(); !strings.Contains(msg, path+": record 4:") {
-		t.Errorf("stderr %q does not name %s and record 4", msg, path)
+	if msg := errOut.String(); !strings.Contains(msg, path+":5: record 4:") {
+		t.Errorf("stderr %q does not name %s, line 5 and record 4", msg, path)
 	}
 }
 
@@ -372,9 +294,25 @@ func TestReplayAdmissionSpecIsReported(t *testing.T) {
 	// max-size:3 admits only object 4 (2 bytes), which is never requested
 	// again, so every request misses even though 10 bytes would hold three
 	// objects; the label keeps the argument.
-	got := cells(replay(t, path, "--policy", "lru", "--capacity", "10", "--admission", "max-size:3"))
+	got := cells(replayRows(t, path, "--policy", "lru", "--capacity", "10", "--admission", "max-size:3"))
 	want := cell{"lru", "max-size:3", 10, 9, 1, 1}
 	if got[0] != want {
 		t.Errorf("got %+v, want %+v", got[0], want)
+	}
+}
+
+// TestReplayReadsACloudFrontLog: replay reads what a scenario's trace
+// reads. The log's two objects both fit in 1MB, so only their first
+// requests miss; /index.html weighs its full 39270 bytes each time, though
+// its last transfer sent 120.
+func TestReplayReadsACloudFrontLog(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "E2EXAMPLE.2019-12-04-21.a1b2c3d4")
+	writeFile(t, path, cloudFrontLog)
+	rows := cells(replayRows(t, path, "--format", "cloudfront", "--policy", "lru", "--capacity", "1MB"))
+	total := float64(3*39270 + 5120)
+	want := cell{"lru", "always", 1 << 20, 2, 0.5, float64(int64((39270+5120)/total*1e6+0.5)) / 1e6}
+	if len(rows) != 1 || rows[0] != want {
+		t.Fatalf("got %+v, want %+v", rows, want)
 	}
 }

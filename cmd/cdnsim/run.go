@@ -40,18 +40,22 @@ func loadScenario(arg string, sets []string, stderr io.Writer) (*scenarios.Scena
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--set key=value]... [--quiet]\n\n"+
+	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--warmup D] [--set key=value]... [--quiet]\n\n"+
 		"Simulates SCENARIO (a .toml path or a built-in name: "+joinNames(scenarios.Builtins())+")\n"+
 		"and writes summary.json, timeseries.csv, hit-ratio.png, origin-load.png and\n"+
 		"latency.png into DIR. Flags may come before or after SCENARIO.", stderr)
 	out := fs.String("o", "", "output directory (default out/<scenario name>)")
 	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors: no progress bar, no summary")
+	warmup := fs.String("warmup", "", "simulate this long first (e.g. 24h) and measure only after it; the scenario's warmup key")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value, e.g. --set pops.capacity=2GB (repeatable)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return exitForParse(err)
+	}
+	if flagSet(fs, "warmup") {
+		sets = append(sets, "warmup="+*warmup)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "cdnsim run: want exactly one SCENARIO")
@@ -61,6 +65,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	s, code := loadScenario(pos[0], sets, stderr)
 	if s == nil {
 		return code
+	}
+	if !*quiet {
+		printWarnings(s, stderr)
 	}
 	runSeed := s.Seed
 	if flagSet(fs, "seed") {
@@ -89,11 +96,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	bar := newProgress(stderr, !*quiet, int64(r.Duration/sim.Second), "simulating "+s.Name)
+	end := r.Warmup + r.Duration
+	bar := newProgress(stderr, !*quiet, int64(end/sim.Second), "simulating "+s.Name)
 	start := time.Now()
 	r.Simulate(func(now sim.Time) {
 		if bar != nil {
-			_ = bar.Set64(int64(min(now, r.Duration) / sim.Second))
+			_ = bar.Set64(int64(min(now, end) / sim.Second))
 		}
 	})
 	if bar != nil {
@@ -120,18 +128,29 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if !*quiet {
 		// Wall-clock figures go to stderr: stdout and the files stay
 		// identical between runs with the same seed.
-		fmt.Fprintf(stderr, "simulated %d requests in %.1fs (%.2f M requests/s); wrote %s\n",
-			sum.Requests, wall.Seconds(), float64(sum.Requests)/wall.Seconds()/1e6, dir)
+		simulated, warm := sum.Requests+r.Recorder.WarmupRequests(), ""
+		if r.Warmup > 0 {
+			warm = fmt.Sprintf(" (%d of them in the %s warm-up)", r.Recorder.WarmupRequests(), r.Warmup.Short())
+		}
+		fmt.Fprintf(stderr, "simulated %d requests%s in %.1fs (%.2f M requests/s); wrote %s\n",
+			simulated, warm, wall.Seconds(), float64(simulated)/wall.Seconds()/1e6, dir)
 		fmt.Fprintln(stdout, sum.Text())
 	}
 	return exitOK
 }
 
+// printWarnings prints the scenario's warnings (doubtful but valid
+// settings) on stderr, one a line.
+func printWarnings(s *scenarios.Scenario, stderr io.Writer) {
+	for _, w := range s.Warnings {
+		fmt.Fprintln(stderr, "cdnsim: warning:", w)
+	}
+}
+
 // newProgress returns a progress bar on w counting virtual seconds, or nil
 // when it should not show: quiet, or w is not a terminal (CI logs, pipes).
 func newProgress(w io.Writer, show bool, max int64, what string) *progressbar.ProgressBar {
-	f, ok := w.(*os.File)
-	if !show || !ok || !term.IsTerminal(int(f.Fd())) {
+	if !show || !isTerminal(w) {
 		return nil
 	}
 	return progressbar.NewOptions64(max,
@@ -143,6 +162,12 @@ func newProgress(w io.Writer, show bool, max int64, what string) *progressbar.Pr
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionFullWidth(),
 	)
+}
+
+// isTerminal reports whether w is a terminal, where progress bars show.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func validateCmd(args []string, stdout, stderr io.Writer) int {
@@ -163,11 +188,16 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	if s == nil {
 		return code
 	}
+	printWarnings(s, stderr)
 	t := s.Topology
-	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic, about %.2f M requests\n",
+	warm := ""
+	if s.Warmup > 0 {
+		warm = " after a " + sim.Duration(s.Warmup).Short() + " warm-up"
+	}
+	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic%s, about %.2f M requests\n",
 		s.Source, plural(len(t.POPs), "POP"), plural(len(t.Regions), "regional edge cache"), plural(len(t.Origins), "origin"),
 		plural(len(t.Behaviors), "behaviour"), plural(len(t.Metros), "metro"), plural(len(t.Classes), "content class"),
-		s.Workload.Duration, s.Workload.ExpectedRequests()/1e6)
+		s.Workload.Duration, warm, s.Workload.ExpectedRequests()/1e6)
 	return exitOK
 }
 

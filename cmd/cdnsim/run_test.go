@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// short makes the built-in scenario a 2-hour run, so CLI tests stay quick.
-var short = []string{"--set", "workload.duration=2h", "--set", "workload.spikes[0].at=1h"}
+// short makes the built-in scenario a 2-hour run after a 30-minute
+// warm-up, so CLI tests stay quick.
+var short = []string{"--set", "workload.duration=2h", "--set", "workload.spikes[0].at=1h", "--set", "warmup=30m"}
 
 func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -123,5 +124,43 @@ func TestValidate(t *testing.T) {
 	code, stdout, stderr := cli(t, "validate", "news-spike")
 	if code != exitOK || !strings.Contains(stdout, "ok — 42 POPs, 13 regional edge caches") {
 		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+}
+
+// TestRunWarmupFlag: --warmup is the scenario's warmup key: the summary
+// says how long, the paragraph and stderr mention it, and a bad value is
+// bad input.
+func TestRunWarmupFlag(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "w")
+	code, stdout, stderr := cli(t, "run", "news-spike", "-o", dir, "--warmup", "30m",
+		"--set", "workload.duration=30m", "--set", "workload.spikes[0].at=10m", "--set", "logging.enabled=false")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		WarmupS   float64 `json:"warmup_s"`
+		DurationS float64 `json:"duration_s"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil || sum.WarmupS != 1800 || sum.DurationS != 1800 {
+		t.Fatalf("summary warm-up %v s, duration %v s (%v)", sum.WarmupS, sum.DurationS, err)
+	}
+	if !strings.Contains(stdout, "after a 30m warm-up") || !strings.Contains(stderr, "in the 30m warm-up") {
+		t.Errorf("stdout %q, stderr %q: the warm-up is not mentioned", stdout, stderr)
+	}
+	if code, _, stderr := cli(t, "validate", "news-spike", "--set", "warmup=-1h"); code != exitUsage || !strings.Contains(stderr, "warmup") {
+		t.Errorf("a negative warm-up: exit %d, %q", code, stderr)
+	}
+}
+
+// TestWarningsGoToStderr: topology checks are warnings: the scenario still
+// validates, and the warning names the key.
+func TestWarningsGoToStderr(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := cli(t, "validate", "news-spike", "--set", "regions.capacity=100MB")
+	if code != exitOK || !strings.Contains(stdout, ": ok") ||
+		!strings.Contains(stderr, "cdnsim: warning: ") || !strings.Contains(stderr, "regions.sites[0].capacity: 13 regional edge caches") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

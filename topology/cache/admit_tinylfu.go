@@ -11,30 +11,27 @@ import (
 // higher than that of the object the policy would evict for it. It admits
 // freely while the policy has room, and always when the policy cannot name
 // its victim (is not a Victimer).
-type tinyLFU struct{ sk *sketch }
-
-const (
-	// tinyLFUDefaultObjects sizes the sketch when the spec gives no
-	// "tinylfu:N" (N = objects the cache is expected to hold).
-	tinyLFUDefaultObjects = 1 << 16
-	// tinyLFUWidth is counters per row per expected object, as in wtinylfu.
-	tinyLFUWidth = wtlfuSketchWidth
-	// tinyLFUAging halves the sketch every this many requests per expected
-	// object (Caffeine's sample size is 10 × the maximum size).
-	tinyLFUAging = 10
-)
+//
+// "tinylfu:N" sizes the sketch once for N cached objects. Plain "tinylfu"
+// sizes it for the objects the policy holds: it starts small and, when
+// they outgrow it, is replaced by one twice as wide, forgetting the counts
+// (see fitSketch).
+type tinyLFU struct {
+	sk    *sketch
+	fixed bool // sized by the spec: never replaced
+	seed  uint64
+}
 
 func init() {
 	registerAdmission("tinylfu", func(arg string, seed uint64) (Admission, error) {
-		n := tinyLFUDefaultObjects
-		if arg != "" {
-			v, err := strconv.Atoi(arg)
-			if err != nil || v <= 0 {
-				return nil, fmt.Errorf("admission tinylfu: %q is not a positive object count", arg)
-			}
-			n = v
+		if arg == "" {
+			return &tinyLFU{sk: sketchFor(sketchMinObjects, seed), seed: seed}, nil
 		}
-		return &tinyLFU{sk: newSketch(tinyLFUWidth*n, tinyLFUAging*int64(n), seed)}, nil
+		n, err := strconv.Atoi(arg)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("admission tinylfu: %q is not a positive object count", arg)
+		}
+		return &tinyLFU{sk: sketchFor(n, seed), fixed: true, seed: seed}, nil
 	})
 }
 
@@ -42,7 +39,11 @@ func (*tinyLFU) Name() string       { return "tinylfu" }
 func (a *tinyLFU) Record(r Request) { a.sk.add(r.ID) }
 
 func (a *tinyLFU) Admit(r Request, p Policy) bool {
-	if p.Used()+r.Size <= p.Capacity() {
+	// Admission is the only moment the policy's population can have grown.
+	if !a.fixed {
+		a.sk = fitSketch(a.sk, p.Len()+1, a.seed)
+	}
+	if r.Size <= p.Capacity()-p.Used() {
 		return true
 	}
 	v, ok := p.(Victimer)

@@ -97,13 +97,13 @@ func (c *arc) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		}
 		c.idx.remove(r.ID)
 	}
-	for c.t1.bytes+c.t2.bytes+r.Size > c.cap {
+	for r.Size > c.cap-c.t1.bytes-c.t2.bytes {
 		if ghost != 0 {
 			victims = c.replace(victims, ghost == arcB2)
 			continue
 		}
 		// Case IV of the paper, in bytes.
-		if c.t1.bytes+c.b1.bytes+r.Size > c.cap {
+		if r.Size > c.cap-c.t1.bytes-c.b1.bytes {
 			if c.b1.n > 0 {
 				c.dropGhost(&c.b1)
 				victims = c.replace(victims, false)
@@ -115,7 +115,7 @@ func (c *arc) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 			}
 			continue
 		}
-		if c.t1.bytes+c.b1.bytes+c.t2.bytes+c.b2.bytes >= 2*c.cap && c.b2.n > 0 {
+		if c.b2.n > 0 && c.listBytes() >= 2*uint64(c.cap) {
 			c.dropGhost(&c.b2)
 		}
 		victims = c.replace(victims, false)
@@ -134,6 +134,13 @@ func (c *arc) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		c.t1.pushFront(c.nodes, e)
 	}
 	return victims, true
+}
+
+// listBytes is the bytes of all four lists, as uint64: with a capacity near
+// the int64 limit they may add up past it (and 2 × the capacity always
+// would).
+func (c *arc) listBytes() uint64 {
+	return uint64(c.t1.bytes) + uint64(c.t2.bytes) + uint64(c.b1.bytes) + uint64(c.b2.bytes)
 }
 
 // replaceT1 is REPLACE's choice: evict from T1 (true) or T2.
@@ -199,5 +206,5 @@ func (c *arc) state() string {
 }
 
 func (c *arc) memBytes() int64 {
-	return c.idx.bytes() + int64(cap(c.nodes))*16 + int64(cap(c.where))
+	return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.where))
 }

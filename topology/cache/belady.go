@@ -70,7 +70,7 @@ func (c *belady) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.used+r.Size > c.cap {
+	for r.Size > c.cap-c.used {
 		v := c.heap.pop()
 		id := c.idx.ids[v]
 		victims = append(victims, id)

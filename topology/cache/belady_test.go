@@ -118,7 +118,7 @@ func TestBeladyMatchesBruteForce(t *testing.T) {
 // misses more than any other registered policy on the same trace.
 func TestBeladyIsOptimalInObjects(t *testing.T) {
 	t.Parallel()
-	trace := zipfTrace(2000, 50000, 0.8, nil, 5)
+	trace := zipfTrace(2000, 50000, 0.8, false, 5)
 	fillNext(trace, false)
 	misses := map[string]int{}
 	for _, name := range PolicyNames() {

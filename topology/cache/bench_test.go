@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"math"
 	"sync"
 	"testing"
 )
@@ -12,10 +11,10 @@ const (
 	benchObjects  = 200_000
 	benchRequests = 2_000_000
 	benchAlpha    = 0.8
-	// benchTau is the mean age of a request in the decay workload as a
-	// share of the trace span: each object's popularity falls by e every
-	// 2% of the trace, so the hot set turns over ~50 times.
-	benchTau = 0.02
+	// benchTurnover sets the decay workload's mean request age to 1/50 of
+	// the trace span: each object's popularity falls by e every 2% of the
+	// trace, so the hot set turns over ~50 times.
+	benchTurnover = 50
 	// benchWarm is how many requests warm a policy before timing when its
 	// cold-pass miss ratio is already known: 10 times the cache size in
 	// objects fills it and cycles it several times.
@@ -39,28 +38,29 @@ var (
 
 func loadBenchWorkloads() []benchWorkload {
 	benchOnce.Do(func() {
-		// Median 8 KiB, sigma 1.5: mean ~25 KiB with a heavy tail, like
-		// CDN web objects.
-		sizes := lognormalSizes(benchObjects, math.Log(8192), 1.5, 1)
-		var total int64
-		for _, s := range sizes {
-			total += s
-		}
+		// The same requests in objects and with lognormal sizes (traceSize).
 		for _, w := range []struct {
 			name  string
 			trace []Request
 		}{
-			{"zipf", zipfTrace(benchObjects, benchRequests, benchAlpha, nil, 1)},
-			{"decay", decayTrace(benchObjects, benchRequests, benchAlpha, benchTau, nil, 2)},
+			{"zipf", zipfTrace(benchObjects, benchRequests, benchAlpha, true, 1)},
+			{"decay", decayTrace(benchObjects, benchRequests, benchAlpha, benchTurnover, 2)},
 		} {
 			fillNext(w.trace, true)
-			benchWorkloads = append(benchWorkloads, benchWorkload{w.name + "/size=unit", w.trace, benchObjects / 100, benchObjects / 100})
-			bytes := make([]Request, len(w.trace))
+			unit := make([]Request, len(w.trace))
+			seen := make(map[ObjectID]bool, benchObjects)
+			var total int64
 			for i, r := range w.trace {
-				r.Size = sizes[r.ID]
-				bytes[i] = r
+				if !seen[r.ID] {
+					seen[r.ID] = true
+					total += r.Size
+				}
+				r.Size = 1
+				unit[i] = r
 			}
-			benchWorkloads = append(benchWorkloads, benchWorkload{w.name + "/size=lognormal", bytes, total / 100, benchObjects / 100})
+			benchWorkloads = append(benchWorkloads,
+				benchWorkload{w.name + "/size=unit", unit, benchObjects / 100, benchObjects / 100},
+				benchWorkload{w.name + "/size=lognormal", w.trace, total / 100, benchObjects / 100})
 		}
 	})
 	return benchWorkloads

@@ -79,7 +79,7 @@ func New(p Policy, a Admission, o Options) *Cache {
 	if ip, ok := p.(indexed); ok {
 		c.ix = ip.entries()
 		if o.TTL {
-			c.meta = make([]Meta, 0, cap(c.ix.ids)) // as many as the policy reserved
+			// meta grows by doubling with the policy's entries (setMeta).
 			if el, ok := p.(entryLookup); ok {
 				c.fast = el
 			}

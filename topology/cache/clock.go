@@ -17,7 +17,7 @@ type clock struct {
 
 func init() { registerPolicy("clock", func(c Config) Policy { return newClock(c.Capacity) }) }
 
-func newClock(capacity int64) *clock { return &clock{listPolicy: newListPolicy(capacity, 16)} }
+func newClock(capacity int64) *clock { return &clock{listPolicy: newListPolicy(capacity)} }
 
 func (c *clock) Name() string { return "clock" }
 
@@ -34,7 +34,7 @@ func (c *clock) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.list.bytes+r.Size > c.cap {
+	for r.Size > c.cap-c.list.bytes {
 		v := c.list.tail
 		for c.ref[v] {
 			c.ref[v] = false

@@ -19,11 +19,18 @@ import (
 // hashes. Counters do not saturate in practice, so an old favourite keeps
 // its lead over newcomers until the filter is halved; halving happens after
 // `period` ticks (the policy ticks on every hit in main).
+//
+// A filter may start unsized (newUnsizedCountingBloom): its adds wait in
+// pending, in order, and size replays them, so that the counts are those of
+// a filter sized from the start, for an owner that reads it only once it
+// knows how large it must be.
 type countingBloom struct {
-	counts []uint32
-	n      uint32 // len(counts)
-	ticks  int64  // ticks since the last halving
-	period int64
+	counts  []uint32 // nil until sized
+	n       uint32   // len(counts)
+	entries int64    // keys it is sized for
+	pending []ObjectID
+	ticks   int64 // ticks since the last halving
+	period  int64
 }
 
 const (
@@ -40,11 +47,48 @@ const (
 // newCountingBloom sizes the filter for entries keys and halves it every
 // period ticks (period < 1: never).
 func newCountingBloom(entries int64, period int64) *countingBloom {
+	f := newUnsizedCountingBloom(period)
+	f.size(entries)
+	return f
+}
+
+// newUnsizedCountingBloom is a filter whose size is given later, by size.
+func newUnsizedCountingBloom(period int64) *countingBloom {
 	if period < 1 {
 		period = math.MaxInt64
 	}
-	n := cbfCounters(entries)
-	return &countingBloom{counts: make([]uint32, n), n: n, period: period}
+	return &countingBloom{period: period}
+}
+
+func (f *countingBloom) sized() bool { return f.counts != nil }
+
+// size allocates the filter for entries keys and counts the adds that
+// waited for it.
+func (f *countingBloom) size(entries int64) {
+	f.n = cbfCounters(entries)
+	f.counts = make([]uint32, f.n)
+	f.entries = entries
+	for _, id := range f.pending {
+		f.add(id)
+	}
+	f.pending = nil
+}
+
+// double makes the filter twice as large without losing a count: slot
+// x mod n becomes x mod 2n, which is x mod n or x mod n + n, so copying
+// every counter into both halves leaves every key's counters, and its
+// estimate, as they were. What it gains is room: later adds collide half
+// as often. (Counting Bloom filters cannot be rehashed, having no keys;
+// this is the one resize that keeps their guarantee of never
+// underestimating.) It does nothing once n would pass 2³¹ - 1.
+func (f *countingBloom) double() {
+	if f.n > math.MaxInt32/2 {
+		return
+	}
+	c := make([]uint32, 2*f.n)
+	copy(c, f.counts)
+	copy(c[f.n:], f.counts)
+	f.counts, f.n, f.entries = c, 2*f.n, 2*f.entries
 }
 
 // cbfCounters is the filter's size for entries keys: 14.4 counters each,
@@ -77,6 +121,10 @@ func (f *countingBloom) min(a, b uint32) uint32 {
 // add counts one access to id: every one of its counters goes up, unless
 // the smallest is at the maximum.
 func (f *countingBloom) add(id ObjectID) {
+	if f.counts == nil {
+		f.pending = append(f.pending, id)
+		return
+	}
 	a, b := slots(id)
 	if f.min(a, b) == math.MaxUint32 {
 		return
@@ -120,4 +168,4 @@ func (f *countingBloom) tick() {
 	}
 }
 
-func (f *countingBloom) bytes() int64 { return int64(cap(f.counts)) * 4 }
+func (f *countingBloom) bytes() int64 { return int64(cap(f.counts))*4 + int64(cap(f.pending))*8 }

@@ -5,7 +5,7 @@ package cache
 type fifo struct{ listPolicy }
 
 func init() {
-	registerPolicy("fifo", func(c Config) Policy { return &fifo{newListPolicy(c.Capacity, c.objects())} })
+	registerPolicy("fifo", func(c Config) Policy { return &fifo{newListPolicy(c.Capacity)} })
 }
 
 func (c *fifo) Name() string                { return "fifo" }

@@ -72,7 +72,7 @@ func (c *gdsf) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.used+r.Size > c.cap {
+	for r.Size > c.cap-c.used {
 		e := c.heap[0]
 		c.l = c.pri[e]
 		victims = append(victims, c.idx.ids[e])

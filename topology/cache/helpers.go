@@ -2,6 +2,7 @@ package cache
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unsafe"
 )
@@ -33,6 +34,16 @@ func star(set bool) string {
 		return "*"
 	}
 	return ""
+}
+
+// satMul is a·b for non-negative a and b, or math.MaxInt64 if that
+// overflows: periods and limits derived from a capacity near the int64
+// limit saturate instead of wrapping negative.
+func satMul(a, b int64) int64 {
+	if a != 0 && b > math.MaxInt64/a {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 // bucketBytes is the size of one lfu frequency bucket.

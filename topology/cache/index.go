@@ -23,20 +23,14 @@ type index struct {
 	shift uint8      // 64 - log2(len(slots))
 }
 
-// minSlots is the initial table size; the table doubles from there.
+// minSlots is the initial table size; the table doubles from there as
+// objects are inserted. Nothing is sized from a cache's capacity: a 10 TB
+// cache holding a thousand objects has the tables of a thousand objects.
 const minSlots = 16
 
-func (x *index) init() { x.reserve(0) }
-
-// reserve sizes an empty index for n entries without growing.
-func (x *index) reserve(n int) {
-	size, shift := minSlots, uint8(64-4)
-	for (n+1)*4 > size*3 {
-		size, shift = size*2, shift-1
-	}
-	x.slots = make([]uint64, size)
-	x.shift = shift
-	x.ids = make([]ObjectID, 0, n)
+func (x *index) init() {
+	x.slots = make([]uint64, minSlots)
+	x.shift = 64 - 4
 }
 
 // hash is Fibonacci hashing: it spreads dense IDs (the simulator's catalog

@@ -132,7 +132,7 @@ func (c *lfu) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.used+r.Size > c.cap {
+	for r.Size > c.cap-c.used {
 		victims = append(victims, c.evict())
 	}
 	e := c.idx.insert(r.ID)

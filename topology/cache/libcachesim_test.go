@@ -92,3 +92,19 @@ func TestAgainstLibCacheSim(t *testing.T) {
 		}
 	}
 }
+
+// appendOracleGeneral appends reqs as oracleGeneral records, Next as is
+// and Never as -1.
+func appendOracleGeneral(buf []byte, reqs []Request) []byte {
+	for _, r := range reqs {
+		next := r.Next
+		if next == Never {
+			next = -1
+		}
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(r.Time))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(r.ID))
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(r.Size))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(next))
+	}
+	return buf
+}

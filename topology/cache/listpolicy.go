@@ -10,12 +10,10 @@ type listPolicy struct {
 	list  dlist // head = newest (FIFO) or most recent (LRU)
 }
 
-// newListPolicy sizes its tables for about objects entries up front, so a
-// filling cache does not copy them as it grows.
-func newListPolicy(capacity int64, objects int) listPolicy {
-	c := listPolicy{cap: capacity, list: newDlist(), nodes: make([]node, 0, objects)}
-	c.idx.reserve(objects)
-	return c
+// newListPolicy starts with empty tables, which grow by doubling with the
+// objects inserted.
+func newListPolicy(capacity int64) listPolicy {
+	return listPolicy{cap: capacity, list: newDlist()}
 }
 
 func (c *listPolicy) Used() int64               { return c.list.bytes }
@@ -28,7 +26,7 @@ func (c *listPolicy) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.list.bytes+r.Size > c.cap {
+	for r.Size > c.cap-c.list.bytes {
 		v := c.list.tail
 		victims = append(victims, c.idx.ids[v])
 		c.list.unlink(c.nodes, v)

@@ -4,10 +4,10 @@ package cache
 type lru struct{ listPolicy }
 
 func init() {
-	registerPolicy("lru", func(c Config) Policy { return &lru{newListPolicy(c.Capacity, c.objects())} })
+	registerPolicy("lru", func(c Config) Policy { return &lru{newListPolicy(c.Capacity)} })
 }
 
-func newLRU(capacity int64) *lru { return &lru{newListPolicy(capacity, 16)} }
+func newLRU(capacity int64) *lru { return &lru{newListPolicy(capacity)} }
 
 func (c *lru) Name() string { return "lru" }
 

@@ -75,7 +75,10 @@ func diffTrace(seed uint64, n int) []Request {
 			sizes[i] = 5000
 		}
 	}
-	reqs := zipfTrace(len(sizes), n, 0.9, sizes, seed)
+	reqs := zipfTrace(len(sizes), n, 0.9, false, seed)
+	for i := range reqs {
+		reqs[i].Size = sizes[reqs[i].ID-1]
+	}
 	fillNext(reqs, false)
 	return reqs
 }

@@ -64,7 +64,7 @@ func (c *random) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.used+r.Size > c.cap {
+	for r.Size > c.cap-c.used {
 		v := c.choose()
 		id := c.idx.ids[v]
 		victims = append(victims, id)

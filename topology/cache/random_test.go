@@ -33,7 +33,7 @@ func (c *random) check() error {
 func randomRun(seed uint64) []ObjectID {
 	p, _ := NewPolicy("random", Config{Capacity: 50, Seed: seed})
 	var all, victims []ObjectID
-	for _, r := range zipfTrace(500, 5000, 0.8, nil, 11) {
+	for _, r := range zipfTrace(500, 5000, 0.8, false, 11) {
 		_, victims = access(p, r, victims)
 		all = append(all, victims...)
 	}

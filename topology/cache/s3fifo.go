@@ -130,7 +130,7 @@ func (c *s3fifo) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		c.idx.remove(r.ID)
 		toMain = true
 	}
-	for c.small.bytes+c.main.bytes+r.Size > c.cap {
+	for r.Size > c.cap-c.small.bytes-c.main.bytes {
 		if c.main.bytes > c.cap-c.smallCap || c.small.n == 0 {
 			victims = c.evictMain(victims)
 		} else {
@@ -178,7 +178,7 @@ func (c *s3fifo) evictSmall(victims []ObjectID) []ObjectID {
 			c.idx.remove(c.idx.ids[e])
 			return victims
 		}
-		for c.ghost.bytes+c.nodes[e].size > c.ghostCap {
+		for c.nodes[e].size > c.ghostCap-c.ghost.bytes {
 			g := c.ghost.tail
 			c.ghost.unlink(c.nodes, g)
 			c.idx.remove(c.idx.ids[g])
@@ -208,8 +208,6 @@ func (c *s3fifo) evictMain(victims []ObjectID) []ObjectID {
 	return victims
 }
 
-// Remove drops a cached object; a ghost entry is history, not content, and
-// stays.
 // Victim names the object the next eviction step would evict, without
 // evicting (for tinylfu admission in front of s3fifo). From small: its
 // oldest object not due for main. From main: the oldest object with the
@@ -246,6 +244,8 @@ func (c *s3fifo) Victim() (ObjectID, bool) {
 	return 0, false
 }
 
+// Remove drops a cached object; a ghost entry is history, not content, and
+// stays.
 func (c *s3fifo) Remove(id ObjectID) bool {
 	e := c.idx.get(id)
 	if e < 0 || c.where[e] == inGhost {
@@ -277,5 +277,5 @@ func (c *s3fifo) freqList(l dlist) string {
 }
 
 func (c *s3fifo) memBytes() int64 {
-	return c.idx.bytes() + int64(cap(c.nodes))*16 + int64(cap(c.freq)+cap(c.where))
+	return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.freq)+cap(c.where))
 }

@@ -18,7 +18,7 @@ type sieve struct {
 func init() { registerPolicy("sieve", func(c Config) Policy { return newSieve(c.Capacity) }) }
 
 func newSieve(capacity int64) *sieve {
-	return &sieve{listPolicy: newListPolicy(capacity, 16), hand: -1}
+	return &sieve{listPolicy: newListPolicy(capacity), hand: -1}
 }
 
 func (c *sieve) Name() string { return "sieve" }
@@ -36,7 +36,7 @@ func (c *sieve) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
-	for c.list.bytes+r.Size > c.cap {
+	for r.Size > c.cap-c.list.bytes {
 		v := c.hand
 		if v < 0 {
 			v = c.list.tail

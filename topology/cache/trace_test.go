@@ -1,8 +1,10 @@
 package cache
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +12,10 @@ import (
 )
 
 // Test trace generators. Every generator takes an explicit seed.
+// zipfTrace and decayTrace also drew the traces that libCacheSim's
+// reference counts in agreement_test.go were measured on;
+// TestAgreementTraceDigests pins their output byte for byte, so a change
+// to them needs new reference counts.
 
 // zipfCDF is the cumulative distribution of Zipf(alpha) over n ranks:
 // P(rank i) ∝ 1/(i+1)^alpha.
@@ -39,80 +45,78 @@ func zipfProbs(n int, alpha float64) []float64 {
 	return p
 }
 
-// sampleCDF inverts cdf at u in [0,1) by binary search.
+// sampleCDF inverts cdf at u in [0,1): the first rank whose cumulative
+// probability reaches u.
 func sampleCDF(cdf []float64, u float64) int {
-	i := sort.SearchFloat64s(cdf, u)
-	if i == len(cdf) || cdf[i] == u { // SearchFloat64s finds cdf[i] >= u; want > u
-		i++
-	}
-	if i >= len(cdf) {
-		i = len(cdf) - 1
-	}
-	return i
+	return min(sort.SearchFloat64s(cdf, u), len(cdf)-1)
 }
 
-// zipfTrace draws r IRM requests over n objects with Zipf(alpha)
-// popularity; object i has size sizes[i] (all 1 if sizes is nil). Object IDs
-// are ranks shuffled by a permutation, so popularity is not ID order.
-func zipfTrace(n, r int, alpha float64, sizes []int64, seed uint64) []Request {
+// traceSize draws a lognormal object size, median 8 KiB and sigma 1.5 (mean
+// about 25 KiB with a heavy tail, like CDN web objects), clamped to [64 B,
+// 64 MiB]. It uses Box-Muller on two uniforms, not NormFloat64, so the sizes
+// depend on nothing but the PCG stream.
+func traceSize(rng *rand.Rand) int64 {
+	u1, u2 := 1-rng.Float64(), rng.Float64()
+	z := math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
+	s := math.Round(math.Exp(math.Log(8192) + 1.5*z))
+	return int64(min(max(s, 64), 64<<20))
+}
+
+// zipfTrace draws requests IRM requests over object IDs 1..objects with
+// Zipf(alpha) popularity (ID k+1 has rank k), 100 requests a second. With
+// sized, every object has a lognormal size (traceSize), drawn from the same
+// stream before the requests; without, every size is 1.
+func zipfTrace(objects, requests int, alpha float64, sized bool, seed uint64) []Request {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	cdf := zipfCDF(n, alpha)
-	perm := rng.Perm(n)
-	out := make([]Request, r)
-	for k := range out {
-		id := perm[sampleCDF(cdf, rng.Float64())]
-		sz := int64(1)
-		if sizes != nil {
-			sz = sizes[id]
+	cdf := zipfCDF(objects, alpha)
+	sizes := make([]int64, objects)
+	for i := range sizes {
+		sizes[i] = 1
+		if sized {
+			sizes[i] = traceSize(rng)
 		}
-		out[k] = Request{ID: ObjectID(id), Size: sz, Time: int64(k)}
 	}
-	return out
+	reqs := make([]Request, requests)
+	for i := range reqs {
+		k := sampleCDF(cdf, rng.Float64())
+		reqs[i] = Request{Time: int64(i / 100), ID: ObjectID(k + 1), Size: sizes[k]}
+	}
+	return reqs
 }
 
-// lognormalSizes draws n object sizes from a lognormal with median
-// e^mu bytes and shape sigma, clamped to [64 B, 64 MiB] like web objects.
-func lognormalSizes(n int, mu, sigma float64, seed uint64) []int64 {
+// decayTrace is a shot-noise workload with lognormal sizes: requests
+// requests are shared among object IDs 1..objects by Zipf(alpha)
+// popularity; each object is born at a uniform time in a 10^6-second span
+// and its requests follow at exponentially distributed delays (mean
+// span/turnover, by inversion) after its birth, so popularity decays with
+// age and the hot set turns over about turnover times.
+func decayTrace(objects, requests int, alpha, turnover float64, seed uint64) []Request {
 	rng := rand.New(rand.NewPCG(seed, 2))
-	s := make([]int64, n)
-	for i := range s {
-		v := math.Exp(mu + sigma*rng.NormFloat64())
-		s[i] = int64(min(max(v, 64), 64<<20))
+	cdf := zipfCDF(objects, alpha)
+	counts := make([]int, objects)
+	for range requests {
+		counts[sampleCDF(cdf, rng.Float64())]++
 	}
-	return s
-}
-
-// decayTrace is a shot-noise workload: n objects are born uniformly over the
-// trace, each with a Zipf(alpha) share of about r requests, and each request
-// falls an exponential time (mean tau of the trace span) after the birth, so
-// popularity decays exponentially with age and the hot set keeps changing.
-func decayTrace(n, r int, alpha, tau float64, sizes []int64, seed uint64) []Request {
-	rng := rand.New(rand.NewPCG(seed, 3))
-	p := zipfProbs(n, alpha)
-	perm := rng.Perm(n)
+	const span = 1_000_000.0 // seconds
 	type ev struct {
-		t  float64
-		id int
+		t    float64
+		id   ObjectID
+		size int64
 	}
-	evs := make([]ev, 0, r+n)
-	for rank, pr := range p {
-		id := perm[rank]
-		birth := rng.Float64()
-		k := int(pr*float64(r) + rng.Float64()) // unbiased rounding of the share
-		for range k {
-			evs = append(evs, ev{birth + rng.ExpFloat64()*tau, id})
+	evs := make([]ev, 0, requests)
+	for k := range objects {
+		size := traceSize(rng)
+		birth := rng.Float64() * span
+		for range counts[k] {
+			evs = append(evs, ev{birth - math.Log(1-rng.Float64())*span/turnover, ObjectID(k + 1), size})
 		}
 	}
-	sort.Slice(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
-	out := make([]Request, len(evs))
-	for k, e := range evs {
-		sz := int64(1)
-		if sizes != nil {
-			sz = sizes[e.id]
-		}
-		out[k] = Request{ID: ObjectID(e.id), Size: sz, Time: int64(k)}
+	slices.SortStableFunc(evs, func(a, b ev) int { return cmp.Compare(a.t, b.t) })
+	reqs := make([]Request, len(evs))
+	for i, e := range evs {
+		reqs[i] = Request{Time: int64(e.t), ID: e.id, Size: e.size}
 	}
-	return out
+	return reqs
 }
 
 // fillNext sets each request's Next to the index of the next request for

@@ -84,7 +84,7 @@ func (c *twoq) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		c.idx.remove(r.ID)
 		ghost = true
 	}
-	for c.in.bytes+c.m.bytes+r.Size > c.cap {
+	for r.Size > c.cap-c.in.bytes-c.m.bytes {
 		if c.in.bytes > c.inCap || c.m.n == 0 {
 			victims = c.evictIn(victims)
 		} else {
@@ -92,7 +92,7 @@ func (c *twoq) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		}
 	}
 	if ghost {
-		for c.m.n > 0 && c.m.bytes+r.Size > c.mCap {
+		for c.m.n > 0 && r.Size > c.mCap-c.m.bytes {
 			victims = c.evictM(victims)
 		}
 	}
@@ -125,7 +125,7 @@ func (c *twoq) evictIn(victims []ObjectID) []ObjectID {
 		c.idx.remove(id)
 		return victims
 	}
-	for c.out.bytes+size > c.outCap {
+	for size > c.outCap-c.out.bytes {
 		g := c.out.tail
 		c.out.unlink(c.nodes, g)
 		c.idx.remove(c.idx.ids[g])
@@ -179,5 +179,5 @@ func (c *twoq) state() string {
 }
 
 func (c *twoq) memBytes() int64 {
-	return c.idx.bytes() + int64(cap(c.nodes))*16 + int64(cap(c.where))
+	return c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.where))
 }

@@ -25,7 +25,9 @@ package cache
 //
 // Differences from libCacheSim: the frequency estimator is the 4-bit
 // count-min sketch of the design (Caffeine's), 4 rows of 8 counters per
-// cached object, halved every 10 × that many adds; libCacheSim counts with a
+// cached object, halved every 10 × that many adds; it starts from the
+// Config's ObjectsHint, or small, and follows the cached objects as
+// Caffeine's does (fitSketch); libCacheSim counts with a
 // 32-bit counting Bloom filter halved every 32 × main's capacity hits in
 // main. And a Lookup here never evicts; libCacheSim's does when cooling
 // leaves probation over its share (the 20/80 shares are rounded separately,
@@ -39,7 +41,8 @@ package cache
 // cache's unit and halved every 32 × that many hits in main, so in bytes
 // practically never) and its probation eviction on a hit, deferred to the
 // next admission (a Lookup cannot report victims; the space freed and the
-// victim are the same unless probation's tail is hit in between). Use it to
+// victim are the same unless probation's tail is hit in between). Its
+// filter is sized when the cache first fills (see sizeCBF). Use it to
 // reproduce libCacheSim's numbers; use wtinylfu for the design's behaviour
 // and memory (16 bytes of sketch per object against 58, and in bytes
 // libCacheSim's filter would be sized per byte).
@@ -52,10 +55,12 @@ type wtinylfu struct {
 	win, prob, prot      dlist
 	sk                   *sketch
 	seed                 uint64
-	// wtinylfu-cbf only: the filter, and a probation overflow left by a
-	// hit, to evict at the next admission.
-	cbf       *countingBloom
-	coolEvict bool
+	// wtinylfu-cbf only: the filter, the objects hint it is sized from
+	// (0: the cached objects when the cache first fills), and a probation
+	// overflow left by a hit, to evict at the next admission.
+	cbf        *countingBloom
+	cbfObjects int
+	coolEvict  bool
 }
 
 const (
@@ -65,15 +70,6 @@ const (
 	// wtlfuProbationShare is probation's fifth of main (seg-size 1:4 in
 	// libCacheSim, 20/80 in Caffeine).
 	wtlfuProbationShare = 0.2
-	// wtlfuAgingFactor: halve the sketch after this many adds per cached
-	// object, Caffeine's sample size of 10 × the maximum size.
-	wtlfuAgingFactor = 10
-	// wtlfuSketchWidth is counters per row per cached object. Measured
-	// against libCacheSim's cachesim on Zipf(0.8), 200k objects, 2000-object
-	// cache: 1× gives a miss ratio 0.0095 above libCacheSim's (whose Bloom
-	// filter has 14 counters per object), 8× 0.002 above, 16× no better.
-	// 8 counters × 4 bits × 4 rows = 16 bytes per cached object.
-	wtlfuSketchWidth = 8
 	// wtlfuCBFAging: wtinylfu-cbf halves its filter every this many hits
 	// in main per unit of main's capacity (libCacheSim's 32).
 	wtlfuCBFAging = 32
@@ -86,10 +82,13 @@ const (
 	// the expected cached objects leave the miss ratio 0.010 off
 	// libCacheSim's, 16× 0.004, 32× 0.002. 32 entries are ~1.8 KB per
 	// expected object; in objects main's capacity is the smaller bound.
+	// The filter doubles when the cached objects reach twice what it was
+	// sized for.
 	wtlfuCBFEntriesPerObject = 32
-	// wtlfuCBFMinEntries: every filter may size for this many entries (3.8
-	// MB), so object-count caches up to it match libCacheSim's sizing
-	// whatever the objects hint.
+	// wtlfuCBFMinEntries: every filter, once its cache has filled, may size
+	// for this many entries (3.8 MB): in bytes libCacheSim's filter has
+	// one entry per byte of main, and a smaller one collides more than the
+	// agreement rows allow (in objects main's capacity bounds it anyway).
 	wtlfuCBFMinEntries = 1 << 16
 	// wtlfuCBFMaxEntries bounds a filter at 15 MB, so that a scenario's
 	// dozens of GB-sized caches fit in memory (news-spike with
@@ -105,39 +104,82 @@ const (
 )
 
 func init() {
-	registerPolicy("wtinylfu", func(c Config) Policy { return newWTinyLFU(c.Capacity, c.objects(), c.Seed) })
-	registerPolicy("wtinylfu-cbf", func(c Config) Policy { return newWTinyLFUCBF(c.Capacity, c.objects(), c.Seed) })
+	registerPolicy("wtinylfu", func(c Config) Policy { return newWTinyLFU(c.Capacity, c.hint(), c.Seed) })
+	registerPolicy("wtinylfu-cbf", func(c Config) Policy { return newWTinyLFUCBF(c.Capacity, c.hint(), c.Seed) })
 }
 
+// newWTinyLFU starts its sketch for objects cached objects (0: no
+// estimate, sketchMinObjects); it widens as the cache fills.
 func newWTinyLFU(capacity int64, objects int, seed uint64) *wtinylfu {
+	c := newWTinyLFUSegments(capacity, seed)
+	if objects <= 0 {
+		objects = sketchMinObjects
+	}
+	c.sk = sketchFor(objects, seed)
+	return c
+}
+
+// newWTinyLFUSegments is a W-TinyLFU without its frequency estimator.
+func newWTinyLFUSegments(capacity int64, seed uint64) *wtinylfu {
 	win := max(int64(float64(capacity)*wtlfuWindowRatio), 1) // at least one object, so tiny caches work
 	main := capacity - win
-	c := &wtinylfu{
+	return &wtinylfu{
 		cap: capacity, winCap: win, mainCap: main,
 		probCap: int64(float64(main) * wtlfuProbationShare), protCap: int64(float64(main) * (1 - wtlfuProbationShare)),
 		win: newDlist(), prob: newDlist(), prot: newDlist(), seed: seed,
 	}
-	c.sk = newSketch(wtlfuSketchWidth*objects, wtlfuAgingFactor*int64(objects), seed)
-	return c
 }
 
 // newWTinyLFUCBF is wtinylfu with libCacheSim's estimator and probation
-// eviction on a hit.
+// eviction on a hit. The filter's size waits for the cache to fill (see
+// sizeCBF): objects is the hint it will be sized from, 0 for none.
 func newWTinyLFUCBF(capacity int64, objects int, seed uint64) *wtinylfu {
-	c := newWTinyLFU(capacity, objects, seed)
-	c.sk = nil
-	c.newCBF(objects)
+	c := newWTinyLFUSegments(capacity, seed)
+	c.cbf = newUnsizedCountingBloom(satMul(wtlfuCBFAging, c.mainCap))
+	c.cbfObjects = max(objects, 0)
 	return c
 }
 
-// newCBF builds wtinylfu-cbf's filter for main's capacity in the cache's
-// unit (libCacheSim's sizing), capped at wtlfuCBFEntriesPerObject × objects
-// but not below wtlfuCBFMinEntries (in bytes main's capacity would mean a
-// counter array 58× the cache; in objects without a hint the estimate of
-// objects is low), and never above wtlfuCBFMaxEntries.
-func (c *wtinylfu) newCBF(objects int) {
-	entries := min(c.mainCap, max(min(wtlfuCBFEntriesPerObject*int64(objects), wtlfuCBFMaxEntries), wtlfuCBFMinEntries))
-	c.cbf = newCountingBloom(entries, wtlfuCBFAging*c.mainCap)
+// sizeCBF sizes wtinylfu-cbf's filter for main's capacity in the cache's
+// unit (libCacheSim's sizing), capped at wtlfuCBFEntriesPerObject × the
+// objects but not below wtlfuCBFMinEntries (in bytes main's capacity would
+// mean a counter array 58× the cache), and never above wtlfuCBFMaxEntries.
+// The objects are the hint, else those cached now.
+//
+// It runs at the first eviction, when the cache is full and the objects
+// it holds are known. The counts are those of a filter sized up front:
+// until then the filter is only added to (it is read, and halved, only
+// once main is full, which takes evictions), and the adds it waited
+// through are replayed. In objects the size is libCacheSim's either way,
+// since the cached objects then number main's capacity or more.
+func (c *wtinylfu) sizeCBF() {
+	n := int64(c.cbfObjects)
+	if n == 0 {
+		n = int64(c.Len())
+	}
+	c.cbf.size(min(c.mainCap, max(min(wtlfuCBFEntriesPerObject*n, wtlfuCBFMaxEntries), wtlfuCBFMinEntries)))
+}
+
+// growCBF keeps wtinylfu-cbf's filter in step with the cached objects once
+// it is sized: it doubles (keeping every key's counts, see
+// countingBloom.double) when they number twice what it holds entries for,
+// up to the size the cache's capacity allows. A cache that has not filled
+// yet sizes its filter early if invalidations made the adds it waits
+// through far outnumber its objects.
+func (c *wtinylfu) growCBF() {
+	f := c.cbf
+	n := int64(c.Len())
+	if !f.sized() {
+		if int64(len(f.pending)) > 4*n+4096 {
+			c.sizeCBF()
+		}
+		return
+	}
+	// A filter sized for 0 entries (main has no room: a cache of one
+	// object) stays as it is; doubling 0 entries would never stop.
+	if f.entries > 0 && wtlfuCBFEntriesPerObject*n >= 2*f.entries && 2*f.entries <= min(c.mainCap, wtlfuCBFMaxEntries) {
+		f.double()
+	}
 }
 
 // count records an access to id in the frequency estimator.
@@ -221,15 +263,11 @@ func (c *wtinylfu) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 			victims = c.drop(victims, c.prob.tail)
 		}
 	}
-	for c.Used()+r.Size > c.cap {
+	for r.Size > c.cap-c.Used() {
 		victims = c.evict(victims)
 	}
-	// The sketch is sized for the objects the cache holds; when a byte
-	// capacity's estimate proves low, start a wider one (Caffeine resizes on
-	// growth too, dropping the counts). wtinylfu-cbf's filter stays, as
-	// libCacheSim's does: its collisions grow instead.
-	if n := c.Len() + 1; c.sk != nil && uint64(wtlfuSketchWidth*n) > c.sk.width {
-		c.sk = newSketch(wtlfuSketchWidth*2*n, wtlfuAgingFactor*2*int64(n), c.seed)
+	if c.sk != nil {
+		c.sk = fitSketch(c.sk, c.Len()+1, c.seed)
 	}
 	e := c.idx.insert(r.ID)
 	if int(e) == len(c.nodes) {
@@ -240,12 +278,18 @@ func (c *wtinylfu) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	c.where[e] = wWindow
 	c.win.pushFront(c.nodes, e)
 	c.count(r.ID)
+	if c.cbf != nil {
+		c.growCBF()
+	}
 	return victims, true
 }
 
 // evict is one call of libCacheSim's WTinyLFU_evict: it moves window
 // candidates into main until one object leaves the cache.
 func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
+	if c.cbf != nil && !c.cbf.sized() {
+		c.sizeCBF()
+	}
 	for c.win.n > 0 {
 		w := c.win.tail
 		wid := c.idx.ids[w]
@@ -254,12 +298,12 @@ func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
 			wh = c.sk.hash(wid)
 		}
 		done := false
-		if c.mainBytes()+c.nodes[w].size <= c.mainCap {
+		if c.nodes[w].size <= c.mainCap-c.mainBytes() {
 			c.toMain(w)
 		} else if m := c.mainVictim(); m >= 0 && c.nodes[w].size <= c.mainCap &&
 			c.candidateFreq(wid, wh) > c.freq(c.idx.ids[m]) {
 			victims = c.drop(victims, m)
-			for c.mainBytes()+c.nodes[w].size > c.mainCap { // bytes: one victim may not be enough
+			for c.nodes[w].size > c.mainCap-c.mainBytes() { // bytes: one victim may not be enough
 				victims = c.drop(victims, c.mainVictim())
 			}
 			c.toMain(w)
@@ -294,7 +338,7 @@ func (c *wtinylfu) mainVictim() int32 {
 func (c *wtinylfu) toMain(e int32) {
 	c.win.unlink(c.nodes, e)
 	sz := c.nodes[e].size
-	if c.prob.bytes+sz > c.probCap && c.prot.bytes+sz <= c.protCap {
+	if sz > c.probCap-c.prob.bytes && sz <= c.protCap-c.prot.bytes {
 		c.where[e] = wProtected
 		c.prot.pushFront(c.nodes, e)
 		return
@@ -339,7 +383,7 @@ func (c *wtinylfu) state() string {
 }
 
 func (c *wtinylfu) memBytes() int64 {
-	m := c.idx.bytes() + int64(cap(c.nodes))*16 + int64(cap(c.where))
+	m := c.idx.bytes() + int64(cap(c.nodes))*nodeBytes + int64(cap(c.where))
 	if c.cbf != nil {
 		return m + c.cbf.bytes()
 	}

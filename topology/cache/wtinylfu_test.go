@@ -40,6 +40,8 @@ func TestWTinyLFUStates(t *testing.T) {
 			fill + " +11 ?11 ?11 +10", "w:10|pb:9,1|pt:8,7,6,5,4,3,2", "10,11"},
 		{"a candidate seen more often (10: 3) replaces main's victim (1: 2)",
 			fill + " +11 +10 +12", "w:12|pb:10|pt:8,7,6,5,4,3,2", "10,11,1,9"},
+		{"a tie keeps main's victim: 11, inserted twice (removed in between: 2), loses to 1 (2)",
+			fill + " +11 -11 +11 +12", "w:12|pb:9,1|pt:8,7,6,5,4,3,2", "10,11"},
 		{"remove works in every segment",
 			fill + " +11 -11 -9 -2", "w:|pb:1|pt:8,7,6,5,4,3", "10"},
 	})

@@ -1,0 +1,160 @@
+package workload
+
+import (
+	"math"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// How a live entry's request picks its object.
+const (
+	pickFixed  uint8 = iota // the entry's own object
+	pickZipf                // one of a spike's objects: entry's object + z.Rank − 1
+	pickBrowse              // an ordinary request's object (Generator.browse)
+)
+
+// source is the shared description of the live objects of one decay class or
+// one spike part (its objects, its browsing): heap entries stay pointer-free
+// and small by pointing here.
+type source struct {
+	prof  profile
+	class uint8
+	pick  uint8
+	// ring is 1 + the index in Generator.rings of the pool that records
+	// this source's requests for browsing (a decay class's), 0 for none; so
+	// the zero value records nothing.
+	ring uint32
+	// z picks among a spike's objects (pickZipf, and pickBrowse's fallback
+	// when it has more than one object).
+	z Zipf
+	// home and away are set for spikes with a home region: with probability
+	// homeShare a request comes from home (by metro weight), otherwise from
+	// away (nil when every metro is home).
+	home, away *alias
+	homeShare  float64
+}
+
+type birthProc struct {
+	proc
+	next  sim.Time
+	class uint8
+	src   uint32
+	vol   Volume
+	mu    float64 // lognormal: ln(mean) − σ²/2
+	xm    float64 // pareto: scale, mean·(α−1)/α
+}
+
+// live is a decay object (or spike) with requests still to come; the heap
+// keys it by the time of its next request. It is pointer-free so a large
+// heap costs the GC nothing to scan. Seq stays 0: ties between objects
+// fall as the heap's sift leaves them.
+type live struct {
+	obj  uint64
+	born sim.Time
+	x    float64 // exponential-scale position of the next request
+	size int64
+	left uint32 // requests still to come, including the next one
+	src  uint32 // index into Generator.srcs
+}
+
+// push adds an object born at born with n requests to come.
+func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
+	if n == 0 || born >= g.end {
+		return
+	}
+	if n > math.MaxUint32 {
+		n = math.MaxUint32 // unreachable with validated volumes ≤ 1e8
+	}
+	s := &g.srcs[src]
+	x := g.rOrder.ExpFloat64() / float64(n)
+	age := s.prof.age(x)
+	if age >= float64(g.end-born) {
+		return
+	}
+	g.live.Push(sim.Item[live]{At: born + sim.Time(age), Val: live{
+		obj:  obj,
+		born: born,
+		x:    x,
+		size: g.Size(s.class, obj),
+		left: uint32(n),
+		src:  src,
+	}})
+}
+
+// emitLive emits the next request of the earliest live object and schedules
+// its following one.
+func (g *Generator) emitLive(r *Request) {
+	top := g.live.Top()
+	e, next := &top.Val, top.At
+	src := &g.srcs[e.src]
+	class, obj, size := src.class, e.obj, e.size
+	switch src.pick {
+	case pickZipf:
+		obj += src.z.Rank(g.rPick) - 1
+		size = g.Size(class, obj)
+	case pickBrowse:
+		class, obj, size = g.browse(src, e.obj, next)
+	}
+	if src.ring > 0 {
+		g.rings[src.ring-1].put(obj, size)
+	}
+	*r = Request{
+		Time:    next,
+		Object:  obj,
+		Size:    size,
+		Metro:   g.srcMetro(src, next),
+		Class:   class,
+		Method:  g.method(class),
+		Dynamic: g.dynamic(class),
+	}
+	e.left--
+	if e.left == 0 {
+		g.live.Pop()
+		return
+	}
+	e.x += g.rOrder.ExpFloat64() / float64(e.left)
+	age := src.prof.age(e.x)
+	if age >= float64(g.end-e.born) {
+		// Its remaining requests all fall after the end: free it now.
+		g.live.Pop()
+		return
+	}
+	top.At = e.born + sim.Time(age)
+	g.live.FixTop()
+}
+
+// birth creates the object of the earliest pending birth.
+func (g *Generator) birth() {
+	b := &g.births[g.birthIdx]
+	t := b.next
+	obj := g.nextID
+	g.nextID++
+	var v float64
+	if b.vol.Dist == VolumePareto {
+		v = b.xm * math.Pow(1-g.rBirth.Float64(), -1/b.vol.Shape)
+	} else {
+		v = math.Exp(b.mu + b.vol.Sigma*g.rBirth.NormFloat64())
+	}
+	g.push(obj, t, poisson(g.rBirth, v), b.src)
+	b.next = g.advance(&b.proc, t, g.rBirth)
+	g.updateBirthNext()
+}
+
+func (g *Generator) updateBirthNext() {
+	g.birthNext, g.birthIdx = never, 0
+	for i := range g.births {
+		if g.births[i].next < g.birthNext {
+			g.birthNext, g.birthIdx = g.births[i].next, i
+		}
+	}
+}
+
+func (g *Generator) srcMetro(s *source, t sim.Time) uint16 {
+	if s.home == nil {
+		return g.metro(t)
+	}
+	if s.away == nil || g.rMetro.Float64() < s.homeShare {
+		return s.home.sample(g.rMetro)
+	}
+	return s.away.sample(g.rMetro)
+}
