@@ -13,11 +13,11 @@ const ManifestFile = "run.json"
 const (
 	StatusComplete = "complete" // the run went to its end and every file was written
 	StatusPartial  = "partial"  // interrupted: the files cover the run up to SimulatedUntilS
-	StatusFailed   = "failed"   // an error stopped it: the files present are not to be trusted
 )
 
 // Manifest is run.json: what made the files beside it, so that two runs
-// can be told apart and a run reproduced.
+// can be told apart and a run reproduced. A run that fails writes no
+// directory at all, so a manifest is complete or partial.
 type Manifest struct {
 	Cdnsim  Build  `json:"cdnsim"`
 	Command string `json:"command"` // "run", "compare", "sweep exec"
@@ -25,18 +25,19 @@ type Manifest struct {
 	// builtin:NAME) and the SHA-256 of its text before overrides.
 	Scenario ScenarioRef `json:"scenario"`
 	Seed     uint64      `json:"seed"`
+	// Seeds are compare's seeds when it ran each point with several.
+	Seeds []uint64 `json:"seeds,omitempty"`
 	// Overrides are the --set values in the order given, then the ones the
 	// command adds (compare's policy and size), as key=value.
 	Overrides []string  `json:"overrides"`
 	Started   time.Time `json:"started"`
 	Ended     time.Time `json:"ended"`
 	Status    string    `json:"status"`
-	// SimulatedUntilS is the virtual time the run simulated to, seconds.
+	// SimulatedUntilS is how far into the measured period the run
+	// simulated, in seconds: its duration when complete.
 	SimulatedUntilS float64 `json:"simulated_until_s"`
 	// Signal names the signal that interrupted a partial run.
 	Signal string `json:"signal,omitempty"`
-	// Error is what made a run fail.
-	Error string `json:"error,omitempty"`
 	// Files lists the files written beside run.json.
 	Files []string `json:"files"`
 }

@@ -118,6 +118,9 @@ func (r *Recorder) title(what string) string {
 	if r.cfg.Warmup > 0 {
 		t += fmt.Sprintf(", after a %s warm-up", r.cfg.Warmup.Short())
 	}
+	if r.partial {
+		t += fmt.Sprintf(" — PARTIAL: interrupted after %s", r.cfg.Duration.Short())
+	}
 	return t
 }
 

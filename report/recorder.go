@@ -172,6 +172,8 @@ type Recorder struct {
 	resultHist []uint64
 	// warmup counts the Outcomes before Config.Warmup, which are not measured.
 	warmup int64
+	// partial is set by Stop: the run was interrupted at Config.Duration.
+	partial bool
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.

@@ -20,7 +20,12 @@ type Summary struct {
 	// caches filled during it and nothing of it is counted.
 	WarmupS   float64 `json:"warmup_s"`
 	DurationS float64 `json:"duration_s"` // the measured period
-	IntervalS float64 `json:"interval_s"` // timeseries.csv bin width
+	// Partial is true for a run interrupted before its end, whose figures
+	// cover its first SimulatedUntilS seconds (then also DurationS); both
+	// are left out of a complete run's summary.
+	Partial         bool    `json:"partial,omitempty"`
+	SimulatedUntilS float64 `json:"simulated_until_s,omitempty"`
+	IntervalS       float64 `json:"interval_s"` // timeseries.csv bin width
 	// Warnings are things about the run a user should know (topology
 	// checks); never nil, so it is [] in JSON.
 	Warnings []string `json:"warnings"`
@@ -269,6 +274,7 @@ func (r *Recorder) Summary() Summary {
 		Bytes:     t.bytes,
 		WarmupS:   r.cfg.Warmup.Seconds(),
 		DurationS: r.cfg.Duration.Seconds(),
+		Partial:   r.partial,
 		IntervalS: r.cfg.Interval.Seconds(),
 		Warnings:  append([]string{}, r.cfg.Warnings...),
 		OriginOffload: Offload{
@@ -366,6 +372,9 @@ func (r *Recorder) Summary() Summary {
 	}
 	for i, m := range r.cfg.Markers {
 		s.Markers[i] = MarkerJSON{AtS: m.At.Seconds(), Label: m.Label}
+	}
+	if r.partial {
+		s.SimulatedUntilS = s.DurationS
 	}
 	return s
 }

@@ -58,6 +58,9 @@ func machineMemory() memLimit {
 	return memLimit{}
 }
 
+// maxMemoryUsage is the --max-memory flag's help.
+const maxMemoryUsage = "refuse a scenario whose estimated memory exceeds this, e.g. 8GB (default: the memory available on this machine; 0: no limit)"
+
 // parseMaxMemory reads --max-memory: a size ("16GB", "512MB"), or "" for
 // the machine's memory, or "0" for no limit.
 func parseMaxMemory(v string) (memLimit, error) {

@@ -58,7 +58,7 @@ func (in *interrupts) loop() {
 				f()
 			}
 			in.mu.Unlock()
-			fmt.Fprintf(in.stderr, "cdnsim: %s again: quitting, nothing written\n", signalName(sig))
+			fmt.Fprintf(in.stderr, "cdnsim: %s, a second signal: quitting, nothing written\n", signalName(sig))
 			in.exit(exitCodeFor(sig))
 			return
 		}

@@ -66,7 +66,7 @@ func TestInterruptsStopThenExit(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "cdnsim: SIGTERM: stopping at the current virtual time") ||
-		lines[1] != "cdnsim: SIGTERM again: quitting, nothing written" {
+		lines[1] != "cdnsim: SIGTERM, a second signal: quitting, nothing written" {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}
 	if exitCodeFor(syscall.SIGINT) != 130 {
