@@ -27,7 +27,7 @@ type RunDir struct {
 var runOutputs = map[string]bool{
 	ManifestFile: true, SummaryFile: true, TimeseriesFile: true, HitRatioPlot: true,
 	OriginLoadPlot: true, LatencyPlot: true, AccessLogFile: true,
-	"compare.csv": true, "mrc.png": true, "hit-ratio-by-policy.png": true,
+	CompareFile: true, MRCPlot: true, PolicyHitRatioPlot: true,
 }
 
 // ErrLocked is returned by CreateRunDir when another process holds the

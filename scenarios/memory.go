@@ -370,12 +370,12 @@ func (s *Scenario) CheckMemory(limit int64, limitName string) error {
 		e = s.at(p.Key)
 	}
 	e.Msg = fmt.Sprintf("the run would need about %s of memory, more than %s (%s); most of it, %s, for %s",
-		formatBytes(m.Bytes), formatBytes(float64(limit)), limitName, formatBytes(p.Bytes*gcFactor), p.What)
+		FormatBytes(m.Bytes), FormatBytes(float64(limit)), limitName, FormatBytes(p.Bytes*gcFactor), p.What)
 	return e
 }
 
-// formatBytes writes a byte count with a binary unit, rounded: 191MB, 1.6TB.
-func formatBytes(b float64) string {
+// FormatBytes writes a byte count with a binary unit, rounded: 191MB, 1.6TB.
+func FormatBytes(b float64) string {
 	for _, u := range []struct {
 		s string
 		m float64

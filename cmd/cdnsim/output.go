@@ -11,6 +11,7 @@ import (
 
 	"github.com/cdnsim/cdnsim/report"
 	"github.com/cdnsim/cdnsim/scenarios"
+	"github.com/cdnsim/cdnsim/scenarios/sweep"
 	"github.com/cdnsim/cdnsim/sim"
 )
 
@@ -109,4 +110,40 @@ func checkMemory(cmd string, s *scenarios.Scenario, maxMemory string, stderr io.
 		return exitUsage
 	}
 	return exitOK
+}
+
+// planJobs checks the scenario of every run in runs against --max-memory
+// (or the machine's available memory) and says how many of them may run
+// at once, at most jobs: fewer when jobs of the largest would not fit, a
+// note on stderr then. A run that would not fit alone is refused, naming
+// its key, with exit 2 (the second result).
+func planJobs(cmd string, p *sweep.Plan, runs []*sweep.Run, jobs int, maxMemory string, quiet bool, stderr io.Writer) (int, int) {
+	lim, err := parseMaxMemory(maxMemory)
+	if err != nil {
+		fmt.Fprintf(stderr, "cdnsim %s: %v\n", cmd, err)
+		return 0, exitUsage
+	}
+	if lim.bytes <= 0 {
+		return jobs, exitOK
+	}
+	var largest float64
+	for _, r := range runs {
+		s, err := p.Scenario(r)
+		if err != nil {
+			continue // the run reports it
+		}
+		if err := s.CheckMemory(lim.bytes, lim.name); err != nil {
+			fmt.Fprintf(stderr, "cdnsim: %v (run %s: %s)\n", err, r.ID, p.Describe(r))
+			return 0, exitUsage
+		}
+		largest = max(largest, s.Memory().Bytes)
+	}
+	if fit := int(float64(lim.bytes) / max(largest, 1)); fit < jobs {
+		if !quiet {
+			fmt.Fprintf(stderr, "cdnsim %s: %d runs at a time, not %d: the largest needs about %s and %s allows %s\n",
+				cmd, fit, jobs, scenarios.FormatBytes(largest), lim.name, scenarios.FormatBytes(float64(lim.bytes)))
+		}
+		jobs = fit
+	}
+	return jobs, exitOK
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/cdnsim/cdnsim/scenarios"
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology"
-	"github.com/cdnsim/cdnsim/topology/cache"
 )
 
 func init() {
@@ -229,7 +228,7 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic%s, about %.2f M requests, about %s of memory\n",
 		s.Source, plural(len(t.POPs), "POP"), plural(len(t.Regions), "regional edge cache"), plural(len(t.Origins), "origin"),
 		plural(len(t.Behaviors), "behaviour"), plural(len(t.Metros), "metro"), plural(len(t.Classes), "content class"),
-		s.Workload.Duration, warm, s.Workload.ExpectedRequests()/1e6, cache.FormatSize(int64(s.Memory().Bytes)))
+		s.Workload.Duration, warm, s.Workload.ExpectedRequests()/1e6, scenarios.FormatBytes(s.Memory().Bytes))
 	return exitOK
 }
 
