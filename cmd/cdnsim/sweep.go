@@ -269,9 +269,9 @@ func execRuns(p *sweep.Plan, dir string, runs []*sweep.Run, jobs int, maxMemory 
 	var (
 		mu                             sync.Mutex // serialises the counters and the lines
 		done, skipped, failed, stopped int
-		busy                  time.Duration
-		start                 = time.Now()
-		width                 = len(strconv.Itoa(len(runs)))
+		busy                           time.Duration
+		start                          = time.Now()
+		width                          = len(strconv.Itoa(len(runs)))
 	)
 	sweep.Each(runs, jobs, func(r *sweep.Run) {
 		t0 := time.Now()
