@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -60,8 +61,8 @@ func TestErrorCounts(t *testing.T) {
 		r.Observe(&o)
 	}
 	s := r.Summary()
-	if e := s.Errors; e != (Errors{Served5xx: 3, StaleServed: 1, POPDown: 1}) {
-		t.Fatalf("errors = %+v, want 3 5xx, 1 stale and 1 POP down", e)
+	if e := s.Errors; !reflect.DeepEqual(e, Errors{Served5xx: 3, StaleServed: 1, POPDown: 1, ByStatus: map[string]int64{"502": 1, "503": 1, "504": 1}}) {
+		t.Fatalf("errors = %+v, want 3 5xx (a 502, a 503, a 504), 1 stale and 1 POP down", e)
 	}
 	// The request to a dead POP reached no cache; the other four reached
 	// the edge, where the 502 came from a cached error.

@@ -92,6 +92,9 @@ func (r *Recorder) rows() []intervalRow {
 		x.regionalHR, x.regionalBHR, x.regionalReachable = g.hitRatio.v, g.byteRatio.v, g.cacheable
 		x.originReqs, x.originBytes = b.origin()
 		x.offload = complement(x.originReqs, b.requests)
+		if nothingServed(b.requests, b.errors5xx, x.originReqs) {
+			x.offload = Ratio{}
+		}
 		x.byteOffload = complement(x.originBytes, b.bytes)
 		x.originRPS = float64(x.originReqs) / x.widthS
 		x.originBps = float64(x.originBytes) / x.widthS

@@ -172,6 +172,8 @@ type Recorder struct {
 	resultHist []uint64
 	// warmup counts the Outcomes before Config.Warmup, which are not measured.
 	warmup int64
+	// status5xx counts the 5xx responses served, by status − 500.
+	status5xx [100]int64
 	// partial is set by Stop: the run was interrupted at Config.Duration.
 	partial bool
 
@@ -285,6 +287,9 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	}
 	if o.Status >= 500 {
 		b.errors5xx++
+		if o.Status < 600 {
+			r.status5xx[o.Status-500]++
+		}
 	}
 	if o.StaleServed {
 		b.staleServed++

@@ -135,8 +135,9 @@ func TestHandComputed(t *testing.T) {
 			// No shield: nothing reached it, its ratios are undefined.
 			Origin: OriginSummary{Requests: 4, Bytes: 1900, PeakRPS: 2, PeakAtS: 12, MeanRPS: 0.2},
 		},
-		Bypass: Bypass{Method: 1},
-		Errors: Errors{Served5xx: 1},
+		Bypass:    Bypass{Method: 1},
+		Errors:    Errors{Served5xx: 1, ByStatus: map[string]int64{"503": 1}},
+		Undefined: map[string]string{"tiers.shield": "no request reached this tier"},
 		POPs: []POPSummary{
 			// A: 1,2,3,4,5,12: 2 hits of 5 cacheable (the error is not).
 			{Name: "A", Region: "r0", Requests: 6, Hits: 2, HitRatio: NewRatio(2, 5), Bytes: 1912},

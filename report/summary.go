@@ -29,6 +29,10 @@ type Summary struct {
 	// Warnings are things about the run a user should know (topology
 	// checks); never nil, so it is [] in JSON.
 	Warnings []string `json:"warnings"`
+	// Undefined gives the reason of each undefined (null) ratio of
+	// origin_offload and tiers, keyed by its path ("tiers.shield" for
+	// both of a tier's ratios); left out when every one is defined.
+	Undefined map[string]string `json:"undefined,omitempty"`
 	// OriginOffload is the share of viewer traffic the CDN kept from the
 	// origin: 1 − origin / viewer, in requests and in bytes.
 	OriginOffload Offload       `json:"origin_offload"`
@@ -93,6 +97,8 @@ type Errors struct {
 	Served5xx   int64 `json:"5xx_served"`
 	StaleServed int64 `json:"stale_served"`
 	POPDown     int64 `json:"pop_down"`
+	// ByStatus counts the 5xx responses served by status ("503").
+	ByStatus map[string]int64 `json:"by_status,omitempty"`
 }
 
 // Revalidations counts conditional requests sent upstream for stale copies,
@@ -306,7 +312,7 @@ func (r *Recorder) Summary() Summary {
 			},
 		},
 		Invalidations: Invalidations{Paths: r.net.InvalidationPaths, Objects: r.net.InvalidatedObjects},
-		Errors:        Errors{Served5xx: t.errors5xx, StaleServed: t.staleServed, POPDown: t.popDown},
+		Errors:        Errors{Served5xx: t.errors5xx, StaleServed: t.staleServed, POPDown: t.popDown, ByStatus: byStatus(&r.status5xx)},
 		Revalidations: Revalidations{Sent: r.net.Revalidations, NotModified: r.net.NotModified, BytesSaved: r.net.BytesSaved},
 		Bypass: Bypass{
 			Method:  r.bypass[topology.BypassMethod],
@@ -376,6 +382,10 @@ func (r *Recorder) Summary() Summary {
 	if r.partial {
 		s.SimulatedUntilS = s.DurationS
 	}
+	if nothingServed(s.Requests, s.Errors.Served5xx, originReqs) {
+		s.OriginOffload.Requests = Ratio{}
+	}
+	s.explainUndefined()
 	return s
 }
 
@@ -409,6 +419,7 @@ func (s Summary) Text() string {
 		fmt.Fprintf(&b, " after a %s warm-up", sim.Time(s.WarmupS*float64(sim.Second)).Short())
 	}
 	b.WriteString(".")
+	b.WriteString(s.failureText())
 	e, g, h, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Shield, s.Tiers.Origin
 	fmt.Fprintf(&b, " Hit ratio: edge %s (%s of bytes)", pct(e.HitRatio), pct(e.ByteHitRatio))
 	fmt.Fprintf(&b, ", regional %s (%s of bytes) of the %s that reached it",
