@@ -209,4 +209,3 @@ func (r *Recorder) WriteFiles(dir string) error {
 	}
 	return nil
 }
-
