@@ -16,7 +16,7 @@ const fuzzMemory = 256 << 20
 // fuzzRequests bounds the requests a fuzzed run simulates, so that an
 // execution takes milliseconds: the run is cut at the virtual time where
 // the expected requests reach it.
-const fuzzRequests = 20000
+const fuzzRequests = 2000
 
 // FuzzLoad feeds scenario files and --set lines through everything `run`
 // does before writing: Parse (with --set), the memory check, NewRun and a
