@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,7 +16,8 @@ var readmeCommand = regexp.MustCompile(`(?m)^(?:\$ )?\./cdnsim (.+)$`)
 
 // TestREADMECommandsRun runs every ./cdnsim command of the README, in
 // order (a replay reads the trace a gen wrote), as written but for three
-// things: output paths go into a temporary directory, paths of the
+// things: output paths (and the default out/) go into a temporary
+// directory, paths of the
 // repository are found from here, and a scenario's traffic is ten minutes
 // without a warm-up (a sweep is planned, not run), to keep the test
 // short. Each must exit 0.
@@ -52,6 +54,9 @@ func TestREADMECommandsRun(t *testing.T) {
 		}
 		if args[0] == "run" || args[0] == "compare" {
 			args = append(args, "--quiet")
+			if !slices.Contains(args, "-o") { // not into the default out/ here
+				args = append(args, "-o", filepath.Join(tmp, "default-out", args[0]))
+			}
 		}
 		if code, _, stderr := cli(t, args...); code != exitOK {
 			t.Errorf("./cdnsim %s\n(run as %v): exit %d: %s", m[1], args, code, stderr)
