@@ -25,7 +25,10 @@ func TestBadOutputsAndFlags(t *testing.T) {
 	}{
 		{"-o names a file", func(d string) { os.WriteFile(filepath.Join(d, "f"), []byte("x"), 0o644) },
 			[]string{"run", "news-spike", "-o", "{dir}/f"}, 2, "cdnsim run: -o {dir}/f: is a file, not a directory (-o names the output directory)"},
-		{"-o holds other files", func(d string) { os.Mkdir(filepath.Join(d, "o"), 0o755); os.WriteFile(filepath.Join(d, "o", "notes.txt"), nil, 0o644) },
+		{"-o holds other files", func(d string) {
+			os.Mkdir(filepath.Join(d, "o"), 0o755)
+			os.WriteFile(filepath.Join(d, "o", "notes.txt"), nil, 0o644)
+		},
 			[]string{"run", "news-spike", "-o", "{dir}/o"}, 2, "cdnsim run: -o {dir}/o: holds notes.txt, which no run writes"},
 		{"-o under a file", func(d string) { os.WriteFile(filepath.Join(d, "f"), []byte("x"), 0o644) },
 			[]string{"run", "news-spike", "-o", "{dir}/f/o"}, 2, "cdnsim run: -o {dir}/f/o: not a directory"},
