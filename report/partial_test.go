@@ -58,3 +58,24 @@ func TestStopCoversTheSimulatedPart(t *testing.T) {
 		t.Errorf("a complete run's summary.json mentions partial: %.300s", js)
 	}
 }
+
+// TestManyMarkersAtOnceAreOneLabel: four events at one instant are one
+// label on the first; three keep theirs.
+func TestManyMarkersAtOnceAreOneLabel(t *testing.T) {
+	t.Parallel()
+	var ms []Marker
+	for _, l := range []string{"a down", "b down", "c down", "d down"} {
+		ms = append(ms, Marker{At: 0, Label: l})
+	}
+	ms = append(ms, Marker{At: sim.Hour, Label: "x"}, Marker{At: sim.Hour, Label: "y"}, Marker{At: sim.Hour, Label: "z"})
+	var got []string
+	for _, m := range labelled(ms) {
+		got = append(got, m.Label)
+	}
+	if want := "4 events,,,,x,y,z"; strings.Join(got, ",") != want {
+		t.Errorf("labels %q, want %q", strings.Join(got, ","), want)
+	}
+	if ms[1].Label != "b down" {
+		t.Error("labelled changed its argument")
+	}
+}
