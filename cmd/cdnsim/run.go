@@ -163,7 +163,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			simulated, warm, wall.Seconds(), float64(simulated)/wall.Seconds()/1e6, dir)
 		fmt.Fprintln(stdout, sum.Text())
 	}
-	return o.interrupted()
+	if !complete {
+		return o.interrupted()
+	}
+	return exitOK // a signal while the files were written came too late to stop anything
 }
 
 // printWarnings prints the scenario's warnings (doubtful but valid
