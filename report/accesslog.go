@@ -103,8 +103,7 @@ type AccessLog struct {
 	id      [56]byte // base64 of idBytes: CloudFront's ids are 56 characters
 
 	// file is set for a log streamed to a temporary file (CreateAccessLog).
-	file *os.File
-	path string
+	file *AtomicFile
 }
 
 var _ topology.Observer = (*AccessLog)(nil)
@@ -166,17 +165,16 @@ func CreateAccessLog(path string, cfg AccessLogConfig) (*AccessLog, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("access log: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	f, err := CreateAtomic(path)
 	if err != nil {
 		return nil, fmt.Errorf("access log: %w", err)
 	}
 	l, err := NewAccessLog(f, cfg)
 	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
+		f.Abort()
 		return nil, err
 	}
-	l.file, l.path = f, path
+	l.file = f
 	return l, nil
 }
 
@@ -198,17 +196,11 @@ func (l *AccessLog) Close() error {
 	}
 	f := l.file
 	l.file = nil
-	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes 0600 files
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), l.path)
-	}
 	if err != nil {
-		os.Remove(f.Name())
+		f.Abort()
+		return fmt.Errorf("access log: %w", err)
+	}
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("access log: %w", err)
 	}
 	return nil
@@ -220,8 +212,7 @@ func (l *AccessLog) Abort() {
 	if l.file == nil {
 		return
 	}
-	l.file.Close()
-	os.Remove(l.file.Name())
+	l.file.Abort()
 	l.file = nil
 	l.err = errors.New("access log: aborted")
 }

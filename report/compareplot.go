@@ -41,7 +41,7 @@ func (c *Comparison) WriteFiles(dir string) error {
 		name string
 		data []byte
 	}{{CompareFile, c.CSV()}, {MRCPlot, mrc}, {PolicyHitRatioPlot, byTime}} {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.data); err != nil {
+		if err := WriteAtomic(filepath.Join(dir, f.name), f.data); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	}

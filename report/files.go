@@ -92,6 +92,9 @@ func (r *Recorder) rows() []intervalRow {
 		x.regionalHR, x.regionalBHR, x.regionalReachable = g.hitRatio.v, g.byteRatio.v, g.cacheable
 		x.originReqs, x.originBytes = b.origin()
 		x.offload = complement(x.originReqs, b.requests)
+		if nothingServed(b.requests, b.errors5xx, x.originReqs) {
+			x.offload = Ratio{}
+		}
 		x.byteOffload = complement(x.originBytes, b.bytes)
 		x.originRPS = float64(x.originReqs) / x.widthS
 		x.originBps = float64(x.originBytes) / x.widthS
@@ -200,34 +203,9 @@ func (r *Recorder) WriteFiles(dir string) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.data); err != nil {
+		if err := WriteAtomic(filepath.Join(dir, f.name), f.data); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	}
 	return nil
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it
-// over path, so readers see the old file or the whole new one.
-func writeAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600 files
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

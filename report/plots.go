@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/plot"
@@ -14,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology"
 )
 
@@ -117,6 +119,9 @@ func (r *Recorder) title(what string) string {
 	t := fmt.Sprintf("%s (seed %d): %s per %s interval", name, r.cfg.Seed, what, intervalName(r.cfg.Interval.Seconds()))
 	if r.cfg.Warmup > 0 {
 		t += fmt.Sprintf(", after a %s warm-up", r.cfg.Warmup.Short())
+	}
+	if r.partial {
+		t += fmt.Sprintf(" — PARTIAL: interrupted after %s", r.cfg.Duration.Short())
 	}
 	return t
 }
@@ -231,6 +236,31 @@ func addSeries(p *plot.Plot, rows []intervalRow, s series) error {
 	return flush()
 }
 
+// maxMarkerLabels is how many markers at one instant get a label each.
+const maxMarkerLabels = 3
+
+// labelled is markers with the labels to draw: more than maxMarkerLabels
+// at one instant (every POP down at once) are one label, "95 events", on
+// the first of them, not a column of labels pushing the plot off its
+// canvas.
+func labelled(markers []Marker) []Marker {
+	at := map[sim.Time]int{}
+	for _, m := range markers {
+		at[m.At]++
+	}
+	out := slices.Clone(markers)
+	for i, m := range out {
+		switch n := at[m.At]; {
+		case n > maxMarkerLabels:
+			out[i].Label = fmt.Sprintf("%d events", n)
+			at[m.At] = 0
+		case n == 0:
+			out[i].Label = ""
+		}
+	}
+	return out
+}
+
 // addMarkers draws each marker as a dashed vertical line from ymin to
 // ymax with its label beside the top, or beside the bottom when labelLow
 // (where the data leaves the top crowded, as hit ratios near 100% do).
@@ -240,7 +270,7 @@ func (r *Recorder) addMarkers(p *plot.Plot, ymin, ymax float64, labelLow bool) e
 	// Widths are estimated (~6 pt a character on a ~700 pt wide plot).
 	hoursPerPt := r.cfg.Duration.Seconds() / 3600 / 700
 	prevEnd, level := -1e18, 0
-	for _, m := range r.cfg.Markers {
+	for _, m := range labelled(r.cfg.Markers) {
 		x := m.At.Seconds() / 3600
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: ymin}, {X: x, Y: ymax}})
 		if err != nil {

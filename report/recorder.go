@@ -188,6 +188,8 @@ type Recorder struct {
 	// (minErrorStatus+i), failovers the fetches an origin group failed over.
 	byStatus  [600 - minErrorStatus]int64
 	failovers int64
+	// partial is set by Stop: the run was interrupted at Config.Duration.
+	partial bool
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.

@@ -135,8 +135,9 @@ func TestHandComputed(t *testing.T) {
 			// No shield: nothing reached it, its ratios are undefined.
 			Origin: OriginSummary{Requests: 4, Bytes: 1900, PeakRPS: 2, PeakAtS: 12, MeanRPS: 0.2},
 		},
-		Bypass: Bypass{Method: 1},
-		Errors: Errors{Served5xx: 1, ByStatus: map[string]int64{"503": 1}, NegativeCacheHits: 1},
+		Bypass:    Bypass{Method: 1},
+		Errors:    Errors{Served5xx: 1, ByStatus: map[string]int64{"503": 1}, NegativeCacheHits: 1},
+		Undefined: map[string]string{"tiers.shield": "no request reached this tier"},
 		POPs: []POPSummary{
 			// A: 1,2,3,4,5,12: 2 hits of 5 cacheable (the error is not);
 			// its busiest second is [2 s, 3 s): 400 + 400 B = 6.4e-6 Gbit.

@@ -20,10 +20,19 @@ type Summary struct {
 	// caches filled during it and nothing of it is counted.
 	WarmupS   float64 `json:"warmup_s"`
 	DurationS float64 `json:"duration_s"` // the measured period
-	IntervalS float64 `json:"interval_s"` // timeseries.csv bin width
+	// Partial is true for a run interrupted before its end, whose figures
+	// cover its first SimulatedUntilS seconds (then also DurationS); both
+	// are left out of a complete run's summary.
+	Partial         bool    `json:"partial,omitempty"`
+	SimulatedUntilS float64 `json:"simulated_until_s,omitempty"`
+	IntervalS       float64 `json:"interval_s"` // timeseries.csv bin width
 	// Warnings are things about the run a user should know (topology
 	// checks); never nil, so it is [] in JSON.
 	Warnings []string `json:"warnings"`
+	// Undefined gives the reason of each undefined (null) ratio of
+	// origin_offload and tiers, keyed by its path ("tiers.shield" for
+	// both of a tier's ratios); left out when every one is defined.
+	Undefined map[string]string `json:"undefined,omitempty"`
 	// OriginOffload is the share of viewer traffic the CDN kept from the
 	// origin: 1 − origin / viewer, in requests and in bytes.
 	OriginOffload Offload       `json:"origin_offload"`
@@ -294,6 +303,7 @@ func (r *Recorder) Summary() Summary {
 		Bytes:     t.bytes,
 		WarmupS:   r.cfg.Warmup.Seconds(),
 		DurationS: r.cfg.Duration.Seconds(),
+		Partial:   r.partial,
 		IntervalS: r.cfg.Interval.Seconds(),
 		Warnings:  append([]string{}, r.cfg.Warnings...),
 		OriginOffload: Offload{
@@ -406,6 +416,13 @@ func (r *Recorder) Summary() Summary {
 	for i, m := range r.cfg.Markers {
 		s.Markers[i] = MarkerJSON{AtS: m.At.Seconds(), Label: m.Label}
 	}
+	if r.partial {
+		s.SimulatedUntilS = s.DurationS
+	}
+	if nothingServed(s.Requests, s.Errors.Served5xx, originReqs) {
+		s.OriginOffload.Requests = Ratio{}
+	}
+	s.explainUndefined()
 	return s
 }
 
@@ -439,6 +456,7 @@ func (s Summary) Text() string {
 		fmt.Fprintf(&b, " after a %s warm-up", sim.Time(s.WarmupS*float64(sim.Second)).Short())
 	}
 	b.WriteString(".")
+	b.WriteString(s.failureText())
 	e, g, h, o := s.Tiers.Edge, s.Tiers.Regional, s.Tiers.Shield, s.Tiers.Origin
 	fmt.Fprintf(&b, " Hit ratio: edge %s (%s of bytes)", pct(e.HitRatio), pct(e.ByteHitRatio))
 	fmt.Fprintf(&b, ", regional %s (%s of bytes) of the %s that reached it",

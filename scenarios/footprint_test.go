@@ -92,7 +92,7 @@ func TestPriceClassRoutesSydneyToLosAngeles(t *testing.T) {
 		class string
 		pop   int
 	}{{"all", 0}, {"200", 1}, {"100", 1}} {
-		s, err := Parse("fp.toml", []byte(footprintBase), []string{"pops.price_class=" + c.class})
+		s, err := Parse("fp.toml", []byte(footprintBase), []string{"pops.price_class=\"" + c.class + "\""})
 		if err != nil {
 			t.Fatal(err)
 		}

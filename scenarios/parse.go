@@ -1,12 +1,16 @@
 package scenarios
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,25 +105,34 @@ func unwrapPath(err error) error {
 // are not ParseErrors.
 var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
-// decodeStrict decodes src into f and rejects unknown keys.
-func decodeStrict(source, src string, lines map[string]int, f *File) error {
-	md, err := toml.Decode(src, f)
+// decodeStrict decodes src into f and rejects unknown keys and values
+// outside the duration and size grammar (units.go). It returns the
+// document as TOML values too, which tell a key written as 0 from one
+// left out.
+func decodeStrict(source, src string, lines map[string]int, f *File) (doc map[string]any, err error) {
+	var md toml.MetaData
+	if _, err = toml.Decode(src, &doc); err == nil {
+		if ue := checkUnits(doc, reflect.TypeFor[File]()); ue != nil {
+			return nil, &Error{File: source, Line: lineOf(lines, ue.key), Key: ue.key, Msg: ue.msg}
+		}
+		md, err = toml.Decode(src, f)
+	}
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return &Error{File: source, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
+			return nil, &Error{File: source, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
 		}
 		if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
 			l, _ := strconv.Atoi(m[1])
-			return &Error{File: source, Line: l, Key: m[2], Msg: m[3]}
+			return nil, &Error{File: source, Line: l, Key: m[2], Msg: m[3]}
 		}
-		return &Error{File: source, Msg: err.Error()}
+		return nil, &Error{File: source, Msg: err.Error()}
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		key := und[0].String()
-		return &Error{File: source, Line: lineOfLoose(lines, key), Key: key, Msg: "unknown key (misspelt, or in the wrong table?)"}
+		return nil, &Error{File: source, Line: lineOfLoose(lines, key), Key: key, Msg: "unknown key (misspelt, or in the wrong table?)"}
 	}
-	return nil
+	return doc, nil
 }
 
 // lineOfLoose finds a key whose path matches ignoring array indices, as
@@ -143,8 +156,12 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	text := string(src)
 	lines := keyLines(text)
 	var f File
-	if err := decodeStrict(source, text, lines, &f); err != nil {
+	doc, err := decodeStrict(source, text, lines, &f)
+	if err != nil {
 		return nil, err
+	}
+	if len(doc) == 0 {
+		return nil, &Error{File: source, Msg: "the file is empty: a scenario needs at least [pops], [regions], [[origins]], [[behaviors]] and [workload] (scenarios/news-spike.toml documents every key)"}
 	}
 	setKeys := map[string]bool{}
 	if len(sets) > 0 {
@@ -156,7 +173,7 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 			setKeys[k] = true
 		}
 		f = File{}
-		if err := decodeStrict(source, merged, nil, &f); err != nil {
+		if doc, err = decodeStrict(source, merged, nil, &f); err != nil {
 			// Lines of the re-encoded document mean nothing to the user.
 			e := err.(*Error)
 			e.Line = 0
@@ -172,16 +189,26 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(strings.TrimPrefix(source, "builtin:")), ".toml")
 	}
-	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, Warmup: f.Warmup, File: f, Workload: f.Workload.Config}
-	if s.Interval == 0 {
-		s.Interval = 5 * time.Minute
-	}
-	fail := func(key, msg string) error {
-		e := &Error{File: source, Line: lineOf(lines, key), Key: key, Msg: msg}
+	sum := sha256.Sum256(src)
+	s := &Scenario{Name: name, Source: source, Seed: f.Seed, Interval: f.Interval, Warmup: f.Warmup, File: f, Workload: f.Workload.Config,
+		SHA256: hex.EncodeToString(sum[:]), Overrides: slices.Clone(sets)}
+	at := func(key string) *Error {
+		e := &Error{File: source, Line: lineOf(lines, key), Key: key}
 		if setKeys[key] || setKeys[stripIndices(key)] {
 			e.File, e.Line = "--set", 0
 		}
 		return e
+	}
+	fail := func(key, msg string) error {
+		e := at(key)
+		e.Msg = msg
+		return e
+	}
+	if err := checkDefaults(doc, &f, fail); err != nil {
+		return nil, err
+	}
+	if s.Interval == 0 {
+		s.Interval = defaultInterval
 	}
 	if err := applyPresets(&f, fail); err != nil {
 		return nil, err
@@ -213,7 +240,6 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if cs := f.Ranges.ChunkSize; cs != nil && *cs <= 0 {
 		return nil, fail("ranges.chunk_size", "must be > 0 (leave it out to cache whole objects)")
 	}
-	var err error
 	s.Topology = buildTopology(&f)
 	if s.Topology.ErrorTTLs, err = errorTTLs(f.ErrorTTLs, fail); err != nil {
 		return nil, err
@@ -252,12 +278,16 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if err := s.Topology.Validate(); err != nil {
 		var fe *topology.FieldError
 		if errors.As(err, &fe) {
-			return nil, fail(fe.Key, fe.Msg)
+			return nil, fail(writtenKey(&f, fe.Key), fe.Msg)
 		}
 		return nil, fail("", err.Error())
+	}
+	for _, w := range outsideRun(&f, at) {
+		s.Warnings = append(s.Warnings, w.Error())
 	}
 	for _, w := range s.Topology.Check(listed, regionByHand) {
 		s.Warnings = append(s.Warnings, fail(w.Key, w.Msg).Error())
 	}
+	s.at = at
 	return s, nil
 }

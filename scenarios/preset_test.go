@@ -15,24 +15,10 @@ capacity = "1GB"
 [regions]
 capacity = "8GB"
 policy = "s3fifo"
-[[origins]]
-name = "o"
-kind = "custom"
-[[behaviors]]
-path = "*"
-origin = "o"
-[workload]
+` + originO + `[workload]
 duration = "1h"
 metros_preset = "world"
-[[workload.classes]]
-name = "c"
-prefix = "/c/"
-size_median = 1000
-popularity = "zipf"
-objects = 10
-alpha = 0.8
-rate = 1
-[[workload.spikes]]
+` + zipfClass + `[[workload.spikes]]
 name = "s"
 at = "30m"
 class = "c"

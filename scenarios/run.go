@@ -89,6 +89,9 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 		}
 	}
 	src = workload.WithVariants(src, workload.NewVariants(s.Workload, seed, s.Topology.Compresses()))
+	// An event at or after the end does not happen (Parse warns of it):
+	// its marker would only stretch the plots' time axis.
+	markers = slices.DeleteFunc(markers, func(m report.Marker) bool { return m.At >= dur })
 	cfg := later(s.Topology, s.Warmup)
 	cfg.Seed = seed
 	rec := report.NewRecorder(report.Config{
@@ -174,11 +177,42 @@ func names[T any](xs []T, f func(T) string) []string {
 // time since the start of the warm-up. The network's own counters start
 // from zero at the end of the warm-up, as the recorder's do.
 func (r *Run) Simulate(progress func(now sim.Time)) {
+	r.SimulateUntil(nil, progress)
+}
+
+// SimulateUntil is Simulate that stops early once stop is closed (a nil
+// stop never is), at the end of the virtual minute being simulated: every
+// request that arrived by then has its outcome recorded, as outcomes are
+// known at arrival. It returns how far into the measured period it got (0
+// when stopped in the warm-up) and whether the run went to its end.
+func (r *Run) SimulateUntil(stop <-chan struct{}, progress func(now sim.Time)) (sim.Time, bool) {
+	now := r.Network.Engine().Now()
+	// to runs up to t a virtual minute at a time, on whole minutes since
+	// the start of the warm-up; false when stop closed first.
+	to := func(t sim.Time) bool {
+		for now < t {
+			select {
+			case <-stop:
+				return false
+			default:
+			}
+			now = min((now/sim.Minute+1)*sim.Minute, t)
+			r.Network.Run(now, sim.Minute, progress)
+		}
+		return true
+	}
 	if r.Warmup > 0 {
 		// Every arrival before the measured period, and only those.
-		r.Network.Run(r.Warmup-1, sim.Minute, progress)
+		if !to(r.Warmup - 1) {
+			r.Recorder.SetNetworkStats(topology.Stats{})
+			return 0, false
+		}
 		r.Network.Stats = topology.Stats{}
 	}
-	r.Network.Run(r.Warmup+r.Duration+sim.Minute, sim.Minute, progress)
+	done := to(r.Warmup + r.Duration + sim.Minute)
 	r.Recorder.SetNetworkStats(r.Network.Stats)
+	if !done {
+		return min(max(now-r.Warmup, 0), r.Duration), false
+	}
+	return r.Duration, true
 }

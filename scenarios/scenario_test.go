@@ -33,24 +33,10 @@ sites = [
 [regions]
 capacity = "2GB"
 sites = [ { name = "r", lat = 1, lon = 2 } ]
-[[origins]]
-name = "o"
-kind = "custom"
-[[behaviors]]
-path = "*"
-origin = "o"
-[workload]
+` + originO + `[workload]
 duration = "1h"
 metros = [ { name = "m", lat = 0, lon = 0, weight = 1 } ]
-[[workload.classes]]
-name = "c"
-prefix = "/c/"
-size_median = 1000
-popularity = "zipf"
-objects = 10
-alpha = 0.8
-rate = 1
-`
+` + zipfClass
 
 func TestBadInputNamesFileLineAndKey(t *testing.T) {
 	t.Parallel()
@@ -60,14 +46,14 @@ func TestBadInputNamesFileLineAndKey(t *testing.T) {
 	}
 	checkEditErrors(t, "t.toml", base, []editCase{
 		{"unknown key", `kind = "custom"`, "kind = \"custom\"\ncolour = \"red\"", "t.toml:13: origins.colour: unknown key"},
-		{"bad type", `objects = 10`, `objects = "ten"`, "t.toml:24: workload.classes.objects: incompatible types"},
+		{"bad type", `objects = 10`, `objects = "ten"`, `t.toml:24: workload.classes[0].objects: must be a whole number >= 0, not a string ("ten")`},
 		{"negative capacity", `capacity = "1GB"`, `capacity = -5`, "t.toml:3: pops.capacity: size -5 is negative"},
-		{"zero capacity", `capacity = "1GB"`, `capacity = 0`, "t.toml:5: pops.sites[0].capacity: must be > 0"},
+		{"zero capacity", `capacity = "1GB"`, `capacity = 0`, "t.toml:3: pops.capacity: must be > 0"},
 		{"behaviour with no origin", "origin = \"o\"\n[workload]", "[workload]", "t.toml:13: behaviors[0].origin: names no origin"},
 		{"region with no POP", `sites = [ { name = "r", lat = 1, lon = 2 } ]`, `sites = [ { name = "r", lat = 1, lon = 2 }, { name = "lonely", lat = 3, lon = 3 } ]`, `t.toml:9: regions.sites[1]: region "lonely" has no POP`},
 		{"workload value", `alpha = 0.8`, `alpha = -1`, "t.toml:25: workload.classes[0].alpha: must be > 0"},
 		{"syntax", `kind = "custom"`, `kind = "custom`, "t.toml:12"},
-		{"bad duration", `duration = "1h"`, `duration = "1 fortnight"`, "t.toml:17: workload.duration: invalid duration"},
+		{"bad duration", `duration = "1h"`, `duration = "1 fortnight"`, `t.toml:17: workload.duration: "1 fortnight" is not a duration: write numbers with units, e.g. "90s", "5m", "1h30m" (units: h, m, s, ms, us, ns)`},
 	})
 }
 
@@ -169,15 +155,7 @@ propagation = "3s"
 [workload]
 duration = "4h"
 metros = [ { name = "m", lat = 0, lon = 0, weight = 1 } ]
-[[workload.classes]]
-name = "c"
-prefix = "/c/"
-size_median = 1000
-popularity = "zipf"
-objects = 10
-alpha = 0.8
-rate = 1
-expires = "2h"
+` + zipfClass + `expires = "2h"
 dynamic_share = 0.1
 `
 	s, err := Parse("keys.toml", []byte(src), nil)

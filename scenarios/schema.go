@@ -1,11 +1,9 @@
 package scenarios
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/cdnsim/cdnsim/topology"
-	"github.com/cdnsim/cdnsim/topology/cache"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
@@ -212,26 +210,11 @@ type Size int64
 
 // UnmarshalTOML implements toml.Unmarshaler.
 func (s *Size) UnmarshalTOML(v any) error {
-	switch x := v.(type) {
-	case int64:
-		if x < 0 {
-			return fmt.Errorf("size %d is negative", x)
-		}
-		*s = Size(x)
-	case float64:
-		if x < 0 {
-			return fmt.Errorf("size %v is negative", x)
-		}
-		*s = Size(x)
-	case string:
-		n, err := cache.ParseSize(x)
-		if err != nil {
-			return err
-		}
-		*s = Size(n)
-	default:
-		return fmt.Errorf("a size is a number of bytes or a string like \"2GB\", not %T", v)
+	n, err := parseSize(v)
+	if err != nil {
+		return err
 	}
+	*s = Size(n)
 	return nil
 }
 
@@ -255,7 +238,16 @@ type Scenario struct {
 	TraceFormat workload.TraceFormat
 	// Warnings are what the checks found doubtful but not wrong (a POP
 	// attached to a region that is not its nearest, a regional cache
-	// smaller than a POP below it, a POP no viewer reaches), each
-	// "key: what"; a run prints them and lists them in summary.json.
+	// smaller than a POP below it, a POP no viewer reaches, an
+	// event after the end of the run), each "file:line: key: what"; a run
+	// prints them and lists them in summary.json.
 	Warnings []string
+	// SHA256 is the hex SHA-256 of the scenario's text before overrides,
+	// and Overrides the --set values applied to it, in order: together
+	// they identify what was run.
+	SHA256    string
+	Overrides []string
+	// at makes the Error for a key: the file and line where it is written,
+	// or --set.
+	at func(key string) *Error
 }

@@ -200,6 +200,7 @@ func NewTraceReader(r io.Reader, name string, f TraceFormat) *TraceReader {
 	if f == TraceCloudFront {
 		t.ids = map[string]uint64{}
 	}
+	t.sniff()
 	return t
 }
 

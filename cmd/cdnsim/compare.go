@@ -46,11 +46,13 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	sizeList := fs.String("sizes", "", "cache sizes of each cache of the tier, comma-separated, e.g. 1GB,4GB,16GB\n(binary units; default: the scenario's own capacity for the tier)")
 	tier := fs.String("tier", report.TierEdge, "the tier whose caches vary: edge (every POP) or regional (every regional edge cache)")
 	out := fs.String("o", "", "output directory (default out/<scenario name>-compare)")
-	seed := fs.Uint64("seed", 0, "random seed of every run (default: the scenario's seed)")
+	var seed seedFlag
+	fs.Var(&seed, "seed", "random seed of every run, 0 to 2^64-1 (default: the scenario's seed)")
 	seedList := fs.String("seeds", "", "run every point with each of these seeds, e.g. 1,7,42")
 	replicates := fs.Int("replicates", 0, "run every point with seeds 1..K")
 	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "runs at once, at most GOMAXPROCS (each run is single-threaded)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors: no progress lines, no table")
+	maxMemory := fs.String("max-memory", "", maxMemoryUsage+"; runs at once need that much each")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value in every run, e.g. --set workload.duration=2h (repeatable)")
 	pos, err := parseArgs(fs, args)
@@ -83,7 +85,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if *parallel < 1 {
 		return fail("--parallel must be >= 1, got %d", *parallel)
 	}
-	seeds, msg := parseSeeds(fs, *seed, *seedList, *replicates)
+	seeds, msg := parseSeeds(fs, uint64(seed), *seedList, *replicates)
 	if msg != "" {
 		return fail("%s", msg)
 	}
@@ -148,6 +150,19 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		dir = filepath.Join("out", base.Name+"-compare")
 	}
+	if *parallel, code = planJobs("compare", plan, plan.Runs, *parallel, *maxMemory, *quiet, stderr); code != exitOK {
+		return code
+	}
+	manifestSeed := base.Seed
+	if len(seeds) == 1 {
+		manifestSeed = seeds[0]
+	}
+	o, code := startOutput("compare", dir, base, manifestSeed, stderr)
+	if o == nil {
+		return code
+	}
+	defer o.close()
+	plan.Stop = o.Stop()
 
 	start := time.Now()
 	var mu sync.Mutex // serialises the progress lines
@@ -188,6 +203,10 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 			len(fmt.Sprint(len(plan.Runs))), done, len(plan.Runs), policyOf(r), cache.FormatSize(sizeOf(r)), seedNote,
 			*tier, 100*hr, sum.Requests, wall.Seconds())
 	})
+	if o.interrupted() != exitOK {
+		fmt.Fprintf(stderr, "cdnsim compare: interrupted: nothing written, %s left as it was\n", dir)
+		return o.interrupted()
+	}
 	runs := make([]report.CompareRun, len(plan.Runs))
 	for i, r := range plan.Runs {
 		if errs[i] != nil {
@@ -201,7 +220,15 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cdnsim compare:", err)
 		return exitFailure
 	}
-	if err := cmp.WriteFiles(dir); err != nil {
+	if err := cmp.WriteFiles(o.Path()); err != nil {
+		fmt.Fprintln(stderr, "cdnsim compare:", err)
+		return exitFailure
+	}
+	if len(seeds) > 1 {
+		o.manifest.Seeds = seeds
+	}
+	o.manifest.Overrides = append(o.manifest.Overrides, tierSets...)
+	if err := o.commit(recs[0].Config().Duration, true); err != nil {
 		fmt.Fprintln(stderr, "cdnsim compare:", err)
 		return exitFailure
 	}

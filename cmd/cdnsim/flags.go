@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/cdnsim/cdnsim/workload"
@@ -27,10 +30,29 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 // the standard flag package stops at the first positional argument. A lone
 // "--" ends flag parsing. It returns the positional arguments, or
 // flag.ErrHelp for -h/--help, or a usage error.
+//
+// A bad flag is one line on stderr, not the whole usage: the flag package
+// prints the usage after its message, which buries the message.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	out, usage := fs.Output(), fs.Usage
+	parse := func(args []string) error {
+		var msg bytes.Buffer
+		fs.SetOutput(&msg)
+		fs.Usage = func() {}
+		err := fs.Parse(args)
+		fs.SetOutput(out)
+		fs.Usage = usage
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			usage()
+		case err != nil:
+			fmt.Fprintf(out, "cdnsim %s: %v (cdnsim %s --help lists the flags)\n", fs.Name(), err, fs.Name())
+		}
+		return err
+	}
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parse(args); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()
@@ -100,4 +122,18 @@ func traceFormat(flag, path string) (workload.TraceFormat, error) {
 		return 0, fmt.Errorf("--format: %v", err)
 	}
 	return f, nil
+}
+
+// seedFlag is a --seed: a whole number from 0 to 2^64−1, said so when it
+// is not one.
+type seedFlag uint64
+
+func (s *seedFlag) String() string { return strconv.FormatUint(uint64(*s), 10) }
+func (s *seedFlag) Set(v string) error {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("a seed is a whole number from 0 to %d", uint64(math.MaxUint64))
+	}
+	*s = seedFlag(n)
+	return nil
 }

@@ -3,10 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
+	"github.com/cdnsim/cdnsim/report"
 	"github.com/cdnsim/cdnsim/scenarios"
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/workload"
@@ -33,7 +32,8 @@ func genCmd(args []string, stdout, stderr io.Writer) int {
 		"          request plus a map entry per object (~0.5 GB for 10 M requests).", stderr)
 	format := fs.String("format", "", "csv or oracle (default: from FILE's name)")
 	out := fs.String("o", "", "the trace file to write (required)")
-	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
+	var seed seedFlag
+	fs.Var(&seed, "seed", "random seed, 0 to 2^64-1 (default: the scenario's seed)")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value, e.g. --set workload.duration=1h (repeatable)")
 	pos, err := parseArgs(fs, args)
@@ -63,14 +63,14 @@ func genCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	runSeed := s.Seed
 	if flagSet(fs, "seed") {
-		runSeed = *seed
+		runSeed = uint64(seed)
 	}
 	src, err := genSource(s, runSeed)
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnsim gen:", err)
 		return exitUsage
 	}
-	n, err := writeAtomic(*out, func(w io.Writer) (int64, error) { return writeGen(w, tf, s, src) })
+	n, err := writeTraceFile(*out, func(w io.Writer) (int64, error) { return writeGen(w, tf, s, src) })
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnsim gen:", err)
 		return exitFailure
@@ -169,42 +169,27 @@ func writeGen(w io.Writer, tf workload.TraceFormat, s *scenarios.Scenario, g *ge
 	return n, tw.Flush()
 }
 
-// writeAtomic writes path through write into a temporary file in the same
-// directory and renames it into place, so a failed or interrupted run never
-// leaves a partial trace behind. A path ending in .zst or .gz is compressed
-// (workload.CompressTo).
-func writeAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+// writeTraceFile writes path through write into a report.AtomicFile, so a
+// failed or interrupted run never leaves a partial trace behind. A path
+// ending in .zst or .gz is compressed (workload.CompressTo).
+func writeTraceFile(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	f, err := report.CreateAtomic(path)
 	if err != nil {
 		return 0, err
 	}
-	tmp := f.Name()
-	n, err := func() (int64, error) {
-		w, err := workload.CompressTo(f, path)
-		if err != nil {
-			return 0, err
-		}
-		n, err := write(w)
-		if err != nil {
-			return n, err
-		}
-		if err := w.Close(); err != nil {
-			return n, err
-		}
-		return n, f.Sync()
-	}()
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	defer f.Abort()
+	w, err := workload.CompressTo(f, path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := write(w)
+	if err == nil {
+		err = w.Close()
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = f.Commit()
 	}
 	if err != nil {
-		os.Remove(tmp)
 		return 0, err
 	}
 	return n, nil

@@ -383,3 +383,26 @@ func TestGenConvertsATraceScenario(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", b, want)
 	}
 }
+
+// TestGenWritesAReadableFileAndNamesItsPath: the trace is readable by all
+// (the temporary file it is written to is 0600), and a directory that does
+// not exist is an error naming the path asked for, not a temporary name.
+func TestGenWritesAReadableFileAndNamesItsPath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "t.csv")
+	if code, _, stderr := cli(t, "gen", "news-spike", "--set", "workload.duration=1m", "--set", "warmup=0s", "-o", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("%s: %v, mode %v; want 0644", out, err, st.Mode().Perm())
+	}
+	missing := filepath.Join(dir, "nodir", "t.csv")
+	code, _, stderr := cli(t, "gen", "news-spike", "--set", "workload.duration=1m", "-o", missing)
+	if want := "cdnsim gen: " + missing + ": cannot create: no such file or directory\n"; code == exitOK || stderr != want {
+		t.Errorf("exit %d, stderr %q; want %q", code, stderr, want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left in %s: %v", dir, entries)
+	}
+}

@@ -40,12 +40,16 @@ func loadScenario(arg string, sets []string, stderr io.Writer) (*scenarios.Scena
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--warmup D] [--set key=value]... [--quiet]\n\n"+
+	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--warmup D] [--set key=value]... [--max-memory SIZE] [--quiet]\n\n"+
 		"Simulates SCENARIO (a .toml path or a built-in name: "+joinNames(scenarios.Builtins())+")\n"+
-		"and writes summary.json, timeseries.csv, hit-ratio.png, origin-load.png and\n"+
-		"latency.png into DIR. Flags may come before or after SCENARIO.", stderr)
+		"and writes summary.json, timeseries.csv, hit-ratio.png, origin-load.png,\n"+
+		"latency.png and run.json into DIR, replacing an older run's files as a whole.\n"+
+		"Ctrl-C (SIGINT) or SIGTERM stops the simulation and writes what was simulated,\n"+
+		"marked partial; a second one quits at once. Flags may come before or after SCENARIO.", stderr)
 	out := fs.String("o", "", "output directory (default out/<scenario name>)")
-	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
+	var seed seedFlag
+	fs.Var(&seed, "seed", "random seed, 0 to 2^64-1 (default: the scenario's seed)")
+	maxMemory := fs.String("max-memory", "", maxMemoryUsage)
 	quiet := fs.Bool("quiet", false, "print nothing but errors: no progress bar, no summary")
 	warmup := fs.String("warmup", "", "simulate this long first (e.g. 24h) and measure only after it; the scenario's warmup key")
 	var sets multiFlag
@@ -69,21 +73,29 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if !*quiet {
 		printWarnings(s, stderr)
 	}
+	if code := checkMemory("run", s, *maxMemory, stderr); code != exitOK {
+		return code
+	}
 	runSeed := s.Seed
 	if flagSet(fs, "seed") {
-		runSeed = *seed
+		runSeed = uint64(seed)
 	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	// The access log streams into a temporary file in dir during the run
-	// and is renamed into place only when everything else is written.
+	o, code := startOutput("run", dir, s, runSeed, stderr)
+	if o == nil {
+		return code
+	}
+	defer o.close()
+	// The access log streams into a temporary file during the run and is
+	// renamed into place only when everything else is written.
 	var alog *report.AccessLog
 	var extra []topology.Observer
 	if s.LogEnabled() {
 		var err error
-		if alog, err = report.CreateAccessLog(filepath.Join(dir, report.AccessLogFile), s.AccessLogConfig(runSeed)); err != nil {
+		if alog, err = report.CreateAccessLog(filepath.Join(o.Path(), report.AccessLogFile), s.AccessLogConfig(runSeed)); err != nil {
 			fmt.Fprintln(stderr, "cdnsim run:", err)
 			return exitFailure
 		}
@@ -99,7 +111,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	end := r.Warmup + r.Duration
 	bar := newProgress(stderr, !*quiet, int64(end/sim.Second), "simulating "+s.Name)
 	start := time.Now()
-	r.Simulate(func(now sim.Time) {
+	until, complete := r.SimulateUntil(o.Stop(), func(now sim.Time) {
 		if bar != nil {
 			_ = bar.Set64(int64(min(now, end) / sim.Second))
 		}
@@ -114,8 +126,15 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	wall := time.Since(start)
+	if !complete {
+		if until == 0 {
+			fmt.Fprintf(stderr, "cdnsim run: stopped in the warm-up, before anything was measured: nothing written, %s left as it was\n", dir)
+			return o.interrupted()
+		}
+		r.Recorder.Stop(until)
+	}
 	sum := r.Recorder.Summary()
-	if err := r.Recorder.WriteFiles(dir); err != nil {
+	if err := r.Recorder.WriteFiles(o.Path()); err != nil {
 		fmt.Fprintln(stderr, "cdnsim run:", err)
 		return exitFailure
 	}
@@ -124,6 +143,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "cdnsim run:", err)
 			return exitFailure
 		}
+	}
+	if err := o.commit(until, complete); err != nil {
+		fmt.Fprintln(stderr, "cdnsim run:", err)
+		return exitFailure
+	}
+	if !complete {
+		fmt.Fprintf(stderr, "cdnsim run: interrupted: wrote the first %s of %s, marked partial, to %s\n",
+			until.Short(), r.Duration.Short(), dir)
 	}
 	if !*quiet {
 		// Wall-clock figures go to stderr: stdout and the files stay
@@ -136,7 +163,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			simulated, warm, wall.Seconds(), float64(simulated)/wall.Seconds()/1e6, dir)
 		fmt.Fprintln(stdout, sum.Text())
 	}
-	return exitOK
+	if !complete {
+		return o.interrupted()
+	}
+	return exitOK // a signal while the files were written came too late to stop anything
 }
 
 // printWarnings prints the scenario's warnings (doubtful but valid
@@ -175,6 +205,7 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 		"Checks SCENARIO strictly (unknown keys, types, impossible values) without running it.", stderr)
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value before checking (repeatable)")
+	maxMemory := fs.String("max-memory", "", maxMemoryUsage)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return exitForParse(err)
@@ -189,15 +220,18 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	printWarnings(s, stderr)
+	if code := checkMemory("validate", s, *maxMemory, stderr); code != exitOK {
+		return code
+	}
 	t := s.Topology
 	warm := ""
 	if s.Warmup > 0 {
 		warm = " after a " + sim.Duration(s.Warmup).Short() + " warm-up"
 	}
-	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic%s, about %.2f M requests\n",
+	fmt.Fprintf(stdout, "%s: ok — %s, %s, %s, %s, %s, %s; %v of traffic%s, about %.2f M requests, about %s of memory\n",
 		s.Source, plural(len(t.POPs), "POP"), plural(len(t.Regions), "regional edge cache"), plural(len(t.Origins), "origin"),
 		plural(len(t.Behaviors), "behaviour"), plural(len(t.Metros), "metro"), plural(len(t.Classes), "content class"),
-		s.Workload.Duration, warm, s.Workload.ExpectedRequests()/1e6)
+		s.Workload.Duration, warm, s.Workload.ExpectedRequests()/1e6, scenarios.FormatBytes(s.Memory().Bytes))
 	return exitOK
 }
 

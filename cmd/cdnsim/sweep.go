@@ -63,6 +63,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("sweep", sweepHelp, stderr)
 	out := fs.String("o", "", "sweep directory (default out/<sweep name>)")
 	jobs := fs.Int("j", defaultJobs(), "runs at once (each run is single-threaded)")
+	maxMemory := fs.String("max-memory", "", maxMemoryUsage)
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -81,7 +82,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if p == nil {
 		return code
 	}
-	if code := execRuns(p, dir, p.Runs, *jobs, *quiet, stderr); code != exitOK {
+	if code := execRuns(p, dir, p.Runs, *jobs, *maxMemory, *quiet, stderr); code != exitOK {
 		return code
 	}
 	return mergeSweep(p, dir, false, *quiet, stdout, stderr)
@@ -184,6 +185,7 @@ func sweepExecCmd(args []string, stdout, stderr io.Writer) int {
 	task := fs.Int("task", -1, "the task to run")
 	tasks := fs.String("tasks", "", "tasks to run: I-J, or a list like 0-3,7")
 	jobs := fs.Int("j", defaultJobs(), "runs at once (default SLURM_CPUS_PER_TASK, else the processors)")
+	maxMemory := fs.String("max-memory", "", maxMemoryUsage)
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -219,7 +221,7 @@ func sweepExecCmd(args []string, stdout, stderr io.Writer) int {
 			runs = append(runs, p.TaskRuns(t)...)
 		}
 	}
-	return execRuns(p, dir, runs, *jobs, *quiet, stderr)
+	return execRuns(p, dir, runs, *jobs, *maxMemory, *quiet, stderr)
 }
 
 // parseTasks reads "3", "3-9" or "0-3,7" into task indices below n.
@@ -248,19 +250,28 @@ func parseTasks(spec string, n int) ([]int, error) {
 
 // execRuns runs the runs not yet done, jobs at once, with a progress bar
 // on a terminal and a line per run elsewhere (a Slurm log). A failed run
-// does not stop the others; the exit code is 1 if any failed.
-func execRuns(p *sweep.Plan, dir string, runs []*sweep.Run, jobs int, quiet bool, stderr io.Writer) int {
-	jobs = min(jobs, runtime.GOMAXPROCS(0))
+// does not stop the others; the exit code is 1 if any failed. As many run
+// at once as fit in --max-memory. An interrupt stops the runs under way
+// and keeps the rest from starting; the finished ones are kept, and the
+// exit code is 130 or 143.
+func execRuns(p *sweep.Plan, dir string, runs []*sweep.Run, jobs int, maxMemory string, quiet bool, stderr io.Writer) int {
+	jobs, code := planJobs("sweep", p, runs, min(jobs, runtime.GOMAXPROCS(0)), maxMemory, quiet, stderr)
+	if code != exitOK {
+		return code
+	}
+	in := watchInterrupts(stderr)
+	defer in.Close()
+	p.Stop = in.Stop()
 	var bar *progressbar.ProgressBar
 	if !quiet {
 		bar = newRunsProgress(stderr, len(runs), "sweep "+p.Sweep)
 	}
 	var (
-		mu                    sync.Mutex // serialises the counters and the lines
-		done, skipped, failed int
-		busy                  time.Duration
-		start                 = time.Now()
-		width                 = len(strconv.Itoa(len(runs)))
+		mu                             sync.Mutex // serialises the counters and the lines
+		done, skipped, failed, stopped int
+		busy                           time.Duration
+		start                          = time.Now()
+		width                          = len(strconv.Itoa(len(runs)))
 	)
 	sweep.Each(runs, jobs, func(r *sweep.Run) {
 		t0 := time.Now()
@@ -270,6 +281,9 @@ func execRuns(p *sweep.Plan, dir string, runs []*sweep.Run, jobs int, quiet bool
 		defer mu.Unlock()
 		done++
 		switch {
+		case errors.Is(err, sweep.ErrStopped):
+			stopped++
+			return
 		case err != nil:
 			failed++
 			fmt.Fprintf(stderr, "cdnsim sweep: run %s (%s) failed: %v\n", r.ID, p.Describe(r), err)
@@ -297,6 +311,11 @@ func execRuns(p *sweep.Plan, dir string, runs []*sweep.Run, jobs int, quiet bool
 		// Wall-clock figures on stderr only: the files depend on the inputs alone.
 		fmt.Fprintf(stderr, "%d runs (%d done already, %d failed) in %.1fs wall clock, %.1fs of simulation, %d at a time; results in %s\n",
 			len(runs), skipped, failed, time.Since(start).Seconds(), busy.Seconds(), min(jobs, len(runs)), filepath.Join(dir, sweep.RunsDir))
+	}
+	if sig := in.Signal(); sig != nil {
+		fmt.Fprintf(stderr, "cdnsim sweep: %s: %d runs stopped or not started (cdnsim sweep exec %s runs them); %d finished, in %s\n",
+			signalName(sig), stopped, dir, len(runs)-stopped, filepath.Join(dir, sweep.RunsDir))
+		return exitCodeFor(sig)
 	}
 	if failed > 0 {
 		return exitFailure

@@ -25,10 +25,19 @@ const (
 	RunFile = "run.json"
 )
 
+// ErrStopped is returned for a run that Plan.Stop cut short or kept from
+// starting: it is neither done nor failed, and runs again next time.
+var ErrStopped = errors.New("stopped by an interrupt")
+
 // Simulate runs r in memory; the finished run's Recorder holds its
 // results. It is the run `cdnsim run` does for the same scenario,
-// overrides and seed.
+// overrides and seed. Once p.Stop is closed it returns ErrStopped.
 func (p *Plan) Simulate(r *Run) (*scenarios.Run, error) {
+	select {
+	case <-p.Stop:
+		return nil, ErrStopped
+	default:
+	}
 	s, err := p.Scenario(r)
 	if err != nil {
 		return nil, err
@@ -37,7 +46,9 @@ func (p *Plan) Simulate(r *Run) (*scenarios.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	sr.Simulate(nil)
+	if _, complete := sr.SimulateUntil(p.Stop, nil); !complete {
+		return nil, ErrStopped
+	}
 	if err := sr.Err(); err != nil {
 		return nil, err
 	}
@@ -74,7 +85,7 @@ func (p *Plan) Execute(dir string, r *Run) (skipped bool, err error) {
 	}
 	start := time.Now()
 	defer func() {
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrStopped) {
 			msg := fmt.Sprintf("run %s (%v, seed %d): %v\n", r.ID, r.Overrides, r.Seed, err)
 			if os.MkdirAll(filepath.Join(dir, FailedDir), 0o755) == nil {
 				_ = report.WriteAtomic(failedFile(dir, r), []byte(msg))

@@ -37,6 +37,9 @@ type Plan struct {
 	Seeds  []uint64 `json:"seeds"` // null: each point with its scenario's seed
 	Tasks  int      `json:"tasks"`
 	Runs   []*Run   `json:"runs"`
+	// Stop, when closed, stops the runs being simulated and keeps the
+	// others from starting (Simulate returns ErrStopped); nil never is.
+	Stop <-chan struct{} `json:"-"`
 }
 
 // Dim is an axis as planned: its key and the labels of its values.
