@@ -70,7 +70,7 @@ func TestBadSweepsNameFileLineAndKey(t *testing.T) {
 		{"base = \"news-spike\"\n[axes]\n\"pops.polcy\" = [\"lru\", \"sieve\"]\n", `sw.toml:3: axes."pops.polcy": unknown key (misspelt, or in the wrong table?)`},
 		// A value the scenario rejects, on its own line, checked before any run.
 		{"base = \"news-spike\"\n[axes]\n\"pops.capacity\" = [\n  \"1GB\",\n  -5,\n]\n", `sw.toml:5: axes."pops.capacity"[1]: value -5: size -5 is negative`},
-		{"base = \"news-spike\"\n[axes]\n\"pops.policy\" = [\"lru\", \"nope\"]\n", `sw.toml:3: axes."pops.policy"[1]: value "nope": pops.sites[0].policy: unknown eviction policy "nope"`},
+		{"base = \"news-spike\"\n[axes]\n\"pops.policy\" = [\"lru\", \"nope\"]\n", `sw.toml:3: axes."pops.policy"[1]: value "nope": unknown eviction policy "nope"`},
 		{"base = \"news-spike\"\n[set]\n\"pops.capacity\" = \"huge\"\n", `sw.toml:3: set."pops.capacity": "huge" is not a size`},
 		{"base = \"news-spike\"\n[set]\n\"pops.capacity\" = \"1GB\"\n[axes]\n\"pops.capacity\" = [\"2GB\"]\n", `sw.toml:5: axes."pops.capacity": is also in [set]`},
 		{"base = \"news-spike\"\nreplicates = 2\n[axes]\nseed = [1, 2]\n", "sw.toml:4: axes.seed: the seeds come from replicates or seeds"},
