@@ -106,7 +106,7 @@ func TestMemoryRefusesWhatDoesNotFitNamingTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.CheckMemory(1<<30, "--max-memory")
-	if want := path + ":40: interval: the run would need about 362GB of memory"; err == nil || !strings.HasPrefix(err.Error(), want) {
+	if want := path + ":40: interval: the run would need about 317GB of memory"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error %v, want it to start with %q", err, want)
 	}
 	// The built-in scenarios fit in 1 GB, and no limit refuses nothing.
