@@ -190,4 +190,8 @@ type Scenario struct {
 	// smaller than a POP below it, a POP no viewer reaches), each
 	// "key: what"; a run prints them and lists them in summary.json.
 	Warnings []string
+	// Slice is the hash slice of objects a miniature or a shard simulates
+	// (the zero Slice: all of them); set by Miniature, which scales the
+	// Topology to it.
+	Slice workload.Slice
 }

@@ -198,7 +198,7 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 		rArrive: sim.NewRand(seed, "workload/arrivals"),
 		rZipf:   sim.NewRand(seed, "workload/zipf"),
 		rBirth:  sim.NewRand(seed, "workload/births"),
-		kseed:   mix64(seed ^ 0x3c6ef372fe94f82b),
+		kseed:   sim.Mix64(seed ^ 0x3c6ef372fe94f82b),
 	}
 	g.kr = rand.New(&g.ksrc)
 	browsing := false
@@ -325,7 +325,7 @@ func (g *Generator) keeps(obj uint64) bool { return g.slice.Keeps(g.seed, obj) }
 // function of (seed, stream, a, b), however many draws were made before.
 // It is valid until the next call.
 func (g *Generator) keyed(stream, a, b uint64) *rand.Rand {
-	g.ksrc = splitMix(mix64(mix64(g.kseed^a^stream) ^ b))
+	g.ksrc = splitMix(sim.Mix64(sim.Mix64(g.kseed^a^stream) ^ b))
 	return g.kr
 }
 
@@ -337,7 +337,7 @@ type splitMix uint64
 // Uint64 implements rand.Source.
 func (s *splitMix) Uint64() uint64 {
 	*s += 0x9e3779b97f4a7c15
-	return mix64(uint64(*s))
+	return sim.Mix64(uint64(*s))
 }
 
 // Next implements Source.

@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/cdnsim/cdnsim/sim"
 )
 
 // sampleSalt separates the object hash of sampling from the per-object
@@ -18,7 +20,7 @@ const sampleSalt = 0xd6e8feb86659fd93
 // range. Every tier, POP and run with the same seed sees the same object
 // kept or dropped.
 func ObjectHash(seed, obj uint64) uint64 {
-	return mix64(mix64(seed^sampleSalt) ^ obj)
+	return sim.Mix64(sim.Mix64(seed^sampleSalt) ^ obj)
 }
 
 // Slice is a range of the object hash space: a miniature keeps the objects
