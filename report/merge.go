@@ -381,12 +381,14 @@ func MergeShards(dirs []string) (*Recorder, error) {
 		return nil, &MergeError{Msg: fmt.Sprintf("%d of %d shards given; missing %v", len(all), k, missing)}
 	}
 
+	// In shard order, so that the order of dirs changes nothing.
+	slices.SortFunc(all, func(a, b *counts) int { return a.Shard - b.Shard })
 	var edge, edgeB, reg, regB, offload, rps, reqs []float64
 	var sum *Recorder
-	for i, c := range all {
+	for _, c := range all {
 		r, err := c.recorder(c.config(c.Shard))
 		if err != nil {
-			return nil, &MergeError{Path: filepath.Join(dirs[i], CountsFile), Msg: err.Error()}
+			return nil, &MergeError{Path: filepath.Join(seen[c.Shard], CountsFile), Msg: err.Error()}
 		}
 		s := r.Summary()
 		edge, edgeB = append(edge, s.Tiers.Edge.HitRatio.Float()), append(edgeB, s.Tiers.Edge.ByteHitRatio.Float())

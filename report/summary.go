@@ -413,8 +413,10 @@ func (s Summary) Text() string {
 		name = "run"
 	}
 	fmt.Fprintf(&b, "%s (seed %d", name, s.Seed)
-	if s.Shard != "" {
+	if strings.Contains(s.Shard, "/") {
 		fmt.Fprintf(&b, ", shard %s", s.Shard)
+	} else if s.Shard != "" {
+		fmt.Fprintf(&b, ", merged from %s", s.Shard)
 	}
 	if s.SampleRate != 1 {
 		fmt.Fprintf(&b, ", sample R = %g: full-scale estimates", s.SampleRate)

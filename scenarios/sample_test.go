@@ -3,6 +3,7 @@ package scenarios
 import (
 	"testing"
 
+	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology"
 	"github.com/cdnsim/cdnsim/workload"
 )
@@ -24,10 +25,10 @@ func runLogged(t *testing.T, s *Scenario, seed uint64) outcomeLog {
 
 // TestAMiniatureSimulatesExactlyItsObjects: at every tier a miniature of
 // news-spike sees only the objects its hash keeps, and its viewers send
-// exactly the full run's requests for those objects.
+// exactly the full run's requests for those objects, warm-up included.
 func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 	t.Parallel()
-	s, err := Load("news-spike", []string{"workload.duration=20m"})
+	s, err := Load("news-spike", []string{"workload.duration=20m", "warmup=10m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +47,11 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 			want[req{int64(o.Time), o.Object}]++
 		}
 	}
-	var regional, origin int
+	var regional, origin, warm int
 	for _, o := range got {
+		if o.Time < sim.Duration(s.Warmup) {
+			warm++
+		}
 		if !sl.Keeps(seed, o.Object) {
 			t.Fatalf("object %d is outside the sample, yet reached the POP (regional %v, origin %v)", o.Object, o.Regional, o.ToOrigin())
 		}
@@ -68,8 +72,8 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 			t.Fatalf("the full run's request %+v is missing from the miniature", k)
 		}
 	}
-	if len(got) < 1000 || regional == 0 || origin == 0 {
-		t.Fatalf("%d requests, %d regional, %d origin: too few to test", len(got), regional, origin)
+	if len(got) < 1000 || regional == 0 || origin == 0 || warm == 0 {
+		t.Fatalf("%d requests, %d regional, %d origin, %d in the warm-up: too few to test", len(got), regional, origin, warm)
 	}
 }
 
