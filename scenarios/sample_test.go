@@ -122,3 +122,36 @@ func TestAMiniatureScalesWhatDependsOnTheRate(t *testing.T) {
 		t.Error("R = 1 is not the scenario itself")
 	}
 }
+
+// TestCloudfrontDayRunsAsAMiniature: the CDN-scale day is meant to be run
+// sampled. Half an hour of it at R = 0.01 simulates about a hundredth of
+// its requests on caches scaled to a hundredth, and estimates the
+// full-scale count the workload expects, loosely: ExpectedRequests leaves
+// out the warm-up's objects still requested after it, and the hundredth
+// holds few of the heavy-tailed articles and videos born in 40 minutes
+// (the full stream has 5.68 M requests; the estimate is 6% above it).
+func TestCloudfrontDayRunsAsAMiniature(t *testing.T) {
+	t.Parallel()
+	s, err := Load("cloudfront-day", []string{"workload.duration=30m", "warmup=10m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, _ := workload.SampleSlice(0.01)
+	m := s.Miniature(sl)
+	if got, full := m.Topology.POPs[0].Cache.Capacity, s.Topology.POPs[0].Cache.Capacity; got != (full+50)/100 {
+		t.Errorf("POP cache %d B, want %d", got, (full+50)/100)
+	}
+	r, err := m.NewRun(m.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Simulate(nil)
+	sum := r.Recorder.Summary()
+	want := s.Workload.ExpectedRequests()
+	if ratio := float64(sum.Requests) / want; sum.SampleRate != 0.01 || ratio < 0.8 || ratio > 1.5 {
+		t.Errorf("sample_rate %v, %d requests estimated; the workload expects %.0f", sum.SampleRate, sum.Requests, want)
+	}
+	if n := r.Recorder.Simulated(); float64(n) > 0.015*want*40/30 {
+		t.Errorf("simulated %d requests for a hundredth of %.0f", n, want)
+	}
+}
