@@ -138,7 +138,7 @@ func TestZipfHeadAndTailTogetherMatchExactProbabilities(t *testing.T) {
 			head += z.Prob(k)
 		}
 		// Euler–Maclaurin's remainder from rank 21 is ~1e−11 (from the
-		// 65537 of NewZipf, below 1e−20).
+		// 4097 of NewZipf, below 1e−20).
 		if math.Abs(z.pHead-head) > 1e-9 {
 			t.Errorf("alpha %v: head mass %v, exactly %v", alpha, z.pHead, head)
 		}
