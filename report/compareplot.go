@@ -131,7 +131,7 @@ func (c *Comparison) tierWhat() string {
 func (c *Comparison) drawMRC(dc draw.Canvas) error {
 	cfg := c.runs[0].Recorder.cfg
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s (%s): %s miss ratio by cache size", orRun(cfg.Scenario), c.seedText(), c.tier)
+	p.Title.Text = fmt.Sprintf("%s (%s%s): %s miss ratio by cache size", orRun(cfg.Scenario), c.seedText(), cfg.sampleLabel(), c.tier)
 	if c.replicated() {
 		p.Title.Text += fmt.Sprintf("; mean, bars %g%% CI", 100*Confidence)
 	}

@@ -112,6 +112,9 @@ func (r *Recorder) rows() []intervalRow {
 			x.p95 = nsToMs(quantile(h, n, b.ttfbMin, b.ttfbMax, 0.95))
 			x.p99 = nsToMs(quantile(h, n, b.ttfbMin, b.ttfbMax, 0.99))
 		}
+		if f := 1 / r.cfg.rate(); f != 1 {
+			x.scale(f)
+		}
 		out[i] = x
 	}
 	return out
@@ -177,7 +180,8 @@ const (
 )
 
 // WriteFiles creates dir if needed and writes summary.json, timeseries.csv,
-// hit-ratio.png, origin-load.png and latency.png into it. Everything is
+// hit-ratio.png, origin-load.png and latency.png into it, and a shard's
+// counts.json (CountsFile). Everything is
 // rendered in memory first, and each file is written to a temporary file
 // in dir and renamed into place, so a failure never leaves a truncated
 // file behind (files written before the failure are complete).
@@ -198,6 +202,16 @@ func (r *Recorder) WriteFiles(dir string) error {
 		return fmt.Errorf("report: plots: %w", err)
 	}
 	files = append(files, plots...)
+	if r.cfg.Shards > 0 && r.cfg.Shard >= 0 {
+		c, err := json.Marshal(r.counts())
+		if err != nil {
+			return fmt.Errorf("report: counts: %w", err)
+		}
+		files = append(files, struct {
+			name string
+			data []byte
+		}{CountsFile, append(c, '\n')})
+	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)

@@ -116,7 +116,7 @@ func (r *Recorder) title(what string) string {
 	if name == "" {
 		name = "run"
 	}
-	t := fmt.Sprintf("%s (seed %d): %s per %s interval", name, r.cfg.Seed, what, intervalName(r.cfg.Interval.Seconds()))
+	t := fmt.Sprintf("%s (seed %d%s): %s per %s interval", name, r.cfg.Seed, r.cfg.sampleLabel(), what, intervalName(r.cfg.Interval.Seconds()))
 	if r.cfg.Warmup > 0 {
 		t += fmt.Sprintf(", after a %s warm-up", r.cfg.Warmup.Short())
 	}

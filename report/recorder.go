@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math/bits"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -41,6 +42,34 @@ type Config struct {
 	Markers  []Marker // drawn on every plot and listed in summary.json, at times from the end of the warm-up
 	// Warnings are listed in summary.json (topology checks and the like).
 	Warnings []string
+	// SampleRate is the share of the objects the run simulates, in (0, 1];
+	// 0 means 1. Outputs of a miniature are full-scale estimates: counts
+	// and rates divided by it.
+	SampleRate float64
+	// Shard is the index of a shard among Shards (a miniature at R =
+	// 1/Shards whose raw counts WriteFiles also keeps, for MergeShards);
+	// Shards is 0 for a run that is not a shard. A merge of shards has
+	// Shard −1 and SampleRate 1.
+	Shard, Shards int
+}
+
+// shardLabel is "2/8" for a shard, "8 shards" for a merge, "" otherwise.
+func (c *Config) shardLabel() string {
+	switch {
+	case c.Shards == 0:
+		return ""
+	case c.Shard < 0:
+		return fmt.Sprintf("%d shards", c.Shards)
+	}
+	return fmt.Sprintf("%d/%d", c.Shard, c.Shards)
+}
+
+// rate is SampleRate with its default.
+func (c *Config) rate() float64 {
+	if c.SampleRate <= 0 {
+		return 1
+	}
+	return c.SampleRate
 }
 
 // minErrorStatus is the lowest status that is an error answer.
@@ -190,6 +219,8 @@ type Recorder struct {
 	failovers int64
 	// partial is set by Stop: the run was interrupted at Config.Duration.
 	partial bool
+	// spread is set on the merge of shards (MergeShards).
+	spread *ShardSpread
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.

@@ -109,7 +109,7 @@ func TestHandComputed(t *testing.T) {
 	t.Parallel()
 	got := fullHandRecorder().Summary()
 	want := Summary{
-		Scenario: "hand", Seed: 42, Requests: 12, Bytes: 4612, DurationS: 20, IntervalS: 10, Warnings: []string{},
+		Scenario: "hand", Seed: 42, SampleRate: 1, Requests: 12, Bytes: 4612, DurationS: 20, IntervalS: 10, Warnings: []string{},
 		// Origin: requests 4, 6, 9 and 11 (1900 B; 11 was a 304).
 		OriginOffload: Offload{Requests: complement(4, 12), Bytes: complement(1900, 4612)},
 		Flows: Flows{

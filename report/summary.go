@@ -14,6 +14,14 @@ import (
 type Summary struct {
 	Scenario string `json:"scenario"`
 	Seed     uint64 `json:"seed"`
+	// SampleRate is the share of the objects the run simulated (1: all).
+	// Below 1 the run is a miniature and every count and rate here and in
+	// timeseries.csv is a full-scale estimate (the miniature's count / R);
+	// ratios and latencies are as measured.
+	SampleRate float64 `json:"sample_rate"`
+	// Shard is "I/K" for shard I of K (a miniature at R = 1/K), "K shards"
+	// for their merge, "" otherwise.
+	Shard    string `json:"shard,omitempty"`
 	Requests int64  `json:"requests"` // viewer requests in the measured period
 	Bytes    int64  `json:"bytes"`    // body bytes delivered to viewers
 	// WarmupS is the simulated time before the measured period (s): the
@@ -52,6 +60,9 @@ type Summary struct {
 	EdgeFunctions *EdgeFunctions `json:"edge_functions,omitempty"`
 	POPs          []POPSummary   `json:"pops"` // in Config.POPs order
 	Markers       []MarkerJSON   `json:"markers"`
+	// ShardSpread is, for a merge of shards, how the shards' own
+	// estimates varied.
+	ShardSpread *ShardSpread `json:"shard_spread,omitempty"`
 }
 
 // Offload is origin offload: 1 − origin requests / viewer requests, and
@@ -236,30 +247,32 @@ type MarkerJSON struct {
 func (r *Recorder) totals() (b bin, hist [nBuckets]uint64) {
 	b.ttfbMin = -1
 	for i := range r.bins {
-		x := &r.bins[i]
-		b.requests += x.requests
-		b.bytes += x.bytes
-		for t := range b.tiers {
-			b.tiers[t].merge(&x.tiers[t])
-		}
-		for f := range b.flows {
-			b.flows[f].Requests += x.flows[f].Requests
-			b.flows[f].Bytes += x.flows[f].Bytes
-		}
-		b.errors5xx += x.errors5xx
-		b.errors4xx += x.errors4xx
-		b.staleServed += x.staleServed
-		b.popDown += x.popDown
-		b.ttfbSum += x.ttfbSum
-		if x.ttfbMin >= 0 && (b.ttfbMin < 0 || x.ttfbMin < b.ttfbMin) {
-			b.ttfbMin = x.ttfbMin
-		}
-		b.ttfbMax = max(b.ttfbMax, x.ttfbMax)
+		b.add(&r.bins[i])
 		for j, c := range r.hist[i*nBuckets : (i+1)*nBuckets] {
 			hist[j] += uint64(c)
 		}
 	}
 	return b, hist
+}
+
+// add sums x's counters into b (the extremes as extremes).
+func (b *bin) add(x *bin) {
+	b.requests += x.requests
+	b.bytes += x.bytes
+	for t := range b.tiers {
+		b.tiers[t].merge(&x.tiers[t])
+	}
+	for f := range b.flows {
+		b.flows[f].Requests += x.flows[f].Requests
+		b.flows[f].Bytes += x.flows[f].Bytes
+	}
+	b.errors5xx += x.errors5xx
+	b.errors4xx += x.errors4xx
+	b.staleServed += x.staleServed
+	b.popDown += x.popDown
+	b.ttfbSum += x.ttfbSum
+	b.ttfbMin = minOf(b.ttfbMin, x.ttfbMin)
+	b.ttfbMax = max(b.ttfbMax, x.ttfbMax)
 }
 
 func tierSummary(t *tierCount) TierSummary {
@@ -297,15 +310,17 @@ func (r *Recorder) Summary() Summary {
 	originReqs, originBytes := t.origin()
 	edge := &t.tiers[topology.TierEdge]
 	s := Summary{
-		Scenario:  r.cfg.Scenario,
-		Seed:      r.cfg.Seed,
-		Requests:  t.requests,
-		Bytes:     t.bytes,
-		WarmupS:   r.cfg.Warmup.Seconds(),
-		DurationS: r.cfg.Duration.Seconds(),
-		Partial:   r.partial,
-		IntervalS: r.cfg.Interval.Seconds(),
-		Warnings:  append([]string{}, r.cfg.Warnings...),
+		Scenario:   r.cfg.Scenario,
+		Seed:       r.cfg.Seed,
+		SampleRate: r.cfg.rate(),
+		Shard:      r.cfg.shardLabel(),
+		Requests:   t.requests,
+		Bytes:      t.bytes,
+		WarmupS:    r.cfg.Warmup.Seconds(),
+		DurationS:  r.cfg.Duration.Seconds(),
+		Partial:    r.partial,
+		IntervalS:  r.cfg.Interval.Seconds(),
+		Warnings:   append([]string{}, r.cfg.Warnings...),
 		OriginOffload: Offload{
 			Requests: complement(originReqs, t.requests),
 			Bytes:    complement(originBytes, t.bytes),
@@ -423,6 +438,10 @@ func (r *Recorder) Summary() Summary {
 		s.OriginOffload.Requests = Ratio{}
 	}
 	s.explainUndefined()
+	if f := 1 / s.SampleRate; f != 1 {
+		s.scale(f)
+	}
+	s.ShardSpread = r.spread
 	return s
 }
 
@@ -449,8 +468,16 @@ func (s Summary) Text() string {
 	if name == "" {
 		name = "run"
 	}
-	fmt.Fprintf(&b, "%s (seed %d): %s (%s) over %s",
-		name, s.Seed, count(s.Requests, "request"), formatBytes(s.Bytes),
+	fmt.Fprintf(&b, "%s (seed %d", name, s.Seed)
+	if strings.Contains(s.Shard, "/") {
+		fmt.Fprintf(&b, ", shard %s", s.Shard)
+	} else if s.Shard != "" {
+		fmt.Fprintf(&b, ", merged from %s", s.Shard)
+	}
+	if s.SampleRate != 1 {
+		fmt.Fprintf(&b, ", sample R = %g: full-scale estimates", s.SampleRate)
+	}
+	fmt.Fprintf(&b, "): %s (%s) over %s", count(s.Requests, "request"), formatBytes(s.Bytes),
 		sim.Time(s.DurationS*float64(sim.Second)).Short())
 	if s.WarmupS > 0 {
 		fmt.Fprintf(&b, " after a %s warm-up", sim.Time(s.WarmupS*float64(sim.Second)).Short())

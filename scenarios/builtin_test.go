@@ -31,9 +31,15 @@ func TestEveryBuiltinLoads(t *testing.T) {
 			if s.Workload.Duration < 24*time.Hour {
 				t.Errorf("lasts %v, want >= 24h", s.Workload.Duration)
 			}
-			// A built-in runs in well under a minute on a laptop core.
-			if n := s.Workload.ExpectedRequests(); n < 1e6 || n > 6.5e6 {
-				t.Errorf("expects %.2fM requests, want 1M-6.5M", n/1e6)
+			// A built-in runs in well under a minute on a laptop core,
+			// but for cloudfront-day: a CDN's day, run as a miniature or
+			// in shards.
+			lo, hi := 1e6, 6.5e6
+			if name == "cloudfront-day" {
+				lo, hi = 0.8e9, 1.2e9
+			}
+			if n := s.Workload.ExpectedRequests(); n < lo || n > hi {
+				t.Errorf("expects %.2fM requests, want %gM-%gM", n/1e6, lo/1e6, hi/1e6)
 			}
 		})
 	}

@@ -97,7 +97,15 @@ var shortBuiltin = map[string][]string{
 	"software-release": {"warmup=30m", "workload.duration=30m", "workload.spikes[0].at=25m"},
 	"steady-web":       {"warmup=30m", "workload.duration=1h"},
 	"video-vod":        {"warmup=30m", "workload.duration=1h"},
+	// A thousandth of the day's rates, over 10 minutes with the update in
+	// them: its whole topology, 30 k requests.
+	"cloudfront-day": append([]string{"warmup=10m", "workload.duration=10m", "workload.spikes[0].at=5m"}, cloudfrontThousandth...),
 }
+
+// cloudfrontThousandth divides cloudfront-day's rates by a thousand.
+var cloudfrontThousandth = []string{"workload.classes[0].rate=1", "workload.classes[1].birth_rate=350",
+	"workload.classes[2].birth_rate=60", "workload.classes[3].rate=0.1", "workload.classes[4].rate=0.5",
+	"workload.classes[5].birth_rate=3", "workload.spikes[0].volume=3000"}
 
 // run loads scenario name (a path or a built-in) with --set overrides
 // and simulates it to the end with its own seed.
@@ -151,6 +159,7 @@ var longBuiltin = map[string][]string{
 	"software-release": {"workload.duration=18h", "warmup=1h"},
 	"steady-web":       {"workload.duration=6h", "warmup=1h"},
 	"video-vod":        {"workload.duration=12h", "warmup=2h"},
+	"cloudfront-day":   append([]string{"workload.duration=3h", "warmup=1h", "workload.spikes[0].at=1h"}, cloudfrontThousandth...),
 }
 
 // TestConservationInEveryBuiltin checks the accounting of every built-in

@@ -111,6 +111,9 @@ func TestMemoryRefusesWhatDoesNotFitNamingTheKey(t *testing.T) {
 	}
 	// The built-in scenarios fit in 1 GB, and no limit refuses nothing.
 	for _, name := range Builtins() {
+		if name == "cloudfront-day" {
+			continue // a CDN's day at full scale: run as a miniature or in shards (below)
+		}
 		s, err := Load(name, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -64,10 +64,14 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 			ts.Close()
 			return nil, &Error{File: s.Source, Key: "warmup", Msg: fmt.Sprintf("%v is not shorter than the trace (%v)", s.Warmup, ts.Duration())}
 		}
+		if !s.Slice.All() {
+			src = workload.NewFilter(src, seed, s.Slice)
+		}
 	} else {
 		if gen, err = workload.New(warmedUp(s.Workload, s.Warmup), seed); err != nil {
 			return nil, err
 		}
+		gen.SetSlice(s.Slice)
 		src = gen
 		for _, sp := range gen.Spikes() {
 			markers = append(markers, report.Marker{At: sp.At - warm, Label: sp.Name})
@@ -94,10 +98,12 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 	markers = slices.DeleteFunc(markers, func(m report.Marker) bool { return m.At >= dur })
 	cfg := later(s.Topology, s.Warmup)
 	cfg.Seed = seed
+	shard, shards := s.Slice.Shard()
 	rec := report.NewRecorder(report.Config{
 		Scenario: s.Name, Seed: seed, Warmup: warm, Duration: dur, Interval: sim.Duration(s.Interval),
 		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),
 		Markers: markers, Warnings: s.Warnings,
+		SampleRate: s.Slice.Rate(), Shard: shard, Shards: shards,
 	})
 	var obs topology.Observer = rec
 	for _, o := range extra {

@@ -111,7 +111,7 @@ func TestSetOverrides(t *testing.T) {
 func TestLoadUnknown(t *testing.T) {
 	t.Parallel()
 	_, err := Load("no-such-scenario", nil)
-	if err == nil || !strings.Contains(err.Error(), "built-in: news-spike") {
+	if err == nil || !strings.Contains(err.Error(), "built-in: cloudfront-day, news-spike") {
 		t.Fatalf("error %v should list the built-in scenarios", err)
 	}
 }

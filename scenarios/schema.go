@@ -250,4 +250,8 @@ type Scenario struct {
 	// at makes the Error for a key: the file and line where it is written,
 	// or --set.
 	at func(key string) *Error
+	// Slice is the hash slice of objects a miniature or a shard simulates
+	// (the zero Slice: all of them); set by Miniature, which scales the
+	// Topology to it.
+	Slice workload.Slice
 }

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -40,4 +41,28 @@ func BenchmarkZipfRank(b *testing.B) {
 		s += z.Rank(r)
 	}
 	_ = s
+}
+
+// BenchmarkNewsSpikeDaySampled generates the whole NewsSpikeExample day at
+// sample rates 1 and 0.01; one op is a day. A miniature skips the work of
+// the objects it drops: arrival times, ranks and births only.
+func BenchmarkNewsSpikeDaySampled(b *testing.B) {
+	cfg := NewsSpikeExample()
+	for _, rate := range []float64{1, 0.01} {
+		b.Run(fmt.Sprintf("R=%v", rate), func(b *testing.B) {
+			s, err := SampleSlice(rate)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var n int
+			for b.Loop() {
+				g := mustNew(b, cfg, 1)
+				g.SetSlice(s)
+				var r Request
+				for n = 0; g.Next(&r); n++ {
+				}
+			}
+			b.ReportMetric(float64(n), "requests/day")
+		})
+	}
 }

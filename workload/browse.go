@@ -1,37 +1,62 @@
 package workload
 
-import "github.com/cdnsim/cdnsim/sim"
+import (
+	"math/rand/v2"
 
-// browsePool is the number of recent ordinary requests of each decay class
-// that a browse request copies its object from. An object's share of the
-// pool is its share of the class's recent requests, so a copy picks objects
-// by their current rate; 1024 is enough that an object requested once
-// rarely gets copied twice in a row (1/1024 a copy), yet covers only the
-// last ~40 s of a class at 25 requests/s, so the pool follows the class's
-// popularity as it decays.
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// browsePool is the number of recent births of each decay class that a
+// browse request picks its object from, each with probability proportional
+// to its request volume (the Poisson count its birth drew): the class's
+// recent articles, the popular ones first. Every run draws every birth,
+// sampled or not, so the pool is the same in a miniature, a shard and the
+// full run (the ordinary requests a run emits are not). At the news-spike
+// mix's ~300 births an hour, 1024 births are the last ~3.5 hours of
+// articles. A power of two, for the Fenwick tree's descent.
 const browsePool = 1024
 
-// recent is an ordinary request's object, as a browse request copies it.
-type recent struct {
-	obj  uint64
-	size int64
-}
-
-// recentRing holds a decay class's last browsePool ordinary requests.
+// recentRing holds a decay class's last browsePool births and their
+// volumes, with a Fenwick tree over the volumes so that a weighted pick and
+// a replacement each cost O(log browsePool).
 type recentRing struct {
-	buf []recent
-	n   int // entries filled, ≤ len(buf)
-	pos int // where the next one goes
+	obj   []uint64
+	vol   []uint64
+	tree  []uint64 // Fenwick tree over vol, 1-based
+	total uint64
+	pos   int // where the next birth goes
 }
 
-func (r *recentRing) put(obj uint64, size int64) {
-	r.buf[r.pos] = recent{obj: obj, size: size}
-	if r.pos++; r.pos == len(r.buf) {
+func newRecentRing() recentRing {
+	return recentRing{obj: make([]uint64, browsePool), vol: make([]uint64, browsePool), tree: make([]uint64, browsePool+1)}
+}
+
+// put records a birth of obj with n requests to come, replacing the oldest.
+func (r *recentRing) put(obj, n uint64) {
+	i := r.pos
+	old := r.vol[i]
+	r.obj[i], r.vol[i] = obj, n
+	r.total += n - old
+	// Unsigned wrap-around makes n − old right whichever is larger.
+	for j := i + 1; j < len(r.tree); j += j & -j {
+		r.tree[j] += n - old
+	}
+	if r.pos++; r.pos == browsePool {
 		r.pos = 0
 	}
-	if r.n < len(r.buf) {
-		r.n++
+}
+
+// pick draws a recorded birth with probability vol/total; total > 0.
+func (r *recentRing) pick(kr *rand.Rand) uint64 {
+	u := kr.Uint64N(r.total) // the u-th request of the pool's volume
+	i := 0
+	for step := browsePool; step > 0; step >>= 1 {
+		if j := i + step; j < len(r.tree) && r.tree[j] <= u {
+			i = j
+			u -= r.tree[j]
+		}
 	}
+	return r.obj[i]
 }
 
 // initBrowse sizes the browsing tables for n classes; New fills them in.
@@ -48,32 +73,29 @@ func (g *Generator) initBrowse(n int) {
 }
 
 // browse picks the class and object of a spike's browsing request at t (see
-// Generator); first is the spike's first object, the fallback.
-func (g *Generator) browse(src *source, first uint64, t sim.Time) (class uint8, obj uint64, size int64) {
+// Generator) from kr; first is the spike's first object, the fallback.
+func (g *Generator) browse(src *source, first uint64, t sim.Time, kr *rand.Rand) (class uint8, obj uint64) {
 	if t >= g.browseSlotEnd {
 		g.browseWeights(t)
 	}
 	if !g.browseOK {
 		obj = first
 		if src.z.N() > 1 {
-			obj += src.z.Rank(g.rPick) - 1
+			obj += src.z.Rank(kr) - 1
 		}
-		return src.class, obj, g.Size(src.class, obj)
+		return src.class, obj
 	}
-	class = uint8(g.browseAlias.sample(g.rPick))
+	class = uint8(g.browseAlias.sample(kr))
 	if zi := g.classZipf[class]; zi >= 0 {
 		zc := &g.zipfs[zi]
-		obj = zc.base + zc.z.Rank(g.rPick) - 1
-		return class, obj, g.Size(class, obj)
+		return class, zc.base + zc.z.Rank(kr) - 1
 	}
-	ring := &g.rings[g.classRing[class]]
-	c := ring.buf[g.rPick.IntN(ring.n)]
-	return class, c.obj, c.size
+	return class, g.rings[g.classRing[class]].pick(kr)
 }
 
 // browseWeights sets the class weights of browsing for the slot holding t.
-// A decay class gets weight 0 while its pool is empty; pools never empty
-// again, so a class drawn later always has one.
+// A decay class gets weight 0 until a birth with requests; pools never
+// empty again, so a class drawn later always has one.
 func (g *Generator) browseWeights(t sim.Time) {
 	start := t - t%slotLen
 	g.browseSlotEnd = start + slotLen
@@ -83,7 +105,7 @@ func (g *Generator) browseWeights(t sim.Time) {
 		if g.browseDiurnal[i] {
 			w *= f
 		}
-		if ri := g.classRing[i]; ri >= 0 && g.rings[ri].n == 0 {
+		if ri := g.classRing[i]; ri >= 0 && g.rings[ri].total == 0 {
 			w = 0
 		}
 		g.browseW[i] = w

@@ -26,15 +26,26 @@ const never = sim.Time(math.MaxInt64)
 // expected current request rates — a zipf class's Rate, a decay class's
 // BirthRate × Volume.Mean (its steady state), each times the diurnal factor
 // where it applies, re-evaluated every minute — and then an object: in a
-// zipf class an independent draw from its Zipf sampler; in a decay class a
-// copy of the object of one of the class's last browsePool ordinary
-// requests, chosen uniformly. The copy weights live objects by their recent
-// request rate, as an ordinary request would, at O(1) cost and without
-// indexing the live heap by class; the price is that a browse request
-// follows, within ~browsePool requests, an ordinary request for the same
-// object. Spike objects are not part of the ordinary mix. A decay class none
-// of whose objects has been requested yet gets no browsing; if no class can
+// zipf class an independent draw from its Zipf sampler; in a decay class
+// one of the class's last browsePool births, chosen with probability
+// proportional to its volume (recent articles, the popular ones first;
+// an article's age within the pool does not count, where its current
+// request rate would). Births are drawn by every run,
+// sampled or not, so a browse request's object does not depend on which
+// other requests a run kept. Spike objects are not part of the ordinary
+// mix. A decay class with no birth yet gets no browsing; if no class can
 // be browsed at all, the request goes to the spike's own objects.
+//
+// Sampling (SetSlice) keeps exactly the requests of the objects a Slice
+// selects, each as the unsampled stream has it, and skips the work of the
+// others. So everything a request draws once its object is known — metro,
+// method, dynamic, a spike's pick among its objects, a browse target — and
+// a live object's request times come from counter-based streams keyed by
+// the request (the zipf arrival's index; the live entry and its request
+// number), not from shared sequential streams: a decay object outside the
+// slice is never put on the live heap, and a zipf arrival outside it costs
+// its time, class and rank. Arrival times, zipf ranks, births and spikes
+// are drawn by every run alike.
 type Generator struct {
 	seed    uint64
 	end     sim.Time
@@ -79,9 +90,24 @@ type Generator struct {
 	rings         []recentRing
 
 	// Independent streams so that, e.g., adding a spike does not reshuffle
-	// the zipf draws. rPick picks spike objects and browse targets.
-	rArrive, rZipf, rMetro, rBirth, rOrder, rMethod, rPick, rDynamic *rand.Rand
+	// the zipf draws.
+	rArrive, rZipf, rBirth *rand.Rand
+
+	// Counter-based draws (see keyed): kr reads ksrc, reseeded per key.
+	ksrc  splitMix
+	kr    *rand.Rand
+	kseed uint64
+	zipfK uint64 // zipf arrivals so far, kept or not: their draws' key
+
+	slice Slice
 }
+
+// Streams of the counter-based draws.
+const (
+	streamZipfReq = 0x6a09e667f3bcc908 + iota // a zipf arrival's attributes
+	streamLiveReq                             // a live entry's request: object pick, attributes
+	streamOrder                               // a live entry's next request time
+)
 
 type classInfo struct {
 	name    string
@@ -166,18 +192,15 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 		return nil, err
 	}
 	g := &Generator{
-		seed:     seed,
-		end:      sim.Duration(cfg.Duration),
-		curve:    newDiurnalCurve(cfg),
-		rArrive:  sim.NewRand(seed, "workload/arrivals"),
-		rZipf:    sim.NewRand(seed, "workload/zipf"),
-		rMetro:   sim.NewRand(seed, "workload/metro"),
-		rBirth:   sim.NewRand(seed, "workload/births"),
-		rOrder:   sim.NewRand(seed, "workload/order"),
-		rMethod:  sim.NewRand(seed, "workload/method"),
-		rPick:    sim.NewRand(seed, "workload/spike-picks"),
-		rDynamic: sim.NewRand(seed, "workload/dynamic"),
+		seed:    seed,
+		end:     sim.Duration(cfg.Duration),
+		curve:   newDiurnalCurve(cfg),
+		rArrive: sim.NewRand(seed, "workload/arrivals"),
+		rZipf:   sim.NewRand(seed, "workload/zipf"),
+		rBirth:  sim.NewRand(seed, "workload/births"),
+		kseed:   sim.Mix64(seed ^ 0x3c6ef372fe94f82b),
 	}
+	g.kr = rand.New(&g.ksrc)
 	browsing := false
 	for _, s := range cfg.Spikes {
 		browsing = browsing || s.Browse > 0
@@ -244,7 +267,7 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 			g.classZipf[i] = -1
 			g.classRing[i] = int32(len(g.rings))
 			src.ring = uint32(len(g.rings)) + 1
-			g.rings = append(g.rings, recentRing{buf: make([]recent, browsePool)})
+			g.rings = append(g.rings, newRecentRing())
 		}
 		g.srcs = append(g.srcs, src)
 	}
@@ -290,6 +313,33 @@ func (g *Generator) Path(class uint8, obj uint64) string {
 // objects and spikes): the generator's memory beyond its fixed tables.
 func (g *Generator) Live() int { return g.live.Len() }
 
+// SetSlice restricts the stream to the objects s keeps (see Slice): the
+// requests that remain are exactly those of the unsampled stream for those
+// objects. Call it before the first Next.
+func (g *Generator) SetSlice(s Slice) { g.slice = s }
+
+// keeps reports whether the slice keeps obj.
+func (g *Generator) keeps(obj uint64) bool { return g.slice.Keeps(g.seed, obj) }
+
+// keyed returns the random stream of key (a, b) in stream: a fixed
+// function of (seed, stream, a, b), however many draws were made before.
+// It is valid until the next call.
+func (g *Generator) keyed(stream, a, b uint64) *rand.Rand {
+	g.ksrc = splitMix(sim.Mix64(sim.Mix64(g.kseed^a^stream) ^ b))
+	return g.kr
+}
+
+// splitMix is SplitMix64 (Steele, Lea, Flood 2014) as a rand.Source: a
+// keyed stream is a few draws long, and seeding it is one store, where
+// PCG's 128-bit steps cost more than the draws it would feed.
+type splitMix uint64
+
+// Uint64 implements rand.Source.
+func (s *splitMix) Uint64() uint64 {
+	*s += 0x9e3779b97f4a7c15
+	return sim.Mix64(uint64(*s))
+}
+
 // Next implements Source.
 func (g *Generator) Next(r *Request) bool {
 	for {
@@ -309,24 +359,32 @@ func (g *Generator) Next(r *Request) bool {
 			return false
 		}
 		if fromLive {
-			g.emitLive(r)
-			return true
+			if g.emitLive(r) {
+				return true
+			}
+			continue
 		}
 		zc := &g.zipfs[0]
 		if len(g.zipfs) > 1 {
 			zc = &g.zipfs[g.zipfPick.sample(g.rZipf)]
 		}
 		obj := zc.base + zc.z.Rank(g.rZipf) - 1
+		k := g.zipfK
+		g.zipfK++
+		g.zipfNext = g.advance(&g.zipfProc, t, g.rArrive)
+		if !g.keeps(obj) {
+			continue
+		}
+		kr := g.keyed(streamZipfReq, k, 0)
 		*r = Request{
 			Time:    t,
 			Object:  obj,
 			Size:    g.Size(zc.class, obj),
-			Metro:   g.metro(t),
+			Metro:   g.metro(t, kr),
 			Class:   zc.class,
-			Method:  g.method(zc.class),
-			Dynamic: g.dynamic(zc.class),
+			Method:  g.method(zc.class, kr),
+			Dynamic: g.dynamic(zc.class, kr),
 		}
-		g.zipfNext = g.advance(&g.zipfProc, t, g.rArrive)
 		return true
 	}
 }
@@ -359,29 +417,30 @@ func (g *Generator) advance(p *proc, t sim.Time, r *rand.Rand) sim.Time {
 }
 
 // metro draws the viewer metro of a request at t from the current mix.
-func (g *Generator) metro(t sim.Time) uint16 {
+func (g *Generator) metro(t sim.Time, r *rand.Rand) uint16 {
 	if t >= g.metroSlotEnd {
 		start := t - t%slotLen
 		g.metroSlotEnd = start + slotLen
 		g.curve.metroWeights(start+slotLen/2, g.metroW)
 		g.metroAlias.build(g.metroW)
 	}
-	return g.metroAlias.sample(g.rMetro)
+	return g.metroAlias.sample(r)
 }
 
-// dynamic draws whether a request of class is dynamic, from a stream of its
-// own so classes without dynamic requests leave every other draw unchanged.
-func (g *Generator) dynamic(class uint8) bool {
+// dynamic draws whether a request of class is dynamic. It is a request's
+// last draw, so classes without dynamic requests leave the others unchanged.
+func (g *Generator) dynamic(class uint8, r *rand.Rand) bool {
 	p := g.classes[class].dynamic
-	return p > 0 && g.rDynamic.Float64() < p
+	return p > 0 && r.Float64() < p
 }
 
-func (g *Generator) method(class uint8) Method {
+// method draws a request's HTTP method from its class's shares.
+func (g *Generator) method(class uint8, r *rand.Rand) Method {
 	ms := g.classes[class].methods
 	if len(ms) == 0 {
 		return GET
 	}
-	u := g.rMethod.Float64()
+	u := r.Float64()
 	for _, m := range ms {
 		if u < m.cum {
 			return m.method

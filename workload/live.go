@@ -2,6 +2,7 @@ package workload
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/cdnsim/cdnsim/sim"
 )
@@ -10,7 +11,7 @@ import (
 const (
 	pickFixed  uint8 = iota // the entry's own object
 	pickZipf                // one of a spike's objects: entry's object + z.Rank − 1
-	pickBrowse              // an ordinary request's object (Generator.browse)
+	pickBrowse              // a browse target (Generator.browse)
 )
 
 // source is the shared description of the live objects of one decay class or
@@ -21,7 +22,7 @@ type source struct {
 	class uint8
 	pick  uint8
 	// ring is 1 + the index in Generator.rings of the pool that records
-	// this source's requests for browsing (a decay class's), 0 for none; so
+	// this source's births for browsing (a decay class's), 0 for none; so
 	// the zero value records nothing.
 	ring uint32
 	// z picks among a spike's objects (pickZipf, and pickBrowse's fallback
@@ -57,7 +58,14 @@ type live struct {
 	src  uint32 // index into Generator.srcs
 }
 
-// push adds an object born at born with n requests to come.
+// entryKey is the key of a live entry's draws: its object and source (a
+// spike's browsing entry shares its object with the spike's own) and the
+// request number, counted down.
+func entryKey(src, left uint32) uint64 { return uint64(src)<<32 | uint64(left) }
+
+// push adds an object born at born with n requests to come. A fixed
+// object outside the slice is not pushed at all: its requests would all be
+// dropped, and its draws are its own.
 func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 	if n == 0 || born >= g.end {
 		return
@@ -66,7 +74,10 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 		n = math.MaxUint32 // unreachable with validated volumes ≤ 1e8
 	}
 	s := &g.srcs[src]
-	x := g.rOrder.ExpFloat64() / float64(n)
+	if s.pick == pickFixed && !g.keeps(obj) {
+		return
+	}
+	x := g.keyed(streamOrder, obj, entryKey(src, uint32(n))).ExpFloat64() / float64(n)
 	age := s.prof.age(x)
 	if age >= float64(g.end-born) {
 		return
@@ -81,46 +92,54 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 	}})
 }
 
-// emitLive emits the next request of the earliest live object and schedules
-// its following one.
-func (g *Generator) emitLive(r *Request) {
+// emitLive fills r with the next request of the earliest live object and
+// schedules its following one. It reports false, leaving r alone, when the
+// request's object is outside the slice.
+func (g *Generator) emitLive(r *Request) bool {
 	top := g.live.Top()
 	e, next := &top.Val, top.At
 	src := &g.srcs[e.src]
 	class, obj, size := src.class, e.obj, e.size
+	kr := g.keyed(streamLiveReq, e.obj, entryKey(e.src, e.left))
+	kept := true
 	switch src.pick {
 	case pickZipf:
-		obj += src.z.Rank(g.rPick) - 1
-		size = g.Size(class, obj)
+		obj += src.z.Rank(kr) - 1
+		if kept = g.keeps(obj); kept {
+			size = g.Size(class, obj)
+		}
 	case pickBrowse:
-		class, obj, size = g.browse(src, e.obj, next)
+		class, obj = g.browse(src, e.obj, next, kr)
+		if kept = g.keeps(obj); kept {
+			size = g.Size(class, obj)
+		}
 	}
-	if src.ring > 0 {
-		g.rings[src.ring-1].put(obj, size)
-	}
-	*r = Request{
-		Time:    next,
-		Object:  obj,
-		Size:    size,
-		Metro:   g.srcMetro(src, next),
-		Class:   class,
-		Method:  g.method(class),
-		Dynamic: g.dynamic(class),
+	if kept {
+		*r = Request{
+			Time:    next,
+			Object:  obj,
+			Size:    size,
+			Metro:   g.srcMetro(src, next, kr),
+			Class:   class,
+			Method:  g.method(class, kr),
+			Dynamic: g.dynamic(class, kr),
+		}
 	}
 	e.left--
 	if e.left == 0 {
 		g.live.Pop()
-		return
+		return kept
 	}
-	e.x += g.rOrder.ExpFloat64() / float64(e.left)
+	e.x += g.keyed(streamOrder, e.obj, entryKey(e.src, e.left)).ExpFloat64() / float64(e.left)
 	age := src.prof.age(e.x)
 	if age >= float64(g.end-e.born) {
 		// Its remaining requests all fall after the end: free it now.
 		g.live.Pop()
-		return
+		return kept
 	}
 	top.At = e.born + sim.Time(age)
 	g.live.FixTop()
+	return kept
 }
 
 // birth creates the object of the earliest pending birth.
@@ -135,7 +154,11 @@ func (g *Generator) birth() {
 	} else {
 		v = math.Exp(b.mu + b.vol.Sigma*g.rBirth.NormFloat64())
 	}
-	g.push(obj, t, poisson(g.rBirth, v), b.src)
+	n := poisson(g.rBirth, v)
+	if ring := g.srcs[b.src].ring; ring > 0 {
+		g.rings[ring-1].put(obj, n)
+	}
+	g.push(obj, t, n, b.src)
 	b.next = g.advance(&b.proc, t, g.rBirth)
 	g.updateBirthNext()
 }
@@ -149,12 +172,14 @@ func (g *Generator) updateBirthNext() {
 	}
 }
 
-func (g *Generator) srcMetro(s *source, t sim.Time) uint16 {
+// srcMetro draws the metro of a request of s at t: its home region's mix
+// for a spike with one, else the current mix.
+func (g *Generator) srcMetro(s *source, t sim.Time, r *rand.Rand) uint16 {
 	if s.home == nil {
-		return g.metro(t)
+		return g.metro(t, r)
 	}
-	if s.away == nil || g.rMetro.Float64() < s.homeShare {
-		return s.home.sample(g.rMetro)
+	if s.away == nil || r.Float64() < s.homeShare {
+		return s.home.sample(r)
 	}
-	return s.away.sample(g.rMetro)
+	return s.away.sample(r)
 }

@@ -35,15 +35,6 @@ func rangeInput(n int) []Request {
 	return in
 }
 
-func collect(src Source) []Request {
-	var out []Request
-	var r Request
-	for src.Next(&r) {
-		out = append(out, r)
-	}
-	return out
-}
-
 func TestRangesNoneIsTheSource(t *testing.T) {
 	src := &reqList{}
 	if NewRanges(src, []Class{{Name: "a"}, {Name: "b", RangeParts: 4}}, 1) != Source(src) {
@@ -58,7 +49,7 @@ func TestRangesShares(t *testing.T) {
 	const n = 40000
 	const size = 10 << 20
 	cl := Class{RangeSeekShare: 0.3, RangeStopShare: 0.5, RangeParallelShare: 0.2, RangeParts: 4}
-	out := collect(NewRanges(&reqList{reqs: rangeInput(n)}, []Class{cl, {}}, 7))
+	out := collect(t, NewRanges(&reqList{reqs: rangeInput(n)}, []Class{cl, {}}, 7))
 	// The HEAD and the class without ranges come through whole.
 	for _, r := range out[len(out)-2:] {
 		if r.Ranged() {
@@ -128,14 +119,14 @@ func TestRangesShares(t *testing.T) {
 func TestRangesCounterBased(t *testing.T) {
 	cl := []Class{{RangeSeekShare: 0.5, RangeStopShare: 0.5, RangeParallelShare: 0.3, RangeParts: 3}}
 	in := rangeInput(3000)
-	all := collect(NewRanges(&reqList{reqs: in}, cl, 11))
+	all := collect(t, NewRanges(&reqList{reqs: in}, cl, 11))
 	var odd []Request
 	for _, r := range in {
 		if r.Object%2 == 1 {
 			odd = append(odd, r)
 		}
 	}
-	sub := collect(NewRanges(&reqList{reqs: odd}, cl, 11))
+	sub := collect(t, NewRanges(&reqList{reqs: odd}, cl, 11))
 	var want []Request
 	for _, r := range all {
 		if r.Object%2 == 1 {
@@ -150,7 +141,7 @@ func TestRangesCounterBased(t *testing.T) {
 			t.Fatalf("request %d: %+v in the subset, %+v in the whole", i, sub[i], want[i])
 		}
 	}
-	other := collect(NewRanges(&reqList{reqs: in}, cl, 12))
+	other := collect(t, NewRanges(&reqList{reqs: in}, cl, 12))
 	same := 0
 	for i := range min(len(other), len(all)) {
 		if other[i] == all[i] {

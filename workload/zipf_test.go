@@ -3,6 +3,7 @@ package workload
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -20,15 +21,7 @@ func TestZipfMatchesExactProbabilities(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := sim.NewRand(42, "test/zipf")
-			obs := make([]int, n)
-			for range samples {
-				k := z.Rank(r)
-				if k < 1 || k > n {
-					t.Fatalf("rank %d out of [1, %d]", k, n)
-				}
-				obs[k-1]++
-			}
+			obs := drawRanks(t, &z, sim.NewRand(42, "test/zipf"), samples)
 			exp := exactZipf(n, alpha, samples)
 			stat, df := chiSquare(obs, exp)
 			if crit := chiSquareCritical(df, 0.999); stat > crit {
@@ -42,6 +35,21 @@ func TestZipfMatchesExactProbabilities(t *testing.T) {
 			}
 		})
 	}
+}
+
+// drawRanks counts the ranks of samples draws.
+func drawRanks(t *testing.T, z *Zipf, r *rand.Rand, samples int) []int {
+	t.Helper()
+	n := z.N()
+	obs := make([]int, n)
+	for range samples {
+		k := z.Rank(r)
+		if k < 1 || k > n {
+			t.Fatalf("rank %d out of [1, %d]", k, n)
+		}
+		obs[k-1]++
+	}
+	return obs
 }
 
 // exactZipf is the expected count of each rank: samples·k^−α/Σj^−α.
@@ -112,4 +120,46 @@ func TestZipfEdgeCases(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestZipfHeadAndTailTogetherMatchExactProbabilities: the alias head and
+// the rejection-inversion tail mix in the right proportion, with a head
+// small enough that a third to two thirds of the draws fall in the tail.
+func TestZipfHeadAndTailTogetherMatchExactProbabilities(t *testing.T) {
+	t.Parallel()
+	const n, samples = 3000, 600_000
+	for _, alpha := range []float64{0.7, 1.0, 1.3} {
+		z, err := newZipf(n, alpha, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var head float64
+		for k := uint64(1); k <= 20; k++ {
+			head += z.Prob(k)
+		}
+		// Euler–Maclaurin's remainder from rank 21 is ~1e−11 (from the
+		// 4097 of NewZipf, below 1e−20).
+		if math.Abs(z.pHead-head) > 1e-9 {
+			t.Errorf("alpha %v: head mass %v, exactly %v", alpha, z.pHead, head)
+		}
+		obs := drawRanks(t, &z, sim.NewRand(7, "test/zipf-head"), samples)
+		stat, df := chiSquare(obs, exactZipf(n, alpha, samples))
+		if crit := chiSquareCritical(df, 0.999); stat > crit {
+			t.Errorf("alpha %v: chi-square %.1f > critical %.1f (df %d)", alpha, stat, crit, df)
+		}
+	}
+}
+
+func TestZipfTailMassIsTheSum(t *testing.T) {
+	t.Parallel()
+	for _, alpha := range []float64{0.6, 0.9, 1.0, 1.1} {
+		z, _ := newZipf(2_000_000, alpha, 1)
+		var exact float64
+		for k := 2_000_000; k >= 1001; k-- {
+			exact += math.Pow(float64(k), -alpha)
+		}
+		if got := z.tailMass(1001); math.Abs(got-exact) > 1e-11*exact {
+			t.Errorf("alpha %v: tail mass %v, summed %v", alpha, got, exact)
+		}
+	}
 }

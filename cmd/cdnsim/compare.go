@@ -16,9 +16,10 @@ import (
 	"github.com/cdnsim/cdnsim/scenarios"
 	"github.com/cdnsim/cdnsim/scenarios/sweep"
 	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
-const compareSynopsis = "cdnsim compare SCENARIO --policies P[,P...] [--sizes S[,S...]] [--tier edge|regional] [-o DIR] [--seed N | --seeds N,M,... | --replicates K] [--set key=value]... [--parallel N] [--quiet]"
+const compareSynopsis = "cdnsim compare SCENARIO --policies P[,P...] [--sizes S[,S...]] [--tier edge|regional] [-o DIR] [--seed N | --seeds N,M,... | --replicates K] [--set key=value]... [--parallel N] [--sample R] [--quiet]"
 
 func init() {
 	register(command{
@@ -53,6 +54,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "runs at once, at most GOMAXPROCS (each run is single-threaded)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors: no progress lines, no table")
 	maxMemory := fs.String("max-memory", "", maxMemoryUsage+"; runs at once need that much each")
+	sample := fs.Float64("sample", 1, "run every point as a miniature at sample rate R, 0 < R ≤ 1 (sizes stay full-scale: the miniature's caches are R times them)")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value in every run, e.g. --set workload.duration=2h (repeatable)")
 	pos, err := parseArgs(fs, args)
@@ -77,6 +79,9 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	sizes, msg := parseSizes(*sizeList)
 	if msg != "" {
 		return fail("--sizes: %s", msg)
+	}
+	if _, err := workload.SampleSlice(*sample); err != nil {
+		return fail("--sample: %v", err)
 	}
 	prefix := map[string]string{report.TierEdge: "pops", report.TierRegional: "regions"}[*tier]
 	if prefix == "" {
@@ -139,7 +144,8 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 			{Key: prefix + ".policy", Values: anys(policies)},
 			{Key: prefix + ".capacity", Values: anys(sizes)},
 		},
-		Seeds: seeds,
+		Seeds:  seeds,
+		Sample: *sample,
 	}
 	plan, err := sw.Plan()
 	if err != nil {

@@ -62,7 +62,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "cdnsim simulates a CloudFront-style CDN (edge POPs, regional edge caches, origins) on virtual time.")
 	fmt.Fprintln(w, "\nUsage: cdnsim COMMAND [arguments]\n\nCommands:")
 	// The main job first, then the policy tools; init order is file order.
-	rank := map[string]int{"run": 0, "validate": 1, "compare": 2, "sweep": 3, "replay": 4, "gen": 5}
+	rank := map[string]int{"run": 0, "validate": 1, "merge": 1, "compare": 2, "sweep": 3, "replay": 4, "gen": 5}
 	sorted := append([]command(nil), commands...)
 	sort.SliceStable(sorted, func(i, j int) bool { return rank[sorted[i].name] < rank[sorted[j].name] })
 	for _, c := range sorted {

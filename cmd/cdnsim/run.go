@@ -40,12 +40,19 @@ func loadScenario(arg string, sets []string, stderr io.Writer) (*scenarios.Scena
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--warmup D] [--set key=value]... [--max-memory SIZE] [--quiet]\n\n"+
+	fs := newFlagSet("run", "cdnsim run SCENARIO [-o DIR] [--seed N] [--warmup D] [--set key=value]... [--max-memory SIZE] [--quiet]\n"+
+		"       [--sample R | --shard I/K | --shards K [-j N]]\n\n"+
 		"Simulates SCENARIO (a .toml path or a built-in name: "+joinNames(scenarios.Builtins())+")\n"+
 		"and writes summary.json, timeseries.csv, hit-ratio.png, origin-load.png,\n"+
 		"latency.png and run.json into DIR, replacing an older run's files as a whole.\n"+
 		"Ctrl-C (SIGINT) or SIGTERM stops the simulation and writes what was simulated,\n"+
-		"marked partial; a second one quits at once. Flags may come before or after SCENARIO.", stderr)
+		"marked partial; a second one quits at once. Flags may come before or after SCENARIO.\n\n"+
+		"--sample R simulates a miniature: the objects whose seeded hash falls under R,\n"+
+		"every cache and origin limit scaled by R; outputs are full-scale estimates.\n"+
+		"--shard I/K simulates the I-th of K slices of the objects (a miniature at\n"+
+		"R = 1/K) and also writes counts.json for `cdnsim merge`. --shards K runs all\n"+
+		"K shards as separate processes, N at a time, into DIR/shards/I and merges\n"+
+		"them into DIR.", stderr)
 	out := fs.String("o", "", "output directory (default out/<scenario name>)")
 	var seed seedFlag
 	fs.Var(&seed, "seed", "random seed, 0 to 2^64-1 (default: the scenario's seed)")
@@ -54,6 +61,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	warmup := fs.String("warmup", "", "simulate this long first (e.g. 24h) and measure only after it; the scenario's warmup key")
 	var sets multiFlag
 	fs.Var(&sets, "set", "override one scenario value, e.g. --set pops.capacity=2GB (repeatable)")
+	sample := fs.Float64("sample", 1, "simulate a miniature at sample rate R, 0 < R ≤ 1")
+	shard := fs.String("shard", "", "simulate shard I of K, written I/K (0 ≤ I < K)")
+	shards := fs.Int("shards", 0, "run K shards as separate processes and merge them")
+	jobs := fs.Int("j", 0, "with --shards: shards running at once (default: the number of CPUs)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return exitForParse(err)
@@ -64,6 +75,11 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "cdnsim run: want exactly one SCENARIO")
 		fs.Usage()
+		return exitUsage
+	}
+	slice, err := sliceFlags(fs, *sample, *shard, *shards, *jobs)
+	if err != nil {
+		fmt.Fprintln(stderr, "cdnsim run:", err)
 		return exitUsage
 	}
 	s, code := loadScenario(pos[0], sets, stderr)
@@ -84,6 +100,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
+	if *shards > 0 {
+		return runShards(shardRun{scenario: pos[0], sets: sets, seed: runSeed, k: *shards, jobs: *jobs, dir: dir, quiet: *quiet}, stdout, stderr)
+	}
+	s = s.Miniature(slice)
 	o, code := startOutput("run", dir, s, runSeed, stderr)
 	if o == nil {
 		return code
@@ -155,7 +175,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if !*quiet {
 		// Wall-clock figures go to stderr: stdout and the files stay
 		// identical between runs with the same seed.
-		simulated, warm := sum.Requests+r.Recorder.WarmupRequests(), ""
+		// The requests simulated, not a miniature's full-scale estimate.
+		simulated, warm := r.Recorder.Simulated(), ""
 		if r.Warmup > 0 {
 			warm = fmt.Sprintf(" (%d of them in the %s warm-up)", r.Recorder.WarmupRequests(), r.Warmup.Short())
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/cdnsim/cdnsim/scenarios"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // Sweep is a sweep file, or a sweep built in code (cdnsim compare).
@@ -35,6 +36,9 @@ type Sweep struct {
 	// RunsPerTask groups runs into tasks (default 1): larger tasks spread a
 	// scheduler's start-up cost over more runs.
 	RunsPerTask int
+	// Sample runs every point as a miniature at this rate, 0 < R ≤ 1
+	// (0: the whole run).
+	Sample float64
 
 	lines map[string]int // key path → line in File
 }
@@ -53,6 +57,7 @@ type fileTOML struct {
 	Replicates  int64          `toml:"replicates"`
 	Seeds       []int64        `toml:"seeds"`
 	RunsPerTask int64          `toml:"runs_per_task"`
+	Sample      float64        `toml:"sample"`
 	Axes        map[string]any `toml:"axes"`
 	Set         map[string]any `toml:"set"`
 }
@@ -128,6 +133,12 @@ func Parse(path string, src []byte) (*Sweep, error) {
 			sw.Seeds = append(sw.Seeds, uint64(s))
 		}
 	}
+	if md.IsDefined("sample") {
+		if _, err := workload.SampleSlice(f.Sample); err != nil {
+			return nil, fail("sample", "%v", err)
+		}
+		sw.Sample = f.Sample
+	}
 	sw.RunsPerTask = 1
 	if md.IsDefined("runs_per_task") {
 		if f.RunsPerTask < 1 {
@@ -167,10 +178,21 @@ func Parse(path string, src []byte) (*Sweep, error) {
 	return sw, nil
 }
 
+// sample is the Spec.Sample of the sweep's runs: 0 for a whole run.
+func (sw *Sweep) sample() float64 {
+	if sw.Sample == 1 {
+		return 0
+	}
+	return sw.Sample
+}
+
 // check applies the rules that hold for sweeps from files and from code.
 func (sw *Sweep) check() error {
 	if sw.RunsPerTask < 1 {
 		sw.RunsPerTask = 1
+	}
+	if _, err := workload.SampleSlice(sw.Sample); sw.Sample != 0 && err != nil {
+		return sw.errorf("sample", "%v", err)
 	}
 	fixed := map[string]bool{}
 	for _, s := range sw.Set {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cdnsim/cdnsim/report"
 	"github.com/cdnsim/cdnsim/scenarios"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // PlanFile is the plan's name in a sweep directory.
@@ -56,6 +57,21 @@ type Spec struct {
 	// fixed ones, then one per axis.
 	Overrides []string `json:"overrides"`
 	Seed      uint64   `json:"seed"`
+	// Sample is the run's sample rate (0: the whole run; see
+	// scenarios.Scenario.Miniature), Shard its shard "I/K" ("" none).
+	Sample float64 `json:"sample,omitempty"`
+	Shard  string  `json:"shard,omitempty"`
+}
+
+// slice is the hash slice of objects the spec simulates.
+func (s Spec) slice() (workload.Slice, error) {
+	switch {
+	case s.Shard != "":
+		return workload.ParseShard(s.Shard)
+	case s.Sample != 0:
+		return workload.SampleSlice(s.Sample)
+	}
+	return workload.Slice{}, nil
 }
 
 // Run is one simulation of the plan.
@@ -164,7 +180,7 @@ func (sw *Sweep) Plan() (*Plan, error) {
 		}
 		for _, seed := range seeds {
 			r := &Run{Task: len(p.Runs) / sw.RunsPerTask, Point: point, Index: slices.Clone(idx), Values: labels,
-				Spec: Spec{Overrides: sets, Seed: seed}}
+				Spec: Spec{Overrides: sets, Seed: seed, Sample: sw.sample()}}
 			if r.ID, err = runID(s, r.Spec); err != nil {
 				return nil, err
 			}
@@ -317,7 +333,15 @@ func (p *Plan) TaskRuns(t int) []*Run {
 
 // Scenario is the base scenario with r's overrides.
 func (p *Plan) Scenario(r *Run) (*scenarios.Scenario, error) {
-	return scenarios.Parse(p.Source, []byte(p.TOML), r.Overrides)
+	s, err := scenarios.Parse(p.Source, []byte(p.TOML), r.Overrides)
+	if err != nil {
+		return nil, err
+	}
+	sl, err := r.slice()
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", r.ID, err)
+	}
+	return s.Miniature(sl), nil
 }
 
 var indexRE = regexp.MustCompile(`\[\d+\]`)

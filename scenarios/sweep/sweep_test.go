@@ -75,6 +75,8 @@ func TestBadSweepsNameFileLineAndKey(t *testing.T) {
 		{"base = \"news-spike\"\n[set]\n\"pops.capacity\" = \"huge\"\n", `sw.toml:3: set."pops.capacity": "huge" is not a size`},
 		{"base = \"news-spike\"\n[set]\n\"pops.capacity\" = \"1GB\"\n[axes]\n\"pops.capacity\" = [\"2GB\"]\n", `sw.toml:5: axes."pops.capacity": is also in [set]`},
 		{"base = \"news-spike\"\nreplicates = 2\n[axes]\nseed = [1, 2]\n", "sw.toml:4: axes.seed: the seeds come from replicates or seeds"},
+		{"base = \"news-spike\"\nsample = 0\n", "sw.toml:2: sample: sample rate 0 is outside (0, 1]"},
+		{"base = \"news-spike\"\nsample = 1.5\n", "sw.toml:2: sample: sample rate 1.5 is outside (0, 1]"},
 		{"base = \"outage.toml\"\n[axes]\n\"pops.outages[0].start\" = [\"1h\", \"90m\"]\n\"pops.outages[0].end\" = [\"2h\", \"75m\"]\n",
 			`sw.toml:1: base: the point pops.outages[0].start = "90m", pops.outages[0].end = "75m": ` + filepath.Join(dir, "outage.toml") + ":"},
 	} {
@@ -286,5 +288,37 @@ func TestTheExampleSweepPlans(t *testing.T) {
 	}
 	if len(p.Runs) != 120 || p.Tasks != 12 || len(p.Axes) != 2 || p.Axes[0].Key != "pops.capacity" || len(p.Seeds) != 6 {
 		t.Fatalf("%d runs in %d tasks, axes %v, seeds %v", len(p.Runs), p.Tasks, p.Axes, p.Seeds)
+	}
+}
+
+// TestASampledSweepRunsMiniatures: sample = R makes every run a miniature
+// (the plan's scenario has its caches scaled, the run ID differs from the
+// whole run's), and sample = 1 is the whole run, ID included.
+func TestASampledSweepRunsMiniatures(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const grid = "[set]\n\"workload.duration\" = \"10m\"\n\"warmup\" = \"10m\"\n[axes]\n\"pops.capacity\" = [\"1GB\"]\n"
+	whole := plan(t, dir, "base = \"news-spike\"\n"+grid)
+	one := plan(t, dir, "base = \"news-spike\"\nsample = 1\n"+grid)
+	mini := plan(t, dir, "base = \"news-spike\"\nsample = 0.25\n"+grid)
+	if one.Runs[0].ID != whole.Runs[0].ID || mini.Runs[0].ID == whole.Runs[0].ID {
+		t.Errorf("run IDs: whole %s, sample 1 %s, sample 0.25 %s", whole.Runs[0].ID, one.Runs[0].ID, mini.Runs[0].ID)
+	}
+	if mini.Runs[0].Sample != 0.25 {
+		t.Fatalf("spec %+v", mini.Runs[0].Spec)
+	}
+	s, err := mini.Scenario(mini.Runs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Topology.POPs[0].Cache.Capacity; got != 1<<30/4 || s.Slice.Rate() != 0.25 {
+		t.Errorf("miniature POP capacity %d, rate %v; want %d, 0.25", got, s.Slice.Rate(), 1<<30/4)
+	}
+	sr, err := mini.Simulate(mini.Runs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sr.Recorder.Summary(); sum.SampleRate != 0.25 {
+		t.Errorf("summary sample_rate %v", sum.SampleRate)
 	}
 }

@@ -1,0 +1,128 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cdnsim/cdnsim/topology"
+)
+
+// writeShards splits handOutcomes into shards by shardOf and writes each
+// shard's outputs, returning their directories.
+func writeShards(t *testing.T, k int, shardOf func(i int) int, edit func(c *Config)) []string {
+	t.Helper()
+	dirs := make([]string, k)
+	for s := range k {
+		cfg := handConfig()
+		cfg.Shard, cfg.Shards, cfg.SampleRate = s, k, 1/float64(k)
+		if edit != nil {
+			edit(&cfg)
+		}
+		r := NewRecorder(cfg)
+		for i, o := range append(append([]topology.Outcome{}, handOutcomes...), moreHandOutcomes...) {
+			if shardOf(i) == s {
+				r.Observe(&o)
+			}
+		}
+		// Every shard submits the invalidation; connections add up.
+		r.SetNetworkStats(topology.Stats{InvalidationPaths: 3, ConnectionsOpened: 5})
+		dirs[s] = filepath.Join(t.TempDir(), "shard")
+		if err := r.WriteFiles(dirs[s]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dirs
+}
+
+// TestMergedShardsAreTheWholeRun: shards that together saw the twelve hand
+// outcomes merge into the recorder of all of them: every count the sum of
+// the shards', the origin peak that of the summed seconds (2 at 12 s,
+// where the shards' own peaks add up to 3), the same time series.
+func TestMergedShardsAreTheWholeRun(t *testing.T) {
+	t.Parallel()
+	inB := map[int]bool{5: true, 8: true, 9: true}
+	dirs := writeShards(t, 2, func(i int) int {
+		if inB[i] {
+			return 1
+		}
+		return 0
+	}, nil)
+	if _, err := os.Stat(filepath.Join(dirs[0], CountsFile)); err != nil {
+		t.Fatal("a shard wrote no counts:", err)
+	}
+	// Given in any order.
+	m, err := MergeShards([]string{dirs[1], dirs[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := m.Summary(), fullHandRecorder().Summary()
+	if got.Shard != "2 shards" || got.ShardSpread == nil || got.ShardSpread.Shards != 2 {
+		t.Fatalf("merge label %q, spread %+v", got.Shard, got.ShardSpread)
+	}
+	sp := got.ShardSpread
+	got.Shard, got.ShardSpread = "", nil
+	want.Invalidations.Paths, want.Tiers.Origin.Connections.Opened = 3, 10
+	want.Tiers.Origin.Connections.ReuseRatio = NewRatio(0, 10)
+	// A POP's egress peak merges as the sum of the shards' peaks: at least
+	// the whole run's (B's busiest second differs between the shards).
+	for i := range got.POPs {
+		if g, w := got.POPs[i].EgressPeakGbps, want.POPs[i].EgressPeakGbps; g < w {
+			t.Errorf("POP %s: merged egress peak %v below the whole run's %v", got.POPs[i].Name, g, w)
+		}
+		got.POPs[i].EgressPeakGbps = want.POPs[i].EgressPeakGbps
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("merged summary\n got %+v\nwant %+v", got, want)
+	}
+	if got.Tiers.Origin.PeakRPS != 2 || got.Tiers.Origin.PeakAtS != 12 {
+		t.Errorf("merged peak %v at %v s, want 2 at 12", got.Tiers.Origin.PeakRPS, got.Tiers.Origin.PeakAtS)
+	}
+	if !bytes.Equal(m.TimeseriesCSV(), fullHandRecorder().TimeseriesCSV()) {
+		t.Error("merged time series differs from the whole run's")
+	}
+	// Shard 0 saw 9 requests, shard 1 saw 3; at R = 1/2 they estimate 18
+	// and 6. Edge hit ratios: shard 0 3 hits of its 8 cacheable requests
+	// (not the error), shard 1 1 hit of its 2 (not the POST).
+	if sp.Requests.N != 2 || sp.Requests.Min != 6 || sp.Requests.Max != 18 || sp.Requests.Mean != 12 {
+		t.Errorf("requests spread %+v, want 6..18 mean 12", sp.Requests)
+	}
+	if sp.EdgeHitRatio.Min != 3.0/8 || sp.EdgeHitRatio.Max != 0.5 {
+		t.Errorf("edge hit ratio spread %+v, want 3/8..1/2", sp.EdgeHitRatio)
+	}
+	if title := m.title("x"); !strings.Contains(title, "merged 2 shards") {
+		t.Errorf("title %q", title)
+	}
+}
+
+func TestMergeRefusesShardsOfDifferentRuns(t *testing.T) {
+	t.Parallel()
+	half := func(i int) int { return i % 2 }
+	a := writeShards(t, 2, half, nil)
+	seed := writeShards(t, 2, half, func(c *Config) { c.Seed = 43 })
+	four := writeShards(t, 4, func(i int) int { return i % 4 }, nil)
+	other := writeShards(t, 2, half, func(c *Config) { c.Scenario = "other" })
+	for _, tc := range []struct {
+		name string
+		dirs []string
+		msg  string
+	}{
+		{"different seeds", []string{a[0], seed[1]}, "seed 43, but"},
+		{"different scenarios", []string{a[0], other[1]}, "scenario other, but"},
+		{"different shard counts", []string{a[0], four[1]}, "shard count 4, but"},
+		{"a shard twice", []string{a[0], a[0]}, "shard 0/2 again"},
+		{"a shard missing", []string{four[0], four[1], four[3]}, "3 of 4 shards given; missing [2]"},
+		{"not a shard", []string{a[0], t.TempDir()}, "no such file"},
+		{"nothing", nil, "no shard directories"},
+	} {
+		_, err := MergeShards(tc.dirs)
+		var me *MergeError
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: %v, want a MergeError saying %q", tc.name, err, tc.msg)
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package scenarios
+
+import (
+	"testing"
+
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology"
+	"github.com/cdnsim/cdnsim/workload"
+)
+
+type outcomeLog []topology.Outcome
+
+func (l *outcomeLog) Observe(o *topology.Outcome) { *l = append(*l, *o) }
+
+func runLogged(t *testing.T, s *Scenario, seed uint64) outcomeLog {
+	t.Helper()
+	var log outcomeLog
+	r, err := s.NewRun(seed, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Simulate(nil)
+	return log
+}
+
+// TestAMiniatureSimulatesExactlyItsObjects: at every tier a miniature of
+// news-spike sees only the objects its hash keeps, and its viewers send
+// exactly the full run's requests for those objects, warm-up included.
+func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
+	t.Parallel()
+	s, err := Load("news-spike", []string{"workload.duration=20m", "warmup=10m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const seed = 3
+	sl, _ := workload.SampleSlice(0.1)
+	mini := s.Miniature(sl)
+	full := runLogged(t, s, seed)
+	got := runLogged(t, mini, seed)
+	type req struct {
+		at  int64
+		obj uint64
+	}
+	want := map[req]int{}
+	for _, o := range full {
+		if sl.Keeps(seed, o.Object) {
+			want[req{int64(o.Time), o.Object}]++
+		}
+	}
+	var regional, origin, warm int
+	for _, o := range got {
+		if o.Time < sim.Duration(s.Warmup) {
+			warm++
+		}
+		if !sl.Keeps(seed, o.Object) {
+			t.Fatalf("object %d is outside the sample, yet reached the POP (regional %v, origin %v)", o.Object, o.Regional, o.ToOrigin())
+		}
+		if o.Regional != topology.NotReached {
+			regional++
+		}
+		if o.ToOrigin() {
+			origin++
+		}
+		k := req{int64(o.Time), o.Object}
+		if want[k] == 0 {
+			t.Fatalf("request %+v is not in the full run", k)
+		}
+		want[k]--
+	}
+	for k, n := range want {
+		if n != 0 {
+			t.Fatalf("the full run's request %+v is missing from the miniature", k)
+		}
+	}
+	if len(got) < 1000 || regional == 0 || origin == 0 || warm == 0 {
+		t.Fatalf("%d requests, %d regional, %d origin, %d in the warm-up: too few to test", len(got), regional, origin, warm)
+	}
+}
+
+func TestAMiniatureScalesWhatDependsOnTheRate(t *testing.T) {
+	t.Parallel()
+	s, err := Load("origin-outage", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, _ := workload.ShardSlice(1, 4)
+	m := s.Miniature(sl)
+	if m.Slice != sl || s.Slice != (workload.Slice{}) {
+		t.Fatal("the slice is not the miniature's alone")
+	}
+	for i, p := range m.Topology.POPs {
+		if want := (s.Topology.POPs[i].Cache.Capacity + 2) / 4; p.Cache.Capacity != want {
+			t.Errorf("POP %s capacity %d, want %d", p.Name, p.Cache.Capacity, want)
+		}
+	}
+	for i, r := range m.Topology.Regions {
+		if want := (s.Topology.Regions[i].Cache.Capacity + 2) / 4; r.Cache.Capacity != want {
+			t.Errorf("region %s capacity %d, want %d", r.Name, r.Cache.Capacity, want)
+		}
+	}
+	for i, o := range m.Topology.Origins {
+		full := s.Topology.Origins[i]
+		if full.Processing != o.Processing {
+			t.Errorf("origin %s processing changed", o.Name)
+		}
+		for _, c := range []struct {
+			name      string
+			got, full int
+		}{
+			{"concurrency", o.Concurrency, full.Concurrency}, {"max_connections", o.MaxConnections, full.MaxConnections},
+		} {
+			want := (c.full + 2) / 4
+			if c.full > 0 && want == 0 {
+				want = 1
+			}
+			if c.got != want {
+				t.Errorf("origin %s %s %d, want %d (full %d)", o.Name, c.name, c.got, want, c.full)
+			}
+		}
+	}
+	if one, _ := workload.SampleSlice(1); s.Miniature(one) != s {
+		t.Error("R = 1 is not the scenario itself")
+	}
+}
+
+// TestCloudfrontDayRunsAsAMiniature: the CDN-scale day is meant to be run
+// sampled. Half an hour of it at R = 0.01 simulates about a hundredth of
+// its requests on caches scaled to a hundredth, and estimates the
+// full-scale count the workload expects, loosely: ExpectedRequests leaves
+// out the warm-up's objects still requested after it, and the hundredth
+// holds few of the heavy-tailed articles and videos born in 40 minutes
+// (the full stream has 5.68 M requests; the estimate is 6% above it).
+func TestCloudfrontDayRunsAsAMiniature(t *testing.T) {
+	t.Parallel()
+	s, err := Load("cloudfront-day", []string{"workload.duration=30m", "warmup=10m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, _ := workload.SampleSlice(0.01)
+	m := s.Miniature(sl)
+	if got, full := m.Topology.POPs[0].Cache.Capacity, s.Topology.POPs[0].Cache.Capacity; got != (full+50)/100 {
+		t.Errorf("POP cache %d B, want %d", got, (full+50)/100)
+	}
+	r, err := m.NewRun(m.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Simulate(nil)
+	sum := r.Recorder.Summary()
+	want := s.Workload.ExpectedRequests()
+	if ratio := float64(sum.Requests) / want; sum.SampleRate != 0.01 || ratio < 0.8 || ratio > 1.5 {
+		t.Errorf("sample_rate %v, %d requests estimated; the workload expects %.0f", sum.SampleRate, sum.Requests, want)
+	}
+	if n := r.Recorder.Simulated(); float64(n) > 0.015*want*40/30 {
+		t.Errorf("simulated %d requests for a hundredth of %.0f", n, want)
+	}
+}
