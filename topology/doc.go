@@ -112,6 +112,9 @@
 //     receives it.
 //   - viewers.go: the viewer side of a request (last mile, connection
 //     set-up, jitter), drawn from its own random stream.
+//   - warm.go: warmAhead, which starts loading the cache slots and
+//     entries of the requests Fire has read ahead (cache.Warm); it changes
+//     no result.
 //   - checks.go: region = "nearest", and the warnings Check reports about
 //     a valid but doubtful Config.
 //   - config.go, geo.go, world.go: the Config and its validation, the

@@ -100,8 +100,13 @@ type Network struct {
 	// error is drawn for it, whichever part of it is fetched.
 	object uint64
 
-	next    workload.Request
-	pending bool // next holds a scheduled arrival
+	// ahead holds the next requests from the source, read ahead so that
+	// their cache lookups can be prepared (see warm.go): ahead[head] is the
+	// next arrival, and queued of them, in order, follow from there.
+	ahead   [lookahead]workload.Request
+	head    int
+	queued  int
+	srcDone bool // the source has ended
 	started bool // Run has scheduled the first arrival and the invalidations
 	out     Outcome
 	Stats   Stats
@@ -232,13 +237,15 @@ func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
 	if !n.started {
 		n.started = true
 		n.scheduleInvalidations()
-		n.pending = n.src.Next(&n.next)
+		for n.queued < lookahead && n.read(&n.ahead[n.queued]) {
+			n.queued++
+		}
 		n.eng.SetFeed(n)
 	}
 	if step <= 0 {
 		step = until
 	}
-	for t := n.eng.Now(); t < until && (n.pending || n.eng.Pending() > 0); {
+	for t := n.eng.Now(); t < until && (n.queued > 0 || n.eng.Pending() > 0); {
 		t += step
 		if t > until {
 			t = until
@@ -251,12 +258,27 @@ func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
 }
 
 // Next is the arrival time of the next viewer request (sim.Feed).
-func (n *Network) Next() (sim.Time, bool) { return n.next.Time, n.pending }
+func (n *Network) Next() (sim.Time, bool) { return n.ahead[n.head].Time, n.queued > 0 }
 
-// Fire serves the next viewer request and reads the one after (sim.Feed).
+// Fire serves the next viewer request and reads one more ahead (sim.Feed).
 func (n *Network) Fire(at sim.Time) {
-	n.arrive(at, &n.next)
-	n.pending = n.src.Next(&n.next)
+	n.warmAhead()
+	r := &n.ahead[n.head]
+	n.arrive(at, r)
+	// The served request's place goes to the one lookahead-1 after the
+	// next.
+	if !n.read(r) {
+		n.queued--
+	}
+	n.head = (n.head + 1) % lookahead
+}
+
+// read takes the source's next request, if it has one.
+func (n *Network) read(r *workload.Request) bool {
+	if !n.srcDone && !n.src.Next(r) {
+		n.srcDone = true
+	}
+	return !n.srcDone
 }
 
 // Handle dispatches an engine event.

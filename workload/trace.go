@@ -267,14 +267,11 @@ func (t *TraceReader) ReadBatch(recs []TraceRecord) int {
 			break
 		}
 		out := recs[done : done+len(b)/oracleRecordSize]
-		for i := range out {
-			// decodeOracle inlines: no call per record.
-			if out[i] = decodeOracle(b[i*oracleRecordSize:]); out[i].Size == 0 {
-				t.n += int64(i) + 1
-				t.br.Discard(i * oracleRecordSize)
-				t.failZeroSize()
-				return done + i
-			}
+		if bad := decodeOracles(out, b); bad >= 0 {
+			t.n += int64(bad) + 1
+			t.br.Discard(bad * oracleRecordSize)
+			t.failZeroSize()
+			return done + bad
 		}
 		t.n += int64(len(out))
 		t.br.Discard(len(b))
@@ -304,6 +301,44 @@ func (t *TraceReader) peekOracle(max int) ([]byte, bool) {
 	k := min(t.br.Buffered()/oracleRecordSize, max)
 	b, _ = t.br.Peek(k * oracleRecordSize)
 	return b, true
+}
+
+// decodeOracles decodes len(out) records from the front of b, which holds
+// at least that many, and returns the index of the first with size 0
+// (invalid), or -1. It is decodeOracle over a slice with the bounds
+// checked once and no branch per record (at ~200 M records/s a
+// mispredicted branch per record would cost a third), so a bad size is
+// looked for only once a batch has one.
+func decodeOracles(out []TraceRecord, b []byte) int {
+	b = b[:len(out)*oracleRecordSize]
+	var sizes uint32 = 1
+	for i := range out {
+		r := b[i*oracleRecordSize : i*oracleRecordSize+oracleRecordSize : i*oracleRecordSize+oracleRecordSize]
+		next := int64(binary.LittleEndian.Uint64(r[16:]))
+		// As decodeOracle: negative and INT64_MAX both mean none. As
+		// unsigned, both are ≥ MaxInt64, and the compiler makes the
+		// assignment a conditional move.
+		if uint64(next) >= math.MaxInt64 {
+			next = -1
+		}
+		size := binary.LittleEndian.Uint32(r[12:])
+		sizes = min(sizes, size)
+		out[i] = TraceRecord{
+			Time: int64(binary.LittleEndian.Uint32(r[0:])),
+			ID:   binary.LittleEndian.Uint64(r[4:]),
+			Size: int64(size),
+			Next: next,
+		}
+	}
+	if sizes != 0 {
+		return -1
+	}
+	for i := range out {
+		if out[i].Size == 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // decodeOracle decodes the record at the start of b. A size of 0 makes

@@ -56,6 +56,7 @@ type Cache struct {
 	meta    []Meta
 
 	victims []ObjectID // scratch for Admit; reused so Put allocates nothing
+	warm    warmer     // the policy, if it prefetches for Warm
 
 	// Counters, updated by Get and Put.
 	Hits, StaleHits, Misses, Admitted, Rejected, Evicted int64
@@ -76,6 +77,7 @@ func New(p Policy, a Admission, o Options) *Cache {
 		a = alwaysAdmit{}
 	}
 	c := &Cache{policy: p, admission: a, ignoreSize: o.IgnoreSize, withTTL: o.TTL}
+	c.warm, _ = p.(warmer)
 	if ip, ok := p.(indexed); ok {
 		c.ix = ip.entries()
 		if o.TTL {

@@ -26,8 +26,8 @@ func checkIndex(t *testing.T, x *index, ref map[ObjectID]int32) {
 		}
 		live++
 		id := x.ids[int32(uint32(s))-1]
-		if s>>32 != hash(id)&0xFFFFFFFF {
-			t.Fatalf("slot %d (id %d) has tag %x, want %x", i, id, s>>32, hash(id)&0xFFFFFFFF)
+		if s>>32 != hash(id)>>32 {
+			t.Fatalf("slot %d (id %d) has tag %x, want %x", i, id, s>>32, hash(id)>>32)
 		}
 		for j := x.home(id); j != uint64(i); j = (j + 1) & mask {
 			if x.slots[j] == 0 {
@@ -42,10 +42,18 @@ func checkIndex(t *testing.T, x *index, ref map[ObjectID]int32) {
 
 func TestIndexAgainstMap(t *testing.T) {
 	t.Parallel()
+	// Keys whose hashes differ only in the low bits share a tag: the
+	// index must tell them apart by their IDs. hash(base + k·inv) =
+	// hash(base) + k, inv being the hash multiplier's inverse mod 2^64.
+	inv := uint64(0x9E3779B97F4A7C15)
+	for range 6 { // Newton's iteration doubles the correct low bits
+		inv *= 2 - 0x9E3779B97F4A7C15*inv
+	}
 	for _, keys := range []struct {
 		name string
 		max  uint64
-	}{{"dense ids", 300}, {"sparse 64-bit ids", 0}} {
+		mul  uint64
+	}{{"dense ids", 300, 1}, {"sparse 64-bit ids", 0, 1}, {"ids sharing tags", 300, inv}} {
 		t.Run(keys.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, 2))
 			var x index
@@ -54,7 +62,7 @@ func TestIndexAgainstMap(t *testing.T) {
 			for step := 0; step < 20000; step++ {
 				var id ObjectID
 				if keys.max > 0 {
-					id = ObjectID(r.Uint64N(keys.max))
+					id = ObjectID(r.Uint64N(keys.max) * keys.mul)
 				} else {
 					id = ObjectID(r.Uint64() | 1<<63 | uint64(r.IntN(200)))
 				}
@@ -80,6 +88,9 @@ func TestIndexAgainstMap(t *testing.T) {
 				}
 			}
 			checkIndex(t, &x, ref)
+			if keys.mul != 1 && hash(ObjectID(keys.mul)) != 1 {
+				t.Fatalf("hash(inv) = %x, want 1", hash(ObjectID(keys.mul)))
+			}
 			// Entry numbers are recycled: the arena never exceeds the peak population.
 			if len(x.ids) > 300 && keys.max > 0 {
 				t.Fatalf("ids grew to %d for at most 300 live objects", len(x.ids))

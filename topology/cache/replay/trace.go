@@ -88,36 +88,108 @@ func largestTransfer(reqs []cache.Request) {
 }
 
 // index counts bytes, objects and the working set and, with setNext, links
-// each request to the next one for its object, in one pass with one map
+// each request to the next one for its object, in one pass with one table
 // lookup per request. The pass runs backwards, so that Next is written in
 // order rather than back at an object's previous request (a cache miss
 // each on a trace larger than the caches); an object's first size is then
 // the last one the pass sees.
 func (tr *Trace) index(setNext bool) {
 	reqs := tr.Requests
-	slot := make(map[cache.ObjectID]int32, len(reqs)/8) // object → its index in next and size
-	var next []int64                                    // an object's earliest request after i, 1-based
-	var size []int64                                    // its earliest size so far
+	objs := newObjectTable(len(reqs) / 8)
+	// An object's first request after i (1-based) and earliest size so
+	// far, by its number: one cache line per request.
+	type object struct{ next, size int64 }
+	var obj []object
 	for i := len(reqs) - 1; i >= 0; i-- {
 		r := &reqs[i]
 		tr.Bytes += r.Size
-		k, seen := slot[r.ID]
+		k, seen := objs.number(uint64(r.ID))
 		if !seen {
-			k = int32(len(size))
-			slot[r.ID] = k
-			next = append(next, cache.Never)
-			size = append(size, 0)
+			obj = append(obj, object{next: cache.Never})
 		}
+		o := &obj[k]
 		if setNext {
-			r.Next = next[k]
-			next[k] = int64(i) + 1
+			r.Next = o.next
+			o.next = int64(i) + 1
 		}
-		size[k] = r.Size
+		o.size = r.Size
 	}
-	for _, s := range size {
-		tr.WorkingSet += s
+	for _, o := range obj {
+		tr.WorkingSet += o.size
 	}
-	tr.Objects = int64(len(size))
+	tr.Objects = int64(len(obj))
+}
+
+// objectTable numbers object IDs densely, 0, 1, 2, ... in order of first
+// sight: an open-addressed, linear-probing table whose slot holds the key
+// beside its number, so a lookup reads one cache line. A Go map did the
+// same at ~4 × the cost, 60% of a whole `cdnsim replay` of a 2M-request
+// trace.
+type objectTable struct {
+	slots []objectSlot
+	n     int32 // numbers given
+	shift uint8 // 64 - log2(len(slots))
+}
+
+type objectSlot struct {
+	id  uint64
+	num int32 // the number + 1; 0 marks an empty slot (any ID, 0 included, may be a key)
+}
+
+// newObjectTable sizes the table for about hint objects.
+func newObjectTable(hint int) *objectTable {
+	t := &objectTable{shift: 64 - 4}
+	for n := 16; n < 2*hint; n *= 2 {
+		t.shift--
+	}
+	t.slots = make([]objectSlot, 1<<(64-t.shift))
+	return t
+}
+
+// number returns id's number, giving it the next one if it has none yet
+// (seen reports which).
+func (t *objectTable) number(id uint64) (num int32, seen bool) {
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(id); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.num == 0 {
+			break
+		}
+		if s.id == id {
+			return s.num - 1, true
+		}
+	}
+	// Grow at half load: linear probing's misses stay short.
+	if int(t.n+1)*2 > len(t.slots) {
+		t.grow()
+	}
+	t.place(id, t.n+1)
+	t.n++
+	return t.n - 1, false
+}
+
+// home is id's preferred slot. Fibonacci hashing spreads dense IDs and
+// random 64-bit ones alike.
+func (t *objectTable) home(id uint64) uint64 { return (id * 0x9E3779B97F4A7C15) >> t.shift }
+
+func (t *objectTable) place(id uint64, num int32) {
+	mask := uint64(len(t.slots) - 1)
+	i := t.home(id)
+	for t.slots[i].num != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = objectSlot{id: id, num: num}
+}
+
+func (t *objectTable) grow() {
+	old := t.slots
+	t.slots = make([]objectSlot, 2*len(old))
+	t.shift--
+	for _, s := range old {
+		if s.num != 0 {
+			t.place(s.id, s.num)
+		}
+	}
 }
 
 // ObjectsHint estimates how many objects capacity holds, for the sketches

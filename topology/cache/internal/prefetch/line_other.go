@@ -1,0 +1,8 @@
+//go:build !amd64 && !arm64
+
+package prefetch
+
+import "unsafe"
+
+// line does nothing where there is no prefetch instruction in assembly.
+func line(unsafe.Pointer) {}

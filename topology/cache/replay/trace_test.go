@@ -1,0 +1,58 @@
+package replay_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/topology/cache/replay"
+)
+
+// TestNewTraceMatchesBruteForce checks Next, Bytes, Objects and WorkingSet
+// against a direct computation with a Go map on random traces: dense IDs,
+// ID 0, IDs differing only in high bits, random 64-bit IDs, and one object
+// repeated (the table starts small and grows many times over).
+func TestNewTraceMatchesBruteForce(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	kinds := map[string]func() uint64{
+		"dense":      func() uint64 { return rng.Uint64N(3000) },
+		"high bits":  func() uint64 { return rng.Uint64N(3000) << 40 },
+		"random":     func() uint64 { return rng.Uint64() },
+		"one object": func() uint64 { return 0 },
+	}
+	for name, id := range kinds {
+		t.Run(name, func(t *testing.T) {
+			reqs := make([]cache.Request, 50000)
+			for i := range reqs {
+				reqs[i] = cache.Request{ID: cache.ObjectID(id()), Size: 1 + rng.Int64N(1000), Time: int64(i), Next: -5}
+			}
+			// The reference: Next by a forward pass remembering each
+			// object's last request; the first size seen counts.
+			wantNext := make([]int64, len(reqs))
+			last := map[cache.ObjectID]int{}
+			first := map[cache.ObjectID]int64{}
+			var bytes, ws int64
+			for i, r := range reqs {
+				wantNext[i] = cache.Never
+				if j, ok := last[r.ID]; ok {
+					wantNext[j] = int64(i) + 1
+				} else {
+					first[r.ID] = r.Size
+					ws += r.Size
+				}
+				last[r.ID] = i
+				bytes += r.Size
+			}
+			tr := replay.NewTrace(reqs)
+			if tr.Bytes != bytes || tr.Objects != int64(len(first)) || tr.WorkingSet != ws {
+				t.Fatalf("bytes %d, objects %d, working set %d; want %d, %d, %d", tr.Bytes, tr.Objects, tr.WorkingSet, bytes, len(first), ws)
+			}
+			for i, r := range tr.Requests {
+				if r.Next != wantNext[i] {
+					t.Fatalf("request %d: next %d, want %d", i+1, r.Next, wantNext[i])
+				}
+			}
+		})
+	}
+}

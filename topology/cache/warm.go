@@ -1,0 +1,101 @@
+package cache
+
+import "github.com/cdnsim/cdnsim/topology/cache/internal/prefetch"
+
+// WarmSteps is how many calls of Warm, one step each, prepare a lookup.
+const WarmSteps = 3
+
+// Warm starts loading, without waiting for it, what a later GetMeta of id
+// will read. A lookup in a cache of millions of objects is a chain of
+// cache misses (the index slot names the entry; the entry names its list
+// neighbours), each waiting for the last; a caller that knows its next
+// requests walks the chain ahead of them instead, one step per request
+// served, so that each step finds the previous one's memory loaded:
+//
+//   - step 0: id's home slot in the index;
+//   - step 1: the entry that slot names: its ID, its policy state and its
+//     freshness metadata;
+//   - step 2: what a hit will also touch: an LRU's list neighbours.
+//
+// Warm changes nothing: every result is what it would have been without
+// it. The slot, the entry and its neighbours are read as they are when the
+// step runs; if the cache changes before the lookup, a step loads memory
+// the lookup does not need, which costs only the load. Policies without an
+// index, and steps they have nothing for, do nothing.
+func (c *Cache) Warm(id ObjectID, step int) {
+	x := c.ix
+	if x == nil || x.slots == nil {
+		return
+	}
+	if step == 0 {
+		prefetch.Of(&x.slots[x.home(id)])
+		return
+	}
+	e := x.peek(id)
+	if e < 0 {
+		return // a miss: the slots were all the lookup needs
+	}
+	switch step {
+	case 1:
+		prefetch.Of(&x.ids[e])
+		if int(e) < len(c.meta) {
+			prefetch.Of(&c.meta[e])
+		}
+		if c.warm != nil {
+			c.warm.warmEntry(e)
+		}
+	case 2:
+		if c.warm != nil {
+			c.warm.warmHit(e)
+		}
+	}
+}
+
+// warmer is implemented by policies that can prefetch their per-entry
+// state for Warm.
+type warmer interface {
+	warmEntry(e int32) // e's own state
+	warmHit(e int32)   // what a hit on e touches beyond it; e's state is loaded
+}
+
+// peek is get without reading ids: the entry of the first slot on id's
+// probe run whose tag matches, or -1. It may name another object (two
+// IDs with one tag), which only makes Warm load the wrong entry.
+func (x *index) peek(id ObjectID) int32 {
+	h := hash(id)
+	tag := h & tagMask
+	mask := uint64(len(x.slots) - 1)
+	for i := h >> x.shift; ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s == 0 {
+			return -1
+		}
+		if s&tagMask == tag {
+			return int32(uint32(s)) - 1
+		}
+	}
+}
+
+func (c *listPolicy) warmEntry(e int32) {
+	if int(e) < len(c.nodes) {
+		prefetch.Of(&c.nodes[e])
+	}
+}
+
+// warmHit does nothing: FIFO, CLOCK and SIEVE touch no other entry on a
+// hit. LRU's does.
+func (c *listPolicy) warmHit(int32) {}
+
+// warmHit loads e's list neighbours, which moving e to the front rewrites.
+func (c *lru) warmHit(e int32) {
+	if int(e) >= len(c.nodes) {
+		return
+	}
+	nd := c.nodes[e]
+	if nd.prev >= 0 {
+		prefetch.Of(&c.nodes[nd.prev])
+	}
+	if nd.next >= 0 {
+		prefetch.Of(&c.nodes[nd.next])
+	}
+}

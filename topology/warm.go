@@ -1,0 +1,48 @@
+package topology
+
+import (
+	"github.com/cdnsim/cdnsim/sim"
+	"github.com/cdnsim/cdnsim/topology/cache"
+)
+
+// lookahead is how many requests the network holds read ahead: the next
+// arrival and one more for each step of cache.Warm.
+const lookahead = cache.WarmSteps + 1
+
+// warmAhead prepares the caches for the requests after the one about to be
+// served: the request k places ahead gets cache.Warm's step WarmSteps-k in
+// its POP's cache and its region's, so by the time it is served its index
+// slot, entry and list neighbours have been loading for a request's worth
+// of work each, instead of each load waiting for the one before (half a
+// simulation's time was in those waits). The POP is a guess (its metro's
+// resolver's current answer: a public resolver or an expiring answer may
+// route it elsewhere), and a request the path will not cache under its
+// object's ID (a bypass, a variant, an object served in parts) warms
+// nothing. Nothing here changes the simulation: Warm only loads memory.
+func (n *Network) warmAhead() {
+	for k := 1; k < n.queued; k++ {
+		r := &n.ahead[(n.head+k)%lookahead]
+		route := &n.routes[r.Class]
+		if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic || route.keyed || (n.chunk > 0 && r.Size > n.chunk) {
+			continue
+		}
+		p := n.dnsState.guess(int(r.Metro), r.Time, r.Object)
+		step := cache.WarmSteps - k
+		id := cache.ObjectID(r.Object)
+		n.pops[p].cache.Warm(id, step)
+		if route.bypass != BypassOrigin {
+			n.regions[n.popRegion[p]].cache.Warm(id, step)
+		}
+	}
+}
+
+// guess is the POP that the metro's own resolver's current answer names
+// for obj at t, as route would pick it but without drawing the public
+// resolver's share or renewing an expired answer: it changes nothing.
+func (d *resolvers) guess(m int, t sim.Time, obj uint64) int {
+	j := 0
+	if k := int(d.slots[m]); k > 1 {
+		j = spreadSlot(t, obj, m, k)
+	}
+	return int(d.answers[int(d.first[m])+j].pop)
+}
