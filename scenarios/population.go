@@ -32,6 +32,21 @@ type population struct {
 	window func(share, secs float64) float64
 }
 
+// inParts is p as the caches hold it when its objects are larger than
+// [ranges] chunk_size: each object is about meanSize / chunk_size parts of
+// chunk_size bytes, each an entry of its own (an upper bound: a viewer who
+// stops early fetches only some of them).
+func (s *Scenario) inParts(p population) population {
+	c := float64(s.Topology.ChunkSize)
+	if c <= 0 || p.meanSize <= c {
+		return p
+	}
+	f, whole := p.meanSize/c, p.window
+	p.meanSize = c
+	p.window = func(sh, secs float64) float64 { return f * whole(sh, secs) }
+	return p
+}
+
 // populations lists what the scenario's generated workload produces.
 //
 // A zipf catalog of N objects requested r times shows Σ 1 − e^(−r·p_i) of
@@ -116,13 +131,13 @@ func (s *Scenario) populations() []population {
 		default:
 			continue
 		}
-		out = append(out, p)
+		out = append(out, s.inParts(p))
 	}
 	batch := func(key string, class int, n, volume float64) {
 		p := population{key: key, meanSize: meanSize(w.Classes[class])}
 		p.edge, p.regional, p.shield = s.cached(class)
 		p.window = func(sh, _ float64) float64 { return n * -math.Expm1(-volume/n*sh) }
-		out = append(out, p)
+		out = append(out, s.inParts(p))
 	}
 	for i, sp := range w.Spikes {
 		// A zipf class's spike requests objects of its catalog.
