@@ -39,10 +39,11 @@ func FuzzCSVTrace(f *testing.F) {
 		"time,obj_id\n1,2\n",
 		"",
 		"\n\n",
+		"\x00", // binary data: sniffed before any header
 	} {
 		f.Add([]byte(s))
 	}
-	re := regexp.MustCompile(`^f\.csv(?::[0-9]+)?: (?:empty file|header: |record ([0-9]+): )`)
+	re := regexp.MustCompile(`^f\.csv(?::[0-9]+)?: (?:empty file|binary data |header: |record ([0-9]+): )`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := readAll(NewTraceReader(bytes.NewReader(data), "f.csv", TraceCSV))
 		checkTraceResult(t, re, got, err)
