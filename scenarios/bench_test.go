@@ -1,9 +1,12 @@
 package scenarios
 
 import (
+	"math"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // cpuSeconds is the process's user+system CPU time so far: on a shared
@@ -31,10 +34,17 @@ func BenchmarkNewsSpike(b *testing.B) { benchScenario(b, "news-spike") }
 func BenchmarkNewsSpikeCold(b *testing.B) { benchScenario(b, "news-spike", "warmup=0s") }
 
 func benchScenario(b *testing.B, name string, sets ...string) {
+	benchSlice(b, name, workload.Slice{}, sets...)
+}
+
+// benchSlice runs the miniature sl of scenario name (the zero Slice: all of
+// it).
+func benchSlice(b *testing.B, name string, sl workload.Slice, sets ...string) {
 	s, err := Load(name, sets)
 	if err != nil {
 		b.Fatal(err)
 	}
+	s = s.Miniature(sl)
 	b.ReportAllocs()
 	var reqs int64
 	var wall time.Duration
@@ -50,7 +60,9 @@ func benchScenario(b *testing.B, name string, sets ...string) {
 		cpu += cpuSeconds() - cpu0
 		// Every simulated request counts, the warm-up's too: the figure is
 		// the engine's speed.
-		reqs += r.Recorder.Summary().Requests + r.Recorder.WarmupRequests()
+		// A miniature's summary is a full-scale estimate: its count / R.
+		n := float64(r.Recorder.Summary().Requests + r.Recorder.WarmupRequests())
+		reqs += int64(math.Round(n * sl.Rate()))
 	}
 	b.ReportMetric(float64(reqs)/wall.Seconds(), "req/s")
 	if cpu > 0 {
@@ -64,3 +76,15 @@ func benchScenario(b *testing.B, name string, sets ...string) {
 // failover, a price class and egress caps all configured), without its
 // warm-up: the engine's speed with the whole request model on.
 func BenchmarkAllFeatures(b *testing.B) { benchScenario(b, allFeatures, "warmup=0s") }
+
+// BenchmarkCloudfrontDayMiniature runs cloudfront-day as `cdnsim run
+// cloudfront-day --sample 0.01` does, its warm-up included: the README's
+// "a billion-request day in a minute" figure. requests/run counts the
+// simulated (kept) requests, not the full-scale estimate.
+func BenchmarkCloudfrontDayMiniature(b *testing.B) {
+	sl, err := workload.SampleSlice(0.01)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSlice(b, "cloudfront-day", sl)
+}
