@@ -60,9 +60,10 @@ func benchSlice(b *testing.B, name string, sl workload.Slice, sets ...string) {
 		cpu += cpuSeconds() - cpu0
 		// Every simulated request counts, the warm-up's too: the figure is
 		// the engine's speed.
-		// A miniature's summary is a full-scale estimate: its count / R.
-		n := float64(r.Recorder.Summary().Requests + r.Recorder.WarmupRequests())
-		reqs += int64(math.Round(n * sl.Rate()))
+		// A miniature's summary is a full-scale estimate, its count / R;
+		// the warm-up count is raw.
+		n := float64(r.Recorder.Summary().Requests) * sl.Rate()
+		reqs += int64(math.Round(n)) + r.Recorder.WarmupRequests()
 	}
 	b.ReportMetric(float64(reqs)/wall.Seconds(), "req/s")
 	if cpu > 0 {
