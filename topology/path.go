@@ -105,6 +105,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	*o = Outcome{}
 	o.Time, o.Object, o.Metro, o.POP, o.Region = t, r.Object, r.Metro, uint16(p), uint16(g)
 	o.Class, o.Method, o.PublicResolver, o.Steered = r.Class, r.Method, public, steered
+	o.Sent = r.Variant
 	rttV := n.viewRTT[int(r.Metro)*len(n.pops)+p]
 	if n.dnsState.popDown(p, t) {
 		// The resolver's answer still names a dead POP: the connection
