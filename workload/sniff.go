@@ -16,7 +16,7 @@ const sniffLen = 512
 // does (the high bytes of its 32-bit time, 64-bit ID and next-access
 // fields), and its first 24 bytes are not all printable text.
 func (t *TraceReader) sniff() {
-	b, _ := t.br.Peek(sniffLen) // fewer at the end of a short trace
+	b := t.head(sniffLen)
 	switch t.format {
 	case TraceOracle:
 		if len(b) >= oracleRecordSize && isText(b[:oracleRecordSize]) {

@@ -116,7 +116,10 @@ const (
 type TraceReader struct {
 	name   string
 	format TraceFormat
-	br     *bufio.Reader
+	br     *bufio.Reader // nil for a trace in memory
+	// mem is what is left to decode of an oracleGeneral trace held in
+	// memory (a mapped file), which is decoded in place: no read, no copy.
+	mem    []byte
 	closer func() error // nil when reading a caller's io.Reader
 	// n is the number of the current record, 1-based, counting data
 	// records only: the one Next returned last, or the one that failed.
@@ -147,6 +150,19 @@ func OpenTrace(path string, f TraceFormat) (*TraceReader, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f == TraceOracle && !compressed(path) {
+		data, unmap, err := mapFile(file)
+		if err != nil {
+			file.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if data != nil {
+			file.Close() // the mapping outlives the descriptor
+			r := newMemTraceReader(data, path)
+			r.closer = unmap
+			return r, nil
+		}
+	}
 	src, closeFn, err := decompress(path, file)
 	if err != nil {
 		file.Close()
@@ -155,6 +171,13 @@ func OpenTrace(path string, f TraceFormat) (*TraceReader, error) {
 	r := NewTraceReader(src, path, f)
 	r.closer = closeFn
 	return r, nil
+}
+
+// compressed reports whether path's suffix names a compression OpenTrace
+// undoes.
+func compressed(path string) bool {
+	lower := strings.ToLower(path)
+	return strings.HasSuffix(lower, ".zst") || strings.HasSuffix(lower, ".gz")
 }
 
 // decompress wraps file as path's suffix says; closing the result closes
@@ -205,6 +228,26 @@ func NewTraceReader(r io.Reader, name string, f TraceFormat) *TraceReader {
 	return t
 }
 
+// newMemTraceReader reads the oracleGeneral trace data, decoding it in
+// place. data must stay unchanged until the reader is done.
+func newMemTraceReader(data []byte, name string) *TraceReader {
+	if data == nil {
+		data = []byte{} // non-nil: the reader is in memory
+	}
+	t := &TraceReader{name: name, format: TraceOracle, mem: data}
+	t.sniff()
+	return t
+}
+
+// head is up to n bytes from the start of the trace, for sniffing.
+func (t *TraceReader) head(n int) []byte {
+	if t.br == nil {
+		return t.mem[:min(n, len(t.mem))]
+	}
+	b, _ := t.br.Peek(n) // fewer at the end of a short trace
+	return b
+}
+
 // RecordsOnly makes the reader look at no more of a text record than a
 // TraceRecord holds: a CSV's metro, method and path columns (a CloudFront
 // log's x-edge-location, cs-method and metro) are neither split nor
@@ -233,25 +276,22 @@ func (t *TraceReader) Next(rec *TraceRecord) bool {
 }
 
 func (t *TraceReader) nextOracle(rec *TraceRecord) bool {
-	b, err := t.br.Peek(oracleRecordSize)
-	if err != nil {
-		var ok bool
-		if b, ok = t.peekOracle(1); !ok { // the end, or why not
-			return false
-		}
+	b, ok := t.oracleRecords(1)
+	if !ok { // the end, or why not
+		return false
 	}
 	t.n++
 	if *rec = decodeOracle(b); rec.Size == 0 {
 		return t.failZeroSize()
 	}
-	t.br.Discard(oracleRecordSize)
+	t.skip(oracleRecordSize)
 	return true
 }
 
 // ReadBatch fills recs from the front with the next records and returns
 // how many it read: len(recs) unless the trace ended or failed (see Err).
-// For oracleGeneral traces it decodes straight from the read buffer, with
-// no call per record.
+// For oracleGeneral traces it decodes straight from the mapped file or the
+// read buffer, with no call per record.
 func (t *TraceReader) ReadBatch(recs []TraceRecord) int {
 	if t.format != TraceOracle {
 		for i := range recs {
@@ -263,32 +303,42 @@ func (t *TraceReader) ReadBatch(recs []TraceRecord) int {
 	}
 	done := 0
 	for done < len(recs) && t.err == nil {
-		b, ok := t.peekOracle(len(recs) - done)
+		b, ok := t.oracleRecords(len(recs) - done)
 		if !ok {
 			break
 		}
 		out := recs[done : done+len(b)/oracleRecordSize]
 		if bad := decodeOracles(out, b); bad >= 0 {
 			t.n += int64(bad) + 1
-			t.br.Discard(bad * oracleRecordSize)
+			t.skip(bad * oracleRecordSize)
 			t.failZeroSize()
 			return done + bad
 		}
 		t.n += int64(len(out))
-		t.br.Discard(len(b))
+		t.skip(len(b))
 		done += len(out)
 	}
 	return done
 }
 
-// peekOracle returns up to max whole records from the read buffer, at
-// least one, filling the buffer if it holds less than a record; false at
-// the end of the trace or on an error (t.err set).
-func (t *TraceReader) peekOracle(max int) ([]byte, bool) {
-	b, err := t.br.Peek(oracleRecordSize)
+// oracleRecords returns up to max whole undecoded records, at least one:
+// from memory, or from the read buffer, which it fills if it holds less
+// than a record. It returns false at the end of the trace or on an error
+// (t.err set).
+func (t *TraceReader) oracleRecords(max int) ([]byte, bool) {
+	var b []byte
+	var err error
+	if t.br == nil {
+		b = t.mem
+		if len(b) < oracleRecordSize {
+			err = io.ErrUnexpectedEOF
+		}
+	} else {
+		b, err = t.br.Peek(oracleRecordSize)
+	}
 	switch {
 	case err == nil:
-	case err == io.EOF && len(b) == 0:
+	case err == io.EOF && len(b) == 0, err == io.ErrUnexpectedEOF && len(b) == 0:
 		t.err = io.EOF
 		return nil, false
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
@@ -299,9 +349,24 @@ func (t *TraceReader) peekOracle(max int) ([]byte, bool) {
 		t.err = fmt.Errorf("%s: read: %w", t.name, err)
 		return nil, false
 	}
+	if t.br == nil {
+		return b[:min(len(b)/oracleRecordSize, max)*oracleRecordSize], true
+	}
+	if max == 1 {
+		return b, true
+	}
 	k := min(t.br.Buffered()/oracleRecordSize, max)
 	b, _ = t.br.Peek(k * oracleRecordSize)
 	return b, true
+}
+
+// skip consumes n bytes of records that oracleRecords returned.
+func (t *TraceReader) skip(n int) {
+	if t.br == nil {
+		t.mem = t.mem[n:]
+		return
+	}
+	t.br.Discard(n)
 }
 
 // decodeOracles decodes len(out) records from the front of b, which holds
@@ -393,8 +458,10 @@ func (t *TraceReader) fail(format string, a ...any) bool {
 	return false
 }
 
-// Close releases the file and the decompressor, if OpenTrace opened them.
+// Close releases the file and the decompressor, or the file's mapping, if
+// OpenTrace opened them. The reader reads nothing more.
 func (t *TraceReader) Close() error {
+	t.mem = nil
 	if t.closer == nil {
 		return nil
 	}

@@ -82,10 +82,17 @@ func FuzzOracleTrace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := readAll(NewTraceReader(bytes.NewReader(data), "f.oracleGeneral", TraceOracle))
 		checkTraceResult(t, re, got, err)
-		// The bulk path reads the same records and stops at the same error.
-		bulk, bulkErr := readBatched(NewTraceReader(bytes.NewReader(data), "f.oracleGeneral", TraceOracle), 3, 1, 64)
-		if !slices.Equal(bulk, got) || fmt.Sprint(bulkErr) != fmt.Sprint(err) {
-			t.Fatalf("ReadBatch: %d records, %v; Next: %d, %v", len(bulk), bulkErr, len(got), err)
+		// The bulk path, and both paths decoding in place from memory (a
+		// mapped file), read the same records and stop at the same error.
+		for _, rd := range oracleReaders {
+			bulk, bulkErr := readBatched(rd.open(data, "f.oracleGeneral"), 3, 1, 64)
+			if !slices.Equal(bulk, got) || fmt.Sprint(bulkErr) != fmt.Sprint(err) {
+				t.Fatalf("ReadBatch from %s: %d records, %v; Next: %d, %v", rd.name, len(bulk), bulkErr, len(got), err)
+			}
+		}
+		mem, memErr := readAll(newMemTraceReader(data, "f.oracleGeneral"))
+		if !slices.Equal(mem, got) || fmt.Sprint(memErr) != fmt.Sprint(err) {
+			t.Fatalf("Next from memory: %d records, %v; from a reader: %d, %v", len(mem), memErr, len(got), err)
 		}
 		// Independent check of which records are valid: whole 24-byte
 		// records with a non-zero size (bytes 12-15).

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -235,6 +236,20 @@ func readBatched(r *TraceReader, sizes ...int) ([]TraceRecord, error) {
 	}
 }
 
+// oracleReaders are the two ways an oracleGeneral trace is read: through
+// an io.Reader (the bytes are copied into the read buffer; what .zst and
+// .gz files take) and in place from memory (what a mapped file takes).
+// Both must give the same records and the same errors.
+var oracleReaders = []struct {
+	name string
+	open func(data []byte, name string) *TraceReader
+}{
+	{"reader", func(data []byte, name string) *TraceReader {
+		return NewTraceReader(bytes.NewReader(data), name, TraceOracle)
+	}},
+	{"memory", newMemTraceReader},
+}
+
 func TestTraceReadBatchMatchesNext(t *testing.T) {
 	t.Parallel()
 	recs := benchTrace(30_000)
@@ -255,6 +270,19 @@ func TestTraceReadBatchMatchesNext(t *testing.T) {
 				got, err := readBatched(NewTraceReader(bytes.NewReader(in), "t", f), sizes...)
 				if !slices.Equal(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 					t.Errorf("%v, %d bytes, batches %v: %d records, %v; Next read %d, %v", f, len(in), sizes, len(got), err, len(want), wantErr)
+				}
+				if f != TraceOracle {
+					continue
+				}
+				got, err = readBatched(newMemTraceReader(in, "t"), sizes...)
+				if !slices.Equal(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+					t.Errorf("in memory, %d bytes, batches %v: %d records, %v; Next read %d, %v", len(in), sizes, len(got), err, len(want), wantErr)
+				}
+			}
+			if f == TraceOracle {
+				got, err := readAll(newMemTraceReader(in, "t"))
+				if !slices.Equal(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+					t.Errorf("in memory, %d bytes, Next: %d records, %v; from a reader %d, %v", len(in), len(got), err, len(want), wantErr)
 				}
 			}
 		}
@@ -368,19 +396,21 @@ func oracleBytes(recs ...[4]int64) []byte {
 
 func TestTraceOracleReads(t *testing.T) {
 	t.Parallel()
-	in := oracleBytes([4]int64{10, 1, 100, 3}, [4]int64{11, 2, 200, math.MaxInt64}, [4]int64{12, 1, 100, -1})
-	got, err := readAll(NewTraceReader(bytes.NewReader(in), "x.bin", TraceOracle))
-	want := []TraceRecord{{10, 1, 100, 3}, {11, 2, 200, -1}, {12, 1, 100, -1}}
-	if err != nil || !slices.Equal(got, want) {
-		t.Fatalf("got %+v, %v; want %+v (INT64_MAX next means none)", got, err, want)
-	}
-	// The bulk decoder reads next without a branch: every value that means
-	// none, and the largest that does not.
-	in = oracleBytes([4]int64{1, 1, 1, math.MaxInt64 - 1}, [4]int64{2, 1, 1, math.MinInt64}, [4]int64{3, 1, 1, -2}, [4]int64{4, 1, 1, 0}, [4]int64{5, 1, 1, math.MaxInt64})
-	got, err = readBatched(NewTraceReader(bytes.NewReader(in), "x.bin", TraceOracle), 5)
-	want = []TraceRecord{{1, 1, 1, math.MaxInt64 - 1}, {2, 1, 1, -1}, {3, 1, 1, -1}, {4, 1, 1, 0}, {5, 1, 1, -1}}
-	if err != nil || !slices.Equal(got, want) {
-		t.Fatalf("ReadBatch: got %+v, %v; want %+v", got, err, want)
+	for _, rd := range oracleReaders {
+		in := oracleBytes([4]int64{10, 1, 100, 3}, [4]int64{11, 2, 200, math.MaxInt64}, [4]int64{12, 1, 100, -1})
+		got, err := readAll(rd.open(in, "x.bin"))
+		want := []TraceRecord{{10, 1, 100, 3}, {11, 2, 200, -1}, {12, 1, 100, -1}}
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("%s: got %+v, %v; want %+v (INT64_MAX next means none)", rd.name, got, err, want)
+		}
+		// The bulk decoder reads next without a branch: every value that
+		// means none, and the largest that does not.
+		in = oracleBytes([4]int64{1, 1, 1, math.MaxInt64 - 1}, [4]int64{2, 1, 1, math.MinInt64}, [4]int64{3, 1, 1, -2}, [4]int64{4, 1, 1, 0}, [4]int64{5, 1, 1, math.MaxInt64})
+		got, err = readBatched(rd.open(in, "x.bin"), 5)
+		want = []TraceRecord{{1, 1, 1, math.MaxInt64 - 1}, {2, 1, 1, -1}, {3, 1, 1, -1}, {4, 1, 1, 0}, {5, 1, 1, -1}}
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("%s: ReadBatch: got %+v, %v; want %+v", rd.name, got, err, want)
+		}
 	}
 }
 
@@ -396,16 +426,86 @@ func TestTraceOracleErrors(t *testing.T) {
 		{"one byte", []byte{0}, `t/x.oracleGeneral: record 1: truncated: the file ends 1 bytes into a 24-byte record`},
 		{"size zero", append(slices.Clone(good), oracleBytes([4]int64{3, 4, 0, -1})...), `t/x.oracleGeneral: record 3: size: 0 (sizes must be > 0)`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := readAll(NewTraceReader(bytes.NewReader(tc.in), "t/x.oracleGeneral", TraceOracle))
-			if err == nil || err.Error() != tc.want {
-				t.Fatalf("error %v\nwant    %s", err, tc.want)
+		for _, rd := range oracleReaders {
+			t.Run(tc.name+" from "+rd.name, func(t *testing.T) {
+				t.Parallel()
+				got, err := readAll(rd.open(tc.in, "t/x.oracleGeneral"))
+				if err == nil || err.Error() != tc.want {
+					t.Fatalf("error %v\nwant    %s", err, tc.want)
+				}
+				if n := (len(tc.in) / 24); len(got) != min(n, 2) {
+					t.Fatalf("%d good records before the error, want %d", len(got), min(n, 2))
+				}
+			})
+		}
+	}
+}
+
+// mapsFiles is whether OpenTrace maps an uncompressed oracleGeneral file
+// on this system (see mapFile).
+var mapsFiles = !slices.Contains([]string{"windows", "plan9", "js", "wasip1"}, runtime.GOOS)
+
+// TestOpenTraceMapsPlainOracleFiles: an uncompressed oracleGeneral file is
+// mapped and decoded in place, with the records and errors of the reader
+// path; what cannot be mapped (an empty file, a device) is read instead.
+func TestOpenTraceMapsPlainOracleFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	recs := benchTrace(10_000)
+	data := writeTrace(t, TraceOracle, recs)
+	bad := slices.Clone(data)
+	binary.LittleEndian.PutUint32(bad[24*7_000+12:], 0)
+	for _, tc := range []struct {
+		name   string
+		data   []byte
+		mapped bool
+	}{
+		{"whole", data, true},
+		{"cut in a record", data[:len(data)-5], true},
+		{"a record of size 0", bad, true},
+		{"empty", nil, false},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".oracleGeneral")
+		if err := os.WriteFile(path, tc.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want, wantErr := readAll(NewTraceReader(bytes.NewReader(tc.data), path, TraceOracle))
+		for _, batch := range []int{0, 1000} {
+			r, err := OpenTrace(path, TraceOracle)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if n := (len(tc.in) / 24); len(got) != min(n, 2) {
-				t.Fatalf("%d good records before the error, want %d", len(got), min(n, 2))
+			if mapped := r.br == nil; mapped != (tc.mapped && mapsFiles) {
+				t.Errorf("%s: mapped %v, want %v", tc.name, mapped, tc.mapped && mapsFiles)
 			}
-		})
+			var got []TraceRecord
+			if batch == 0 {
+				got, err = readAll(r)
+			} else {
+				got, err = readBatched(r, batch)
+			}
+			if !slices.Equal(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("%s, batch %d: %d records, %v; the reader path read %d, %v", tc.name, batch, len(got), err, len(want), wantErr)
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			// Closed, the mapping is gone: nothing more is read.
+			var rec TraceRecord
+			if r.Next(&rec) || r.ReadBatch(make([]TraceRecord, 10)) != 0 {
+				t.Errorf("%s: a record read after Close", tc.name)
+			}
+		}
+	}
+	if _, err := os.Stat(os.DevNull); err == nil && mapsFiles {
+		r, err := OpenTrace(os.DevNull, TraceOracle) // a device: read, not mapped
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := readAll(r); len(got) != 0 || err != nil || r.br == nil {
+			t.Errorf("%s: %d records, %v, mapped %v; want none, no error, not mapped", os.DevNull, len(got), err, r.br == nil)
+		}
+		r.Close()
 	}
 }
 
@@ -504,18 +604,21 @@ func TestComputeNextMatchesBruteForce(t *testing.T) {
 func TestTraceReadDoesNotAllocate(t *testing.T) {
 	// Not parallel: AllocsPerRun counts the whole process's allocations.
 	recs := benchTrace(20_000)
-	for _, f := range []TraceFormat{TraceCSV, TraceOracle} {
-		data := writeTrace(t, f, recs)
-		r := NewTraceReader(bytes.NewReader(data), "mem", f)
+	csv, oracle := writeTrace(t, TraceCSV, recs), writeTrace(t, TraceOracle, recs)
+	for name, r := range map[string]*TraceReader{
+		"csv":                NewTraceReader(bytes.NewReader(csv), "mem", TraceCSV),
+		"oracle":             NewTraceReader(bytes.NewReader(oracle), "mem", TraceOracle),
+		"oracle from memory": newMemTraceReader(oracle, "mem"),
+	} {
 		var rec TraceRecord
 		r.Next(&rec) // past the CSV header
 		allocs := testing.AllocsPerRun(10_000, func() {
 			if !r.Next(&rec) {
-				t.Fatalf("%v: trace ended early: %v", f, r.Err())
+				t.Fatalf("%s: trace ended early: %v", name, r.Err())
 			}
 		})
 		if allocs != 0 {
-			t.Errorf("%v: %v allocations per record, want 0", f, allocs)
+			t.Errorf("%s: %v allocations per record, want 0", name, allocs)
 		}
 	}
 }
@@ -560,28 +663,50 @@ func BenchmarkTraceDecode(b *testing.B) {
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
-	// oracle-batch is the bulk path the replay engine takes.
-	b.Run("oracle-batch", func(b *testing.B) {
-		data := writeTrace(b, TraceOracle, recs)
-		b.SetBytes(int64(len(data)))
-		b.ReportAllocs()
-		buf := make([]TraceRecord, 4096)
-		cpu0 := processCPU()
-		for b.Loop() {
-			r := NewTraceReader(bytes.NewReader(data), "mem", TraceOracle)
-			n := 0
-			for k := len(buf); k == len(buf); n += k {
-				k = r.ReadBatch(buf)
+	// oracle-batch is the bulk path the replay engine takes: an
+	// uncompressed file (in the page cache), mapped and decoded in place.
+	// oracle-batch-reader is the bulk path from an io.Reader, which
+	// copies the bytes into the read buffer first: what a .zst or .gz
+	// trace takes after decompression.
+	data := writeTrace(b, TraceOracle, recs)
+	path := filepath.Join(b.TempDir(), "t.oracleGeneral")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, bench := range []struct {
+		name string
+		open func() (*TraceReader, error)
+	}{
+		{"oracle-batch", func() (*TraceReader, error) { return OpenTrace(path, TraceOracle) }},
+		{"oracle-batch-reader", func() (*TraceReader, error) {
+			return NewTraceReader(bytes.NewReader(data), "mem", TraceOracle), nil
+		}},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			buf := make([]TraceRecord, 4096)
+			cpu0 := processCPU()
+			for b.Loop() {
+				r, err := bench.open()
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for k := len(buf); k == len(buf); n += k {
+					k = r.ReadBatch(buf)
+				}
+				if n != len(recs) || r.Err() != nil {
+					b.Fatal(n, r.Err())
+				}
+				r.Close()
 			}
-			if n != len(recs) || r.Err() != nil {
-				b.Fatal(n, r.Err())
+			b.ReportMetric(float64(b.N)*float64(len(recs))/b.Elapsed().Seconds(), "records/s")
+			if cpu := processCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(b.N)*float64(len(recs))/cpu, "records/cpu-s")
 			}
-		}
-		b.ReportMetric(float64(b.N)*float64(len(recs))/b.Elapsed().Seconds(), "records/s")
-		if cpu := processCPU() - cpu0; cpu > 0 {
-			b.ReportMetric(float64(b.N)*float64(len(recs))/cpu, "records/cpu-s")
-		}
-	})
+		})
+	}
 }
 
 // TestTraceReaderCloudFront reads the hand-written log record by record:
