@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/topology/cache/internal/prefetch"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
@@ -24,7 +25,7 @@ type Trace struct {
 // cache.Never.
 func NewTrace(reqs []cache.Request) *Trace {
 	tr := &Trace{Requests: reqs}
-	tr.index(true)
+	tr.index()
 	return tr
 }
 
@@ -43,18 +44,31 @@ func Load(path string, f workload.TraceFormat) (*Trace, error) {
 	defer r.Close()
 	r.RecordsOnly() // a cache keys on the ID alone
 	var reqs []cache.Request
-	if st, err := os.Stat(path); err == nil && f == workload.TraceOracle && !strings.HasSuffix(strings.ToLower(path), ".zst") && !strings.HasSuffix(strings.ToLower(path), ".gz") {
+	lower := strings.ToLower(path)
+	if st, err := os.Stat(path); err == nil && f == workload.TraceOracle && !strings.HasSuffix(lower, ".zst") && !strings.HasSuffix(lower, ".gz") {
 		reqs = make([]cache.Request, 0, st.Size()/24) // fixed-size records: no regrowing
+	}
+	// An oracleGeneral trace records Next, so its objects are counted
+	// batch by batch as they are decoded, while the batch is in the CPU's
+	// cache; other formats are indexed once whole, to compute Next.
+	tr := &Trace{}
+	var objs *objectSet
+	if f == workload.TraceOracle {
+		objs = newObjectSet(cap(reqs) / 8)
 	}
 	buf := make([]workload.TraceRecord, batch)
 	for {
 		n := r.ReadBatch(buf)
+		start := len(reqs)
 		for _, rec := range buf[:n] {
 			next := rec.Next
 			if next < 0 {
 				next = cache.Never
 			}
 			reqs = append(reqs, cache.Request{ID: cache.ObjectID(rec.ID), Size: rec.Size, Time: rec.Time, Next: next})
+		}
+		if objs != nil {
+			tr.count(objs, reqs[start:])
 		}
 		if n < len(buf) {
 			break
@@ -63,12 +77,36 @@ func Load(path string, f workload.TraceFormat) (*Trace, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
+	tr.Requests = reqs
+	if objs != nil {
+		tr.Objects = int64(objs.n)
+		return tr, nil
+	}
 	if f == workload.TraceCloudFront {
 		largestTransfer(reqs)
 	}
-	tr := &Trace{Requests: reqs}
-	tr.index(f != workload.TraceOracle)
+	tr.index()
 	return tr, nil
+}
+
+// count adds reqs, the trace's next requests, to its bytes, objects
+// (counted in objs) and working set, with the first size seen of each
+// object.
+func (tr *Trace) count(objs *objectSet, reqs []cache.Request) {
+	// The set is larger than the CPU's nearer caches on a trace of
+	// millions of objects: start loading the slot of a request a few
+	// ahead, so that its turn finds it loaded.
+	const ahead = 8
+	for i := range reqs {
+		if j := i + ahead; j < len(reqs) {
+			objs.warm(uint64(reqs[j].ID))
+		}
+		r := &reqs[i]
+		tr.Bytes += r.Size
+		if objs.add(uint64(r.ID)) {
+			tr.WorkingSet += r.Size
+		}
+	}
 }
 
 // largestTransfer sets each request's size to the largest of its object's
@@ -87,13 +125,13 @@ func largestTransfer(reqs []cache.Request) {
 	}
 }
 
-// index counts bytes, objects and the working set and, with setNext, links
-// each request to the next one for its object, in one pass with one table
+// index counts bytes, objects and the working set and links each request
+// to the next one for its object, in one pass with one table
 // lookup per request. The pass runs backwards, so that Next is written in
 // order rather than back at an object's previous request (a cache miss
 // each on a trace larger than the caches); an object's first size is then
 // the last one the pass sees.
-func (tr *Trace) index(setNext bool) {
+func (tr *Trace) index() {
 	reqs := tr.Requests
 	objs := newObjectTable(len(reqs) / 8)
 	// An object's first request after i (1-based) and earliest size so
@@ -108,10 +146,8 @@ func (tr *Trace) index(setNext bool) {
 			obj = append(obj, object{next: cache.Never})
 		}
 		o := &obj[k]
-		if setNext {
-			r.Next = o.next
-			o.next = int64(i) + 1
-		}
+		r.Next = o.next
+		o.next = int64(i) + 1
 		o.size = r.Size
 	}
 	for _, o := range obj {
@@ -138,12 +174,19 @@ type objectSlot struct {
 
 // newObjectTable sizes the table for about hint objects.
 func newObjectTable(hint int) *objectTable {
-	t := &objectTable{shift: 64 - 4}
-	for n := 16; n < 2*hint; n *= 2 {
-		t.shift--
-	}
+	t := &objectTable{shift: tableShift(hint)}
 	t.slots = make([]objectSlot, 1<<(64-t.shift))
 	return t
+}
+
+// tableShift is 64 - log2 of the slots of a table for about hint keys:
+// twice as many slots, at least 16.
+func tableShift(hint int) uint8 {
+	shift := uint8(64 - 4)
+	for n := 16; n < 2*hint; n *= 2 {
+		shift--
+	}
+	return shift
 }
 
 // number returns id's number, giving it the next one if it has none yet
@@ -168,9 +211,8 @@ func (t *objectTable) number(id uint64) (num int32, seen bool) {
 	return t.n - 1, false
 }
 
-// home is id's preferred slot. Fibonacci hashing spreads dense IDs and
-// random 64-bit ones alike.
-func (t *objectTable) home(id uint64) uint64 { return (id * 0x9E3779B97F4A7C15) >> t.shift }
+// home is id's preferred slot.
+func (t *objectTable) home(id uint64) uint64 { return home(id, t.shift) }
 
 func (t *objectTable) place(id uint64, num int32) {
 	mask := uint64(len(t.slots) - 1)
@@ -191,6 +233,73 @@ func (t *objectTable) grow() {
 		}
 	}
 }
+
+// objectSet is a set of object IDs: an open-addressed, linear-probing
+// table of the IDs themselves, 8 bytes a slot, half the objectTable's, so
+// that counting a trace's objects touches half the memory. Slot value 0
+// marks an empty slot; ID 0 is kept beside the table.
+type objectSet struct {
+	slots []uint64
+	n     int // members, ID 0 included
+	zero  bool
+	shift uint8 // 64 - log2(len(slots))
+}
+
+// newObjectSet sizes the set for about hint IDs.
+func newObjectSet(hint int) *objectSet {
+	s := &objectSet{shift: tableShift(hint)}
+	s.slots = make([]uint64, 1<<(64-s.shift))
+	return s
+}
+
+// add puts id in the set and reports whether it was new.
+func (s *objectSet) add(id uint64) bool {
+	if id == 0 {
+		if s.zero {
+			return false
+		}
+		s.zero = true
+		s.n++
+		return true
+	}
+	mask := uint64(len(s.slots) - 1)
+	i := home(id, s.shift)
+	for ; s.slots[i] != 0; i = (i + 1) & mask {
+		if s.slots[i] == id {
+			return false
+		}
+	}
+	s.slots[i] = id
+	s.n++
+	// Grow at half load: linear probing's misses stay short.
+	if s.n*2 > len(s.slots) {
+		s.grow()
+	}
+	return true
+}
+
+// warm starts loading id's home slot, without waiting for it.
+func (s *objectSet) warm(id uint64) { prefetch.Of(&s.slots[home(id, s.shift)]) }
+
+func (s *objectSet) grow() {
+	old := s.slots
+	s.slots = make([]uint64, 2*len(old))
+	s.shift--
+	mask := uint64(len(s.slots) - 1)
+	for _, id := range old {
+		if id != 0 {
+			i := home(id, s.shift)
+			for s.slots[i] != 0 {
+				i = (i + 1) & mask
+			}
+			s.slots[i] = id
+		}
+	}
+}
+
+// home is id's preferred slot in a table of 2^(64-shift) slots.
+// Fibonacci hashing spreads dense IDs and random 64-bit ones alike.
+func home(id uint64, shift uint8) uint64 { return (id * 0x9E3779B97F4A7C15) >> shift }
 
 // ObjectsHint estimates how many objects capacity holds, for the sketches
 // and filters sized from it (cache.Config.ObjectsHint): the capacity itself

@@ -2,16 +2,22 @@ package replay_test
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/topology/cache"
 	"github.com/cdnsim/cdnsim/topology/cache/replay"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // TestNewTraceMatchesBruteForce checks Next, Bytes, Objects and WorkingSet
 // against a direct computation with a Go map on random traces: dense IDs,
 // ID 0, IDs differing only in high bits, random 64-bit IDs, and one object
-// repeated (the table starts small and grows many times over).
+// repeated (the table starts small and grows many times over). The same
+// trace written as an oracleGeneral file, whose objects Load counts as it
+// decodes, gives the same totals and requests.
 func TestNewTraceMatchesBruteForce(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -52,6 +58,35 @@ func TestNewTraceMatchesBruteForce(t *testing.T) {
 				if r.Next != wantNext[i] {
 					t.Fatalf("request %d: next %d, want %d", i+1, r.Next, wantNext[i])
 				}
+			}
+			path := filepath.Join(t.TempDir(), "t.oracleGeneral")
+			fh, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := workload.NewTraceWriter(fh, workload.TraceOracle)
+			for _, r := range tr.Requests {
+				next := r.Next
+				if next == cache.Never {
+					next = -1
+				}
+				if err := w.Write(workload.TraceRecord{Time: r.Time, ID: uint64(r.ID), Size: r.Size, Next: next}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if err := fh.Close(); err != nil {
+				t.Fatal(err)
+			}
+			loaded, err := replay.Load(path, workload.TraceOracle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if loaded.Bytes != bytes || loaded.Objects != int64(len(first)) || loaded.WorkingSet != ws || !slices.Equal(loaded.Requests, tr.Requests) {
+				t.Fatalf("loaded from oracleGeneral: bytes %d, objects %d, working set %d, requests equal %v; want %d, %d, %d",
+					loaded.Bytes, loaded.Objects, loaded.WorkingSet, slices.Equal(loaded.Requests, tr.Requests), bytes, len(first), ws)
 			}
 		})
 	}
