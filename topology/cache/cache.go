@@ -180,6 +180,16 @@ func (c *Cache) PutMeta(r Request, m Meta) bool {
 		c.setMeta(r.ID, m)
 		return true
 	}
+	if !c.admit(r) {
+		return false
+	}
+	c.setMeta(r.ID, m)
+	return true
+}
+
+// admit offers r, which is not cached, to admission and then the policy,
+// and reports whether it is cached afterwards.
+func (c *Cache) admit(r Request) bool {
 	if !c.admission.Admit(r, c.policy) {
 		c.Rejected++
 		return false
@@ -195,8 +205,31 @@ func (c *Cache) PutMeta(r Request, m Meta) bool {
 		return false
 	}
 	c.Admitted++
-	c.setMeta(r.ID, m)
 	return true
+}
+
+// Access serves r as one request of a trace replay: Get, and on a miss
+// Put at once with no expiry, as libCacheSim's cachesim serves a request.
+// It returns what Get found. Without TTLs it does no more than that takes:
+// a Lookup that missed leaves the object uncached (Policy's contract), so
+// the miss goes to admission without Put's second lookup.
+func (c *Cache) Access(r Request) Status {
+	if c.withTTL {
+		st := c.Get(r)
+		if st == Miss {
+			c.Put(r, 0)
+		}
+		return st
+	}
+	r = c.weigh(r)
+	c.admission.Record(r)
+	if c.policy.Lookup(r) {
+		c.Hits++
+		return Hit
+	}
+	c.Misses++
+	c.admit(r)
+	return Miss
 }
 
 // Refresh sets a cached object's expiry, keeping its version (a 304 from

@@ -116,6 +116,65 @@ func TestTTLAndRemoveWithEveryPolicy(t *testing.T) {
 	}
 }
 
+// TestAccessIsGetThenPut replays a sized Zipf trace through every policy
+// and admission, by bytes and by objects, once with Access and once with
+// Get and, on a miss, Put: every request's status, the counters and the
+// cached objects must be the same.
+func TestAccessIsGetThenPut(t *testing.T) {
+	t.Parallel()
+	trace := zipfTrace(2000, 20000, 0.8, true, 7)
+	var working int64
+	seen := map[ObjectID]bool{}
+	for _, r := range trace {
+		if !seen[r.ID] {
+			seen[r.ID], working = true, working+r.Size
+		}
+	}
+	for _, name := range PolicyNames() {
+		for _, adm := range []string{"always", "second-hit", "tinylfu", "max-size:64KB"} {
+			for _, o := range []Options{{}, {IgnoreSize: true}, {TTL: true}} {
+				capacity := working / 20
+				if o.IgnoreSize {
+					capacity = int64(len(seen)) / 20
+				}
+				caches := [2]*Cache{}
+				for k := range caches {
+					p, err := NewPolicy(name, Config{Capacity: capacity, Seed: 1})
+					if err != nil {
+						t.Fatal(err)
+					}
+					a, err := NewAdmission(adm, 1)
+					if err != nil {
+						t.Fatal(err)
+					}
+					caches[k] = New(p, a, o)
+				}
+				access, getPut := caches[0], caches[1]
+				for i, r := range trace {
+					got := access.Access(r)
+					want := getPut.Get(r)
+					if want == Miss {
+						getPut.Put(r, 0)
+					}
+					if got != want {
+						t.Fatalf("%s, %s, %+v: request %d: Access %v, Get %v", name, adm, o, i+1, got, want)
+					}
+				}
+				a, g := access, getPut
+				if a.Hits != g.Hits || a.Misses != g.Misses || a.Admitted != g.Admitted || a.Rejected != g.Rejected || a.Evicted != g.Evicted ||
+					a.Len() != g.Len() || a.Used() != g.Used() {
+					t.Fatalf("%s, %s, %+v: Access ended with %d/%d/%d/%d/%d, %d objects, %d bytes; Get and Put with %d/%d/%d/%d/%d, %d, %d",
+						name, adm, o, a.Hits, a.Misses, a.Admitted, a.Rejected, a.Evicted, a.Len(), a.Used(),
+						g.Hits, g.Misses, g.Admitted, g.Rejected, g.Evicted, g.Len(), g.Used())
+				}
+				if a.Misses == 0 || a.Hits == 0 {
+					t.Fatalf("%s, %s, %+v: %d hits, %d misses: the trace tests nothing", name, adm, o, a.Hits, a.Misses)
+				}
+			}
+		}
+	}
+}
+
 func TestKeysListsExactlyTheCachedObjects(t *testing.T) {
 	t.Parallel()
 	for _, name := range PolicyNames() {

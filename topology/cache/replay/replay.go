@@ -81,10 +81,9 @@ func (tr *Trace) replayOne(run *Run, opt Options) error {
 	c := cache.New(p, a, cache.Options{IgnoreSize: opt.IgnoreSize})
 	var misses, byteMisses int64
 	for _, r := range tr.Requests {
-		if c.Get(r) == cache.Miss {
+		if c.Access(r) == cache.Miss {
 			misses++
 			byteMisses += r.Size
-			c.Put(r, 0)
 		}
 	}
 	run.Misses, run.ByteMisses = misses, byteMisses
