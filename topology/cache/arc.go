@@ -111,7 +111,7 @@ func (c *arc) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 				e := c.t1.tail
 				victims = append(victims, c.idx.ids[e])
 				c.t1.unlink(c.nodes, e)
-				c.idx.remove(c.idx.ids[e])
+				c.idx.removeEntry(e)
 			}
 			continue
 		}
@@ -165,7 +165,7 @@ func (c *arc) replace(victims []ObjectID, inB2 bool) []ObjectID {
 func (c *arc) dropGhost(l *dlist) {
 	e := l.tail
 	l.unlink(c.nodes, e)
-	c.idx.remove(c.idx.ids[e])
+	c.idx.removeEntry(e)
 }
 
 func (c *arc) Remove(id ObjectID) bool {

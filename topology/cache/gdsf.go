@@ -110,7 +110,7 @@ func (c *gdsf) drop(e int32) {
 		}
 	}
 	c.used -= c.size[e]
-	c.idx.remove(c.idx.ids[e])
+	c.idx.removeEntry(e)
 }
 
 func (c *gdsf) swap(i, j int) {

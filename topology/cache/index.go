@@ -1,6 +1,10 @@
 package cache
 
-import "github.com/cdnsim/cdnsim/topology/cache/internal/hugepage"
+import (
+	"math/bits"
+
+	"github.com/cdnsim/cdnsim/topology/cache/internal/hugepage"
+)
 
 // index maps ObjectIDs to dense entry numbers with an open-addressed,
 // linear-probing table. Policies keep their per-entry state in slices
@@ -133,38 +137,63 @@ func (x *index) remove(id ObjectID) int32 {
 	if x.slots == nil {
 		return -1
 	}
-	mask := uint64(len(x.slots) - 1)
+	slots := x.slots
+	mask := uint64(len(slots) - 1)
 	h := hash(id)
 	tag := h & tagMask
-	i := h >> x.shift
-	for {
-		s := x.slots[i]
+	for i := h >> x.shift; ; i = (i + 1) & mask {
+		s := slots[i]
 		if s == 0 {
 			return -1
 		}
 		if s&tagMask == tag && x.ids[int32(uint32(s))-1] == id {
-			break
+			x.vacate(i)
+			return int32(uint32(s)) - 1
+		}
+	}
+}
+
+// removeEntry deletes entry e, which must be in the index (ghost entries
+// are). A slot names its entry, so the probe compares entry numbers and
+// reads no IDs but e's.
+func (x *index) removeEntry(e int32) {
+	slots := x.slots
+	mask := uint64(len(slots) - 1)
+	want := uint32(e + 1)
+	i := x.home(x.ids[e])
+	for s := slots[i]; uint32(s) != want; s = slots[i] {
+		if s == 0 {
+			panic("cache: removeEntry of an entry not in the index")
 		}
 		i = (i + 1) & mask
 	}
-	e := int32(uint32(x.slots[i])) - 1
+	x.vacate(i)
+}
+
+// vacate empties slot i, whose entry is being removed, frees the entry, and
+// shifts the rest of the probe run back over the hole.
+func (x *index) vacate(i uint64) {
+	slots, shift := x.slots, x.shift
+	mask := uint64(len(slots) - 1)
+	e := int32(uint32(slots[i])) - 1
 	hole := i
 	for j := (i + 1) & mask; ; j = (j + 1) & mask {
-		s := x.slots[j]
+		s := slots[j]
 		if s == 0 {
 			break
 		}
-		h := s >> x.shift // the slot's home, from its tag
-		// Move s into the hole unless its home lies cyclically in (hole, j].
-		if (j-h)&mask >= (j-hole)&mask {
-			x.slots[hole] = s
-			hole = j
-		}
+		// Move s into the hole unless its home (from its tag) lies
+		// cyclically in (hole, j]. Whether it moves is a coin toss to the
+		// branch predictor, so the body has no branch: the hole's slot is
+		// written either way, with s or with what it holds, through a mask.
+		_, out := bits.Sub64((j-s>>(shift&63))&mask, (j-hole)&mask, 0) // 1 if s's home is in (hole, j]
+		move := out - 1                                                // else all ones: move s
+		slots[hole] = slots[hole]&^move | s&move
+		hole = hole&^move | j&move
 	}
-	x.slots[hole] = 0
+	slots[hole] = 0
 	x.free = append(x.free, e)
 	x.n--
-	return e
 }
 
 // len is the number of live entries.

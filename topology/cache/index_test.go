@@ -67,8 +67,12 @@ func TestIndexAgainstMap(t *testing.T) {
 					id = ObjectID(r.Uint64() | 1<<63 | uint64(r.IntN(200)))
 				}
 				if _, ok := ref[id]; ok && r.IntN(2) == 0 {
-					e := x.remove(id)
-					if e != ref[id] {
+					// Half by ID, half by entry number, as a policy
+					// evicting its entries does.
+					e := ref[id]
+					if r.IntN(2) == 0 {
+						x.removeEntry(e)
+					} else if e = x.remove(id); e != ref[id] {
 						t.Fatalf("remove(%d) = %d, want %d", id, e, ref[id])
 					}
 					delete(ref, id)

@@ -258,7 +258,7 @@ func (c *lhd) drop(e int32) {
 	c.livePos[last] = i
 	c.live = c.live[:len(c.live)-1]
 	c.used -= c.size[e]
-	c.idx.remove(c.idx.ids[e])
+	c.idx.removeEntry(e)
 }
 
 func (c *lhd) Remove(id ObjectID) bool {

@@ -175,13 +175,13 @@ func (c *s3fifo) evictSmall(victims []ObjectID) []ObjectID {
 		// Like libCacheSim's FIFO ghost: drop the oldest IDs until this one
 		// fits, and keep nothing larger than the ghost itself.
 		if c.nodes[e].size > c.ghostCap {
-			c.idx.remove(c.idx.ids[e])
+			c.idx.removeEntry(e)
 			return victims
 		}
 		for c.nodes[e].size > c.ghostCap-c.ghost.bytes {
 			g := c.ghost.tail
 			c.ghost.unlink(c.nodes, g)
-			c.idx.remove(c.idx.ids[g])
+			c.idx.removeEntry(g)
 		}
 		c.where[e] = inGhost
 		c.ghost.pushFront(c.nodes, e)
@@ -202,7 +202,7 @@ func (c *s3fifo) evictMain(victims []ObjectID) []ObjectID {
 		}
 		c.main.unlink(c.nodes, e)
 		victims = append(victims, c.idx.ids[e])
-		c.idx.remove(c.idx.ids[e])
+		c.idx.removeEntry(e)
 		return victims
 	}
 	return victims

@@ -50,7 +50,7 @@ func (c *sieve) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		c.hand = c.nodes[v].prev
 		victims = append(victims, c.idx.ids[v])
 		c.list.unlink(c.nodes, v)
-		c.idx.remove(c.idx.ids[v])
+		c.idx.removeEntry(v)
 	}
 	e := c.idx.insert(r.ID)
 	c.nodes = setNode(c.nodes, e, node{size: r.Size})

@@ -128,7 +128,7 @@ func (c *twoq) evictIn(victims []ObjectID) []ObjectID {
 	for size > c.outCap-c.out.bytes {
 		g := c.out.tail
 		c.out.unlink(c.nodes, g)
-		c.idx.remove(c.idx.ids[g])
+		c.idx.removeEntry(g)
 	}
 	c.where[e] = qOut
 	c.out.pushFront(c.nodes, e)
@@ -139,7 +139,7 @@ func (c *twoq) evictM(victims []ObjectID) []ObjectID {
 	e := c.m.tail
 	victims = append(victims, c.idx.ids[e])
 	c.m.unlink(c.nodes, e)
-	c.idx.remove(c.idx.ids[e])
+	c.idx.removeEntry(e)
 	return victims
 }
 
