@@ -12,10 +12,6 @@ import (
 // bytes and the function that unmaps them. It returns nil data, and no
 // error, for what cannot be mapped (a pipe, a device, an empty file, a file
 // larger than the address space): the caller reads those instead.
-//
-// As with any mapped file, another process truncating the file while it is
-// mapped makes reading past the new end fault (SIGBUS): replace a trace
-// being read by renaming a new file over it, not by rewriting it.
 func mapFile(f *os.File) ([]byte, func() error, error) {
 	st, err := f.Stat()
 	if err != nil {

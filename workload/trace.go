@@ -151,15 +151,15 @@ func OpenTrace(path string, f TraceFormat) (*TraceReader, error) {
 		return nil, err
 	}
 	if f == TraceOracle && !compressed(path) {
-		data, unmap, err := mapFile(file)
+		m, err := mapTrace(path, file)
 		if err != nil {
 			file.Close()
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, err
 		}
-		if data != nil {
+		if m != nil {
 			file.Close() // the mapping outlives the descriptor
-			r := newMemTraceReader(data, path)
-			r.closer = unmap
+			r := m.Reader()
+			r.closer = m.Close
 			return r, nil
 		}
 	}
@@ -171,6 +171,63 @@ func OpenTrace(path string, f TraceFormat) (*TraceReader, error) {
 	r := NewTraceReader(src, path, f)
 	r.closer = closeFn
 	return r, nil
+}
+
+// MappedTrace is an uncompressed oracleGeneral trace file mapped into
+// memory, which any number of readers decode in place at once: a trace
+// replayed many times is kept once, in the page cache, and never copied.
+type MappedTrace struct {
+	name  string
+	data  []byte
+	unmap func() error
+}
+
+// MapTrace maps the oracleGeneral trace file at path. It returns nil and
+// no error for a file it cannot map, which OpenTrace reads instead: a
+// compressed one (.zst, .gz), a pipe or device, an empty file, or any
+// file on a system without mmap.
+//
+// As with any mapped file, another process truncating the file while it is
+// mapped makes reading past the new end fault (SIGBUS): replace a trace
+// being read by renaming a new file over it, not by rewriting it.
+func MapTrace(path string) (*MappedTrace, error) {
+	if compressed(path) {
+		return nil, nil
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close() // the mapping outlives the descriptor
+	return mapTrace(path, file)
+}
+
+func mapTrace(path string, file *os.File) (*MappedTrace, error) {
+	data, unmap, err := mapFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if data == nil {
+		return nil, nil
+	}
+	return &MappedTrace{name: path, data: data, unmap: unmap}, nil
+}
+
+// Records is how many whole records the file holds.
+func (m *MappedTrace) Records() int { return len(m.data) / oracleRecordSize }
+
+// Reader returns a new reader from the first record, checking and
+// decoding as OpenTrace's does. Closing it leaves the mapping be.
+func (m *MappedTrace) Reader() *TraceReader { return newMemTraceReader(m.data, m.name) }
+
+// Close unmaps the file. No reader of it may be used after.
+func (m *MappedTrace) Close() error {
+	if m.unmap == nil {
+		return nil
+	}
+	err := m.unmap()
+	m.data, m.unmap = nil, nil
+	return err
 }
 
 // compressed reports whether path's suffix names a compression OpenTrace

@@ -509,6 +509,68 @@ func TestOpenTraceMapsPlainOracleFiles(t *testing.T) {
 	}
 }
 
+// TestMapTraceReadersShareTheMapping: readers of one mapping read the
+// whole trace each, in turns and at once, and closing one leaves the
+// others reading; what cannot be mapped maps to nil.
+func TestMapTraceReadersShareTheMapping(t *testing.T) {
+	t.Parallel()
+	if !mapsFiles {
+		t.Skip("no mmap here")
+	}
+	dir := t.TempDir()
+	recs := benchTrace(5_000)
+	path := filepath.Join(dir, "t.oracleGeneral")
+	if err := os.WriteFile(path, writeTrace(t, TraceOracle, recs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := MapTrace(path)
+	if err != nil || m == nil {
+		t.Fatalf("MapTrace: %v, %v", m, err)
+	}
+	if m.Records() != len(recs) {
+		t.Fatalf("Records() = %d, want %d", m.Records(), len(recs))
+	}
+	first, second := m.Reader(), m.Reader()
+	half := make([]TraceRecord, len(recs)/2)
+	if n := first.ReadBatch(half); n != len(half) || !slices.Equal(half, recs[:n]) {
+		t.Fatalf("first reader's first half: %d records, %v", n, first.Err())
+	}
+	if got, err := readBatched(second, 777); err != nil || !slices.Equal(got, recs) {
+		t.Fatalf("second reader: %d records, %v", len(got), err)
+	}
+	second.Close()
+	if got, err := readAll(first); err != nil || !slices.Equal(got, recs[len(half):]) {
+		t.Fatalf("first reader's second half, the second closed: %d records, %v", len(got), err)
+	}
+	done := make(chan []TraceRecord)
+	for range 2 {
+		go func() {
+			got, _ := readBatched(m.Reader(), 100)
+			done <- got
+		}()
+	}
+	for range 2 {
+		if got := <-done; !slices.Equal(got, recs) {
+			t.Fatalf("a concurrent reader read %d records, want all %d", len(got), len(recs))
+		}
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.oracleGeneral")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{empty, path + ".zst", os.DevNull} {
+		if m, err := MapTrace(p); m != nil || err != nil {
+			t.Errorf("MapTrace(%s) = %v, %v; want nil, nil (read it instead)", p, m, err)
+		}
+	}
+	if _, err := MapTrace(filepath.Join(dir, "absent.oracleGeneral")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("MapTrace of an absent file: %v, want ErrNotExist", err)
+	}
+}
+
 func TestOpenTraceErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -171,8 +171,8 @@ func TestGenReplayAgreesWithTheEngine(t *testing.T) {
 	if err := tr.Replay(runs, replay.Options{Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if int64(len(tr.Requests)) != requests || runs[0].Misses != replayMisses {
-		t.Fatalf("direct: %d requests, %d misses; replay of the file: %d, %d", len(tr.Requests), runs[0].Misses, requests, replayMisses)
+	if int64(tr.Len()) != requests || runs[0].Misses != replayMisses {
+		t.Fatalf("direct: %d requests, %d misses; replay of the file: %d, %d", tr.Len(), runs[0].Misses, requests, replayMisses)
 	}
 
 	// 2. The engine with one POP of the same size (and its regional cache

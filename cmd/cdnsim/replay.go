@@ -92,13 +92,14 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		}
 		return fail("%v", err)
 	}
-	if len(tr.Requests) == 0 {
+	defer tr.Close()
+	if tr.Len() == 0 {
 		return fail("%s: the trace holds no requests", path)
 	}
 	if *ignoreSize {
-		fmt.Fprintf(stderr, "%s: %d requests, %d objects\n", path, len(tr.Requests), tr.Objects)
+		fmt.Fprintf(stderr, "%s: %d requests, %d objects\n", path, tr.Len(), tr.Objects)
 	} else {
-		fmt.Fprintf(stderr, "%s: %d requests, %d objects, working set %s\n", path, len(tr.Requests), tr.Objects, formatCapacity(tr.WorkingSet, false))
+		fmt.Fprintf(stderr, "%s: %d requests, %d objects, working set %s\n", path, tr.Len(), tr.Objects, formatCapacity(tr.WorkingSet, false))
 	}
 	resolved := make([]int64, len(caps))
 	for i, c := range caps {
@@ -173,7 +174,7 @@ func writeReplayJSON(w io.Writer, tr *replay.Trace, runs []replay.Run, admission
 		r := &runs[i]
 		if err := enc.Encode(replayJSON{
 			Policy: r.Policy, Admission: admission, Capacity: r.Capacity,
-			Requests: len(tr.Requests), Misses: r.Misses,
+			Requests: tr.Len(), Misses: r.Misses,
 			MissRatio: fixed6(r.MissRatio(tr)), ByteMissRatio: fixed6(r.ByteMissRatio(tr)),
 			Seconds: fixed6(r.Seconds),
 		}); err != nil {
@@ -190,10 +191,10 @@ func writeReplayTable(w io.Writer, tr *replay.Trace, runs []replay.Run, admissio
 		r := &runs[i]
 		rate := "-"
 		if r.Seconds > 0 {
-			rate = strconv.FormatFloat(float64(len(tr.Requests))/r.Seconds, 'f', 0, 64)
+			rate = strconv.FormatFloat(float64(tr.Len())/r.Seconds, 'f', 0, 64)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%.6f\t%.6f\t%.3f\t%s\t\n",
-			r.Policy, admission, formatCapacity(r.Capacity, ignoreSize), len(tr.Requests), r.Misses,
+			r.Policy, admission, formatCapacity(r.Capacity, ignoreSize), tr.Len(), r.Misses,
 			r.MissRatio(tr), r.ByteMissRatio(tr), r.Seconds, rate)
 	}
 	return tw.Flush()

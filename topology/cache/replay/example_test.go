@@ -25,7 +25,7 @@ func Example() {
 		panic(err)
 	}
 	bytes := capacity.Resolve(tr, false)
-	fmt.Printf("%d requests, %d objects, working set %d bytes: capacity %d bytes\n", len(tr.Requests), tr.Objects, tr.WorkingSet, bytes)
+	fmt.Printf("%d requests, %d objects, working set %d bytes: capacity %d bytes\n", tr.Len(), tr.Objects, tr.WorkingSet, bytes)
 
 	runs := []replay.Run{{Policy: "lru", Capacity: bytes}, {Policy: "fifo", Capacity: bytes}, {Policy: "belady", Capacity: bytes}}
 	if err := tr.Replay(runs, replay.Options{Seed: 1}); err != nil {

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"time"
@@ -80,11 +81,17 @@ func (tr *Trace) replayOne(run *Run, opt Options) error {
 	}
 	c := cache.New(p, a, cache.Options{IgnoreSize: opt.IgnoreSize})
 	var misses, byteMisses int64
-	for _, r := range tr.Requests {
-		if c.Access(r) == cache.Miss {
-			misses++
-			byteMisses += r.Size
+	q := tr.requests()
+	for b := q.next(); len(b) > 0; b = q.next() {
+		for _, r := range b {
+			if c.Access(r) == cache.Miss {
+				misses++
+				byteMisses += r.Size
+			}
 		}
+	}
+	if q.err != nil {
+		return fmt.Errorf("%s: %w", run.Policy, q.err)
 	}
 	run.Misses, run.ByteMisses = misses, byteMisses
 	run.Seconds = time.Since(start).Seconds()
@@ -93,7 +100,7 @@ func (tr *Trace) replayOne(run *Run, opt Options) error {
 
 // MissRatio is the share of tr's requests that missed.
 func (r *Run) MissRatio(tr *Trace) float64 {
-	return float64(r.Misses) / float64(len(tr.Requests))
+	return float64(r.Misses) / float64(tr.n)
 }
 
 // ByteMissRatio is the share of tr's requested bytes that missed.

@@ -87,6 +87,7 @@ func load(t *testing.T, path string) *replay.Trace {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { tr.Close() })
 	return tr
 }
 
@@ -103,11 +104,11 @@ func TestLoadEveryFormat(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tr := load(t, writeTiny(t, name))
-			if len(tr.Requests) != 9 || tr.Bytes != 34 || tr.Objects != 4 || tr.WorkingSet != 14 {
-				t.Fatalf("%d requests, %d bytes, %d objects, working set %d; want 9, 34, 4, 14", len(tr.Requests), tr.Bytes, tr.Objects, tr.WorkingSet)
+			if tr.Len() != 9 || tr.Bytes != 34 || tr.Objects != 4 || tr.WorkingSet != 14 {
+				t.Fatalf("%d requests, %d bytes, %d objects, working set %d; want 9, 34, 4, 14", tr.Len(), tr.Bytes, tr.Objects, tr.WorkingSet)
 			}
 			cloudFront := strings.HasSuffix(name, ".log") || strings.HasPrefix(name, "E2")
-			for i, r := range tr.Requests {
+			for i, r := range tr.All() {
 				wantID := cache.ObjectID(tinyIDs[i])
 				if cloudFront {
 					wantID-- // objects 1 2 3 4 first appear in that order
@@ -256,22 +257,77 @@ func TestCapacity(t *testing.T) {
 // TestParallelMatchesSequential replays a random trace through every
 // registered policy at several sizes with 1 and with 4 workers: each run
 // owns its cache, so the results must not depend on the scheduling.
-func TestParallelMatchesSequential(t *testing.T) {
-	t.Parallel()
+// skewedTrace is n requests over 500 objects of skewed popularity, sized
+// 100 to 999 bytes, with Next filled in.
+func skewedTrace(n int) *replay.Trace {
 	rng := rand.New(rand.NewPCG(7, 7))
-	reqs := make([]cache.Request, 20000)
+	reqs := make([]cache.Request, n)
 	for i := range reqs {
 		id := uint64(rng.IntN(500)) // squared: a skewed popularity
 		id = id * id / 500
 		reqs[i] = cache.Request{Time: int64(i), ID: cache.ObjectID(id), Size: int64(100 + id*37%900)}
 	}
-	tr := replay.NewTrace(reqs)
+	return replay.NewTrace(reqs)
+}
+
+// everyPolicy is a run of every policy at three capacities.
+func everyPolicy(tr *replay.Trace) []replay.Run {
 	var runs []replay.Run
 	for _, p := range cache.PolicyNames() {
 		for _, c := range []int64{2 << 10, 8 << 10, tr.WorkingSet * 3 / 10} {
 			runs = append(runs, replay.Run{Policy: p, Capacity: c})
 		}
 	}
+	return runs
+}
+
+// TestMappedTraceReplaysAsDecoded replays one trace held three ways: built
+// in memory, decoded from a .zst file, and mapped from an uncompressed
+// file, which the parallel runs decode in place at once, batch by batch.
+// Every run must count the same misses; and a mapped file rewritten in
+// place since it was loaded fails the runs that read it, naming it.
+func TestMappedTraceReplaysAsDecoded(t *testing.T) {
+	t.Parallel()
+	mem := skewedTrace(20000) // five batches and a part
+	want := everyPolicy(mem)
+	if err := mem.Replay(want, replay.Options{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"t.oracleGeneral.zst", "t.oracleGeneral"} {
+		path := filepath.Join(dir, name)
+		writeOracle(t, path, recordsOf(mem))
+		tr := load(t, path)
+		runs := everyPolicy(tr)
+		if err := tr.Replay(runs, replay.Options{Workers: 4}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range runs {
+			if runs[i].Misses != want[i].Misses || runs[i].ByteMisses != want[i].ByteMisses {
+				t.Errorf("%s, %s at %d: %d/%d misses; from memory %d/%d", name, runs[i].Policy, runs[i].Capacity, runs[i].Misses, runs[i].ByteMisses, want[i].Misses, want[i].ByteMisses)
+			}
+		}
+	}
+	path := filepath.Join(dir, "t.oracleGeneral")
+	tr := load(t, path)
+	fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fh.WriteAt([]byte{0, 0, 0, 0}, 24*9999+12); err != nil { // record 10000's size: 0
+		t.Fatal(err)
+	}
+	fh.Close()
+	err = tr.Replay([]replay.Run{{Policy: "lru", Capacity: 4 << 10}}, replay.Options{})
+	if wantErr := "lru: " + path + ": record 10000: size: 0 (sizes must be > 0)"; err == nil || err.Error() != wantErr {
+		t.Fatalf("replaying a file changed since loaded: %v, want %s", err, wantErr)
+	}
+}
+
+func TestParallelMatchesSequential(t *testing.T) {
+	t.Parallel()
+	tr := skewedTrace(20000)
+	runs := everyPolicy(tr)
 	seq := slices.Clone(runs)
 	par := slices.Clone(runs)
 	if err := tr.Replay(seq, replay.Options{Workers: 1}); err != nil {
@@ -284,8 +340,8 @@ func TestParallelMatchesSequential(t *testing.T) {
 		if seq[i].Misses != par[i].Misses || seq[i].ByteMisses != par[i].ByteMisses {
 			t.Errorf("%s at %d: sequential %d/%d misses, parallel %d/%d", seq[i].Policy, seq[i].Capacity, seq[i].Misses, seq[i].ByteMisses, par[i].Misses, par[i].ByteMisses)
 		}
-		if seq[i].Misses <= 0 || seq[i].Misses > int64(len(reqs)) {
-			t.Errorf("%s at %d: %d misses of %d requests", seq[i].Policy, seq[i].Capacity, seq[i].Misses, len(reqs))
+		if seq[i].Misses <= 0 || seq[i].Misses > int64(tr.Len()) {
+			t.Errorf("%s at %d: %d misses of %d requests", seq[i].Policy, seq[i].Capacity, seq[i].Misses, tr.Len())
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package replay
 
 import (
+	"iter"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/cdnsim/cdnsim/topology/cache"
@@ -9,101 +11,217 @@ import (
 	"github.com/cdnsim/cdnsim/workload"
 )
 
-// Trace is a decoded trace and the facts about it that capacities are
-// resolved against. Replay only reads it.
+// Trace is a trace and the facts about it that capacities are resolved
+// against. Replay only reads it. Its requests are either decoded into
+// memory or, for an uncompressed oracleGeneral file, the mapped file
+// itself, which each run decodes in place as it goes: a trace of a
+// billion requests then costs no memory of its own, where decoded it would
+// take 32 GB.
 type Trace struct {
-	// Requests in trace order. Next is filled in: from the file for
-	// oracleGeneral traces, which record it, else computed.
-	Requests   []cache.Request
 	Bytes      int64 // sum of request sizes: the byte miss ratio's denominator
 	Objects    int64 // distinct objects
 	WorkingSet int64 // sum of distinct objects' sizes (the first size seen), bytes
+
+	n      int                   // requests
+	reqs   []cache.Request       // the decoded requests, or
+	mapped *workload.MappedTrace // the mapped oracleGeneral file
 }
 
 // NewTrace builds a Trace over reqs (kept, not copied), filling in each
 // request's Next: the 1-based index of the next request to its object, or
 // cache.Never.
 func NewTrace(reqs []cache.Request) *Trace {
-	tr := &Trace{Requests: reqs}
+	tr := &Trace{reqs: reqs, n: len(reqs)}
 	tr.index()
 	return tr
 }
 
-// batch is how many records Load decodes per call into the reader.
+// Len is the number of requests.
+func (tr *Trace) Len() int { return tr.n }
+
+// All yields the requests in trace order with their 0-based index. Next is
+// filled in: from the file for oracleGeneral traces, which record it, else
+// computed. A mapped file is decoded anew; if it changed since Load
+// (rewritten in place), All stops where it no longer decodes.
+func (tr *Trace) All() iter.Seq2[int, cache.Request] {
+	return func(yield func(int, cache.Request) bool) {
+		q := tr.requests()
+		i := 0
+		for b := q.next(); len(b) > 0; b = q.next() {
+			for _, r := range b {
+				if !yield(i, r) {
+					return
+				}
+				i++
+			}
+		}
+	}
+}
+
+// Close releases the mapped file, if Load mapped one. Nothing may be
+// replayed or read from the trace after.
+func (tr *Trace) Close() error {
+	if tr.mapped == nil {
+		return nil
+	}
+	return tr.mapped.Close()
+}
+
+// requestReader hands out a trace's requests in order, a batch at a time:
+// all of them at once when they are decoded in memory, else decoded from
+// the mapped file into a batch of its own, so that runs read one trace at
+// once.
+type requestReader struct {
+	tr   *Trace
+	r    *workload.TraceReader // nil: the decoded requests
+	recs []workload.TraceRecord
+	reqs []cache.Request
+	done int // requests handed out
+	err  error
+}
+
+func (tr *Trace) requests() *requestReader {
+	q := &requestReader{tr: tr}
+	if tr.mapped != nil {
+		q.r = tr.mapped.Reader()
+		q.recs = make([]workload.TraceRecord, batch)
+		q.reqs = make([]cache.Request, batch)
+	}
+	return q
+}
+
+// next returns the next requests, or none at the end (see err).
+func (q *requestReader) next() []cache.Request {
+	if q.r == nil {
+		if q.done > 0 {
+			return nil
+		}
+		q.done = len(q.tr.reqs)
+		return q.tr.reqs
+	}
+	n := q.r.ReadBatch(q.recs)
+	toRequests(q.reqs[:n], q.recs[:n])
+	q.done += n
+	if n == 0 && q.err == nil {
+		if q.err = q.r.Err(); q.err == nil && q.done != q.tr.n {
+			q.err = q.r.Errorf("the file changed since it was loaded: it ends after %d of its %d requests", q.done, q.tr.n)
+		}
+	}
+	return q.reqs[:n]
+}
+
+// toRequests converts recs into reqs, which is as long.
+func toRequests(reqs []cache.Request, recs []workload.TraceRecord) {
+	reqs = reqs[:len(recs)]
+	for i, rec := range recs {
+		next := rec.Next
+		if next < 0 {
+			next = cache.Never
+		}
+		reqs[i] = cache.Request{ID: cache.ObjectID(rec.ID), Size: rec.Size, Time: rec.Time, Next: next}
+	}
+}
+
+// batch is how many records are decoded per call into the reader.
 const batch = 4096
 
-// Load decodes the whole trace at path in format f (decompressing .zst and
-// .gz) into memory. Errors name the file and the record, as
+// Load reads the trace at path in format f. An uncompressed oracleGeneral
+// file is mapped (workload.MapTrace) and read once here, to check it and
+// count its objects; anything else is decoded into memory, decompressing
+// .zst and .gz. Errors name the file and the record, as
 // workload.TraceReader words them. A CloudFront log's objects are its
 // paths, each weighing its largest transfer (as a scenario reads it).
+// Close the trace when done with it.
 func Load(path string, f workload.TraceFormat) (*Trace, error) {
+	if f == workload.TraceOracle {
+		m, err := workload.MapTrace(path)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			tr := &Trace{mapped: m}
+			if err := tr.load(m.Reader(), f); err != nil {
+				m.Close()
+				return nil, err
+			}
+			return tr, nil
+		}
+	}
 	r, err := workload.OpenTrace(path, f)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	r.RecordsOnly() // a cache keys on the ID alone
-	var reqs []cache.Request
+	tr := &Trace{}
 	lower := strings.ToLower(path)
 	if st, err := os.Stat(path); err == nil && f == workload.TraceOracle && !strings.HasSuffix(lower, ".zst") && !strings.HasSuffix(lower, ".gz") {
-		reqs = make([]cache.Request, 0, st.Size()/24) // fixed-size records: no regrowing
+		tr.reqs = make([]cache.Request, 0, st.Size()/24) // fixed-size records: no regrowing
 	}
-	// An oracleGeneral trace records Next, so its objects are counted
-	// batch by batch as they are decoded, while the batch is in the CPU's
-	// cache; other formats are indexed once whole, to compute Next.
-	tr := &Trace{}
+	if err := tr.load(r, f); err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// load reads r to its end: it counts an oracleGeneral trace's objects
+// batch by batch as they are decoded, while the batch is in the CPU's
+// cache, and keeps the requests unless the trace is mapped. Other formats
+// have no Next: they are indexed once whole, to compute it.
+func (tr *Trace) load(r *workload.TraceReader, f workload.TraceFormat) error {
+	r.RecordsOnly() // a cache keys on the ID alone
 	var objs *objectSet
 	if f == workload.TraceOracle {
-		objs = newObjectSet(cap(reqs) / 8)
+		hint := cap(tr.reqs)
+		if tr.mapped != nil {
+			hint = tr.mapped.Records()
+		}
+		objs = newObjectSet(hint / 8)
 	}
 	buf := make([]workload.TraceRecord, batch)
 	for {
 		n := r.ReadBatch(buf)
-		start := len(reqs)
-		for _, rec := range buf[:n] {
-			next := rec.Next
-			if next < 0 {
-				next = cache.Never
-			}
-			reqs = append(reqs, cache.Request{ID: cache.ObjectID(rec.ID), Size: rec.Size, Time: rec.Time, Next: next})
-		}
 		if objs != nil {
-			tr.count(objs, reqs[start:])
+			tr.count(objs, buf[:n])
+		}
+		tr.n += n
+		if tr.mapped == nil {
+			k := len(tr.reqs)
+			tr.reqs = slices.Grow(tr.reqs, n)[:k+n]
+			toRequests(tr.reqs[k:], buf[:n])
 		}
 		if n < len(buf) {
 			break
 		}
 	}
 	if err := r.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	tr.Requests = reqs
 	if objs != nil {
 		tr.Objects = int64(objs.n)
-		return tr, nil
+		return nil
 	}
 	if f == workload.TraceCloudFront {
-		largestTransfer(reqs)
+		largestTransfer(tr.reqs)
 	}
 	tr.index()
-	return tr, nil
+	return nil
 }
 
-// count adds reqs, the trace's next requests, to its bytes, objects
+// count adds recs, the trace's next records, to its bytes, objects
 // (counted in objs) and working set, with the first size seen of each
 // object.
-func (tr *Trace) count(objs *objectSet, reqs []cache.Request) {
+func (tr *Trace) count(objs *objectSet, recs []workload.TraceRecord) {
 	// The set is larger than the CPU's nearer caches on a trace of
 	// millions of objects: start loading the slot of a request a few
 	// ahead, so that its turn finds it loaded.
 	const ahead = 8
-	for i := range reqs {
-		if j := i + ahead; j < len(reqs) {
-			objs.warm(uint64(reqs[j].ID))
+	for i := range recs {
+		if j := i + ahead; j < len(recs) {
+			objs.warm(recs[j].ID)
 		}
-		r := &reqs[i]
+		r := &recs[i]
 		tr.Bytes += r.Size
-		if objs.add(uint64(r.ID)) {
+		if objs.add(r.ID) {
 			tr.WorkingSet += r.Size
 		}
 	}
@@ -132,7 +250,7 @@ func largestTransfer(reqs []cache.Request) {
 // each on a trace larger than the caches); an object's first size is then
 // the last one the pass sees.
 func (tr *Trace) index() {
-	reqs := tr.Requests
+	reqs := tr.reqs
 	objs := newObjectTable(len(reqs) / 8)
 	// An object's first request after i (1-based) and earliest size so
 	// far, by its number: one cache line per request.

@@ -54,40 +54,70 @@ func TestNewTraceMatchesBruteForce(t *testing.T) {
 			if tr.Bytes != bytes || tr.Objects != int64(len(first)) || tr.WorkingSet != ws {
 				t.Fatalf("bytes %d, objects %d, working set %d; want %d, %d, %d", tr.Bytes, tr.Objects, tr.WorkingSet, bytes, len(first), ws)
 			}
-			for i, r := range tr.Requests {
+			for i, r := range tr.All() {
 				if r.Next != wantNext[i] {
 					t.Fatalf("request %d: next %d, want %d", i+1, r.Next, wantNext[i])
 				}
 			}
 			path := filepath.Join(t.TempDir(), "t.oracleGeneral")
-			fh, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := workload.NewTraceWriter(fh, workload.TraceOracle)
-			for _, r := range tr.Requests {
-				next := r.Next
-				if next == cache.Never {
-					next = -1
-				}
-				if err := w.Write(workload.TraceRecord{Time: r.Time, ID: uint64(r.ID), Size: r.Size, Next: next}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := w.Flush(); err != nil {
-				t.Fatal(err)
-			}
-			if err := fh.Close(); err != nil {
-				t.Fatal(err)
-			}
+			writeOracle(t, path, recordsOf(tr))
 			loaded, err := replay.Load(path, workload.TraceOracle)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if loaded.Bytes != bytes || loaded.Objects != int64(len(first)) || loaded.WorkingSet != ws || !slices.Equal(loaded.Requests, tr.Requests) {
-				t.Fatalf("loaded from oracleGeneral: bytes %d, objects %d, working set %d, requests equal %v; want %d, %d, %d",
-					loaded.Bytes, loaded.Objects, loaded.WorkingSet, slices.Equal(loaded.Requests, tr.Requests), bytes, len(first), ws)
+			defer loaded.Close()
+			same := slices.Equal(requestsOf(loaded), requestsOf(tr))
+			if loaded.Bytes != bytes || loaded.Objects != int64(len(first)) || loaded.WorkingSet != ws || loaded.Len() != len(reqs) || !same {
+				t.Fatalf("loaded from oracleGeneral: bytes %d, objects %d, working set %d, %d requests, the same %v; want %d, %d, %d, %d",
+					loaded.Bytes, loaded.Objects, loaded.WorkingSet, loaded.Len(), same, bytes, len(first), ws, len(reqs))
 			}
 		})
+	}
+}
+
+// requestsOf is tr's requests, in order.
+func requestsOf(tr *replay.Trace) []cache.Request {
+	var reqs []cache.Request
+	for _, r := range tr.All() {
+		reqs = append(reqs, r)
+	}
+	return reqs
+}
+
+// recordsOf is tr's requests as oracleGeneral records.
+func recordsOf(tr *replay.Trace) []workload.TraceRecord {
+	var recs []workload.TraceRecord
+	for _, r := range tr.All() {
+		next := r.Next
+		if next == cache.Never {
+			next = -1
+		}
+		recs = append(recs, workload.TraceRecord{Time: r.Time, ID: uint64(r.ID), Size: r.Size, Next: next})
+	}
+	return recs
+}
+
+// writeOracle writes recs to path as an oracleGeneral trace, compressed as
+// its name says.
+func writeOracle(tb testing.TB, path string, recs []workload.TraceRecord) {
+	tb.Helper()
+	fh, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	zw, err := workload.CompressTo(fh, path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := workload.NewTraceWriter(zw, workload.TraceOracle)
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for _, err := range []error{w.Flush(), zw.Close(), fh.Close()} {
+		if err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
