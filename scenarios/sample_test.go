@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -24,8 +25,12 @@ func runLogged(t *testing.T, s *Scenario, seed uint64) outcomeLog {
 }
 
 // TestAMiniatureSimulatesExactlyItsObjects: at every tier a miniature of
-// news-spike sees only the objects its hash keeps, and its viewers send
-// exactly the full run's requests for those objects, warm-up included.
+// news-spike sees only the objects its hash keeps, warm-up included. Its
+// viewers send exactly the full run's requests for the kept objects of
+// its decay classes and spike (news-spike browses, so their births are
+// all drawn); its zipf classes' requests are drawn directly for the kept
+// objects (workload.Generator.SetSlice), as many as the full run's within
+// Poisson noise.
 func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 	t.Parallel()
 	s, err := Load("news-spike", []string{"workload.duration=20m", "warmup=10m"})
@@ -37,13 +42,19 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 	mini := s.Miniature(sl)
 	full := runLogged(t, s, seed)
 	got := runLogged(t, mini, seed)
+	zipf := func(o topology.Outcome) bool { return s.Workload.Classes[o.Class].Popularity == workload.PopZipf }
 	type req struct {
 		at  int64
 		obj uint64
 	}
 	want := map[req]int{}
+	var wantZipf, gotZipf int
 	for _, o := range full {
-		if sl.Keeps(seed, o.Object) {
+		switch {
+		case !sl.Keeps(seed, o.Object):
+		case zipf(o):
+			wantZipf++
+		default:
 			want[req{int64(o.Time), o.Object}]++
 		}
 	}
@@ -61,6 +72,10 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 		if o.ToOrigin() {
 			origin++
 		}
+		if zipf(o) {
+			gotZipf++
+			continue
+		}
 		k := req{int64(o.Time), o.Object}
 		if want[k] == 0 {
 			t.Fatalf("request %+v is not in the full run", k)
@@ -72,8 +87,12 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 			t.Fatalf("the full run's request %+v is missing from the miniature", k)
 		}
 	}
-	if len(got) < 1000 || regional == 0 || origin == 0 || warm == 0 {
-		t.Fatalf("%d requests, %d regional, %d origin, %d in the warm-up: too few to test", len(got), regional, origin, warm)
+	if len(got) < 1000 || regional == 0 || origin == 0 || warm == 0 || wantZipf < 1000 {
+		t.Fatalf("%d requests (%d zipf), %d regional, %d origin, %d in the warm-up: too few to test", len(got), wantZipf, regional, origin, warm)
+	}
+	// Two counts of the same mean: 5σ of their difference.
+	if d := math.Abs(float64(gotZipf - wantZipf)); d > 5*math.Sqrt(2*float64(wantZipf)) {
+		t.Errorf("%d zipf-class requests; the full run has %d of the kept objects", gotZipf, wantZipf)
 	}
 }
 

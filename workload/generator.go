@@ -58,6 +58,12 @@ type Generator struct {
 	zipfPick alias
 	zipfProc proc
 	zipfNext sim.Time
+	// kept, in a sample (not a shard), draws the arrivals of the kept zipf
+	// objects alone, in place of zipfPick and the classes' samplers.
+	kept *keptZipf
+	// seedH is seedHash(seed), set for a sample: thinned births look for
+	// their kept IDs with it.
+	seedH uint64
 
 	// Decay classes: one birth process each.
 	births    []birthProc
@@ -174,6 +180,7 @@ type zipfClass struct {
 	z     Zipf
 	class uint8
 	base  uint64
+	rate  float64 // requests/s, daily mean
 }
 
 // proc is a Poisson process whose rate is piecewise constant per slot.
@@ -236,7 +243,7 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 				g.classRing[i] = -1
 			}
 			ci.base = g.nextID
-			g.zipfs = append(g.zipfs, zipfClass{z: z, class: uint8(i), base: g.nextID})
+			g.zipfs = append(g.zipfs, zipfClass{z: z, class: uint8(i), base: g.nextID, rate: cl.Rate})
 			g.nextID += cl.Objects
 			zipfRates = append(zipfRates, cl.Rate)
 			zipfRate += cl.Rate
@@ -313,10 +320,44 @@ func (g *Generator) Path(class uint8, obj uint64) string {
 // objects and spikes): the generator's memory beyond its fixed tables.
 func (g *Generator) Live() int { return g.live.Len() }
 
-// SetSlice restricts the stream to the objects s keeps (see Slice): the
-// requests that remain are exactly those of the unsampled stream for those
-// objects. Call it before the first Next.
-func (g *Generator) SetSlice(s Slice) { g.slice = s }
+// SetSlice restricts the stream to the objects s keeps (see Slice). A
+// shard's requests are exactly those of the unsampled stream for its
+// objects. A sample's are too, but for the zipf arrivals: it draws those
+// of its kept objects directly (keptZipf), a stream with the same
+// distribution as the unsampled stream's requests of those objects, not
+// the same requests. Call it before the first Next.
+func (g *Generator) SetSlice(s Slice) {
+	g.slice = s
+	if _, k := s.Shard(); s.All() || k > 0 {
+		return
+	}
+	// New drew the first arrivals and births at the full stream's rates:
+	// start those streams again at the kept objects'.
+	if len(g.zipfs) > 0 {
+		g.kept = newKeptZipf(g.zipfs, g.seed, s)
+		g.rArrive = sim.NewRand(g.seed, "workload/arrivals")
+		g.zipfNext = never
+		if len(g.kept.objs) > 0 {
+			g.zipfProc = proc{base: g.kept.rate / float64(sim.Second), diurnal: true}
+			g.setSlot(&g.zipfProc, 0)
+			g.zipfNext = g.advance(&g.zipfProc, 0, g.rArrive)
+		}
+	}
+	g.seedH = seedHash(g.seed)
+	g.rBirth = sim.NewRand(g.seed, "workload/births")
+	for i := range g.births {
+		b := &g.births[i]
+		// A class whose births browsing follows draws them all (see the
+		// doc comment); the others are born kept.
+		if g.srcs[b.src].ring == 0 {
+			b.thin = true
+			b.base *= s.Rate()
+		}
+		g.setSlot(&b.proc, 0)
+		b.next = g.advance(&b.proc, 0, g.rBirth)
+	}
+	g.updateBirthNext()
+}
 
 // keeps reports whether the slice keeps obj.
 func (g *Generator) keeps(obj uint64) bool { return g.slice.Keeps(g.seed, obj) }
@@ -364,15 +405,22 @@ func (g *Generator) Next(r *Request) bool {
 			}
 			continue
 		}
-		zc := &g.zipfs[0]
-		if len(g.zipfs) > 1 {
-			zc = &g.zipfs[g.zipfPick.sample(g.rZipf)]
+		var zc *zipfClass
+		var obj uint64
+		if g.kept != nil {
+			i, o := g.kept.draw(g.zipfs, g.rZipf)
+			zc, obj = &g.zipfs[i], o
+		} else {
+			zc = &g.zipfs[0]
+			if len(g.zipfs) > 1 {
+				zc = &g.zipfs[g.zipfPick.sample(g.rZipf)]
+			}
+			obj = zc.base + zc.z.Rank(g.rZipf) - 1
 		}
-		obj := zc.base + zc.z.Rank(g.rZipf) - 1
 		k := g.zipfK
 		g.zipfK++
 		g.zipfNext = g.advance(&g.zipfProc, t, g.rArrive)
-		if !g.keeps(obj) {
+		if g.kept == nil && !g.keeps(obj) {
 			continue
 		}
 		kr := g.keyed(streamZipfReq, k, 0)

@@ -40,9 +40,12 @@ type birthProc struct {
 	next  sim.Time
 	class uint8
 	src   uint32
-	vol   Volume
-	mu    float64 // lognormal: ln(mean) − σ²/2
-	xm    float64 // pareto: scale, mean·(α−1)/α
+	// thin: a sample's births of kept objects only, at R times the rate
+	// (Generator.SetSlice); each takes the next ID the sample keeps.
+	thin bool
+	vol  Volume
+	mu   float64 // lognormal: ln(mean) − σ²/2
+	xm   float64 // pareto: scale, mean·(α−1)/α
 }
 
 // live is a decay object (or spike) with requests still to come; the heap
@@ -147,7 +150,12 @@ func (g *Generator) birth() {
 	b := &g.births[g.birthIdx]
 	t := b.next
 	obj := g.nextID
-	g.nextID++
+	if b.thin {
+		for !g.slice.KeepsHash(objectHash(g.seedH, obj)) {
+			obj++
+		}
+	}
+	g.nextID = obj + 1
 	var v float64
 	if b.vol.Dist == VolumePareto {
 		v = b.xm * math.Pow(1-g.rBirth.Float64(), -1/b.vol.Shape)

@@ -19,9 +19,13 @@ const sampleSalt = 0xd6e8feb86659fd93
 // objects: a fixed function of (seed, object ID), uniform on the 64-bit
 // range. Every tier, POP and run with the same seed sees the same object
 // kept or dropped.
-func ObjectHash(seed, obj uint64) uint64 {
-	return sim.Mix64(sim.Mix64(seed^sampleSalt) ^ obj)
-}
+func ObjectHash(seed, obj uint64) uint64 { return objectHash(seedHash(seed), obj) }
+
+// seedHash and objectHash split ObjectHash so that a loop over many
+// objects mixes the seed once.
+func seedHash(seed uint64) uint64 { return sim.Mix64(seed ^ sampleSalt) }
+
+func objectHash(sh, obj uint64) uint64 { return sim.Mix64(sh ^ obj) }
 
 // Slice is a range of the object hash space: a miniature keeps the objects
 // whose ObjectHash falls in [0, R·2⁶⁴), shard I of K those in

@@ -188,26 +188,55 @@ func TestShardsOfAGeneratedStreamAreExactlyTheStream(t *testing.T) {
 	}
 }
 
-// TestASampledStreamKeepsExactlyItsObjects: a miniature's requests are the
-// unsampled stream's requests of the objects its hash keeps, and R = 1 is
-// the unsampled stream in the same order.
+// TestASampledStreamKeepsExactlyItsObjects: a miniature requests only the
+// objects its hash keeps. The requests of its decay class (whose births
+// browsing follows, so all are drawn), of the spikes and of browsing are
+// exactly the unsampled stream's requests of those objects; its zipf
+// arrivals are drawn directly (keptZipf), so its zipf classes' requests
+// are as many as the unsampled stream's of those objects, within the
+// Poisson noise of both, not the same. R = 1 is the unsampled stream in
+// the same order.
 func TestASampledStreamKeepsExactlyItsObjects(t *testing.T) {
 	t.Parallel()
 	const seed = 9
 	cfg := sampleConfig()
+	zipf := func(q Request) bool { return cfg.Classes[q.Class].Popularity == PopZipf }
 	full := sliced(t, cfg, seed, Slice{})
 	for _, r := range []float64{0.1, 0.5} {
 		s, _ := SampleSlice(r)
-		var want []Request
+		var want, wantZipf []Request
 		for _, q := range full {
 			if s.Keeps(seed, q.Object) {
-				want = append(want, q)
+				if zipf(q) {
+					wantZipf = append(wantZipf, q)
+				} else {
+					want = append(want, q)
+				}
 			}
 		}
-		got := sliced(t, cfg, seed, s)
-		sameRequests(t, s.String(), got, want)
-		if f := float64(len(got)) / float64(len(full)); f < r/3 || f > 3*r {
-			t.Errorf("R=%v kept %.3f of the requests", r, f)
+		var got, gotZipf []Request
+		for _, q := range sliced(t, cfg, seed, s) {
+			if !s.Keeps(seed, q.Object) {
+				t.Fatalf("%v: object %d is not kept", s, q.Object)
+			}
+			if zipf(q) {
+				gotZipf = append(gotZipf, q)
+			} else {
+				got = append(got, q)
+			}
+		}
+		if len(want) < 1000 {
+			t.Fatalf("%v: %d decay requests: too few to test", s, len(want))
+		}
+		sameRequests(t, s.String()+", decay classes", got, want)
+		// Two independent counts of the same mean (a sum of Poissons, give
+		// or take the browsing requests both share): 5σ of the difference.
+		n, m := float64(len(gotZipf)), float64(len(wantZipf))
+		if !withinSigmas(n, m, math.Sqrt(2*m), 5) {
+			t.Errorf("%v: %.0f zipf-class requests, the unsampled stream has %.0f of the kept objects", s, n, m)
+		}
+		if slices.Equal(gotZipf, wantZipf) {
+			t.Errorf("%v: the zipf requests are the unsampled stream's: not drawn directly", s)
 		}
 	}
 	one, _ := SampleSlice(1)
