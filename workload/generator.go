@@ -14,7 +14,7 @@ const never = sim.Time(math.MaxInt64)
 // Generator is a synthetic Source built from a Config. It streams requests
 // in non-decreasing time order without materialising them: memory is O(live
 // decay objects + metros + classes), independent of the request count and
-// of zipf catalog sizes.
+// of zipf catalog sizes (a sample adds 16 bytes a kept zipf object).
 //
 // Object IDs: zipf classes take consecutive ranges in class order (class 0
 // gets 0..N0−1, the next N0.., …), rank r of a class being its first ID + r;
@@ -30,22 +30,37 @@ const never = sim.Time(math.MaxInt64)
 // one of the class's last browsePool births, chosen with probability
 // proportional to its volume (recent articles, the popular ones first;
 // an article's age within the pool does not count, where its current
-// request rate would). Births are drawn by every run,
-// sampled or not, so a browse request's object does not depend on which
-// other requests a run kept. Spike objects are not part of the ordinary
-// mix. A decay class with no birth yet gets no browsing; if no class can
+// request rate would). The births of a class that browsing follows are
+// drawn by every run, sampled or not, so a browse request's object does
+// not depend on which other requests a run kept. Spike objects are not
+// part of the ordinary mix. A decay class with no birth yet gets no browsing; if no class can
 // be browsed at all, the request goes to the spike's own objects.
 //
-// Sampling (SetSlice) keeps exactly the requests of the objects a Slice
-// selects, each as the unsampled stream has it, and skips the work of the
-// others. So everything a request draws once its object is known — metro,
-// method, dynamic, a spike's pick among its objects, a browse target — and
-// a live object's request times come from counter-based streams keyed by
-// the request (the zipf arrival's index; the live entry and its request
-// number), not from shared sequential streams: a decay object outside the
-// slice is never put on the live heap, and a zipf arrival outside it costs
-// its time, class and rank. Arrival times, zipf ranks, births and spikes
-// are drawn by every run alike.
+// Shards (SetSlice with a shard's Slice) keep exactly the requests of the
+// objects they select, each as the unsampled stream has it, so the union
+// of K shards is the unsampled stream. Everything a request draws once
+// its object is known — metro, method, dynamic, a spike's pick among its
+// objects, a browse target — and a live object's request times come from
+// counter-based streams keyed by the request (the zipf arrival's index;
+// the live entry and its request number), not from shared sequential
+// streams, and a decay object outside the slice is never put on the live
+// heap; but every zipf arrival still costs its time, class and rank, and
+// every birth its volume.
+//
+// A sample (a miniature, R < 1) costs its kept requests only. Its zipf
+// arrivals are a Poisson process at the kept ranks' share of the zipf
+// classes' rate, each picking a kept (class, rank) with probability
+// proportional to rate·k^−α/Σk^−α (keptZipf): by Poisson thinning, the
+// same process in distribution as the unsampled stream's arrivals of
+// those objects. A decay class's births, unless browsing follows them,
+// are a Poisson process at R times the birth rate, each taking the next
+// object ID the sample keeps: in distribution, the unsampled stream's
+// births of kept objects. So a sample's zipf requests and those births'
+// requests are a realisation of its objects' requests, statistically the
+// same as the unsampled stream's but not the same requests; the requests
+// of spikes, browsing and the classes browsing follows are the same. Every
+// object a sample requests is one its hash keeps. Setting up costs a pass
+// over every zipf rank (a hash each, a few ns).
 type Generator struct {
 	seed    uint64
 	end     sim.Time
