@@ -343,7 +343,21 @@ func (g *Generator) Live() int { return g.live.Len() }
 // the same requests. Call it before the first Next.
 func (g *Generator) SetSlice(s Slice) {
 	g.slice = s
-	if _, k := s.Shard(); s.All() || k > 0 {
+	if s.All() {
+		return
+	}
+	// New planned the spikes before the slice was known: a spike of one
+	// object outside it must go (push drops such objects from now on).
+	var pending []sim.Item[live]
+	for g.live.Len() > 0 {
+		pending = append(pending, g.live.Pop())
+	}
+	for _, it := range pending {
+		if g.srcs[it.Val.src].pick != pickFixed || g.keeps(it.Val.obj) {
+			g.live.Push(it)
+		}
+	}
+	if _, k := s.Shard(); k > 0 {
 		return
 	}
 	// New drew the first arrivals and births at the full stream's rates:

@@ -300,3 +300,45 @@ func TestSampledGeneratorDoesNotAllocate(t *testing.T) {
 		t.Errorf("%v allocations per request", a)
 	}
 }
+
+// TestASingleObjectSpikeIsInItsObjectsSliceOnly: a spike of one object is
+// planned (pushed on the live heap) when the generator is built, before
+// SetSlice; a slice that does not keep its object must not emit it.
+func TestASingleObjectSpikeIsInItsObjectsSliceOnly(t *testing.T) {
+	t.Parallel()
+	const seed = 4
+	cfg := spikeConfig() // one spike of one object on "articles"
+	cfg.Duration = 3 * time.Hour
+	full := sliced(t, cfg, seed, Slice{})
+	spike := mustNew(t, cfg, seed).Spikes()[0].Object
+	n := 0
+	for _, q := range full {
+		if q.Object == spike {
+			n++
+		}
+	}
+	if n < 10000 {
+		t.Fatalf("the spike's object has %d requests: the test needs the spike", n)
+	}
+	const k = 4
+	var union []Request
+	for i := range k {
+		s, _ := ShardSlice(i, k)
+		part := sliced(t, cfg, seed, s)
+		for _, q := range part {
+			if !s.Keeps(seed, q.Object) {
+				t.Fatalf("shard %d/%d emits object %d, outside it", i, k, q.Object)
+			}
+		}
+		union = append(union, part...)
+	}
+	sameRequests(t, "union of the shards", union, full)
+	for _, r := range []float64{0.5, 0.1} {
+		s, _ := SampleSlice(r)
+		for _, q := range sliced(t, cfg, seed, s) {
+			if !s.Keeps(seed, q.Object) {
+				t.Fatalf("%v emits object %d, outside it", s, q.Object)
+			}
+		}
+	}
+}
