@@ -79,6 +79,10 @@ type Generator struct {
 	// seedH is seedHash(seed), set for a sample: thinned births look for
 	// their kept IDs with it.
 	seedH uint64
+	// tally counts a sample's requests against the whole stream's from
+	// the start of the measured period (SampleTally); nil otherwise.
+	tally *tally
+	from  sim.Time
 
 	// Decay classes: one birth process each.
 	births    []birthProc
@@ -352,12 +356,20 @@ func (g *Generator) SetSlice(s Slice) {
 	for g.live.Len() > 0 {
 		pending = append(pending, g.live.Pop())
 	}
+	_, shards := s.Shard()
+	if shards == 0 {
+		g.tally = &tally{classes: make([]ClassTally, len(g.classes))}
+	}
 	for _, it := range pending {
-		if g.srcs[it.Val.src].pick != pickFixed || g.keeps(it.Val.obj) {
+		e, src := &it.Val, &g.srcs[it.Val.src]
+		if src.pick == pickFixed && g.tally != nil {
+			g.tally.fixed = append(g.tally.fixed, fixedEntry{born: e.born, n: uint64(e.left), src: e.src, class: src.class, obj: e.obj})
+		}
+		if src.pick != pickFixed || g.keeps(e.obj) {
 			g.live.Push(it)
 		}
 	}
-	if _, k := s.Shard(); k > 0 {
+	if shards > 0 {
 		return
 	}
 	// New drew the first arrivals and births at the full stream's rates:
@@ -379,7 +391,7 @@ func (g *Generator) SetSlice(s Slice) {
 		// A class whose births browsing follows draws them all (see the
 		// doc comment); the others are born kept.
 		if g.srcs[b.src].ring == 0 {
-			b.thin = true
+			b.thin, b.full = true, b.base
 			b.base *= s.Rate()
 		}
 		g.setSlot(&b.proc, 0)
@@ -461,6 +473,9 @@ func (g *Generator) Next(r *Request) bool {
 			Class:   zc.class,
 			Method:  g.method(zc.class, kr),
 			Dynamic: g.dynamic(zc.class, kr),
+		}
+		if g.tally != nil {
+			g.countKept(r)
 		}
 		return true
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,5 +260,81 @@ func TestWideAliasMatchesWeights(t *testing.T) {
 	stat, df := chiSquare(o, e)
 	if crit := chiSquareCritical(df, 0.999); stat > crit {
 		t.Errorf("chi-square %.1f > %.1f (df %d)", stat, crit, df)
+	}
+}
+
+// tallyConfigs are the two ways a sample draws decay objects: a class
+// that browsing follows (births all drawn, the kept ones requested) with
+// spikes of 50 and 5 objects, and classes whose births are thinned, with
+// a spike of one object; both with a daily curve and Zipf classes.
+func tallyConfigs() map[string]Config {
+	a := sampleConfig()
+	a.Diurnal = Diurnal{Amplitude: 0.5, PeakHour: 1}
+	b := decayConfig(ProfileExponential, Volume{Mean: 40, Sigma: 1}, 20*time.Minute)
+	b.Duration = 3 * time.Hour
+	b.Diurnal = Diurnal{Amplitude: 0.5, PeakHour: 2}
+	b.Classes[0].BirthDiurnal = true
+	b.Classes = append(b.Classes, keptConfig().Classes...)
+	b.Classes[1].SizeSigma = 1.2 // the head's sizes, not the mean's, make a Zipf class's bytes
+	a.Classes[0].SizeSigma = 1.2
+	b.Spikes = []Spike{{Name: "one", At: 70 * time.Minute, Class: "articles", Volume: 20_000,
+		Rise: 5 * time.Minute, HalfLife: 20 * time.Minute}}
+	return map[string]Config{"browsed births and spikes": a, "thinned births and a one-object spike": b}
+}
+
+// TestSampleTallyCountsTheSampleAndExpectsTheWholeStream: a sample's tally
+// counts exactly its own requests in the measured period, per class, and
+// expects the whole stream's there: each class's count in the unsampled
+// stream is within 5σ of Full (Poisson noise, and the volumes' where the
+// sample does not see every birth), its bytes within 5%.
+func TestSampleTallyCountsTheSampleAndExpectsTheWholeStream(t *testing.T) {
+	t.Parallel()
+	for name, cfg := range tallyConfigs() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			const seed = 12
+			from := sim.Duration(cfg.Duration / 4)
+			type count struct{ n, bytes float64 }
+			tallyOf := func(g *Generator) []count {
+				c := make([]count, len(cfg.Classes))
+				drain(t, g, cfg, func(q *Request) {
+					if q.Time >= from {
+						c[q.Class].n++
+						c[q.Class].bytes += float64(q.Size)
+					}
+				})
+				return c
+			}
+			whole := tallyOf(mustNew(t, cfg, seed))
+			for _, r := range []float64{0.3, 0.05} {
+				s, _ := SampleSlice(r)
+				g := mustNew(t, cfg, seed)
+				g.SetMeasured(from)
+				g.SetSlice(s)
+				own := tallyOf(g)
+				tl := g.SampleTally()
+				for c, cl := range cfg.Classes {
+					k := tl[c]
+					if k.KeptRequests != own[c].n || math.Abs(k.KeptBytes-own[c].bytes) > 1e-6*own[c].bytes {
+						t.Errorf("R=%v %s: kept %v requests, %v bytes; the sample has %v, %v", r, cl.Name, k.KeptRequests, k.KeptBytes, own[c].n, own[c].bytes)
+					}
+					sd := math.Sqrt(k.FullRequests)
+					if cl.Popularity == PopDecay && strings.HasPrefix(name, "thinned") {
+						// Thinned births: Full is the expectation over the
+						// volumes too: Var = births·E[n²], E[n²] = m²e^σ² + m.
+						v := cl.Volume
+						births := k.FullRequests / v.Mean
+						sd = math.Sqrt(births * (v.Mean*v.Mean*math.Exp(v.Sigma*v.Sigma) + v.Mean))
+						sd = math.Hypot(sd, math.Sqrt(cfg.Spikes[0].Volume)) // and the spike's Poisson volume
+					}
+					if !withinSigmas(whole[c].n, k.FullRequests, sd, 5) {
+						t.Errorf("R=%v %s: Full %.0f requests, the whole stream has %.0f (σ %.0f)", r, cl.Name, k.FullRequests, whole[c].n, sd)
+					}
+					if got, want := k.FullBytes/k.FullRequests, whole[c].bytes/whole[c].n; math.Abs(got-want) > 0.05*want {
+						t.Errorf("R=%v %s: Full %.0f bytes a request, the whole stream %.0f", r, cl.Name, got, want)
+					}
+				}
+			}
+		})
 	}
 }
