@@ -47,20 +47,22 @@ const never = sim.Time(math.MaxInt64)
 // heap; but every zipf arrival still costs its time, class and rank, and
 // every birth its volume.
 //
-// A sample (a miniature, R < 1) costs its kept requests only. Its zipf
-// arrivals are a Poisson process at the kept ranks' share of the zipf
-// classes' rate, each picking a kept (class, rank) with probability
-// proportional to rate·k^−α/Σk^−α (keptZipf): by Poisson thinning, the
-// same process in distribution as the unsampled stream's arrivals of
-// those objects. A decay class's births, unless browsing follows them,
-// are a Poisson process at R times the birth rate, each taking the next
-// object ID the sample keeps: in distribution, the unsampled stream's
-// births of kept objects. So a sample's zipf requests and those births'
-// requests are a realisation of its objects' requests, statistically the
-// same as the unsampled stream's but not the same requests; the requests
-// of spikes, browsing and the classes browsing follows are the same. Every
-// object a sample requests is one its hash keeps. Setting up costs a pass
-// over every zipf rank (a hash each, a few ns).
+// A sample (a miniature, R < 1) keeps one rank in every 1/R of each Zipf
+// class and of each spike's objects (systematic sampling, kept.go) and the
+// objects born over time whose hash falls under R, and costs its kept
+// requests only. Its zipf arrivals are a Poisson process at the kept
+// ranks' share of the zipf classes' rate, each picking a kept (class,
+// rank) with probability proportional to rate·k^−α/Σk^−α (keptZipf): by
+// Poisson thinning, the same process in distribution as the unsampled
+// stream's arrivals of those objects. A decay class's births, unless
+// browsing follows them, are a Poisson process at R times the birth rate,
+// each taking the next object ID the sample keeps: in distribution, the
+// unsampled stream's births of kept objects. So a sample's zipf requests
+// and those births' requests are a realisation of its objects' requests,
+// statistically the same as the unsampled stream's but not the same
+// requests; the requests of spikes, browsing and the classes browsing
+// follows are the same. Setting up costs a pass over every zipf rank (a
+// few ns each). SampleTally gives what a sample's summary is adjusted by.
 type Generator struct {
 	seed    uint64
 	end     sim.Time
@@ -76,9 +78,14 @@ type Generator struct {
 	// kept, in a sample (not a shard), draws the arrivals of the kept zipf
 	// objects alone, in place of zipfPick and the classes' samplers.
 	kept *keptZipf
-	// seedH is seedHash(seed), set for a sample: thinned births look for
-	// their kept IDs with it.
-	seedH uint64
+	// A sample (not a shard) keeps Zipf ranks systematically (kept.go):
+	// zipfEnd ends the Zipf classes' IDs, strata are the spikes' objects
+	// in decay classes, by first ID; seedH is seedHash(seed), with which
+	// the objects of neither are kept.
+	sampled bool
+	zipfEnd uint64
+	strata  []stratum
+	seedH   uint64
 	// tally counts a sample's requests against the whole stream's from
 	// the start of the measured period (SampleTally); nil otherwise.
 	tally *tally
@@ -200,6 +207,7 @@ type zipfClass struct {
 	class uint8
 	base  uint64
 	rate  float64 // requests/s, daily mean
+	u     float64 // a sample's offset of systematic sampling (kept.go)
 }
 
 // proc is a Poisson process whose rate is piecewise constant per slot.
@@ -350,13 +358,16 @@ func (g *Generator) SetSlice(s Slice) {
 	if s.All() {
 		return
 	}
+	_, shards := s.Shard()
+	if shards == 0 {
+		g.setStrata()
+	}
 	// New planned the spikes before the slice was known: a spike of one
 	// object outside it must go (push drops such objects from now on).
 	var pending []sim.Item[live]
 	for g.live.Len() > 0 {
 		pending = append(pending, g.live.Pop())
 	}
-	_, shards := s.Shard()
 	if shards == 0 {
 		g.tally = &tally{classes: make([]ClassTally, len(g.classes))}
 	}
@@ -375,7 +386,7 @@ func (g *Generator) SetSlice(s Slice) {
 	// New drew the first arrivals and births at the full stream's rates:
 	// start those streams again at the kept objects'.
 	if len(g.zipfs) > 0 {
-		g.kept = newKeptZipf(g.zipfs, g.seed, s)
+		g.kept = newKeptZipf(g.zipfs, s.Rate())
 		g.rArrive = sim.NewRand(g.seed, "workload/arrivals")
 		g.zipfNext = never
 		if len(g.kept.objs) > 0 {
@@ -384,7 +395,6 @@ func (g *Generator) SetSlice(s Slice) {
 			g.zipfNext = g.advance(&g.zipfProc, 0, g.rArrive)
 		}
 	}
-	g.seedH = seedHash(g.seed)
 	g.rBirth = sim.NewRand(g.seed, "workload/births")
 	for i := range g.births {
 		b := &g.births[i]
@@ -400,8 +410,59 @@ func (g *Generator) SetSlice(s Slice) {
 	g.updateBirthNext()
 }
 
-// keeps reports whether the slice keeps obj.
-func (g *Generator) keeps(obj uint64) bool { return g.slice.Keeps(g.seed, obj) }
+// setStrata sets up a sample's systematic sampling: the offsets of the
+// Zipf classes and of the spikes' objects in decay classes.
+func (g *Generator) setStrata() {
+	g.sampled = true
+	g.seedH = seedHash(g.seed)
+	for i := range g.zipfs {
+		zc := &g.zipfs[i]
+		zc.u = stratumOffset(g.seedH, zc.base)
+		g.zipfEnd = zc.base + zc.z.N()
+	}
+	for _, sp := range g.spikes {
+		if sp.Object >= g.zipfEnd { // a Zipf class's spike is its ranks
+			g.strata = append(g.strata, stratum{first: sp.Object, n: sp.Objects, u: stratumOffset(g.seedH, sp.Object)})
+		}
+	}
+}
+
+// Keeps reports whether the stream holds the requests of object obj: in
+// a shard, whether its hash is in the shard's slice; in a sample, whether
+// its rank is kept for a Zipf class's or a spike's object, and its hash
+// for an object born over time (kept.go). A whole stream keeps them all.
+func (g *Generator) Keeps(obj uint64) bool { return g.keeps(obj) }
+
+func (g *Generator) keeps(obj uint64) bool {
+	if !g.sampled {
+		return g.slice.Keeps(g.seed, obj)
+	}
+	r := g.slice.Rate()
+	if obj < g.zipfEnd {
+		i := len(g.zipfs) - 1
+		for obj < g.zipfs[i].base {
+			i--
+		}
+		return systematic(obj-g.zipfs[i].base+1, r, g.zipfs[i].u)
+	}
+	// The spikes' objects follow the Zipf classes' IDs, in order: find
+	// the last stratum starting at or before obj.
+	lo, hi := 0, len(g.strata)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g.strata[m].first <= obj {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo > 0 {
+		if st := &g.strata[lo-1]; obj-st.first < st.n {
+			return systematic(obj-st.first+1, r, st.u)
+		}
+	}
+	return g.slice.KeepsHash(objectHash(g.seedH, obj))
+}
 
 // keyed returns the random stream of key (a, b) in stream: a fixed
 // function of (seed, stream, a, b), however many draws were made before.

@@ -25,9 +25,9 @@ func keptConfig() Config {
 
 // keptWeights is, by brute force, each object's share of the kept zipf
 // arrivals of cfg (in ID order) and their rate in requests/s: rate_c ·
-// k^−α / Σ_all j^−α for every kept rank k, with exponent alpha(c) (the
-// configured one, or a wrong one for the power checks).
-func keptWeights(cfg Config, seed uint64, s Slice, alpha func(c int) float64) (objs []uint64, w []float64, rate float64) {
+// k^−α / Σ_all j^−α for every rank k that keep keeps, with exponent
+// alpha(c) (the configured one, or a wrong one for the power checks).
+func keptWeights(cfg Config, keep func(obj uint64) bool, alpha func(c int) float64) (objs []uint64, w []float64, rate float64) {
 	var base uint64
 	for c, cl := range cfg.Classes {
 		a := alpha(c)
@@ -36,7 +36,7 @@ func keptWeights(cfg Config, seed uint64, s Slice, alpha func(c int) float64) (o
 			mass += math.Pow(float64(k), -a)
 		}
 		for k := uint64(1); k <= cl.Objects; k++ {
-			if obj := base + k - 1; s.Keeps(seed, obj) {
+			if obj := base + k - 1; keep(obj) {
 				x := cl.Rate * math.Pow(float64(k), -a) / mass
 				objs, w, rate = append(objs, obj), append(w, x), rate+x
 			}
@@ -50,22 +50,43 @@ func keptWeights(cfg Config, seed uint64, s Slice, alpha func(c int) float64) (o
 }
 
 // TestMiniatureZipfTableHoldsExactlyTheKeptObjects: the table of a
-// sample's kept zipf objects is the hash's selection, in ID order, and its
-// rate is the kept ranks' share of each class's requests.
+// sample's kept zipf objects is, in ID order, one rank in every 1/R of
+// each class (systematic sampling: consecutive kept ranks 1/R apart, the
+// first among ranks 1..1/R), the objects Keeps reports, and its rate is
+// the kept ranks' share of each class's requests.
 func TestMiniatureZipfTableHoldsExactlyTheKeptObjects(t *testing.T) {
 	t.Parallel()
 	cfg := keptConfig()
 	const seed = 21
-	for _, r := range []float64{0.5, 0.1, 0.01} {
+	for _, step := range []uint64{2, 10, 100} {
+		r := 1 / float64(step)
 		s, _ := SampleSlice(r)
 		g := mustNew(t, cfg, seed)
 		g.SetSlice(s)
-		objs, _, rate := keptWeights(cfg, seed, s, func(c int) float64 { return cfg.Classes[c].Alpha })
+		objs, _, rate := keptWeights(cfg, g.Keeps, func(c int) float64 { return cfg.Classes[c].Alpha })
 		if !slices.Equal(g.kept.objs, objs) {
-			t.Errorf("R=%v: table holds %d objects, the hash keeps %d (or others)", r, len(g.kept.objs), len(objs))
+			t.Errorf("R=%v: table holds %d objects, Keeps %d (or others)", r, len(g.kept.objs), len(objs))
 		}
 		if math.Abs(g.kept.rate-rate) > 1e-9*rate {
 			t.Errorf("R=%v: kept rate %v requests/s, summed %v", r, g.kept.rate, rate)
+		}
+		var base uint64
+		for _, cl := range cfg.Classes {
+			var ranks []uint64
+			for _, o := range objs {
+				if o >= base && o < base+cl.Objects {
+					ranks = append(ranks, o-base+1)
+				}
+			}
+			if len(ranks) != int(cl.Objects/step) || ranks[0] > step {
+				t.Errorf("R=%v %s: %d ranks from %d, want %d from 1..%d", r, cl.Name, len(ranks), ranks[0], cl.Objects/step, step)
+			}
+			for i := 1; i < len(ranks); i++ {
+				if ranks[i]-ranks[i-1] != step {
+					t.Fatalf("R=%v %s: kept ranks %d and %d, want %d apart", r, cl.Name, ranks[i-1], ranks[i], step)
+				}
+			}
+			base += cl.Objects
 		}
 	}
 	// Shards and the whole stream draw every arrival: no table.
@@ -99,14 +120,14 @@ func TestMiniatureZipfRequestsFollowTheKeptWeights(t *testing.T) {
 			t.Parallel()
 			s, _ := SampleSlice(r)
 			conf := func(c int) float64 { return cfg.Classes[c].Alpha }
-			objs, w, _ := keptWeights(cfg, seed, s, conf)
+			g := mustNew(t, cfg, seed)
+			g.SetSlice(s)
+			objs, w, _ := keptWeights(cfg, g.Keeps, conf)
 			idx := map[uint64]int{}
 			for i, o := range objs {
 				idx[o] = i
 			}
 			obs := make([]int, len(objs))
-			g := mustNew(t, cfg, seed)
-			g.SetSlice(s)
 			n := drain(t, g, cfg, func(q *Request) {
 				i, ok := idx[q.Object]
 				if !ok {
@@ -126,7 +147,7 @@ func TestMiniatureZipfRequestsFollowTheKeptWeights(t *testing.T) {
 				t.Errorf("chi-square %.1f > %.1f (df %d, %d requests)", stat, crit, df, n)
 			}
 			// Power: α 0.85 in place of 0.8 for the larger class.
-			_, wrong, _ := keptWeights(cfg, seed, s, func(c int) float64 { return conf(c) + 0.05*float64(1-c) })
+			_, wrong, _ := keptWeights(cfg, g.Keeps, func(c int) float64 { return conf(c) + 0.05*float64(1-c) })
 			if stat, df := chiSquare(obs, exp(wrong)); stat < 2*chiSquareCritical(df, 0.999) {
 				t.Errorf("not rejected against a wrong exponent: chi-square %.1f (df %d)", stat, df)
 			}
@@ -146,15 +167,15 @@ func TestMiniatureZipfArrivalsComeAtTheKeptRate(t *testing.T) {
 	cfg.Diurnal = Diurnal{Amplitude: amp, PeakHour: peak}
 	cfg.Metros[0].UTCOffset = off
 	s, _ := SampleSlice(r)
-	_, _, rate := keptWeights(cfg, seed, s, func(c int) float64 { return cfg.Classes[c].Alpha })
-	// The kept ranks' share of the mass is not R: the sample holds some
-	// head ranks and misses others.
-	if share := rate / 400; math.Abs(share-r) < 0.001 {
+	g := mustNew(t, cfg, seed)
+	g.SetSlice(s)
+	_, _, rate := keptWeights(cfg, g.Keeps, func(c int) float64 { return cfg.Classes[c].Alpha })
+	// The kept ranks' share of the mass is not R: it hangs on which of
+	// the head ranks the sample holds.
+	if share := rate / 400; math.Abs(share-r) < 0.05*r {
 		t.Fatalf("kept share %v: pick a seed whose sample is visibly not R", share)
 	}
 	counts := make([]int, 24)
-	g := mustNew(t, cfg, seed)
-	g.SetSlice(s)
 	drain(t, g, cfg, func(q *Request) { counts[q.Time/sim.Hour]++ })
 	var stat float64
 	for h := range 24 {
@@ -336,5 +357,41 @@ func TestSampleTallyCountsTheSampleAndExpectsTheWholeStream(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestASampleKeepsASpikesObjectsByRank: a spike's objects in a decay
+// class are ranked by its Zipf, and a sample keeps one rank in every 1/R
+// of them, as of a Zipf class: the story's 50 objects at R = 0.1 are 5,
+// 10 ranks apart; a random spike's 5 objects, none or one.
+func TestASampleKeepsASpikesObjectsByRank(t *testing.T) {
+	t.Parallel()
+	s, _ := SampleSlice(0.1)
+	g := mustNew(t, sampleConfig(), 3)
+	g.SetSlice(s)
+	sp := g.Spikes()
+	if len(sp) < 2 || sp[0].Objects != 50 {
+		t.Fatalf("spikes %+v: want the story and random spikes", sp)
+	}
+	for i, x := range sp {
+		var ranks []uint64
+		for k := range x.Objects {
+			if g.Keeps(x.Object + k) {
+				ranks = append(ranks, k+1)
+			}
+		}
+		switch {
+		case i == 0:
+			if len(ranks) != 5 || ranks[0] > 10 {
+				t.Errorf("story: kept ranks %v, want 5 from 1..10", ranks)
+			}
+			for j := 1; j < len(ranks); j++ {
+				if ranks[j]-ranks[j-1] != 10 {
+					t.Errorf("story: kept ranks %v, want 10 apart", ranks)
+				}
+			}
+		case len(ranks) > 1:
+			t.Errorf("random spike %d: kept ranks %v of 5, want at most one", i, ranks)
+		}
 	}
 }

@@ -143,6 +143,14 @@ func TestSampleSliceKeepsHashesUnderTheRate(t *testing.T) {
 			t.Errorf("R=%v: err %v", bad, err)
 		}
 	}
+	// A rate under 2⁻⁶⁴ keeps no hash; it must not read as a Slice of
+	// everything.
+	if s, err := SampleSlice(1e-30); err == nil || !strings.Contains(err.Error(), "keeps no hash") {
+		t.Errorf("R=1e-30: %v, err %v", s, err)
+	}
+	if s, err := SampleSlice(math.Ldexp(1, -64)); err != nil || !s.KeepsHash(0) || s.KeepsHash(1) {
+		t.Errorf("R=2^-64: %+v, err %v: want the hash 0 alone", s, err)
+	}
 	for _, bad := range []string{"4/4", "-1/4", "0/0", "1", "a/b", "1/2/3"} {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("shard %q accepted", bad)
@@ -189,7 +197,7 @@ func TestShardsOfAGeneratedStreamAreExactlyTheStream(t *testing.T) {
 }
 
 // TestASampledStreamKeepsExactlyItsObjects: a miniature requests only the
-// objects its hash keeps. The requests of its decay class (whose births
+// objects it keeps (Generator.Keeps). The requests of its decay class (whose births
 // browsing follows, so all are drawn), of the spikes and of browsing are
 // exactly the unsampled stream's requests of those objects; its zipf
 // arrivals are drawn directly (keptZipf), so its zipf classes' requests
@@ -204,9 +212,11 @@ func TestASampledStreamKeepsExactlyItsObjects(t *testing.T) {
 	full := sliced(t, cfg, seed, Slice{})
 	for _, r := range []float64{0.1, 0.5} {
 		s, _ := SampleSlice(r)
+		g := mustNew(t, cfg, seed)
+		g.SetSlice(s)
 		var want, wantZipf []Request
 		for _, q := range full {
-			if s.Keeps(seed, q.Object) {
+			if g.Keeps(q.Object) {
 				if zipf(q) {
 					wantZipf = append(wantZipf, q)
 				} else {
@@ -215,8 +225,8 @@ func TestASampledStreamKeepsExactlyItsObjects(t *testing.T) {
 			}
 		}
 		var got, gotZipf []Request
-		for _, q := range sliced(t, cfg, seed, s) {
-			if !s.Keeps(seed, q.Object) {
+		for _, q := range collect(t, g) {
+			if !g.Keeps(q.Object) {
 				t.Fatalf("%v: object %d is not kept", s, q.Object)
 			}
 			if zipf(q) {
@@ -335,8 +345,10 @@ func TestASingleObjectSpikeIsInItsObjectsSliceOnly(t *testing.T) {
 	sameRequests(t, "union of the shards", union, full)
 	for _, r := range []float64{0.5, 0.1} {
 		s, _ := SampleSlice(r)
-		for _, q := range sliced(t, cfg, seed, s) {
-			if !s.Keeps(seed, q.Object) {
+		g := mustNew(t, cfg, seed)
+		g.SetSlice(s)
+		for _, q := range collect(t, g) {
+			if !g.Keeps(q.Object) {
 				t.Fatalf("%v emits object %d, outside it", s, q.Object)
 			}
 		}
