@@ -20,13 +20,13 @@ import (
 // the expected whole stream, not of the objects the sample happened to
 // hold.
 //
-// A class's excess is added only to the part of its requests that is
-// cacheable at the edge in the miniature (bypasses and errors excluded),
-// and only if the miniature saw that class hit at the edge; a class with
-// no request in the miniature counts as cacheable (a story's few objects,
-// all left out). It removes at most the hits the miniature counted. Bytes
-// are object bytes converted to delivered bytes at the class's measured
-// ratio (compression, ranges).
+// A class's excess, in the generator's requests and object bytes, is
+// converted to the edge's cacheable requests and bytes at the class's
+// ratio in the miniature (bypasses and errors excluded; range requests
+// and compression change what a request makes), and added only if the
+// miniature saw that class hit at the edge; a class with no request in
+// the miniature counts as cacheable one for one (a story's few objects,
+// all left out). It removes at most the hits the miniature counted.
 
 // classEdge is one class's edge figures in a sample's measured period.
 type classEdge struct {
@@ -77,21 +77,23 @@ func (r *Recorder) adjust(s *Summary, f float64) {
 			break
 		}
 		c := &r.byClass[class]
-		share, byteShare, perObjectByte := 1.0, 1.0, 1.0
+		// The edge's cacheable requests and bytes per request and object
+		// byte the generator sent: the cacheable share, times what range
+		// requests and compression make of a request.
+		share, byteShare := 1.0, 1.0
 		if c.requests > 0 {
 			if c.hits == 0 {
 				continue // its popular objects do not hit: nothing to add as hits
 			}
-			share = float64(c.cacheable) / float64(c.requests)
-			if c.bytes > 0 {
-				byteShare = float64(c.cacheableByte) / float64(c.bytes)
+			if t.KeptRequests > 0 {
+				share = float64(c.cacheable) / t.KeptRequests
 			}
 			if t.KeptBytes > 0 {
-				perObjectByte = float64(c.bytes) / t.KeptBytes
+				byteShare = float64(c.cacheableByte) / t.KeptBytes
 			}
 		}
 		dReq += math.Max((t.FullRequests-t.KeptRequests*f)*share, -float64(c.hits)*f)
-		dBytes += math.Max((t.FullBytes-t.KeptBytes*f)*perObjectByte*byteShare, -float64(c.hitBytes)*f)
+		dBytes += math.Max((t.FullBytes-t.KeptBytes*f)*byteShare, -float64(c.hitBytes)*f)
 	}
 	x := SampleExcess{Requests: int64(math.Round(dReq)), Bytes: int64(math.Round(dBytes))}
 	s.SampleExcess = &x

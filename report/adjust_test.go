@@ -13,8 +13,9 @@ import (
 
 // adjustRecorder is a sample at R = 0.5 that observed, by class: 0, two
 // hits, a miss and a bypass of 100 bytes each; 1, two misses of 50 bytes
-// (it never hits); 3, one hit of 10 bytes; class 2 sent nothing. Every
-// miss and the bypass went to the origin.
+// (it never hits); 3, one hit of 10 bytes; 4, three hits of 100 bytes,
+// the ranges of one generated request; class 2 sent nothing. Every miss
+// and the bypass went to the origin.
 func adjustRecorder(partial bool) *Recorder {
 	r := NewRecorder(Config{Duration: 10 * sim.Second, POPs: []string{"A"}, SampleRate: 0.5})
 	o := func(class uint8, res topology.Result, size int64) topology.Outcome {
@@ -32,6 +33,7 @@ func adjustRecorder(partial bool) *Recorder {
 		o(0, hit, 100), o(0, hit, 100), o(0, miss, 100), o(0, byp, 100),
 		o(1, miss, 50), o(1, miss, 50),
 		o(3, hit, 10),
+		o(4, hit, 100), o(4, hit, 100), o(4, hit, 100),
 	} {
 		r.Observe(&x)
 	}
@@ -40,6 +42,7 @@ func adjustRecorder(partial bool) *Recorder {
 		{FullRequests: 100, FullBytes: 5000, KeptRequests: 2, KeptBytes: 100}, // no hits: left alone
 		{FullRequests: 6, FullBytes: 600},                                     // absent: all hits
 		{KeptRequests: 5, KeptBytes: 50},                                      // 10 over, but 2 hits to take
+		{FullRequests: 4, FullBytes: 400, KeptRequests: 1, KeptBytes: 100},    // 3 edge requests a request
 	})
 	if partial {
 		r.Stop(5 * sim.Second)
@@ -48,28 +51,30 @@ func adjustRecorder(partial bool) *Recorder {
 }
 
 // TestASampleAddsItsExcessToTheEdgeHits, worked by hand: at full scale
-// (×2) the excess is, by class, 0: (10 − 4·2)·3/4 = 1.5 requests and
-// (1000 − 400·2)·(400/400)·(300/400) = 150 bytes; 1: nothing; 2: 6 and
-// 600; 3: −10 requests and −100·(10/50) = −20 bytes, limited to its
-// 2 hits and 20 hit bytes. Together 5.5 → 6 requests and 730 bytes.
+// (×2) the excess is, by class, in generated requests and object bytes
+// times the edge's cacheable ones per generated one: 0, (10 − 4·2)·3/4 =
+// 1.5 requests and (1000 − 400·2)·300/400 = 150 bytes; 1, nothing; 2, 6
+// and 600; 3, −10·1/5 = −2 requests and −100·10/50 = −20 bytes (all its
+// 2 hits and 20 hit bytes); 4, (4 − 1·2)·3/1 = 6 and (400 − 100·2)·300/100
+// = 600. Together 11.5 → 12 requests and 1330 bytes.
 func TestASampleAddsItsExcessToTheEdgeHits(t *testing.T) {
 	t.Parallel()
 	s := adjustRecorder(false).Summary()
-	if s.SampleExcess == nil || *s.SampleExcess != (SampleExcess{Requests: 6, Bytes: 730}) {
-		t.Fatalf("sample_excess %+v, want {6 730}", s.SampleExcess)
+	if s.SampleExcess == nil || *s.SampleExcess != (SampleExcess{Requests: 12, Bytes: 1330}) {
+		t.Fatalf("sample_excess %+v, want {12 1330}", s.SampleExcess)
 	}
 	e := s.Tiers.Edge
-	// Measured ×2: 14 requests, 6 hits, 6 misses, 2 bypasses; 1020 bytes,
-	// 420 hit bytes, 820 cacheable.
+	// Measured ×2: 20 requests, 12 hits, 6 misses, 2 bypasses; 1620
+	// bytes, 1020 hit bytes, 1420 cacheable.
 	for _, c := range []struct {
 		name      string
 		got, want int64
 	}{
-		{"requests", s.Requests, 20}, {"bytes", s.Bytes, 1750},
-		{"edge requests", e.Requests, 20}, {"edge hits", e.Hits, 12}, {"edge from_cache", e.FromCache, 12},
+		{"requests", s.Requests, 32}, {"bytes", s.Bytes, 2950},
+		{"edge requests", e.Requests, 32}, {"edge hits", e.Hits, 24}, {"edge from_cache", e.FromCache, 24},
 		{"edge misses", e.Misses, 6}, {"edge bypass", e.Bypass, 2},
-		{"edge bytes", e.Bytes, 1750}, {"edge hit bytes", e.HitBytes, 1150},
-		{"viewer_edge requests", s.Flows.ViewerEdge.Requests, 20}, {"viewer_edge bytes", s.Flows.ViewerEdge.Bytes, 1750},
+		{"edge bytes", e.Bytes, 2950}, {"edge hit bytes", e.HitBytes, 2350},
+		{"viewer_edge requests", s.Flows.ViewerEdge.Requests, 32}, {"viewer_edge bytes", s.Flows.ViewerEdge.Bytes, 2950},
 		{"origin requests", s.Tiers.Origin.Requests, 8},
 	} {
 		if c.got != c.want {
@@ -81,8 +86,8 @@ func TestASampleAddsItsExcessToTheEdgeHits(t *testing.T) {
 		got  Ratio
 		want float64
 	}{
-		{"edge hit ratio", e.HitRatio, 12.0 / 18}, {"edge byte hit ratio", e.ByteHitRatio, 1150.0 / 1550},
-		{"origin offload", s.OriginOffload.Requests, 1 - 8.0/20}, {"origin byte offload", s.OriginOffload.Bytes, 1 - 600.0/1750},
+		{"edge hit ratio", e.HitRatio, 24.0 / 30}, {"edge byte hit ratio", e.ByteHitRatio, 2350.0 / 2750},
+		{"origin offload", s.OriginOffload.Requests, 1 - 8.0/32}, {"origin byte offload", s.OriginOffload.Bytes, 1 - 600.0/2950},
 	} {
 		if !c.got.Defined() || math.Abs(c.got.Float()-c.want) > 1e-12 {
 			t.Errorf("%s %v, want %v", c.name, c.got, c.want)
@@ -92,7 +97,7 @@ func TestASampleAddsItsExcessToTheEdgeHits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `"sample_excess":{"requests":6,"bytes":730}`) {
+	if !strings.Contains(string(b), `"sample_excess":{"requests":12,"bytes":1330}`) {
 		t.Errorf("summary.json lacks sample_excess: %s", b)
 	}
 }
@@ -108,8 +113,8 @@ func TestOnlyACompleteSampleIsAdjusted(t *testing.T) {
 		return r
 	}()} {
 		s := r.Summary()
-		if s.SampleExcess != nil || s.Requests != 14 || s.Tiers.Edge.Hits != 6 {
-			t.Errorf("%s: sample_excess %v, %d requests, %d edge hits; want none, 14, 6", name, s.SampleExcess, s.Requests, s.Tiers.Edge.Hits)
+		if s.SampleExcess != nil || s.Requests != 20 || s.Tiers.Edge.Hits != 12 {
+			t.Errorf("%s: sample_excess %v, %d requests, %d edge hits; want none, 20, 12", name, s.SampleExcess, s.Requests, s.Tiers.Edge.Hits)
 		}
 	}
 	full := NewRecorder(Config{Duration: 10 * sim.Second})

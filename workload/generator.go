@@ -153,6 +153,10 @@ type classInfo struct {
 	// quant tabulates median·exp(σ·Φ⁻¹(u)) over the central u range; see
 	// sizeAt.
 	quant []float64
+	// perRequest and perByte are the viewer requests and body bytes a
+	// request of the class makes on average once Ranges has split or cut
+	// its GETs (SampleTally counts in them).
+	perRequest, perByte float64
 }
 
 // The size quantile function is tabulated on sizeTableN equal steps of u in
@@ -252,12 +256,16 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 		if ci.sigma > 0 {
 			ci.buildQuant()
 		}
-		var cum float64
+		var cum, get float64 = 0, 1
 		for _, ms := range cl.Methods {
 			m, _ := parseMethod(ms.Method)
 			cum += ms.Share
 			ci.methods = append(ci.methods, methodCum{cum: cum, method: m})
+			if m != GET {
+				get -= ms.Share
+			}
 		}
+		ci.perRequest, ci.perByte = rangeFactors(cl, get)
 		if cl.Popularity == PopZipf {
 			z, err := NewZipf(cl.Objects, cl.Alpha)
 			if err != nil {

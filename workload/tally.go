@@ -7,8 +7,10 @@ import (
 )
 
 // ClassTally is, for one class and the measured period of a sample, the
-// requests and object bytes of the whole stream (Full: expected) and of
-// the sample (Kept: counted). A miniature's counts are R·Full on average
+// requests and body bytes of the whole stream (Full: expected) and of
+// the sample (Kept: counted), as the viewers send them once their GETs
+// are cut into ranges (on average: a download in four parallel ranges
+// counts 4, a resumed one half its bytes). A miniature's counts are R·Full on average
 // but vary with the objects its hash keeps: a Zipf head object in or out
 // moves them by its whole traffic. Full − Kept/R is that excess or
 // shortfall, at full scale, which report adds to the edge's hits (SHARDS's
@@ -117,6 +119,13 @@ func (g *Generator) SampleTally() []ClassTally {
 		c := &out[f.class]
 		c.FullRequests += w
 		c.FullBytes += w * float64(g.Size(f.class, f.obj))
+	}
+	for i := range out {
+		c, ci := &out[i], &g.classes[i]
+		c.FullRequests *= ci.perRequest
+		c.KeptRequests *= ci.perRequest
+		c.FullBytes *= ci.perByte
+		c.KeptBytes *= ci.perByte
 	}
 	return out
 }
