@@ -33,8 +33,9 @@ const never = sim.Time(math.MaxInt64)
 // request rate would). The births of a class that browsing follows are
 // drawn by every run, sampled or not, so a browse request's object does
 // not depend on which other requests a run kept. Spike objects are not
-// part of the ordinary mix. A decay class with no birth yet gets no browsing; if no class can
-// be browsed at all, the request goes to the spike's own objects.
+// part of the ordinary mix. A decay class with no birth yet gets no
+// browsing; if no class can be browsed at all, the request goes to the
+// spike's own objects.
 //
 // Shards (SetSlice with a shard's Slice) keep exactly the requests of the
 // objects they select, each as the unsampled stream has it, so the union
@@ -355,12 +356,10 @@ func (g *Generator) Path(class uint8, obj uint64) string {
 // objects and spikes): the generator's memory beyond its fixed tables.
 func (g *Generator) Live() int { return g.live.Len() }
 
-// SetSlice restricts the stream to the objects s keeps (see Slice). A
-// shard's requests are exactly those of the unsampled stream for its
-// objects. A sample's are too, but for the zipf arrivals: it draws those
-// of its kept objects directly (keptZipf), a stream with the same
-// distribution as the unsampled stream's requests of those objects, not
-// the same requests. Call it before the first Next.
+// SetSlice restricts the stream to the objects s keeps (Keeps): a shard's
+// requests are exactly the unsampled stream's of its objects, a sample's a
+// realisation of them with the same distribution (see the Generator's
+// doc). Call it once, before the first Next.
 func (g *Generator) SetSlice(s Slice) {
 	g.slice = s
 	if s.All() {
@@ -435,6 +434,16 @@ func (g *Generator) setStrata() {
 	}
 }
 
+// zipfOf is the index in zipfs of the class whose IDs hold obj, a Zipf
+// object (the classes take consecutive ranges in order).
+func (g *Generator) zipfOf(obj uint64) int {
+	i := len(g.zipfs) - 1
+	for obj < g.zipfs[i].base {
+		i--
+	}
+	return i
+}
+
 // Keeps reports whether the stream holds the requests of object obj: in
 // a shard, whether its hash is in the shard's slice; in a sample, whether
 // its rank is kept for a Zipf class's or a spike's object, and its hash
@@ -447,11 +456,8 @@ func (g *Generator) keeps(obj uint64) bool {
 	}
 	r := g.slice.Rate()
 	if obj < g.zipfEnd {
-		i := len(g.zipfs) - 1
-		for obj < g.zipfs[i].base {
-			i--
-		}
-		return systematic(obj-g.zipfs[i].base+1, r, g.zipfs[i].u)
+		zc := &g.zipfs[g.zipfOf(obj)]
+		return systematic(obj-zc.base+1, r, zc.u)
 	}
 	// The spikes' objects follow the Zipf classes' IDs, in order: find
 	// the last stratum starting at or before obj.
@@ -518,7 +524,7 @@ func (g *Generator) Next(r *Request) bool {
 		var zc *zipfClass
 		var obj uint64
 		if g.kept != nil {
-			i, o := g.kept.draw(g.zipfs, g.rZipf)
+			i, o := g.kept.draw(g, g.rZipf)
 			zc, obj = &g.zipfs[i], o
 		} else {
 			zc = &g.zipfs[0]

@@ -90,13 +90,9 @@ func newKeptZipf(zs []zipfClass, r float64) *keptZipf {
 	return k
 }
 
-// draw picks a kept object: its index in zs (the zipfClass whose range
-// holds it) and its ID. Call it only when the table is not empty.
-func (k *keptZipf) draw(zs []zipfClass, r *rand.Rand) (int, uint64) {
+// draw picks a kept object and the index in g.zipfs of its class. Call
+// it only when the table is not empty.
+func (k *keptZipf) draw(g *Generator, r *rand.Rand) (int, uint64) {
 	obj := k.objs[k.pick.sampleWide(r)]
-	i := len(zs) - 1
-	for obj < zs[i].base {
-		i--
-	}
-	return i, obj
+	return g.zipfOf(obj), obj
 }
