@@ -15,6 +15,7 @@ import (
 
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // AccessLogFile is the name cdnsim run gives the access log.
@@ -51,7 +52,11 @@ var DefaultLogStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // hundred bytes each way; the exact value only shifts every line equally.
 const (
 	respHeaderBytes = 420
-	reqHeaderBytes  = 380 // plus the host and path, which vary
+	// reqHeaderBytes is the request's fixed part: the host, the path,
+	// the query string and a Cookie header (cookieHeaderBytes plus its
+	// value) vary.
+	reqHeaderBytes    = 380
+	cookieHeaderBytes = len("Cookie: \r\n")
 )
 
 // flushAt is when the line buffer is handed to the writer: big enough that
@@ -75,6 +80,16 @@ type AccessLogConfig struct {
 	// cs-uri-stem is Prefix followed by the object's decimal ID.
 	Prefixes     []string
 	ContentTypes []string // sc-content-type by class; DefaultContentType where missing or empty
+	// Sends is what each class's viewers send beyond the URL, by class
+	// (workload.Class.Sends): cs-uri-query holds the query parameters a
+	// request carried (Outcome.Sent) under these names, and cs(Cookie) its
+	// cookie. A parameter's value is written as its index, in decimal
+	// (what a value is does not matter to a cache, only which).
+	Sends []workload.Sends
+	// Cookies is CloudFront's cookie logging, off by default as in
+	// CloudFront: on, cs(Cookie) holds the Cookie header the viewer sent
+	// ("-" when it sent none); off, it is always "-".
+	Cookies bool
 }
 
 // AccessLog is a topology.Observer writing one line per sampled viewer
@@ -94,6 +109,8 @@ type AccessLog struct {
 	locations [][]byte
 	prefixes  [][]byte
 	ctypes    [][]byte
+	sends     []logSends // by class
+	cookies   bool
 
 	day     int64 // Unix day of date; -1 before the first line
 	date    [10]byte
@@ -149,6 +166,10 @@ func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
 		}
 		l.ctypes = append(l.ctypes, []byte(escapeField(ct)))
 	}
+	for _, s := range cfg.Sends {
+		l.sends = append(l.sends, newLogSends(&s))
+	}
+	l.cookies = cfg.Cookies
 	l.buf = append(l.buf, AccessLogHeader...)
 	if l.warmup > 0 {
 		// W3C extended log files may carry remarks; log readers skip lines
@@ -340,7 +361,32 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	b = strconv.AppendUint(b, uint64(o.Status), 10)
 	b = append(b, "\t-\t"...) // referer
 	b = append(b, l.ua...)
-	b = append(b, "\t-\t-\t"...) // query, cookie
+	b = append(b, '\t')
+	var sends *logSends
+	if int(o.Class) < len(l.sends) {
+		sends = &l.sends[o.Class]
+	}
+	query := len(b)
+	b = sends.appendQuery(b, o.Sent)
+	query = len(b) - query
+	reqBytes := reqHeaderBytes + len(l.host) + stemLen
+	if query > 0 {
+		reqBytes += 1 + query // and the '?' CloudFront leaves out
+	} else {
+		b = append(b, '-')
+	}
+	b = append(b, '\t')
+	if cookie := sends.cookieLen(o.Sent); cookie > 0 {
+		reqBytes += cookieHeaderBytes + cookie
+		if l.cookies {
+			b = sends.appendCookie(b, o.Sent)
+		} else {
+			b = append(b, '-')
+		}
+	} else {
+		b = append(b, '-')
+	}
+	b = append(b, '\t')
 	rt := resultType(o)
 	b = append(b, rt...)
 	b = append(b, '\t')
@@ -349,7 +395,7 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	b = append(b, '\t')
 	b = append(b, l.host...)
 	b = append(b, "\thttps\t"...)
-	b = strconv.AppendInt(b, int64(reqHeaderBytes+len(l.host)+stemLen), 10)
+	b = strconv.AppendInt(b, int64(reqBytes), 10)
 	b = append(b, '\t')
 	b = appendSeconds(b, taken)
 	b = append(b, "\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t"...) // x-forwarded-for, ssl-protocol, ssl-cipher
@@ -445,9 +491,27 @@ func EdgeLocation(pop string) string {
 	return escapeField(pop) + strconv.Itoa(50+int(h.Sum32()%50)) + "-C1"
 }
 
-// escapeField %-escapes what a field may not contain: whitespace separates
-// fields and records, and "%" itself, so the value reads back unambiguously.
-// CloudFront escapes spaces in the user agent the same way ("%20").
+// logEncoded marks the bytes CloudFront URL-encodes in a log field:
+// "ASCII character codes 0 through 32, inclusive", "127 and higher" and
+// < > " # % { } | \ ^ ~ [ ] ` ' (the table of "Standard log file format",
+// CloudFront Developer Guide, docs.aws.amazon.com/AmazonCloudFront/latest/
+// DeveloperGuide/AccessLogs.html#LogFileFormat). So a space is "%20" (the
+// user agent's), a tab or newline never splits a field or a record, and
+// "%" itself is encoded, so a value reads back unambiguously: a query
+// string the viewer sent already encoded ("q=a%20b") is logged
+// "q=a%2520b". "&" and "=", which structure a query string, are not.
+var logEncoded = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c <= ' ' || c >= 0x7f
+	}
+	for _, c := range []byte("<>\"#%{}|\\^~[]`'") {
+		t[c] = true
+	}
+	return t
+}()
+
+// escapeField is s URL-encoded as CloudFront encodes log fields
+// (logEncoded), "-" when empty.
 func escapeField(s string) string {
 	if s == "" {
 		return "-"
@@ -455,13 +519,75 @@ func escapeField(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c <= ' ' || c == '%' || c == 0x7f {
+		if logEncoded[c] {
 			fmt.Fprintf(&b, "%%%02X", c)
 			continue
 		}
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// logSends is what a class's viewers send beyond the URL, ready to log:
+// each part's "name=" URL-encoded, nil for a part the class does not send.
+type logSends struct {
+	query, tracking, cookie []byte
+}
+
+func newLogSends(s *workload.Sends) logSends {
+	part := func(p workload.Param) []byte {
+		if p.Share <= 0 || p.Name == "" {
+			return nil
+		}
+		return []byte(escapeField(p.Name) + "=")
+	}
+	return logSends{query: part(s.Query), tracking: part(s.Tracking), cookie: part(s.Cookie)}
+}
+
+// appendQuery appends cs-uri-query for a request that sent v: the
+// meaningful parameter, then the tracking one (sharers append theirs to
+// the URL they were given), "&"-separated, without the "?"; nothing when
+// it sent neither. s may be nil (a class the log was not told of).
+func (s *logSends) appendQuery(b []byte, v workload.Variant) []byte {
+	if s == nil {
+		return b
+	}
+	n := len(b)
+	if s.query != nil && v&workload.VariantQuery != 0 {
+		b = append(b, s.query...)
+		b = strconv.AppendUint(b, v.QueryValue(), 10)
+	}
+	if s.tracking != nil && v&workload.VariantTracking != 0 {
+		if len(b) > n {
+			b = append(b, '&')
+		}
+		b = append(b, s.tracking...)
+		b = strconv.AppendUint(b, v.TrackingValue(), 10)
+	}
+	return b
+}
+
+// cookieLen is the length of the Cookie header's value a request that sent
+// v carried (name=value), 0 when it sent none.
+func (s *logSends) cookieLen(v workload.Variant) int {
+	if s == nil || s.cookie == nil || v&workload.VariantCookie == 0 {
+		return 0
+	}
+	return len(s.cookie) + decimalLen(v.CookieValue())
+}
+
+// appendCookie appends the Cookie header's value (cookieLen > 0).
+func (s *logSends) appendCookie(b []byte, v workload.Variant) []byte {
+	b = append(b, s.cookie...)
+	return strconv.AppendUint(b, v.CookieValue(), 10)
+}
+
+func decimalLen(x uint64) int {
+	n := 1
+	for ; x >= 10; x /= 10 {
+		n++
+	}
+	return n
 }
 
 // logMix is the n-th value of a SplitMix64 stream started at seed: the log's

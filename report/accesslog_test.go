@@ -225,11 +225,19 @@ func TestAccessLogDeterministic(t *testing.T) {
 }
 
 func TestAccessLogObserveAllocatesNothing(t *testing.T) {
-	l, err := NewAccessLog(io.Discard, testLogConfig())
+	cfg := testLogConfig()
+	cfg.Cookies = true
+	cfg.Sends = []workload.Sends{{
+		Tracking: workload.Param{Name: "utm_source", Share: 1, Values: 100},
+		Query:    workload.Param{Name: "page", Share: 1, Values: 5},
+		Cookie:   workload.Param{Name: "edition", Share: 1, Values: 40},
+	}}
+	l, err := NewAccessLog(io.Discard, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := topology.Outcome{Size: 12345, Status: 200, Edge: topology.Hit, TTFB: sim.Millisecond, TTLB: 10 * sim.Millisecond}
+	o := topology.Outcome{Size: 12345, Status: 206, Edge: topology.Hit, TTFB: sim.Millisecond, TTLB: 10 * sim.Millisecond,
+		Sent: sentVariant(3, 77, 12), RangeStart: 5, RangeEnd: 12350}
 	allocs := testing.AllocsPerRun(10_000, func() {
 		o.Time += 7 * sim.Second // crosses days: the cached date is redone
 		o.Object++
@@ -315,5 +323,108 @@ func TestAccessLogSkipsTheWarmup(t *testing.T) {
 	}
 	if !strings.HasPrefix(lines[3], "2026-01-01\t00:00:05\t") {
 		t.Errorf("the request 5 s after the warm-up is logged as %q", lines[3][:20])
+	}
+}
+
+// sentVariant is what a viewer sent: the meaningful parameter's value q,
+// the tracking one's tr, the cookie's c; a negative value is not sent.
+func sentVariant(q, tr, c int64) workload.Variant {
+	var v workload.Variant
+	for _, p := range []struct {
+		part  workload.Variant
+		value int64
+	}{{workload.VariantQuery, q}, {workload.VariantTracking, tr}, {workload.VariantCookie, c}} {
+		if p.value >= 0 {
+			v = v.With(p.part, uint64(p.value))
+		}
+	}
+	return v
+}
+
+// TestAccessLogQueryAndCookie: cs-uri-query is what the viewer sent, the
+// meaningful parameter first, without the "?", "-" when nothing; cs(Cookie)
+// its cookie when cookie logging is on, else "-"; cs-bytes counts both
+// whether logged or not (380 + the host's 29 bytes + the path's 8, then
+// "?" and the query, then "Cookie: " + value + CRLF).
+func TestAccessLogQueryAndCookie(t *testing.T) {
+	t.Parallel()
+	sends := workload.Sends{
+		Tracking: workload.Param{Name: "utm_source", Share: 0.2, Values: 1_000_000},
+		Query:    workload.Param{Name: "page", Share: 0.1, Values: 5},
+		Cookie:   workload.Param{Name: "edition", Share: 0.3, Values: 40},
+	}
+	odd := workload.Sends{Query: workload.Param{Name: "q[]", Share: 1, Values: 1}}
+	for _, tc := range []struct {
+		name          string
+		sends         workload.Sends
+		cookies       bool
+		sent          workload.Variant
+		query, cookie string
+		csBytes       string
+	}{
+		{"nothing sent", sends, true, sentVariant(-1, -1, -1), "-", "-", "417"},
+		{"both parameters and a cookie, cookie logging on", sends, true, sentVariant(3, 734512, 12), "page=3&utm_source=734512", "edition=12", "462"},
+		{"the same with cookie logging off", sends, false, sentVariant(3, 734512, 12), "page=3&utm_source=734512", "-", "462"},
+		{"a tracking parameter alone", sends, true, sentVariant(-1, 0, -1), "utm_source=0", "-", "430"},
+		{"a cookie alone", sends, true, sentVariant(-1, -1, 39), "-", "edition=39", "437"},
+		{"a part the class does not send is not logged", workload.Sends{}, true, sentVariant(3, 7, 1), "-", "-", "417"},
+		{"a name URL-encoded as CloudFront encodes it", odd, true, sentVariant(0, -1, -1), "q%5B%5D=0", "-", "427"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := testLogConfig()
+			cfg.Sends, cfg.Cookies = []workload.Sends{tc.sends}, tc.cookies
+			line := strings.TrimPrefix(logLines(t, cfg, topology.Outcome{Object: 42, Status: 200, Edge: topology.Hit, Sent: tc.sent}), AccessLogHeader)
+			f := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+			if len(f) != 33 {
+				t.Fatalf("%d fields: %q", len(f), line)
+			}
+			if f[7] != "/news/42" || f[11] != tc.query || f[12] != tc.cookie || f[17] != tc.csBytes {
+				t.Errorf("cs-uri-stem %q cs-uri-query %q cs(Cookie) %q cs-bytes %s; want /news/42 %q %q %s",
+					f[7], f[11], f[12], f[17], tc.query, tc.cookie, tc.csBytes)
+			}
+		})
+	}
+}
+
+// TestAccessLogRangeFieldsOnlyFor206 (with TestAccessLogRange): the range
+// fields of the first byte's 206, and "-" for a range request that failed
+// and for a whole object.
+func TestAccessLogRangeFieldsOnlyFor206(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name               string
+		o                  topology.Outcome
+		status, len, start string
+		end                string
+	}{
+		{"the first byte", topology.Outcome{Status: 206, Edge: topology.Miss, Size: 1, RangeStart: 0, RangeEnd: 1},
+			"206", "1", "0", "0"},
+		{"a range request the origin failed", topology.Outcome{Status: 503, Edge: topology.Error, Size: 512, RangeStart: 10, RangeEnd: 20},
+			"503", "512", "-", "-"},
+		{"a whole object", topology.Outcome{Status: 200, Edge: topology.Hit, Size: 5000}, "200", "5000", "-", "-"},
+	} {
+		line := strings.TrimPrefix(logLines(t, testLogConfig(), tc.o), AccessLogHeader)
+		f := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+		if len(f) != 33 {
+			t.Fatalf("%s: %d fields", tc.name, len(f))
+		}
+		if got, want := strings.Join([]string{f[8], f[30], f[31], f[32]}, " "), strings.Join([]string{tc.status, tc.len, tc.start, tc.end}, " "); got != want {
+			t.Errorf("%s: sc-status sc-content-len sc-range-start sc-range-end = %s, want %s", tc.name, got, want)
+		}
+	}
+}
+
+// TestEscapeField: CloudFront's table of URL-encoded characters, and
+// nothing else ("&", "=", "(", ";" and "/" stay).
+func TestEscapeField(t *testing.T) {
+	t.Parallel()
+	in := "a b\t%<>\"#{}|\\^~[]`'\x7fé&=(;)/"
+	want := "a%20b%09%25%3C%3E%22%23%7B%7D%7C%5C%5E%7E%5B%5D%60%27%7F%C3%A9&=(;)/"
+	if got := escapeField(in); got != want {
+		t.Errorf("escapeField(%q) = %q, want %q", in, got, want)
+	}
+	if got := escapeField(""); got != "-" {
+		t.Errorf("escapeField(\"\") = %q, want -", got)
 	}
 }

@@ -75,10 +75,11 @@ func TestErrorCounts(t *testing.T) {
 	if l := s.Latency.ByResult["Error"]; l.Requests != 3 {
 		t.Errorf("by_result.Error counts %d requests, want 3 (the dead POP's with them)", l.Requests)
 	}
-	// All four fall in the first interval.
+	// All five fall in the first interval: errors_5xx, stale_served,
+	// errors_4xx, negative_cache_hits, failovers.
 	lines := strings.Split(string(r.TimeseriesCSV()), "\n")
-	if !strings.HasSuffix(lines[1], ",3,1") || !strings.HasSuffix(lines[2], ",0,0") {
-		t.Fatalf("timeseries errors columns: %q, %q; want ...,3,1 then ...,0,0", lines[1], lines[2])
+	if !strings.HasSuffix(lines[1], ",3,1,0,2,0") || !strings.HasSuffix(lines[2], ",0,0,0,0,0") {
+		t.Fatalf("timeseries errors columns: %q, %q; want ...,3,1,0,2,0 then ...,0,0,0,0,0", lines[1], lines[2])
 	}
 }
 
@@ -114,4 +115,42 @@ func TestErrorCountsByStatus(t *testing.T) {
 	if o := s.Tiers.Origin; o.Requests != 3 {
 		t.Fatalf("origin requests %d, want 3 (the 404 fetched once, the 403 and the failover)", o.Requests)
 	}
+	// timeseries.csv has them per interval, as summary.json's errors: all
+	// six arrived at 0 s; a seventh, a failover answered with a 404 from
+	// the secondary 7 minutes in, lands in the second 5-minute interval.
+	o := via(topology.Outcome{Time: 7 * sim.Minute, Edge: errR, Regional: errR, Status: 404, Size: 512, Failover: true}, 512, er, ro)
+	r.Observe(&o)
+	for i, want := range []map[string]string{
+		{"errors_4xx": "4", "negative_cache_hits": "2", "failovers": "2", "errors_5xx": "0"},
+		{"errors_4xx": "1", "negative_cache_hits": "0", "failovers": "1", "errors_5xx": "0"},
+		{"errors_4xx": "0", "negative_cache_hits": "0", "failovers": "0", "errors_5xx": "0"},
+	} {
+		row := csvRow(t, r.TimeseriesCSV(), i)
+		for k, v := range want {
+			if row[k] != v {
+				t.Errorf("interval %d: %s = %q, want %s", i, k, row[k], v)
+			}
+		}
+	}
+	if e := r.Summary().Errors; e.Served4xx != 5 || e.Failovers != 3 || e.NegativeCacheHits != 2 {
+		t.Errorf("summary errors %+v: want 5 4xx, 3 failovers, 2 negative-cache hits", e)
+	}
+}
+
+// csvRow is row i (0-based, after the header) of a timeseries.csv, by column.
+func csvRow(t *testing.T, csv []byte, i int) map[string]string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(string(csv), "\n"), "\n")
+	if i+1 >= len(lines) {
+		t.Fatalf("no row %d in %d lines", i, len(lines))
+	}
+	header, row := strings.Split(lines[0], ","), strings.Split(lines[i+1], ",")
+	if len(row) != len(header) {
+		t.Fatalf("row %d has %d fields, the header %d", i, len(row), len(header))
+	}
+	m := map[string]string{}
+	for j, h := range header {
+		m[h] = row[j]
+	}
+	return m
 }

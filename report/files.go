@@ -20,7 +20,7 @@ import (
 var TimeseriesHeader = "interval_start_s,hour,requests,bytes," +
 	tierColumns("edge", true) + "," + tierColumns("regional", false) + "," + tierColumns("shield", false) + "," +
 	"origin_requests,origin_bytes,origin_offload,origin_byte_offload,origin_rps,origin_peak_rps,origin_bytes_per_s," +
-	"ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms,errors_5xx,stale_served"
+	"ttfb_p50_ms,ttfb_p95_ms,ttfb_p99_ms,errors_5xx,stale_served,errors_4xx,negative_cache_hits,failovers"
 
 // tierColumns are a tier's columns: requests, counts by result, and hit
 // ratios; bypass only at the edge.
@@ -60,6 +60,9 @@ type intervalRow struct {
 	originRPS, originBps, originPeak float64 // mean req/s, bytes/s, and the busiest second's req/s
 	p50, p95, p99                    float64 // ms
 	errors5xx, staleServed           int64
+	// 4xx responses, requests answered from a cached error response (at
+	// any tier) and origin fetches failed over, as summary.json's errors.
+	errors4xx, negativeCacheHits, failovers int64
 }
 
 func newTierRow(t *tierCount) tierRow {
@@ -83,9 +86,12 @@ func (r *Recorder) rows() []intervalRow {
 			bytes:       b.bytes,
 			errors5xx:   b.errors5xx,
 			staleServed: b.staleServed,
+			errors4xx:   b.errors4xx,
+			failovers:   b.failovers,
 		}
 		for t := range x.tiers {
 			x.tiers[t] = newTierRow(&b.tiers[t])
+			x.negativeCacheHits += b.tiers[t].cachedErrors
 		}
 		e, g := &x.tiers[topology.TierEdge], &x.tiers[topology.TierRegional]
 		x.edgeHR, x.edgeBHR, x.edgeReachable = e.hitRatio.v, e.byteRatio.v, e.cacheable
@@ -154,7 +160,10 @@ func (r *Recorder) TimeseriesCSV() []byte {
 		flt(x.p95, 3)
 		flt(x.p99, 3)
 		num(x.errors5xx)
-		b = strconv.AppendInt(b, x.staleServed, 10)
+		num(x.staleServed)
+		num(x.errors4xx)
+		num(x.negativeCacheHits)
+		b = strconv.AppendInt(b, x.failovers, 10)
 		b = append(b, '\n')
 	}
 	return b

@@ -22,7 +22,7 @@ import (
 const CountsFile = "counts.json"
 
 // countsFormat is CountsFile's version; a merge refuses any other.
-const countsFormat = 3
+const countsFormat = 4
 
 // counts is CountsFile: a Recorder's state, as plain numbers. The
 // counters are lists in the order of binFields, popFields, statsFields
@@ -60,7 +60,7 @@ type markerNs struct {
 
 // binFields lists a bin's counters; all are sums but ttfbMin and ttfbMax.
 func binFields(b *bin) []*int64 {
-	fs := []*int64{&b.requests, &b.bytes, &b.ttfbSum, &b.ttfbMin, &b.ttfbMax, &b.errors5xx, &b.errors4xx, &b.staleServed, &b.popDown}
+	fs := []*int64{&b.requests, &b.bytes, &b.ttfbSum, &b.ttfbMin, &b.ttfbMax, &b.errors5xx, &b.errors4xx, &b.staleServed, &b.popDown, &b.failovers}
 	for t := range b.tiers {
 		fs = append(fs, b.tiers[t].fields()...)
 	}
@@ -102,14 +102,14 @@ func statsFields(s *topology.Stats) []*int64 {
 }
 
 // recorderFields lists the Recorder's own sums: errors by status,
-// failovers, variants, compression and edge functions, ranges.
+// variants, compression and edge functions, ranges.
 func recorderFields(r *Recorder) []*int64 {
 	var fs []*int64
 	for i := range r.byStatus {
 		fs = append(fs, &r.byStatus[i])
 	}
 	e, g := &r.extras, &r.ranges
-	fs = append(fs, &r.failovers, &e.variants, &e.compBytes, &e.uncompBytes, &e.fnRuns, &e.fnCold, &e.fnTime,
+	fs = append(fs, &e.variants, &e.compBytes, &e.uncompBytes, &e.fnRuns, &e.fnCold, &e.fnTime,
 		&g.requests, &g.bytes, &g.partRequests, &g.parts, &g.partHits, &g.partialHits, &g.originParts, &g.originPartRequests)
 	for i := range e.compressed {
 		fs = append(fs, &e.compressed[i])

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/cdnsim/cdnsim/topology"
 )
@@ -123,6 +124,79 @@ func TestMergeRefusesShardsOfDifferentRuns(t *testing.T) {
 		var me *MergeError
 		if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: %v, want a MergeError saying %q", tc.name, err, tc.msg)
+		}
+	}
+}
+
+// notCounters are the Recorder's fields that are not counters: its
+// configuration (counts.json keeps it apart), derived sizes, state of the
+// run, the merge's spread, the current-bin cache, and a sample's figures
+// by class and tally for its adjustment (a shard has neither, so no merge
+// does).
+var notCounters = map[string]bool{"cfg": true, "nBins": true, "partial": true, "spread": true, "cur": true, "curStart": true, "curEnd": true,
+	"byClass": true, "tally": true}
+
+// fillCounters sets every integer reachable from v (through structs,
+// arrays and slices; unexported fields too) to a distinct value from *n on.
+func fillCounters(v reflect.Value, n *int64) {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		*n++
+		v.SetInt(*n % 100)
+		if v.Int() == 0 {
+			v.SetInt(100)
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		*n++
+		v.SetUint(uint64(*n%100 + 1))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type() == reflect.TypeFor[Recorder]() && notCounters[v.Type().Field(i).Name] {
+				continue
+			}
+			f := v.Field(i)
+			fillCounters(reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem(), n)
+		}
+	case reflect.Array, reflect.Slice:
+		for i := range v.Len() {
+			fillCounters(v.Index(i), n)
+		}
+	}
+}
+
+// TestMergeKnowsEveryCounter: every counter of a Recorder (every integer
+// it holds but its configuration and transient state) survives counts.json
+// and a merge, so a counter added to the Recorder but not to binFields,
+// popFields, statsFields, recorderFields, bin.add or addShard fails here.
+func TestMergeKnowsEveryCounter(t *testing.T) {
+	t.Parallel()
+	cfg := handConfig()
+	cfg.Shard, cfg.Shards, cfg.SampleRate = 0, 1, 1
+	r := NewRecorder(cfg)
+	var n int64
+	fillCounters(reflect.ValueOf(r).Elem(), &n)
+	c := r.counts() // folds each POP's last second into its peak
+	for i := range r.pops {
+		r.pops[i].sec = 0 // which second secBytes counted: gone with it
+	}
+	saved, err := c.recorder(r.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A merge into an empty recorder gives the shard's counters back.
+	merged := NewRecorder(r.cfg)
+	merged.addShard(saved)
+	for name, got := range map[string]*Recorder{"counts.json": saved, "a merge": merged} {
+		if !reflect.DeepEqual(got.bins, r.bins) || !reflect.DeepEqual(got.pops, r.pops) || got.net != r.net ||
+			!reflect.DeepEqual(got.hist, r.hist) || !reflect.DeepEqual(got.originPS, r.originPS) ||
+			!reflect.DeepEqual(got.resultHist, r.resultHist) || got.byResult != r.byResult || got.bypass != r.bypass ||
+			got.byStatus != r.byStatus || got.extras != r.extras || got.ranges != r.ranges || got.warmup != r.warmup {
+			t.Errorf("%s loses counters:\n got %+v\nwant %+v", name, *got, *r)
+		}
+		// What the comparison above names is every field but notCounters.
+		rt := reflect.TypeFor[Recorder]()
+		if compared := 12; rt.NumField()-len(notCounters) != compared {
+			t.Errorf("Recorder has %d fields besides notCounters; the comparison names %d: add the new one", rt.NumField()-len(notCounters), compared)
 		}
 	}
 }

@@ -162,8 +162,9 @@ type bin struct {
 	ttfbSum          int64 // ns; for the mean (5e15 for a 5M-request day of 1 s TTFBs: no overflow)
 	ttfbMin, ttfbMax int64 // exact extremes, to clamp interpolated percentiles
 	// Viewer responses that were 5xx and 4xx, stale copies served for an
-	// error, and requests sent to a POP that was down.
-	errors5xx, errors4xx, staleServed, popDown int64
+	// error, requests sent to a POP that was down, and requests whose
+	// origin fetch an origin group failed over to its secondary.
+	errors5xx, errors4xx, staleServed, popDown, failovers int64
 }
 
 // originRequests is the requests that reached the origin, over any flow.
@@ -215,9 +216,8 @@ type Recorder struct {
 	extras extras
 	ranges rangeCount
 	// byStatus counts the error answers to viewers by status
-	// (minErrorStatus+i), failovers the fetches an origin group failed over.
-	byStatus  [600 - minErrorStatus]int64
-	failovers int64
+	// (minErrorStatus+i).
+	byStatus [600 - minErrorStatus]int64
 	// partial is set by Stop: the run was interrupted at Config.Duration.
 	partial bool
 	// spread is set on the merge of shards (MergeShards).
@@ -353,7 +353,7 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 		}
 	}
 	if o.Failover {
-		r.failovers++
+		b.failovers++
 	}
 	if o.StaleServed {
 		b.staleServed++

@@ -83,6 +83,7 @@ func (x *intervalRow) scale(f float64) {
 	x.originBps *= f
 	x.originPeak *= f
 	x.errors5xx, x.staleServed = est(x.errors5xx, f), est(x.staleServed, f)
+	x.errors4xx, x.negativeCacheHits, x.failovers = est(x.errors4xx, f), est(x.negativeCacheHits, f), est(x.failovers, f)
 }
 
 // sampleLabel is what plot titles add for a miniature or a shard:

@@ -63,17 +63,17 @@ func TestAMiniatureReportsFullScaleEstimates(t *testing.T) {
 	}
 	// timeseries.csv: bin 0 has 5 requests (2 edge hits of 5 cacheable)
 	// and 1 origin fetch of 400 B in 10 s.
-	lines := strings.Split(string(mini.TimeseriesCSV()), "\n")
-	col := map[string]string{}
-	for i, h := range strings.Split(lines[0], ",") {
-		col[h] = strings.Split(lines[1], ",")[i]
-	}
+	col := csvRow(t, mini.TimeseriesCSV(), 0)
 	want := map[string]string{"requests": "20", "edge_hits": "8", "edge_hit_ratio": "0.400000", "origin_requests": "4",
 		"origin_bytes": "1600", "origin_rps": "0.400", "origin_bytes_per_s": "160.0", "origin_peak_rps": "4"}
 	for k, v := range want {
 		if col[k] != v {
 			t.Errorf("bin 0 %s = %q, want %q", k, col[k], v)
 		}
+	}
+	// Bin 1's 503 from the POP's cached error: one each, estimated as 4.
+	if col := csvRow(t, mini.TimeseriesCSV(), 1); col["errors_5xx"] != "4" || col["negative_cache_hits"] != "4" || col["errors_4xx"] != "0" {
+		t.Errorf("bin 1 errors_5xx %s, negative_cache_hits %s, errors_4xx %s; want 4, 4, 0", col["errors_5xx"], col["negative_cache_hits"], col["errors_4xx"])
 	}
 	if title := mini.title("x"); !strings.Contains(title, "(seed 42, sample R = 0.25)") {
 		t.Errorf("plot title %q", title)

@@ -275,6 +275,7 @@ func (b *bin) add(x *bin) {
 	b.errors4xx += x.errors4xx
 	b.staleServed += x.staleServed
 	b.popDown += x.popDown
+	b.failovers += x.failovers
 	b.ttfbSum += x.ttfbSum
 	b.ttfbMin = minOf(b.ttfbMin, x.ttfbMin)
 	b.ttfbMax = max(b.ttfbMax, x.ttfbMax)
@@ -356,7 +357,7 @@ func (r *Recorder) Summary() Summary {
 		},
 		Invalidations: Invalidations{Paths: r.net.InvalidationPaths, Objects: r.net.InvalidatedObjects},
 		Errors: Errors{Served5xx: t.errors5xx, StaleServed: t.staleServed, POPDown: t.popDown,
-			Served4xx: t.errors4xx, ByStatus: map[string]int64{}, Failovers: r.failovers},
+			Served4xx: t.errors4xx, ByStatus: map[string]int64{}, Failovers: t.failovers},
 		Revalidations: Revalidations{Sent: r.net.Revalidations, NotModified: r.net.NotModified, BytesSaved: r.net.BytesSaved},
 		Bypass: Bypass{
 			Method:  r.bypass[topology.BypassMethod],

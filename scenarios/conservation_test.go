@@ -76,6 +76,28 @@ func checkConservation(t *testing.T, r *Run) {
 	if fetches := st.ConnectionsOpened + st.ConnectionsReused; want+st.Retries+st.Failovers != fetches {
 		t.Errorf("origin fetches: %d by the outcomes + %d retries + %d failovers, %d connections taken", want, st.Retries, st.Failovers, fetches)
 	}
+	// timeseries.csv's counts add up to summary.json's (a miniature's rows
+	// are rounded one by one, so only at sample rate 1).
+	if s.SampleRate != 1 {
+		return
+	}
+	ts := r.Recorder.TimeseriesCSV()
+	for _, c := range []struct {
+		column string
+		want   int64
+	}{
+		{"requests", s.Requests}, {"origin_requests", o.Requests}, {"errors_5xx", s.Errors.Served5xx},
+		{"stale_served", s.Errors.StaleServed}, {"errors_4xx", s.Errors.Served4xx},
+		{"negative_cache_hits", s.Errors.NegativeCacheHits}, {"failovers", s.Errors.Failovers},
+	} {
+		var got float64
+		for _, v := range column(t, ts, c.column) {
+			got += v
+		}
+		if got != float64(c.want) {
+			t.Errorf("timeseries.csv's %s add up to %v, summary.json has %d", c.column, got, c.want)
+		}
+	}
 }
 
 func sum(fs ...report.Flow) report.Flow {

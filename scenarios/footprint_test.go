@@ -81,6 +81,19 @@ func TestFootprintErrorsNameLineAndKey(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), `--set: pops.price_class: unknown price class "europe"`) {
 		t.Errorf("--set pops.price_class=europe: %v", err)
 	}
+	// The README's --set pops.price_class=100, unquoted: a TOML integer
+	// that the price class takes as "100".
+	s, err := Parse("fp.toml", []byte(footprintBase), []string{"pops.price_class=100"})
+	if err != nil {
+		t.Fatalf("--set pops.price_class=100: %v", err)
+	}
+	if got := s.File.POPs.PriceClass; got != "100" {
+		t.Errorf("--set pops.price_class=100 gives price class %q, want \"100\"", got)
+	}
+	_, err = Parse("fp.toml", []byte(footprintBase), []string{"pops.price_class=true"})
+	if err == nil || !strings.HasPrefix(err.Error(), `--set: pops.price_class: a price class is "100", "200" or "all", not bool`) {
+		t.Errorf("--set pops.price_class=true: %v", err)
+	}
 }
 
 // TestPriceClassRoutesSydneyToLosAngeles: under price class 100 the

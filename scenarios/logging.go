@@ -18,6 +18,10 @@ type loggingTOML struct {
 	// Start is the date (or date-time) of the start of the measured period
 	// (after any warm-up); 2026-01-01 UTC when absent.
 	Start *time.Time `toml:"start"`
+	// Cookies is CloudFront's cookie logging: cs(Cookie) holds the
+	// cookies viewers sent (a class's sends.cookie); off by default, as
+	// in CloudFront.
+	Cookies bool `toml:"cookies"`
 }
 
 // validateLogging checks [logging]; fail reports a key and a message.
@@ -38,7 +42,7 @@ func (s *Scenario) LogEnabled() bool { return s.File.Logging.Enabled }
 // [logging] table, the POP names and the classes' path prefixes.
 func (s *Scenario) AccessLogConfig(seed uint64) report.AccessLogConfig {
 	l := s.File.Logging
-	cfg := report.AccessLogConfig{Host: l.Host, Seed: seed, Sample: 1, Warmup: sim.Duration(s.Warmup)}
+	cfg := report.AccessLogConfig{Host: l.Host, Seed: seed, Sample: 1, Warmup: sim.Duration(s.Warmup), Cookies: l.Cookies}
 	if l.Sample != nil {
 		cfg.Sample = *l.Sample
 	}
@@ -57,6 +61,7 @@ func (s *Scenario) AccessLogConfig(seed uint64) report.AccessLogConfig {
 			ct = contentType(c.Name + " " + c.Prefix)
 		}
 		cfg.ContentTypes = append(cfg.ContentTypes, ct)
+		cfg.Sends = append(cfg.Sends, c.Sends)
 	}
 	return cfg
 }

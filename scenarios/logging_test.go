@@ -22,6 +22,14 @@ func TestLoggingTable(t *testing.T) {
 	if len(cfg.POPs) != len(s.Topology.POPs) || len(cfg.Prefixes) != len(s.Topology.Classes) || cfg.Prefixes[0] != s.Topology.Classes[0].Prefix {
 		t.Errorf("POPs %d (want %d), prefixes %v", len(cfg.POPs), len(s.Topology.POPs), cfg.Prefixes)
 	}
+	// The articles' viewers send utm_source (cs-uri-query); cookie logging
+	// is off unless asked for.
+	if len(cfg.Sends) != len(cfg.Prefixes) || cfg.Prefixes[1] != "/news/" || cfg.Sends[1].Tracking.Name != "utm_source" || cfg.Cookies {
+		t.Errorf("sends %+v, cookies %v: want the articles' utm_source, cookie logging off", cfg.Sends, cfg.Cookies)
+	}
+	if c, err := Load("news-spike", []string{"logging.cookies=true"}); err != nil || !c.AccessLogConfig(1).Cookies {
+		t.Errorf("logging.cookies=true: %v, want cookie logging on", err)
+	}
 
 	// news-spike logs 1% by default; without [logging] nothing is logged
 	// and sample defaults to 1.

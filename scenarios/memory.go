@@ -6,8 +6,10 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/cdnsim/cdnsim/topology"
+	"github.com/cdnsim/cdnsim/topology/cache"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
@@ -31,7 +33,7 @@ import (
 // Per-entry costs, in bytes, from the structures' layouts.
 const (
 	// metaBytes is a Cache's freshness state per object (cache.Meta).
-	metaBytes = 16
+	metaBytes = float64(unsafe.Sizeof(cache.Meta{}))
 	// liveBytes is a decaying object in the generator's live heap.
 	liveBytes = 48
 	// classTableBytes is a workload class's size quantile table.

@@ -110,8 +110,11 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 	for _, o := range extra {
 		obs = report.Tee(obs, o)
 	}
-	// Range requests are drawn per request from the seed, whatever the source.
-	src = workload.NewRanges(src, s.Workload.Classes, seed)
+	// Range requests are drawn per request from the seed, whatever the
+	// source, but for a trace that records its own.
+	if ts == nil || !ts.CarriesRanges() {
+		src = workload.NewRanges(src, s.Workload.Classes, seed)
+	}
 	net, err := topology.New(cfg, src, obs)
 	if err != nil {
 		if ts != nil {

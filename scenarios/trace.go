@@ -25,7 +25,9 @@ import (
 //   - classes, optional: name, prefix and cache_control. A request's class
 //     is the one whose prefix is the longest match of its path; no path or
 //     no match is class 0. No classes: one class "default" with prefix "/"
-//     and no Cache-Control (the behaviour's default TTL applies).
+//     and no Cache-Control (the behaviour's default TTL applies). The
+//     range_* keys draw range requests as for a generator, unless the
+//     trace records its own (range columns: workload.TraceSource).
 //   - duration, optional: the trace's span when 0; a shorter one cuts it.
 type workloadTOML struct {
 	workloadSection

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	"github.com/cdnsim/cdnsim/topology/cache"
 )
 
@@ -145,6 +146,8 @@ func walkTable(doc map[string]any, t reflect.Type, path string) *unitError {
 	return nil
 }
 
+var unmarshalerType = reflect.TypeFor[toml.Unmarshaler]()
+
 func walkValue(v any, t reflect.Type, path string) *unitError {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -173,7 +176,9 @@ func walkValue(v any, t reflect.Type, path string) *unitError {
 			return &unitError{path, fmt.Sprintf("must be true or false, not %s", describe(v))}
 		}
 	case t.Kind() == reflect.String:
-		if _, ok := v.(string); !ok {
+		// A type that decodes itself (a price class takes 100 as "100")
+		// says what it accepts.
+		if _, ok := v.(string); !ok && !reflect.PointerTo(t).Implements(unmarshalerType) {
 			return &unitError{path, fmt.Sprintf("must be a string (in quotes), not %s", describe(v))}
 		}
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:

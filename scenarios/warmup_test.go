@@ -73,24 +73,9 @@ func TestWarmup(t *testing.T) {
 	checkConservation(t, warm)
 }
 
-// TestWarmupWithATrace: with a trace, the warm-up is its first part; the
-// outputs cover the rest. A warm-up as long as the trace is an error.
-func TestWarmupWithATrace(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	var csv strings.Builder
-	csv.WriteString("time,obj_id,size,metro,method,path\n")
-	for i := range 100 { // one request a second for 100 s
-		fmt.Fprintf(&csv, "%d,%d,100,Washington,GET,/x\n", 1700000000+i, i%7)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(csv.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	scen := filepath.Join(dir, "s.toml")
-	if err := os.WriteFile(scen, []byte(`name = "trace-warmup"
-warmup = "40s"
-interval = "10s"
-[pops]
+// traceIAD is the body of a scenario that reads the CSV trace t.csv beside
+// it: one POP (IAD), its regional cache, one origin, viewers in Washington.
+const traceIAD = `[pops]
 capacity = "1MB"
 sites = [{ name = "IAD", lat = 39.04, lon = -77.49, region = "r" }]
 [regions]
@@ -107,7 +92,23 @@ origin = "o"
 [workload]
 trace = "t.csv"
 metros = [{ name = "Washington", lat = 38.91, lon = -77.04, weight = 1 }]
-`), 0o644); err != nil {
+`
+
+// TestWarmupWithATrace: with a trace, the warm-up is its first part; the
+// outputs cover the rest. A warm-up as long as the trace is an error.
+func TestWarmupWithATrace(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("time,obj_id,size,metro,method,path\n")
+	for i := range 100 { // one request a second for 100 s
+		fmt.Fprintf(&csv, "%d,%d,100,Washington,GET,/x\n", 1700000000+i, i%7)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scen := filepath.Join(dir, "s.toml")
+	if err := os.WriteFile(scen, []byte("name = \"trace-warmup\"\nwarmup = \"40s\"\ninterval = \"10s\"\n"+traceIAD), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r := simulate(t, scen)

@@ -163,3 +163,41 @@ func TestValidateErrorStatuses(t *testing.T) {
 		}, "workload.classes[0].origin_errors"},
 	})
 }
+
+// TestCachedErrorsAreForgotten: a node keeps a cached error only until its
+// TTL runs out. With a 404 for every object and a new object each second
+// for 10 minutes, run a minute at a time, each node holds at the end only
+// the errors of the last minute and the TTL (10 s) at most, not all 600;
+// and the outcomes are those of the same run in one step, which forgets
+// nothing until its end.
+func TestCachedErrorsAreForgotten(t *testing.T) {
+	t.Parallel()
+	cfg := line()
+	cfg.Classes[0].Errors = []ErrorShare{{Status: 404, Share: 1}}
+	var reqs []workload.Request
+	for i := range 600 {
+		reqs = append(reqs, workload.Request{Time: sim.Time(i) * sim.Second, Object: uint64(i), Size: 1000})
+	}
+	var stepped tally
+	n, err := New(cfg, &sliceSource{reqs: reqs}, &stepped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Run(11*sim.Minute, sim.Minute, nil)
+	for _, group := range [][]cacheNode{n.pops, n.regions} {
+		for i := range group {
+			if got := len(group[i].errors); got > 70 {
+				t.Errorf("a node holds %d cached errors after 11 minutes, want at most 70 (the last minute's and the 10 s TTL's)", got)
+			}
+		}
+	}
+	_, whole := run(t, cfg, reqs)
+	if len(stepped.outs) != len(whole.outs) {
+		t.Fatalf("%d outcomes run a minute at a time, %d in one step", len(stepped.outs), len(whole.outs))
+	}
+	for i := range whole.outs {
+		if stepped.outs[i] != whole.outs[i] {
+			t.Fatalf("outcome %d differs: %+v run a minute at a time, %+v in one step", i, stepped.outs[i], whole.outs[i])
+		}
+	}
+}

@@ -71,7 +71,7 @@ func (n *Network) invalidate(inv Invalidation) {
 				panic("topology: cache policy " + c.Policy().Name() + " cannot list its objects for an invalidation")
 			}
 			for _, id := range n.keys {
-				obj := n.objectOf(uint64(id))
+				obj := c.Meta(id).Owner
 				class, known := n.classOf(obj)
 				if !known {
 					continue

@@ -74,17 +74,10 @@ func (k *CacheKey) keyMask(s *workload.Sends) workload.Variant {
 // viewer-request function that normalises the key runs first.
 func (n *Network) variant(route *classRoute, r *workload.Request) *workload.Request {
 	n.vreq = *r
-	mask := route.keyMask
-	if route.viewerFn.dropTracking {
-		mask &^= workload.TrackingBits
-	}
-	v := r.Variant & mask
-	if enc := r.Variant.Encoding(); route.compress && enc != workload.Identity && compressible(r.Size) && route.ratio[enc] > 0 {
-		// The normalised Accept-Encoding is in the key: each encoding is
-		// a variant of its own, smaller by the class's ratio.
-		v |= workload.Variant(enc)
-		n.vreq.Size = max(1, int64(float64(r.Size)*route.ratio[enc]+0.5))
-		n.out.Encoding = enc
+	v, size := route.keyOf(r)
+	if v.Encoding() != workload.Identity {
+		n.vreq.Size = size
+		n.out.Encoding = r.Variant.Encoding()
 		n.out.Uncompressed = r.Size
 	}
 	if v != 0 {
@@ -94,37 +87,30 @@ func (n *Network) variant(route *classRoute, r *workload.Request) *workload.Requ
 	return &n.vreq
 }
 
+// keyOf is what of r goes in the cache key under route (0: nothing, the
+// object's own key) and the size of the variant the caches hold: r.Size,
+// or smaller when the edge compresses it. It changes nothing, so that
+// warmAhead can find a variant's key too.
+func (route *classRoute) keyOf(r *workload.Request) (workload.Variant, int64) {
+	mask := route.keyMask
+	if route.viewerFn.dropTracking {
+		mask &^= workload.TrackingBits
+	}
+	v, size := r.Variant&mask, r.Size
+	if enc := r.Variant.Encoding(); route.compress && enc != workload.Identity && compressible(r.Size) && route.ratio[enc] > 0 {
+		// The normalised Accept-Encoding is in the key: each encoding is
+		// a variant of its own, smaller by the class's ratio.
+		v |= workload.Variant(enc)
+		size = max(1, int64(float64(r.Size)*route.ratio[enc]+0.5))
+	}
+	return v, size
+}
+
 // variantKey is the cache ID of obj's variant v (v != 0): a hash, so the
 // variants of an object spread like distinct objects. A clash with an
 // object's own ID has odds of about catalog size / 2^64.
 func variantKey(obj uint64, v workload.Variant) uint64 {
 	return sim.Mix64(sim.Mix64(obj^0x3243f6a8885a308d) ^ uint64(v))
-}
-
-// noteVariant remembers the object a variant's key stands for, when a
-// node is about to cache it, so an invalidation can find its path.
-func (n *Network) noteVariant(obj uint64) {
-	if n.key == obj {
-		return
-	}
-	if n.keyObj == nil {
-		n.keyObj = map[uint64]uint64{}
-	}
-	n.keyObj[n.key] = obj
-}
-
-// objectOf is the object a cached ID stands for: itself, or the object of
-// which it is a variant or a part (ranges.go), or a part of a variant: two
-// steps at most.
-func (n *Network) objectOf(id uint64) uint64 {
-	for range 2 {
-		o, ok := n.keyObj[id]
-		if !ok {
-			break
-		}
-		id = o
-	}
-	return id
 }
 
 // validBehaviorExtras checks the cache policy, compression and edge

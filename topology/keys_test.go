@@ -25,10 +25,10 @@ func sendsLine() Config {
 func v(tracking, page int) workload.Variant {
 	var x workload.Variant
 	if tracking >= 0 {
-		x |= workload.VariantTracking | workload.Variant(tracking)<<8
+		x = x.With(workload.VariantTracking, uint64(tracking))
 	}
 	if page >= 0 {
-		x |= workload.VariantQuery | workload.Variant(page)<<32
+		x = x.With(workload.VariantQuery, uint64(page))
 	}
 	return x
 }
@@ -59,6 +59,10 @@ func TestCacheKeySplitsVariantsAsFarAsItSays(t *testing.T) {
 			if o.Edge != c.edge[i] {
 				t.Errorf("%+v: request %d (%v): edge %v, want %v", c.key, i, variants[i], o.Edge, c.edge[i])
 			}
+			// What the viewer sent goes to the access log whatever the key kept.
+			if o.Sent != variants[i] {
+				t.Errorf("%+v: request %d: Outcome.Sent %v, want %v", c.key, i, o.Sent, variants[i])
+			}
 		}
 		if obs.toOrigin != c.origin {
 			t.Errorf("%+v: %d origin fetches, want %d", c.key, obs.toOrigin, c.origin)
@@ -68,7 +72,7 @@ func TestCacheKeySplitsVariantsAsFarAsItSays(t *testing.T) {
 
 func TestCookiesAndHeadersByName(t *testing.T) {
 	t.Parallel()
-	cookie := func(c int) workload.Variant { return workload.VariantCookie | workload.Variant(c)<<40 }
+	cookie := func(c int) workload.Variant { return workload.Variant(0).With(workload.VariantCookie, uint64(c)) }
 	reqs := []workload.Request{
 		{Time: 0, Object: 1, Size: 100, Variant: cookie(0)},
 		{Time: sim.Second, Object: 1, Size: 100, Variant: cookie(1)},

@@ -82,16 +82,15 @@ type Network struct {
 	pathBuf     []byte           // scratch: a cached object's path
 
 	// key is the cache ID of the request on the path: its object, or the
-	// variant's (keys.go); vreq is the request as the caches see a
-	// variant; originSize is the body the origin sends for it. keyObj maps
-	// cached variants' keys back to their objects, for invalidations.
+	// variant's (keys.go) or a part's (ranges.go); vreq is the request as
+	// the caches see a variant; originSize is the body the origin sends
+	// for it. Every cached copy keeps the object its key stands for
+	// (cache.Meta.Owner), for invalidations.
 	key        uint64
 	vreq       workload.Request
 	originSize int64
-	keyObj     map[uint64]uint64
 
-	// chunk is Config.ChunkSize (ranges.go); keyObj also maps a part's
-	// cache key to its object when invalidations need paths; originTrips
+	// chunk is Config.ChunkSize (ranges.go); originTrips
 	// counts trips to the origin, so a request served in parts knows how
 	// many of its parts went there.
 	chunk       int64
@@ -180,9 +179,6 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	n.routes = classRoutes(&cfg, regionIdx)
 	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)
 	n.chunk = cfg.ChunkSize
-	if n.chunk > 0 && len(cfg.Invalidations) > 0 {
-		n.keyObj = map[uint64]uint64{} // parts' objects, for invalidations
-	}
 	return n, nil
 }
 
@@ -251,8 +247,25 @@ func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
 			t = until
 		}
 		n.eng.Run(t)
+		n.forgetErrors(t)
 		if progress != nil {
 			progress(t)
+		}
+	}
+}
+
+// forgetErrors drops the cached error responses that ran out by now: a
+// lookup treats them as gone already (serve), so dropping them changes
+// nothing but the size of the tables, which otherwise kept every error
+// response of the run.
+func (n *Network) forgetErrors(now sim.Time) {
+	for _, group := range [][]cacheNode{n.pops, n.regions} {
+		for i := range group {
+			for k, ce := range group[i].errors {
+				if ce.until <= now {
+					delete(group[i].errors, k)
+				}
+			}
 		}
 	}
 }

@@ -162,6 +162,10 @@ type Outcome struct {
 	// Variant: the request's cache key held more than its URL (query
 	// strings, a cookie, a header or an encoding its behaviour keeps).
 	Variant bool
+	// Sent is what the viewer sent beyond the URL (the request's
+	// workload.Variant), whatever the cache key kept of it: the access
+	// log's query string and cookie.
+	Sent workload.Variant
 	// Encoding is the encoding of the body served; when it is compressed,
 	// Uncompressed is the body's size before compression.
 	Encoding     workload.Encoding

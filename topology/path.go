@@ -25,6 +25,10 @@ type fetch struct {
 	// refreshes the node's stale copy instead of replacing it.
 	born        sim.Time
 	notModified bool
+	// owner is the viewer's object the fetched ID stands for (the ID
+	// itself, a variant's key or a part's): the cache keeps it beside
+	// the copy (cache.Meta.Owner) for invalidations.
+	owner uint64
 }
 
 // cachedError is an error response a node keeps for the error-caching TTL.
@@ -101,6 +105,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	*o = Outcome{}
 	o.Time, o.Object, o.Metro, o.POP, o.Region = t, r.Object, r.Metro, uint16(p), uint16(g)
 	o.Class, o.Method, o.PublicResolver, o.Steered = r.Class, r.Method, public, steered
+	o.Sent = r.Variant
 	rttV := n.viewRTT[int(r.Metro)*len(n.pops)+p]
 	if n.dnsState.popDown(p, t) {
 		// The resolver's answer still names a dead POP: the connection
@@ -268,10 +273,7 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 	// Every answer lands: a body is stored, a 304 refreshes the stale copy,
 	// an error is cached for the error-caching TTL.
 	nd.inflight[n.key] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
-		status: up.status, born: up.born, notModified: refreshed}
-	if route.keyed {
-		n.noteVariant(r.Object)
-	}
+		status: up.status, born: up.born, notModified: refreshed, owner: n.object}
 	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), n.key)
 	switch {
 	case swr:
@@ -375,7 +377,7 @@ func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
 		return
 	}
 	nd.cache.PutMeta(cache.Request{ID: cache.ObjectID(obj), Size: f.size, Time: int64(now)},
-		cache.Meta{Expires: int64(max(f.expires, 1)), Born: int64(f.born)})
+		cache.Meta{Expires: int64(max(f.expires, 1)), Born: int64(f.born), Owner: f.owner})
 }
 
 // transfer is the time to stream size bytes at bps bits per second.

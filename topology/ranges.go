@@ -72,9 +72,6 @@ func (n *Network) serveParts(p int, route *classRoute, r *workload.Request, t si
 		lo, hi := k*n.chunk, min((k+1)*n.chunk, r.Size)
 		part.Object, part.Size = partKey(r.Object, k), hi-lo
 		n.key, n.originSize = partKey(base, k), part.Size
-		if n.keyObj != nil {
-			n.keyObj[part.Object] = r.Object
-		}
 		o.Edge, o.Regional, o.Shield = NotReached, NotReached, NotReached
 		pr := n.serve(&n.pops[p], TierEdge, p, route, &part, at, unconditional)
 		want := min(hi, b) - max(lo, a) // the requested bytes in this part

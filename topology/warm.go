@@ -3,6 +3,7 @@ package topology
 import (
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology/cache"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // lookahead is how many requests the network holds read ahead: the next
@@ -16,19 +17,30 @@ const lookahead = cache.WarmSteps + 1
 // of work each, instead of each load waiting for the one before (half a
 // simulation's time was in those waits). The POP is a guess (its metro's
 // resolver's current answer: a public resolver or an expiring answer may
-// route it elsewhere), and a request the path will not cache under its
-// object's ID (a bypass, a variant, an object served in parts) warms
-// nothing. Nothing here changes the simulation: Warm only loads memory.
+// route it elsewhere). A variant warms its key, and an object served in
+// parts its first part; a request the path will not cache (a bypass)
+// warms nothing. Nothing here changes the simulation: Warm only loads
+// memory.
 func (n *Network) warmAhead() {
 	for k := 1; k < n.queued; k++ {
 		r := &n.ahead[(n.head+k)%lookahead]
 		route := &n.routes[r.Class]
-		if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic || route.keyed || (n.chunk > 0 && r.Size > n.chunk) {
+		if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
 			continue
+		}
+		key, size := r.Object, r.Size
+		if route.keyed {
+			var v workload.Variant
+			if v, size = route.keyOf(r); v != 0 {
+				key = variantKey(r.Object, v)
+			}
+		}
+		if n.chunk > 0 && size > n.chunk {
+			key = partKey(key, r.RangeStart/n.chunk)
 		}
 		p := n.dnsState.guess(int(r.Metro), r.Time, r.Object)
 		step := cache.WarmSteps - k
-		id := cache.ObjectID(r.Object)
+		id := cache.ObjectID(key)
 		n.pops[p].cache.Warm(id, step)
 		if route.bypass != BypassOrigin {
 			n.regions[n.popRegion[p]].cache.Warm(id, step)

@@ -16,8 +16,9 @@ import "bytes"
 // size (see TraceSource); cs-method → method (GET when absent); metro (a
 // scenario metro's name) if present, else x-edge-location ("IAD89-C1": the
 // letters before the first digit name the POP; see
-// TraceSourceConfig.Locations) → metro. Required: date, time, sc-bytes,
-// cs-uri-stem.
+// TraceSourceConfig.Locations) → metro; sc-range-start and sc-range-end
+// (a 206's first and last byte) → the request's range (TraceReader.Range).
+// Required: date, time, sc-bytes, cs-uri-stem.
 
 func (t *TraceReader) nextCloudFront(rec *TraceRecord) bool {
 	var line []byte

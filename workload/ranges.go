@@ -84,8 +84,8 @@ func (s *Ranges) Next(r *Request) bool {
 	if !s.src.Next(r) {
 		return false
 	}
-	r.RangeStart, r.RangeEnd = 0, 0
-	if int(r.Class) >= len(s.spec) || !s.spec[r.Class].on || r.Method != GET || r.Size < 2 {
+	// A request that is a range already (a trace's) keeps it.
+	if r.Ranged() || int(r.Class) >= len(s.spec) || !s.spec[r.Class].on || r.Method != GET || r.Size < 2 {
 		return true
 	}
 	sp := &s.spec[r.Class]

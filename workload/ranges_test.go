@@ -227,3 +227,30 @@ func TestRangeFactorsAreWhatRangesMakeOfARequest(t *testing.T) {
 		t.Errorf("a class without ranges: %v %v, want 1 1", r, b)
 	}
 }
+
+// TestRangesKeepsASourcesOwnRange: a request that is a range already (a
+// trace's) passes through as it is, even where its class draws ranges for
+// every request; the whole-object requests around it are drawn as before.
+func TestRangesKeepsASourcesOwnRange(t *testing.T) {
+	t.Parallel()
+	classes := []Class{{Name: "a", RangeSeekShare: 1}}
+	in := []Request{
+		{Time: 0, Object: 1, Size: 1000},
+		{Time: 1, Object: 1, Size: 1000, RangeStart: 10, RangeEnd: 20},
+		{Time: 2, Object: 2, Size: 1000},
+	}
+	src := NewRanges(&reqList{reqs: in}, classes, 3)
+	var got []Request
+	var r Request
+	for src.Next(&r) {
+		got = append(got, r)
+	}
+	if len(got) != 3 || got[1] != in[1] {
+		t.Fatalf("got %+v; want the second request unchanged", got)
+	}
+	for _, i := range []int{0, 2} {
+		if !got[i].Ranged() || got[i].RangeStart == 0 || got[i].RangeEnd != 1000 {
+			t.Errorf("request %d: [%d, %d), want a seek to a drawn byte > 0 to the end", i, got[i].RangeStart, got[i].RangeEnd)
+		}
+	}
+}

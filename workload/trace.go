@@ -23,9 +23,10 @@ type TraceFormat uint8
 const (
 	// TraceCSV is text with a header line naming the columns: time, obj_id
 	// and size are required (integers; time in seconds); metro (a metro's
-	// name), method and path are optional; other columns are ignored, in
-	// any order. Fields may be double-quoted as in RFC 4180 (no line
-	// breaks inside).
+	// name), method, path and range_start with range_end (a range
+	// request's first and last byte, see TraceReader.Range) are optional;
+	// other columns are ignored, in any order. Fields may be double-quoted
+	// as in RFC 4180 (no line breaks inside).
 	TraceCSV TraceFormat = iota
 	// TraceOracle is libCacheSim's oracleGeneral binary format: 24-byte
 	// little-endian records {uint32 time; uint64 obj_id; uint32 size;

@@ -317,8 +317,8 @@ func TestTraceCSVErrors(t *testing.T) {
 	t.Parallel()
 	const hdr = "time,obj_id,size\n"
 	for _, tc := range []struct{ name, in, want string }{
-		{"empty file", "", `traces/x.csv: empty file: want a header line naming the columns time,obj_id,size and optionally metro,method,path`},
-		{"missing header", "1,2,3\n", `traces/x.csv:1: header: no time column (want time,obj_id,size and optionally metro,method,path; got "1,2,3")`},
+		{"empty file", "", `traces/x.csv: empty file: want a header line naming the columns time,obj_id,size and optionally metro,method,path,range_start,range_end`},
+		{"missing header", "1,2,3\n", `traces/x.csv:1: header: no time column (want time,obj_id,size and optionally metro,method,path,range_start,range_end; got "1,2,3")`},
 		{"a column named twice", "time,obj_id,size,Size\n", `traces/x.csv:1: header: column "Size" appears twice`},
 		{"a header with a bad quote", "time,\"obj_id\n", `traces/x.csv:1: header: field 2: unterminated quoted field`},
 		{"size not a number", hdr + "1,2,3\n2,3,abc\n", `traces/x.csv:3: record 2: size: not a number "abc"`},

@@ -47,7 +47,16 @@ type TraceSourceConfig struct {
 // appearance (the query string is not part of the key, as with CloudFront's
 // default cache policy). A CloudFront object's size is the largest sc-bytes
 // any of its records shows (responses to range requests, 304s and aborted
-// transfers carry fewer bytes than the object), at least 1.
+// transfers carry fewer bytes than the object), at least 1, and at least
+// what its range requests reach.
+//
+// A trace whose header names range columns (a CSV's range_start and
+// range_end, a CloudFront log's sc-range-start and sc-range-end: each
+// the first and last byte, inclusive) carries its own ranges: a GET with
+// both fields is a range request for those bytes, one with neither asks
+// for the whole object (HTTP defines Range for GET only: the range of
+// another method is ignored). In a CSV the range must lie within the
+// record's size; in a CloudFront log it extends the object's size.
 //
 // Next allocates nothing per request.
 type TraceSource struct {
@@ -63,6 +72,7 @@ type TraceSource struct {
 	end         sim.Time
 	scanned     bool
 	prev        int64
+	ranged      bool // a header named range columns
 
 	// CloudFront: the paths the first pass interned (the second pass's
 	// reader starts from them, so IDs agree) and each object's size.
@@ -82,6 +92,9 @@ type traceReq struct {
 	TraceRecord
 	metro  int32 // −1: no location given
 	method Method
+	// rangeStart and rangeEnd are the byte range [rangeStart, rangeEnd)
+	// a GET asks for; rangeEnd 0 for the whole object.
+	rangeStart, rangeEnd int64
 }
 
 // maxSpanSeconds bounds a trace's span so that nanoseconds of virtual time
@@ -158,7 +171,9 @@ func (s *TraceSource) scan() error {
 			if rec.ID == uint64(len(s.sizes)) {
 				s.sizes = append(s.sizes, 1)
 			}
-			s.sizes[rec.ID] = max(s.sizes[rec.ID], rec.Size)
+			s.sizes[rec.ID] = max(s.sizes[rec.ID], rec.Size, rec.rangeEnd)
+		} else if rec.rangeEnd > rec.Size {
+			return s.fail("range_end: %d is past the object's last byte (size %d: bytes 0-%d)", rec.rangeEnd-1, rec.Size, rec.Size-1)
 		}
 	}
 	if s.err != nil && s.err != io.EOF {
@@ -207,6 +222,11 @@ func (s *TraceSource) Duration() sim.Time { return s.end }
 
 // Requests is the number of requests the stream holds.
 func (s *TraceSource) Requests() int64 { return s.count }
+
+// CarriesRanges reports whether the trace's header names range columns,
+// so that its requests' ranges are its own: a run leaves its classes'
+// range draws (workload.NewRanges) out for such a trace.
+func (s *TraceSource) CarriesRanges() bool { return s.ranged }
 
 // Err is the error that ended the stream early, or nil. The first pass
 // checks the whole file, so this is only an I/O error or a file changed
@@ -258,7 +278,8 @@ func (s *TraceSource) Next(r *Request) bool {
 	if metro < 0 {
 		metro = int32(s.spread.sample(s.rMetro))
 	}
-	*r = Request{Time: t, Object: rec.ID, Size: size, Metro: uint16(metro), Class: s.class(s.tr.Path()), Method: rec.method}
+	*r = Request{Time: t, Object: rec.ID, Size: size, Metro: uint16(metro), Class: s.class(s.tr.Path()), Method: rec.method,
+		RangeStart: rec.rangeStart, RangeEnd: rec.rangeEnd}
 	return true
 }
 
@@ -313,6 +334,14 @@ func (s *TraceSource) read(rec *traceReq) bool {
 	if rec.method, err = s.tr.Method(); err != nil {
 		s.err = err
 		return false
+	}
+	s.ranged = s.ranged || s.tr.HasRanges()
+	if rec.rangeStart, rec.rangeEnd, err = s.tr.Range(); err != nil {
+		s.err = err
+		return false
+	}
+	if rec.method != GET {
+		rec.rangeStart, rec.rangeEnd = 0, 0
 	}
 	return true
 }

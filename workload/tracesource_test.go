@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -196,6 +197,12 @@ func TestTraceSourceCloudFrontLog(t *testing.T) {
 	if showReqs(got) != want {
 		t.Fatalf("got  %s\nwant %s", showReqs(got), want)
 	}
+	// The 206 is a range request for its bytes 0-511999; the rest are whole.
+	for i, r := range got {
+		if i == 1 && (r.RangeStart != 0 || r.RangeEnd != 512000) || i != 1 && r.Ranged() {
+			t.Errorf("request %d: range [%d, %d), want [0, 512000) for the 206 and none for the others", i+1, r.RangeStart, r.RangeEnd)
+		}
+	}
 	if strings.Join(paths, " ") != "/index.html /video/a.mp4 /index.html /video/a.mp4 /api/vote" {
 		t.Fatalf("paths %q", paths)
 	}
@@ -244,11 +251,77 @@ func TestTraceSourceErrorsNameFileLineAndRecord(t *testing.T) {
 		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:00\tlots\t/a\n", `cf.log:2: record 1: sc-bytes: not a number "lots"`},
 		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:00\t1\n", "cf.log:2: record 1: want 4 tab-separated fields as #Fields names, got 3"},
 		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem\n2019-02-28\t00:00:01\t1\t/a\n2019-02-28\t00:00:00\t1\t/a\n", "cf.log:3: record 2: time: 1551312000 is before the previous record's 1551312001"},
+		// Ranges: both columns or neither, whole byte offsets, first <= last,
+		// within a CSV record's size.
+		{"t.csv", TraceCSV, "time,obj_id,size,range_start\n", "t.csv:1: header: a range_start column but no range_end: a range needs its first and last byte"},
+		{"t.csv", TraceCSV, "time,range_end,obj_id,size\n", "t.csv:1: header: a range_end column but no range_start"},
+		{"t.csv", TraceCSV, rangeHdr + "5,1,10,,\n\n6,1,10,3,\n", "t.csv:4: record 2: range_end: empty, but range_start is given: a range needs its first and last byte"},
+		{"t.csv", TraceCSV, rangeHdr + "5,1,10,-,4\n", "t.csv:2: record 1: range_start: empty, but range_end is given"},
+		{"t.csv", TraceCSV, rangeHdr + "5,1,10,x,4\n", `t.csv:2: record 1: range_start: not a number "x"`},
+		{"t.csv", TraceCSV, rangeHdr + "5,1,10,-1,4\n", "t.csv:2: record 1: range_start: negative (-1)"},
+		{"t.csv", TraceCSV, rangeHdr + "5,1,10,2,4.5\n", `t.csv:2: record 1: range_end: not a number "4.5"`},
+		{"t.csv", TraceCSV, rangeHdr + "5,1,10,6,4\n", "t.csv:2: record 1: range_start: 6 is after range_end 4 (the last byte)"},
+		{"t.csv", TraceCSV, rangeHdr + "5,1,10,0,9\n6,1,10,0,10\n", "t.csv:3: record 2: range_end: 10 is past the object's last byte (size 10: bytes 0-9)"},
+		{"cf.log", TraceCloudFront, "#Fields: date time sc-bytes cs-uri-stem sc-range-start\n", "cf.log:1: #Fields: a sc-range-start column but no sc-range-end"},
+		{"cf.log", TraceCloudFront, cfRangeHdr + "2019-02-28\t00:00:00\t1\t/a\t5\t-\n", "cf.log:2: record 1: sc-range-end: empty, but sc-range-start is given"},
+		{"cf.log", TraceCloudFront, cfRangeHdr + "2019-02-28\t00:00:00\t1\t/a\t5\t9223372036854775807\n", "cf.log:2: record 1: sc-range-end: 9223372036854775807 is not a byte offset"},
 	} {
 		_, err := memSource(t, TraceSourceConfig{Path: tc.name, Format: tc.format}, tc.data)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: error %v\nwant prefix %q", tc.data, err, tc.want)
 		}
+	}
+}
+
+// Headers of traces with range columns.
+const (
+	rangeHdr   = "time,obj_id,size,range_start,range_end\n"
+	cfRangeHdr = "#Fields: date time sc-bytes cs-uri-stem sc-range-start sc-range-end\n"
+)
+
+// TestTraceSourceRanges: a GET with range fields is a range request for
+// [first, last+1); one without asks for the whole object; another
+// method's range is ignored; a CloudFront object is as large as its
+// ranges reach. A trace without range columns carries none.
+func TestTraceSourceRanges(t *testing.T) {
+	t.Parallel()
+	csv := "time,obj_id,size,method,range_end,range_start\n" +
+		"5,1,100,GET,9,0\n" +
+		"5,1,100,GET,,\n" +
+		"6,2,100,HEAD,99,50\n" +
+		"7,2,100,GET,99,99\n"
+	cf := cfRangeHdr +
+		"2019-02-28\t00:00:00\t1420\t/v\t1000\t1999\n" + // a 206: the object has at least 2000 bytes
+		"2019-02-28\t00:00:01\t-\t/v\t-\t-\n" +
+		"2019-02-28\t00:00:02\t1420\t/v\t4000000\t4000999\n"
+	for _, tc := range []struct {
+		name, data string
+		format     TraceFormat
+		want       []Request
+	}{
+		{"csv", csv, TraceCSV, []Request{
+			{Time: 0, Object: 1, Size: 100, RangeStart: 0, RangeEnd: 10},
+			{Time: 0, Object: 1, Size: 100},
+			{Time: sim.Second, Object: 2, Size: 100, Method: HEAD},
+			{Time: 2 * sim.Second, Object: 2, Size: 100, RangeStart: 99, RangeEnd: 100},
+		}},
+		{"cf.log", cf, TraceCloudFront, []Request{
+			{Time: 0, Object: 0, Size: 4001000, RangeStart: 1000, RangeEnd: 2000},
+			{Time: sim.Second, Object: 0, Size: 4001000},
+			{Time: 2 * sim.Second, Object: 0, Size: 4001000, RangeStart: 4000000, RangeEnd: 4001000},
+		}},
+	} {
+		s, err := memSource(t, TraceSourceConfig{Path: tc.name, Format: tc.format, Metros: testMetros[:1]}, tc.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := drainTrace(s); !slices.Equal(got, tc.want) || s.Err() != nil || !s.CarriesRanges() {
+			t.Errorf("%s: got %+v, %v, carries ranges %v\nwant %+v", tc.name, got, s.Err(), s.CarriesRanges(), tc.want)
+		}
+	}
+	s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: TraceCSV}, "time,obj_id,size\n5,1,100\n")
+	if err != nil || s.CarriesRanges() {
+		t.Errorf("a trace without range columns: carries ranges %v (%v)", s.CarriesRanges(), err)
 	}
 }
 
@@ -266,14 +339,14 @@ func TestTraceSourceDurationCutsTheTrace(t *testing.T) {
 
 func TestTraceSourceNextDoesNotAllocate(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("time,obj_id,size,metro,method,path\n")
+	b.WriteString("time,obj_id,size,metro,method,path,range_start,range_end\n")
 	for i := range 3000 {
-		fmt.Fprintf(&b, "%d,%d,10,São Paulo,GET,/p/%d\n", i/10, i%50, i%50)
+		fmt.Fprintf(&b, "%d,%d,10,São Paulo,GET,/p/%d,%d,9\n", i/10, i%50, i%50, i%10)
 	}
 	var cf strings.Builder
-	cf.WriteString("#Fields: date time x-edge-location sc-bytes cs-method cs-uri-stem\n")
+	cf.WriteString("#Fields: date time x-edge-location sc-bytes cs-method cs-uri-stem sc-range-start sc-range-end\n")
 	for i := range 3000 {
-		fmt.Fprintf(&cf, "2024-01-01\t10:%02d:%02d\tIAD5\t10\tGET\t/p/%d\n", i/600, i/10%60, i%50)
+		fmt.Fprintf(&cf, "2024-01-01\t10:%02d:%02d\tIAD5\t10\tGET\t/p/%d\t%d\t9\n", i/600, i/10%60, i%50, i%10)
 	}
 	for _, tc := range []struct {
 		f    TraceFormat
@@ -298,8 +371,9 @@ func TestRequestCSVWriterRoundTrip(t *testing.T) {
 	reqs := []Request{
 		{Time: 1500 * sim.Millisecond, Object: 3, Size: 9, Metro: 2, Class: 1, Method: PUT},
 		{Time: 1900 * sim.Millisecond, Object: 4, Size: 8, Metro: 1, Class: 0, Method: GET},
+		{Time: 1999 * sim.Millisecond, Object: 4, Size: 8, Metro: 1, Class: 0, Method: GET, RangeStart: 2, RangeEnd: 8},
 	}
-	paths := []string{`/up/"q",x`, "/a"}
+	paths := []string{`/up/"q",x`, "/a", "/a"}
 	var buf bytes.Buffer
 	w := NewRequestCSVWriter(&buf, []string{"Washington", "São Paulo", "Frankfurt, DE"})
 	for i, r := range reqs {
@@ -310,7 +384,8 @@ func TestRequestCSVWriterRoundTrip(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	want := "time,obj_id,size,metro,method,path\n1,3,9,\"Frankfurt, DE\",PUT,\"/up/\"\"q\"\",x\"\n1,4,8,São Paulo,GET,/a\n"
+	want := "time,obj_id,size,metro,method,path,range_start,range_end\n1,3,9,\"Frankfurt, DE\",PUT,\"/up/\"\"q\"\",x\",,\n" +
+		"1,4,8,São Paulo,GET,/a,,\n1,4,8,São Paulo,GET,/a,2,7\n"
 	if buf.String() != want {
 		t.Fatalf("wrote\n%s\nwant\n%s", buf.String(), want)
 	}
@@ -326,11 +401,16 @@ func TestRequestCSVWriterRoundTrip(t *testing.T) {
 			t.Errorf("record %d: %+v %q, want %+v %q", i+1, r, s.Path(), wantR, paths[i])
 		}
 	}
-	if err := w.Write(Request{Size: 1, Metro: 7}, nil); err == nil || !strings.Contains(err.Error(), "record 3: metro") {
+	if err := w.Write(Request{Size: 1, Metro: 7}, nil); err == nil || !strings.Contains(err.Error(), "record 4: metro") {
 		t.Errorf("unknown metro: %v", err)
 	}
-	if err := w.Write(Request{Size: 1}, []byte("/a\nb")); err == nil || !strings.Contains(err.Error(), "record 4: path: a line break") {
+	if err := w.Write(Request{Size: 1}, []byte("/a\nb")); err == nil || !strings.Contains(err.Error(), "record 5: path: a line break") {
 		t.Errorf("line break: %v", err)
+	}
+	for i, r := range []Request{{Size: 8, RangeStart: 8, RangeEnd: 9}, {Size: 8, RangeStart: 3, RangeEnd: 3}, {Size: 8, RangeStart: -1, RangeEnd: 3}} {
+		if err := w.Write(r, nil); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("record %d: range: [%d, %d) is not a range of the object's 8 bytes", 6+i, r.RangeStart, r.RangeEnd)) {
+			t.Errorf("range [%d, %d) of 8 bytes: %v", r.RangeStart, r.RangeEnd, err)
+		}
 	}
 }
 
@@ -376,6 +456,9 @@ func checkSourceResult(t *testing.T, s *TraceSource, err error, name string) {
 		if r.Time < prev || r.Time >= s.Duration() || r.Size <= 0 || int(r.Metro) >= len(testMetros) || r.Class > 1 {
 			t.Fatalf("request %d out of range: %+v (duration %v)", n, r, s.Duration())
 		}
+		if r.Ranged() && !(r.Method == GET && r.RangeStart >= 0 && r.RangeStart < r.RangeEnd && r.RangeEnd <= r.Size) || r.RangeEnd < 0 {
+			t.Fatalf("request %d has a bad range: %+v", n, r)
+		}
 		prev = r.Time
 	}
 	if s.Err() != nil || n != s.Requests() {
@@ -387,6 +470,7 @@ func FuzzCloudFrontSource(f *testing.F) {
 	f.Add([]byte(cfLog))
 	f.Add([]byte("#Fields: cs-uri-stem metro time date sc-bytes\n/a\tSão Paulo\t10:00:00\t2024-02-29\t5\n"))
 	f.Add([]byte("#Fields: date time sc-bytes cs-uri-stem\n0000-01-01\t00:00:00\t1\t/a\n9999-12-31\t23:59:60\t-\t/b\n"))
+	f.Add([]byte(cfRangeHdr + "2019-02-28\t00:00:00\t1420\t/v\t1000\t1999\n2019-02-28\t00:00:01\t-\t/v\t-\t-\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := memSource(t, TraceSourceConfig{Path: "cf.log", Format: TraceCloudFront,
 			Prefixes: []string{"/", "/v"}, Locations: map[string]uint16{"IAD": 0, "GRU": 1}}, string(data))
@@ -398,6 +482,7 @@ func FuzzCSVSource(f *testing.F) {
 	f.Add([]byte("path,size,extra,obj_id,time,metro,method\n/static/a.js,100,x,7,1000,Washington,GET\n/b,2,x,8,1000,\"Frankfurt, DE\",head\n"))
 	f.Add([]byte("time,obj_id,size\n5,1,1\n\n4,2,1\n"))
 	f.Add([]byte("time,obj_id,size,path\n0,1,1,\"a\"\"b\"\n9223372036,2,3,\n"))
+	f.Add([]byte("time,obj_id,size,method,range_start,range_end\n5,1,100,GET,0,9\n5,1,100,HEAD,50,99\n6,2,3,GET,,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := memSource(t, TraceSourceConfig{Path: "t.csv", Format: TraceCSV, Prefixes: []string{"/", "/v"}}, string(data))
 		checkSourceResult(t, s, err, "t.csv")

@@ -26,6 +26,11 @@ const (
 	colPath
 	colDate     // CloudFront: the day; colTime is then the time of day
 	colLocation // CloudFront: x-edge-location
+	// colRangeStart and colRangeEnd are a range request's first and last
+	// byte (inclusive, as HTTP's Range: bytes=first-last and CloudFront's
+	// sc-range-start and sc-range-end); a header names both or neither.
+	colRangeStart
+	colRangeEnd
 	numColumns
 )
 
@@ -45,11 +50,13 @@ type columnName struct {
 var csvSpec = headerSpec{what: "header", split: "fields as the header names", names: []columnName{
 	{"time", colTime, true}, {"obj_id", colID, true}, {"size", colSize, true},
 	{"metro", colMetro, false}, {"method", colMethod, false}, {"path", colPath, false},
+	{"range_start", colRangeStart, false}, {"range_end", colRangeEnd, false},
 }}
 
 var cloudFrontSpec = headerSpec{what: "#Fields", split: "tab-separated fields as #Fields names", names: []columnName{
 	{"date", colDate, true}, {"time", colTime, true}, {"sc-bytes", colSize, true}, {"cs-uri-stem", colPath, true},
 	{"x-edge-location", colLocation, false}, {"cs-method", colMethod, false}, {"metro", colMetro, false},
+	{"sc-range-start", colRangeStart, false}, {"sc-range-end", colRangeEnd, false},
 }}
 
 // columns maps each column to its field index, −1 when the header does
@@ -96,7 +103,24 @@ func (s *headerSpec) mapColumns(names [][]byte, line []byte, recordsOnly bool) (
 			return c, fmt.Errorf("%s: no %s column (want %s; got %s)", s.what, cn.name, s.wanted(), quote(line))
 		}
 	}
+	if (c.at[colRangeStart] < 0) != (c.at[colRangeEnd] < 0) {
+		named, other := s.nameOf(colRangeStart), s.nameOf(colRangeEnd)
+		if c.at[colRangeStart] < 0 {
+			named, other = other, named
+		}
+		return c, fmt.Errorf("%s: a %s column but no %s: a range needs its first and last byte", s.what, named, other)
+	}
 	return c, nil
+}
+
+// nameOf is the spec's name of column c.
+func (s *headerSpec) nameOf(c column) string {
+	for _, cn := range s.names {
+		if cn.col == c {
+			return cn.name
+		}
+	}
+	return "?"
 }
 
 // wanted lists the spec's columns: "time,obj_id,size and optionally ...".
@@ -265,6 +289,60 @@ func (t *TraceReader) Location() []byte {
 		return nil
 	}
 	return t.field(colLocation)
+}
+
+// HasRanges reports whether the header in force names range columns (a
+// CSV's range_start and range_end, a CloudFront log's sc-range-start and
+// sc-range-end), so that Range can give a record's range.
+func (t *TraceReader) HasRanges() bool {
+	return t.format != TraceOracle && t.hdr && t.col.at[colRangeStart] >= 0
+}
+
+// Range is the byte range the record Next returned last asks for,
+// [start, end) (its columns give the first and the last byte, as HTTP's
+// Range header and CloudFront's log do), or 0, 0 for the whole object:
+// when the trace has no range columns, or both fields are empty or "-".
+// As with Method, only callers that use the range pay for checking it: a
+// field that is not a byte offset, one given without the other, or a
+// first byte after the last is an error naming the record.
+func (t *TraceReader) Range() (start, end int64, err error) {
+	if !t.HasRanges() {
+		return 0, 0, nil
+	}
+	a, b := present(t.field(colRangeStart)), present(t.field(colRangeEnd))
+	if a == nil && b == nil {
+		return 0, 0, nil
+	}
+	spec := &csvSpec
+	if t.format == TraceCloudFront {
+		spec = &cloudFrontSpec
+	}
+	ka, kb := spec.nameOf(colRangeStart), spec.nameOf(colRangeEnd)
+	if a == nil || b == nil {
+		given, missing := ka, kb
+		if a == nil {
+			given, missing = kb, ka
+		}
+		return 0, 0, t.Errorf("%s: empty, but %s is given: a range needs its first and last byte", missing, given)
+	}
+	first, err := parseInt(a)
+	if err == nil && first < 0 {
+		err = fmt.Errorf("negative (%d)", first)
+	}
+	if err != nil {
+		return 0, 0, t.Errorf("%s: %v", ka, err)
+	}
+	last, err := parseInt(b)
+	if err == nil && (last < 0 || last == math.MaxInt64) {
+		err = fmt.Errorf("%d is not a byte offset", last)
+	}
+	if err != nil {
+		return 0, 0, t.Errorf("%s: %v", kb, err)
+	}
+	if first > last {
+		return 0, 0, t.Errorf("%s: %d is after %s %d (the last byte)", ka, first, kb, last)
+	}
+	return first, last + 1, nil
 }
 
 // Method is the HTTP method of the record Next returned last: GET if the

@@ -99,9 +99,10 @@ func (w *TraceWriter) Flush() error {
 }
 
 // RequestCSVWriter writes requests as the CSV that TraceReader reads:
-// time,obj_id,size,metro,method,path with time in whole seconds (truncated;
-// the order of the stream is kept). The first three columns are what
-// libCacheSim's CSV reader takes.
+// time,obj_id,size,metro,method,path,range_start,range_end with time in
+// whole seconds (truncated; the order of the stream is kept) and a range
+// request's first and last byte (both empty for the whole object). The
+// first three columns are what libCacheSim's CSV reader takes.
 type RequestCSVWriter struct {
 	bw     *bufio.Writer
 	metros []string
@@ -115,11 +116,12 @@ func NewRequestCSVWriter(w io.Writer, metros []string) *RequestCSVWriter {
 	return &RequestCSVWriter{bw: bufio.NewWriterSize(w, 64<<10), metros: metros, line: make([]byte, 0, 128)}
 }
 
-const requestCSVHeader = "time,obj_id,size,metro,method,path\n"
+const requestCSVHeader = "time,obj_id,size,metro,method,path,range_start,range_end\n"
 
 // Write appends r, whose URL path is path, to the trace. It returns an
 // error, naming the record, for a size ≤ 0, a negative time, an unknown
-// metro or a field with a line break (which CSV readers split on).
+// metro, a field with a line break (which CSV readers split on), or a
+// range that is empty or not within the object.
 func (w *RequestCSVWriter) Write(r Request, path []byte) error {
 	w.n++
 	fail := func(format string, a ...any) error {
@@ -133,6 +135,9 @@ func (w *RequestCSVWriter) Write(r Request, path []byte) error {
 	}
 	if int(r.Metro) >= len(w.metros) {
 		return fail("metro: index %d, but there are %d metros", r.Metro, len(w.metros))
+	}
+	if r.Ranged() && !(r.RangeStart >= 0 && r.RangeStart < r.RangeEnd && r.RangeEnd <= r.Size) {
+		return fail("range: [%d, %d) is not a range of the object's %d bytes", r.RangeStart, r.RangeEnd, r.Size)
 	}
 	if !w.header {
 		if _, err := w.bw.WriteString(requestCSVHeader); err != nil {
@@ -155,6 +160,14 @@ func (w *RequestCSVWriter) Write(r Request, path []byte) error {
 	b = append(b, ',')
 	if b, ok = appendCSVField(b, path); !ok {
 		return fail("path: a line break in %s", quote(path))
+	}
+	b = append(b, ',')
+	if r.Ranged() {
+		b = strconv.AppendInt(b, r.RangeStart, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, r.RangeEnd-1, 10)
+	} else {
+		b = append(b, ',')
 	}
 	b = append(b, '\n')
 	w.line = b

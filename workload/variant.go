@@ -70,6 +70,42 @@ const (
 // Encoding is the encoding the viewer accepts.
 func (v Variant) Encoding() Encoding { return Encoding(v & variantEncoding) }
 
+// The values a viewer sent, each an index in [0, Param.Values) of its
+// class's parameter; meaningful only when the part's flag is set.
+
+// TrackingValue is the tracking parameter's value.
+func (v Variant) TrackingValue() uint64 { return uint64(v>>8) & (1<<24 - 1) }
+
+// QueryValue is the meaningful query parameter's value.
+func (v Variant) QueryValue() uint64 { return uint64(v>>32) & (1<<8 - 1) }
+
+// CookieValue is the cookie's value.
+func (v Variant) CookieValue() uint64 { return uint64(v>>40) & (1<<16 - 1) }
+
+// HeaderValue is the header's value.
+func (v Variant) HeaderValue() uint64 { return uint64(v >> 56) }
+
+// With is v with part (VariantTracking, VariantQuery, VariantCookie or
+// VariantHeader) sent with value, cut to the part's field: a variant
+// made by hand. Any other part leaves v as it is.
+func (v Variant) With(part Variant, value uint64) Variant {
+	var mask Variant
+	var shift uint
+	switch part {
+	case VariantTracking:
+		mask, shift = TrackingBits, 8
+	case VariantQuery:
+		mask, shift = QueryBits, 32
+	case VariantCookie:
+		mask, shift = CookieBits, 40
+	case VariantHeader:
+		mask, shift = HeaderBits, 56
+	default:
+		return v
+	}
+	return v&^mask | part | Variant(value)<<shift&mask
+}
+
 // Param is a part of a request beyond its URL that a share of a class's
 // viewers send: a query parameter, a cookie or a header, named as the
 // cache policy names it, with Values distinct values drawn uniformly.
@@ -244,6 +280,6 @@ func (s *variantSource) Next(r *Request) bool {
 // String describes a variant for tests and logs.
 func (v Variant) String() string {
 	return fmt.Sprintf("enc=%v tracking=%v/%d query=%v/%d cookie=%v/%d header=%v/%d", v.Encoding(),
-		v&VariantTracking != 0, v>>8&(1<<24-1), v&VariantQuery != 0, v>>32&(1<<8-1),
-		v&VariantCookie != 0, v>>40&(1<<16-1), v&VariantHeader != 0, v>>56)
+		v&VariantTracking != 0, v.TrackingValue(), v&VariantQuery != 0, v.QueryValue(),
+		v&VariantCookie != 0, v.CookieValue(), v&VariantHeader != 0, v.HeaderValue())
 }

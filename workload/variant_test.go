@@ -131,3 +131,24 @@ func TestVariantValidation(t *testing.T) {
 		t.Errorf("br 0.8 + gzip 0.3: errors at %v, want accept_encoding", keys)
 	}
 }
+
+// TestVariantWithAndValues: With sets a part's flag and value in its field
+// of the documented layout, replaces a value set before, cuts one too wide
+// for its field, and the accessors read each back.
+func TestVariantWithAndValues(t *testing.T) {
+	t.Parallel()
+	v := Variant(Brotli).With(VariantTracking, 734512).With(VariantQuery, 3).With(VariantCookie, 9).With(VariantCookie, 12).With(VariantHeader, 255)
+	want := Variant(Brotli) | VariantTracking | 734512<<8 | VariantQuery | 3<<32 | VariantCookie | 12<<40 | VariantHeader | 255<<56
+	if v != want {
+		t.Fatalf("With gave %#x, want %#x", uint64(v), uint64(want))
+	}
+	if v.TrackingValue() != 734512 || v.QueryValue() != 3 || v.CookieValue() != 12 || v.HeaderValue() != 255 || v.Encoding() != Brotli {
+		t.Errorf("values %v", v)
+	}
+	if got := Variant(0).With(VariantQuery, 256+7); got != VariantQuery|7<<32 {
+		t.Errorf("a query value of 263 in its 8 bits: %v", got)
+	}
+	if got := v.With(EncodingBits, 1); got != v {
+		t.Errorf("With(EncodingBits) changed %v to %v", v, got)
+	}
+}

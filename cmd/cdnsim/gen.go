@@ -22,12 +22,15 @@ func genCmd(args []string, stdout, stderr io.Writer) int {
 		"Writes the request stream `cdnsim run SCENARIO` would simulate (same seed, same\n"+
 		"requests) as a trace for `cdnsim replay` or other tools; a FILE ending in .zst\n"+
 		"or .gz is compressed. A scenario that reads a trace converts it.\n\n"+
-		"  csv     time,obj_id,size,metro,method,path: time in whole seconds (the\n"+
-		"          stream's order is kept within a second), metro by name. Streams:\n"+
-		"          memory does not grow with the trace.\n"+
+		"  csv     time,obj_id,size,metro,method,path,range_start,range_end: time in\n"+
+		"          whole seconds (the stream's order is kept within a second), metro\n"+
+		"          by name, a range request's first and last byte (empty for a whole\n"+
+		"          object; the ranges the run would draw). Streams: memory does not\n"+
+		"          grow with the trace.\n"+
 		"  oracle  libCacheSim's oracleGeneral: 24-byte records {uint32 time (s),\n"+
 		"          uint64 obj_id, uint32 size, int64 next_access_vtime}, the last\n"+
 		"          being the 1-based index of the object's next request, -1 if none.\n"+
+		"          It has no ranges: one record per request, for the whole object.\n"+
 		"          Filling it in holds the whole stream in memory: 32-64 bytes a\n"+
 		"          request plus a map entry per object (~0.5 GB for 10 M requests).", stderr)
 	format := fs.String("format", "", "csv or oracle (default: from FILE's name)")
@@ -69,6 +72,11 @@ func genCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnsim gen:", err)
 		return exitUsage
+	}
+	if tf == workload.TraceCSV && (src.trace == nil || !src.trace.CarriesRanges()) {
+		// The range requests the run draws (scenarios.Scenario.NewRun):
+		// a CSV holds them, and a run of it replays them.
+		src.Source = workload.NewRanges(src.Source, s.Workload.Classes, runSeed)
 	}
 	n, err := writeTraceFile(*out, func(w io.Writer) (int64, error) { return writeGen(w, tf, s, src) })
 	if err != nil {

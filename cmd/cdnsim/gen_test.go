@@ -336,6 +336,8 @@ func TestTraceAndGenBadInputExitsTwo(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "traces", "bad.csv"), "time,obj_id,size\n5,1,1\n4,2,1\n")
+	badRange := filepath.Join(dir, "traces", "range.csv")
+	writeFile(t, badRange, "time,obj_id,size,range_start,range_end\n5,1,10,0,9\n6,1,10,4,10\n")
 	scen := filepath.Join(dir, "bad.toml")
 	writeFile(t, scen, strings.Replace(traceScenario, "TRACE", "bad.csv", 1))
 	writeFile(t, filepath.Join(dir, "fmt.toml"), strings.Replace(traceScenario, "TRACE", "x.parquet", 1))
@@ -349,6 +351,8 @@ func TestTraceAndGenBadInputExitsTwo(t *testing.T) {
 		{[]string{"run", scen, "--set", "workload.trace_format=json"}, `--set: workload.trace_format: unknown trace format "json"`},
 		{[]string{"run", "news-spike", "--set", "workload.trace_format=csv"}, "workload.trace_format: is only used with workload.trace"},
 		{[]string{"run", scen, "--set", "workload.trace=" + filepath.Join(dir, "none.csv")}, "none.csv: no such file"},
+		{[]string{"run", scen, "--set", "workload.trace=" + badRange}, badRange + ":3: record 2: range_end: 10 is past the object's last byte (size 10: bytes 0-9)"},
+		{[]string{"gen", scen, "--set", "workload.trace=" + badRange, "-o", filepath.Join(dir, "x.csv")}, "range.csv:3: record 2: range_end"},
 		{[]string{"gen", "news-spike"}, "-o FILE is required"},
 		{[]string{"gen", "news-spike", "-o", filepath.Join(dir, "x.csv"), "--format", "json"}, `--format: unknown trace format "json"`},
 		{[]string{"gen", "news-spike", "-o", filepath.Join(dir, "x.parquet")}, "cannot tell the trace format"},
@@ -374,11 +378,11 @@ func TestGenConvertsATraceScenario(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	b, _ := os.ReadFile(out)
-	want := "time,obj_id,size,metro,method,path\n" +
-		"0,0,39270,Washington,GET,/index.html\n" +
-		"0,1,5120,São Paulo,GET,/a.js\n" +
-		"2,0,39270,Washington,GET,/index.html\n" +
-		"29,0,39270,Washington,HEAD,/index.html\n"
+	want := "time,obj_id,size,metro,method,path,range_start,range_end\n" +
+		"0,0,39270,Washington,GET,/index.html,,\n" +
+		"0,1,5120,São Paulo,GET,/a.js,,\n" +
+		"2,0,39270,Washington,GET,/index.html,,\n" +
+		"29,0,39270,Washington,HEAD,/index.html,,\n"
 	if string(b) != want {
 		t.Fatalf("got\n%s\nwant\n%s", b, want)
 	}
@@ -404,5 +408,75 @@ func TestGenWritesAReadableFileAndNamesItsPath(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("left in %s: %v", dir, entries)
+	}
+}
+
+// TestGenRangesRoundTrip: `cdnsim gen` writes the range requests `cdnsim
+// run` draws (video-vod seeks and stops in its videos) into the CSV; the
+// CSV reads back as the same stream, whole seconds apart; and a run of it
+// as the scenario's trace simulates them as ranges: the run of the
+// generator's range requests, bytes and parts.
+func TestGenRangesRoundTrip(t *testing.T) {
+	t.Parallel()
+	const seed = 3
+	sets := []string{"workload.duration=10m", "warmup=0s"}
+	args := []string{"--seed", "3", "--set", sets[0], "--set", sets[1]}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "v.csv")
+	if code, _, stderr := cli(t, append([]string{"gen", "video-vod", "-o", out}, args...)...); code != exitOK {
+		t.Fatal(stderr)
+	}
+	s, err := scenarios.Load("video-vod", sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := workload.New(s.Workload, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []workload.Request
+	var r workload.Request
+	for src := workload.NewRanges(gen, s.Workload.Classes, seed); src.Next(&r); {
+		r.Time = r.Time / sim.Second * sim.Second
+		want = append(want, r)
+	}
+	var prefixes []string
+	for _, c := range s.Workload.Classes {
+		prefixes = append(prefixes, c.Prefix)
+	}
+	ts, err := workload.OpenTraceSource(workload.TraceSourceConfig{Path: out, Format: workload.TraceCSV, Metros: s.Workload.Metros, Prefixes: prefixes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := want[0].Time // the trace's time 0 is its first record's
+	ranged := 0
+	for i := 0; ts.Next(&r); i++ {
+		w := want[i]
+		w.Time -= first
+		if i >= len(want) || r != w {
+			t.Fatalf("request %d reads back as %+v, want %+v", i+1, r, w)
+		}
+		if r.Ranged() {
+			ranged++
+		}
+	}
+	if ts.Err() != nil || ts.Requests() != int64(len(want)) || !ts.CarriesRanges() || ranged == 0 {
+		t.Fatalf("%d of %d requests read (%v), %d of them ranges, carries ranges %v", ts.Requests(), len(want), ts.Err(), ranged, ts.CarriesRanges())
+	}
+
+	runDir, traceDir := filepath.Join(dir, "run"), filepath.Join(dir, "trace")
+	for _, c := range [][]string{{"-o", runDir}, {"-o", traceDir, "--set", "workload.trace=" + out}} {
+		if code, _, stderr := cli(t, append(append([]string{"run", "video-vod", "--quiet"}, args...), c...)...); code != exitOK {
+			t.Fatal(stderr)
+		}
+	}
+	gr, tr := readSummary(t, runDir)["ranges"].(map[string]any), readSummary(t, traceDir)["ranges"].(map[string]any)
+	if gr["range_requests"].(float64) != float64(ranged) {
+		t.Errorf("the run had %v range requests, the trace %d", gr["range_requests"], ranged)
+	}
+	for _, k := range []string{"range_requests", "range_bytes", "part_requests", "parts"} {
+		if gr[k] != tr[k] {
+			t.Errorf("ranges.%s: %v from the generator, %v from its trace", k, gr[k], tr[k])
+		}
 	}
 }

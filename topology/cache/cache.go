@@ -157,6 +157,11 @@ type entryLookup interface {
 type Meta struct {
 	Expires int64 // when the copy goes stale (0: never)
 	Born    int64 // when the origin produced this version (for revalidation)
+	// Owner is what the caller's ID stands for, kept for it: the network
+	// stores the viewer's object under the IDs of its variants and parts,
+	// so that an invalidation can find a cached ID's URL. The cache never
+	// reads it.
+	Owner uint64
 }
 
 // Put stores r after a fill, if admission accepts it, with the given expiry

@@ -1,5 +1,7 @@
 package cache
 
+import "github.com/cdnsim/cdnsim/topology/cache/internal/hugepage"
+
 // index maps ObjectIDs to dense entry numbers with an open-addressed,
 // linear-probing table. Policies keep their per-entry state in slices
 // indexed by entry number (struct-of-arrays, int32 links, no pointers for
@@ -110,6 +112,7 @@ func (x *index) place(id ObjectID, e int32) {
 func (x *index) grow() {
 	old := x.slots
 	x.slots = make([]uint64, 2*len(old))
+	hugepage.Advise(x.slots)
 	x.shift--
 	mask := uint64(len(x.slots) - 1)
 	for _, s := range old {

@@ -3,6 +3,8 @@ package cache
 import (
 	"fmt"
 	"strings"
+
+	"github.com/cdnsim/cdnsim/topology/cache/internal/hugepage"
 )
 
 // node is one entry's links and weight in a dlist. Entry numbers come from
@@ -77,6 +79,7 @@ func setNode(nodes []node, e int32, n node) []node {
 func appendDoubling[T any](s []T, v T) []T {
 	if len(s) == cap(s) {
 		t := make([]T, len(s), 2*cap(s)+16)
+		hugepage.Advise(t)
 		copy(t, s)
 		s = t
 	}
