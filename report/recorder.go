@@ -6,6 +6,7 @@ import (
 
 	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/topology"
+	"github.com/cdnsim/cdnsim/workload"
 )
 
 // DefaultInterval is the bin width used when Config.Interval is zero:
@@ -221,6 +222,11 @@ type Recorder struct {
 	partial bool
 	// spread is set on the merge of shards (MergeShards).
 	spread *ShardSpread
+	// byClass holds a sample's edge figures by class, tally its generator's
+	// counts, for the adjustment of its summary (adjust.go); both nil
+	// for other runs.
+	byClass []classEdge
+	tally   []workload.ClassTally
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -270,6 +276,9 @@ func NewRecorder(cfg Config) *Recorder {
 	for i := range r.pops {
 		r.pops[i].region = -1
 	}
+	if cfg.rate() < 1 && cfg.Shards == 0 {
+		r.byClass = make([]classEdge, 1<<8) // Outcome.Class is a uint8
+	}
 	return r
 }
 
@@ -309,6 +318,9 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	b := &r.bins[bi]
 	b.requests++
 	b.bytes += o.Size
+	if r.byClass != nil {
+		r.observeClass(o)
+	}
 	res := o.Edge
 	if o.Edge != topology.NotReached {
 		b.tiers[topology.TierEdge].add(o.Edge, o.Size, o.PartHitBytes[topology.TierEdge], o.SentUpstream(topology.TierEdge))

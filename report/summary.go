@@ -21,9 +21,14 @@ type Summary struct {
 	SampleRate float64 `json:"sample_rate"`
 	// Shard is "I/K" for shard I of K (a miniature at R = 1/K), "K shards"
 	// for their merge, "" otherwise.
-	Shard    string `json:"shard,omitempty"`
-	Requests int64  `json:"requests"` // viewer requests in the measured period
-	Bytes    int64  `json:"bytes"`    // body bytes delivered to viewers
+	Shard string `json:"shard,omitempty"`
+	// SampleExcess is, for a sample (not a shard), the requests and bytes
+	// added to the edge's hits to adjust for the popular objects the
+	// sample held more or less of than its share (adjust.go); left out
+	// otherwise.
+	SampleExcess *SampleExcess `json:"sample_excess,omitempty"`
+	Requests     int64         `json:"requests"` // viewer requests in the measured period
+	Bytes        int64         `json:"bytes"`    // body bytes delivered to viewers
 	// WarmupS is the simulated time before the measured period (s): the
 	// caches filled during it and nothing of it is counted.
 	WarmupS   float64 `json:"warmup_s"`
@@ -441,6 +446,9 @@ func (r *Recorder) Summary() Summary {
 	s.explainUndefined()
 	if f := 1 / s.SampleRate; f != 1 {
 		s.scale(f)
+		if r.tally != nil && !r.partial {
+			r.adjust(&s, f)
+		}
 	}
 	s.ShardSpread = r.spread
 	return s

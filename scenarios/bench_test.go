@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"math"
 	"syscall"
 	"testing"
 	"time"
@@ -59,11 +58,9 @@ func benchSlice(b *testing.B, name string, sl workload.Slice, sets ...string) {
 		wall += time.Since(start)
 		cpu += cpuSeconds() - cpu0
 		// Every simulated request counts, the warm-up's too: the figure is
-		// the engine's speed.
-		// A miniature's summary is a full-scale estimate, its count / R;
-		// the warm-up count is raw.
-		n := float64(r.Recorder.Summary().Requests) * sl.Rate()
-		reqs += int64(math.Round(n)) + r.Recorder.WarmupRequests()
+		// the engine's speed. (A miniature's summary is a full-scale
+		// estimate, adjusted: not what it simulated.)
+		reqs += r.Recorder.Simulated()
 	}
 	b.ReportMetric(float64(reqs)/wall.Seconds(), "req/s")
 	if cpu > 0 {

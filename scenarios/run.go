@@ -72,6 +72,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 			return nil, err
 		}
 		gen.SetSlice(s.Slice)
+		gen.SetMeasured(warm)
 		src = gen
 		for _, sp := range gen.Spikes() {
 			markers = append(markers, report.Marker{At: sp.At - warm, Label: sp.Name})
@@ -222,6 +223,11 @@ func (r *Run) SimulateUntil(stop <-chan struct{}, progress func(now sim.Time)) (
 	r.Recorder.SetNetworkStats(r.Network.Stats)
 	if !done {
 		return min(max(now-r.Warmup, 0), r.Duration), false
+	}
+	if r.Workload != nil {
+		// A sample's summary adjusts for the popular objects it holds
+		// more or less of than its share (report/adjust.go).
+		r.Recorder.SetSampleTally(r.Workload.SampleTally())
 	}
 	return r.Duration, true
 }

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -12,7 +14,7 @@ type outcomeLog []topology.Outcome
 
 func (l *outcomeLog) Observe(o *topology.Outcome) { *l = append(*l, *o) }
 
-func runLogged(t *testing.T, s *Scenario, seed uint64) outcomeLog {
+func runLogged(t *testing.T, s *Scenario, seed uint64) (outcomeLog, *Run) {
 	t.Helper()
 	var log outcomeLog
 	r, err := s.NewRun(seed, &log)
@@ -20,12 +22,18 @@ func runLogged(t *testing.T, s *Scenario, seed uint64) outcomeLog {
 		t.Fatal(err)
 	}
 	r.Simulate(nil)
-	return log
+	return log, r
 }
 
 // TestAMiniatureSimulatesExactlyItsObjects: at every tier a miniature of
-// news-spike sees only the objects its hash keeps, and its viewers send
-// exactly the full run's requests for those objects, warm-up included.
+// news-spike sees only the objects its generator keeps (by rank for the
+// Zipf classes and the story's segments, by hash for the articles and
+// clips born through the day), warm-up included. Its
+// viewers send exactly the full run's requests for the kept objects of
+// its decay classes and spike (news-spike browses, so their births are
+// all drawn); its zipf classes' requests are drawn directly for the kept
+// objects (workload.Generator.SetSlice), as many as the full run's within
+// Poisson noise.
 func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 	t.Parallel()
 	s, err := Load("news-spike", []string{"workload.duration=20m", "warmup=10m"})
@@ -35,15 +43,22 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 	const seed = 3
 	sl, _ := workload.SampleSlice(0.1)
 	mini := s.Miniature(sl)
-	full := runLogged(t, s, seed)
-	got := runLogged(t, mini, seed)
+	full, _ := runLogged(t, s, seed)
+	got, run := runLogged(t, mini, seed)
+	keeps := run.Workload.Keeps
+	zipf := func(o topology.Outcome) bool { return s.Workload.Classes[o.Class].Popularity == workload.PopZipf }
 	type req struct {
 		at  int64
 		obj uint64
 	}
 	want := map[req]int{}
+	var wantZipf, gotZipf int
 	for _, o := range full {
-		if sl.Keeps(seed, o.Object) {
+		switch {
+		case !keeps(o.Object):
+		case zipf(o):
+			wantZipf++
+		default:
 			want[req{int64(o.Time), o.Object}]++
 		}
 	}
@@ -52,7 +67,7 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 		if o.Time < sim.Duration(s.Warmup) {
 			warm++
 		}
-		if !sl.Keeps(seed, o.Object) {
+		if !keeps(o.Object) {
 			t.Fatalf("object %d is outside the sample, yet reached the POP (regional %v, origin %v)", o.Object, o.Regional, o.ToOrigin())
 		}
 		if o.Regional != topology.NotReached {
@@ -60,6 +75,10 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 		}
 		if o.ToOrigin() {
 			origin++
+		}
+		if zipf(o) {
+			gotZipf++
+			continue
 		}
 		k := req{int64(o.Time), o.Object}
 		if want[k] == 0 {
@@ -72,8 +91,12 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 			t.Fatalf("the full run's request %+v is missing from the miniature", k)
 		}
 	}
-	if len(got) < 1000 || regional == 0 || origin == 0 || warm == 0 {
-		t.Fatalf("%d requests, %d regional, %d origin, %d in the warm-up: too few to test", len(got), regional, origin, warm)
+	if len(got) < 1000 || regional == 0 || origin == 0 || warm == 0 || wantZipf < 1000 {
+		t.Fatalf("%d requests (%d zipf), %d regional, %d origin, %d in the warm-up: too few to test", len(got), wantZipf, regional, origin, warm)
+	}
+	// Two counts of the same mean: 5σ of their difference.
+	if d := math.Abs(float64(gotZipf - wantZipf)); d > 5*math.Sqrt(2*float64(wantZipf)) {
+		t.Errorf("%d zipf-class requests; the full run has %d of the kept objects", gotZipf, wantZipf)
 	}
 }
 
@@ -127,9 +150,9 @@ func TestAMiniatureScalesWhatDependsOnTheRate(t *testing.T) {
 // sampled. Half an hour of it at R = 0.01 simulates about a hundredth of
 // its requests on caches scaled to a hundredth, and estimates the
 // full-scale count the workload expects, loosely: ExpectedRequests leaves
-// out the warm-up's objects still requested after it, and the hundredth
-// holds few of the heavy-tailed articles and videos born in 40 minutes
-// (the full stream has 5.68 M requests; the estimate is 6% above it).
+// out the warm-up's objects still requested after it (the full stream has
+// 5.68 M requests; the estimate, adjusted for the popular objects the
+// sample holds, 5.61 M).
 func TestCloudfrontDayRunsAsAMiniature(t *testing.T) {
 	t.Parallel()
 	s, err := Load("cloudfront-day", []string{"workload.duration=30m", "warmup=10m"})
@@ -153,5 +176,54 @@ func TestCloudfrontDayRunsAsAMiniature(t *testing.T) {
 	}
 	if n := r.Recorder.Simulated(); float64(n) > 0.015*want*40/30 {
 		t.Errorf("simulated %d requests for a hundredth of %.0f", n, want)
+	}
+}
+
+// cheSrc is one POP, an LRU cache of 1,000 objects (tinySites), under
+// IRM: 20,000 equal objects of 1000 bytes with Zipf(0.8) popularity at
+// 200 requests/s, cached for a day (the default TTL). Its edge hit
+// ratio is Che's approximation's (cheLRU): the cache turns over in
+// seconds, and an hour's warm-up fills it.
+var cheSrc = "name = \"che\"\nwarmup = \"1h\"\n" +
+	strings.Replace(tinySites, `capacity = "1GB"`, `capacity = "1MB"`, 1) +
+	"[[origins]]\nname = \"o\"\nkind = \"s3\"\n[[behaviors]]\npath = \"*\"\norigin = \"o\"\n" +
+	strings.NewReplacer(`duration = "1h"`, `duration = "2h"`, "objects = 10\n", "objects = 20000\n", "rate = 1\n", "rate = 200\n").Replace(tinyWorkload)
+
+// TestAnAdjustedMiniatureIsChesLRU: at R = 0.1 a miniature keeps 2,000 of
+// the objects (one in every ten ranks) and a cache of 100. Which of the
+// ten most popular it holds moves its share of the requests, and its edge
+// hit ratio as measured, by several points; the summary's adjustment
+// (sample_excess) brings every seed within 0.01 of Che's hit ratio,
+// 0.345 (the whole run measures 0.351; the seeds 0.347–0.352).
+func TestAnAdjustedMiniatureIsChesLRU(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("che.toml", []byte(cheSrc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	che := cheLRU(20000, 0.8, 1000)
+	sl, _ := workload.SampleSlice(0.1)
+	m := s.Miniature(sl)
+	var worstRaw float64
+	for seed := uint64(1); seed <= 4; seed++ {
+		r, err := m.NewRun(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Simulate(nil)
+		sum := r.Recorder.Summary()
+		e, x := sum.Tiers.Edge, sum.SampleExcess
+		if x == nil {
+			t.Fatal("a sample's summary has no sample_excess")
+		}
+		adj := e.HitRatio.Float()
+		raw := float64(e.Hits-x.Requests) / float64(e.Hits+e.Misses+e.RefreshHits+e.Collapsed-x.Requests)
+		worstRaw = max(worstRaw, math.Abs(raw-che))
+		if math.Abs(adj-che) > 0.01 {
+			t.Errorf("seed %d: edge hit ratio %.4f (%.4f as measured), Che %.4f", seed, adj, raw, che)
+		}
+	}
+	if worstRaw < 0.02 {
+		t.Errorf("the seeds' measured hit ratios are all within %.4f of Che's: the test does not show the adjustment", worstRaw)
 	}
 }

@@ -2,6 +2,7 @@ package workload
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -81,24 +82,30 @@ func poisson(r *rand.Rand, mean float64) uint64 {
 // alias is Walker's alias table (built with Vose's method) over up to 65536
 // outcomes: O(1) sampling with one 64-bit draw. Rebuilding reuses the
 // slices, so the per-minute rebuild of the metro mix allocates nothing.
-type alias struct {
+type alias = aliasOf[uint16]
+
+// aliasOf is the alias table with outcome indices of type I: uint16 for the
+// small tables of the hot paths (half the cache footprint), uint32 for a
+// miniature's table of kept zipf objects (keptZipf), which can hold
+// millions.
+type aliasOf[I uint16 | uint32] struct {
 	// thresh[i] is P(keep i | column i) scaled to 2^32.
 	thresh []uint32
-	other  []uint16
+	other  []I
 	// work space for build
 	scaled       []float64
-	small, large []uint16
+	small, large []I
 }
 
 // build fills the table for weights w (non-negative, positive sum).
-func (a *alias) build(w []float64) {
+func (a *aliasOf[I]) build(w []float64) {
 	n := len(w)
 	if cap(a.thresh) < n {
 		a.thresh = make([]uint32, n)
-		a.other = make([]uint16, n)
+		a.other = make([]I, n)
 		a.scaled = make([]float64, n)
-		a.small = make([]uint16, 0, n)
-		a.large = make([]uint16, 0, n)
+		a.small = make([]I, 0, n)
+		a.large = make([]I, 0, n)
 	}
 	a.thresh, a.other, a.scaled = a.thresh[:n], a.other[:n], a.scaled[:n]
 	small, large := a.small[:0], a.large[:0]
@@ -109,9 +116,9 @@ func (a *alias) build(w []float64) {
 	for i, x := range w {
 		a.scaled[i] = x * float64(n) / sum
 		if a.scaled[i] < 1 {
-			small = append(small, uint16(i))
+			small = append(small, I(i))
 		} else {
-			large = append(large, uint16(i))
+			large = append(large, I(i))
 		}
 	}
 	for len(small) > 0 && len(large) > 0 {
@@ -136,6 +143,9 @@ func (a *alias) build(w []float64) {
 	a.small, a.large = small, large
 }
 
+// dropWork frees build's work space, for a table built once.
+func (a *aliasOf[I]) dropWork() { a.scaled, a.small, a.large = nil, nil, nil }
+
 func probToThresh(p float64) uint32 {
 	if p >= 1 {
 		return math.MaxUint32
@@ -145,11 +155,23 @@ func probToThresh(p float64) uint32 {
 
 // sample draws an index: the high 32 bits pick the column (multiply-shift,
 // bias ≤ n/2³²), the low 32 bits decide between it and its alias.
-func (a *alias) sample(r *rand.Rand) uint16 {
+func (a *aliasOf[I]) sample(r *rand.Rand) I {
 	x := r.Uint64()
 	i := (x >> 32) * uint64(len(a.thresh)) >> 32
 	if uint32(x) < a.thresh[i] || a.thresh[i] == math.MaxUint32 {
-		return uint16(i)
+		return I(i)
+	}
+	return a.other[i]
+}
+
+// sampleWide is sample for tables of up to 2³² outcomes, where
+// multiply-shift on 32 bits would favour some columns by up to n/2³²:
+// the 128-bit product x·n picks the column in its high word and leaves a
+// uniform fraction in its low word, whose top 32 bits decide.
+func (a *aliasOf[I]) sampleWide(r *rand.Rand) I {
+	i, f := bits.Mul64(r.Uint64(), uint64(len(a.thresh)))
+	if uint32(f>>32) < a.thresh[i] || a.thresh[i] == math.MaxUint32 {
+		return I(i)
 	}
 	return a.other[i]
 }

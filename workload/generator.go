@@ -14,7 +14,7 @@ const never = sim.Time(math.MaxInt64)
 // Generator is a synthetic Source built from a Config. It streams requests
 // in non-decreasing time order without materialising them: memory is O(live
 // decay objects + metros + classes), independent of the request count and
-// of zipf catalog sizes.
+// of zipf catalog sizes (a sample adds 16 bytes a kept zipf object).
 //
 // Object IDs: zipf classes take consecutive ranges in class order (class 0
 // gets 0..N0−1, the next N0.., …), rank r of a class being its first ID + r;
@@ -30,22 +30,40 @@ const never = sim.Time(math.MaxInt64)
 // one of the class's last browsePool births, chosen with probability
 // proportional to its volume (recent articles, the popular ones first;
 // an article's age within the pool does not count, where its current
-// request rate would). Births are drawn by every run,
-// sampled or not, so a browse request's object does not depend on which
-// other requests a run kept. Spike objects are not part of the ordinary
-// mix. A decay class with no birth yet gets no browsing; if no class can
-// be browsed at all, the request goes to the spike's own objects.
+// request rate would). The births of a class that browsing follows are
+// drawn by every run, sampled or not, so a browse request's object does
+// not depend on which other requests a run kept. Spike objects are not
+// part of the ordinary mix. A decay class with no birth yet gets no
+// browsing; if no class can be browsed at all, the request goes to the
+// spike's own objects.
 //
-// Sampling (SetSlice) keeps exactly the requests of the objects a Slice
-// selects, each as the unsampled stream has it, and skips the work of the
-// others. So everything a request draws once its object is known — metro,
-// method, dynamic, a spike's pick among its objects, a browse target — and
-// a live object's request times come from counter-based streams keyed by
-// the request (the zipf arrival's index; the live entry and its request
-// number), not from shared sequential streams: a decay object outside the
-// slice is never put on the live heap, and a zipf arrival outside it costs
-// its time, class and rank. Arrival times, zipf ranks, births and spikes
-// are drawn by every run alike.
+// Shards (SetSlice with a shard's Slice) keep exactly the requests of the
+// objects they select, each as the unsampled stream has it, so the union
+// of K shards is the unsampled stream. Everything a request draws once
+// its object is known — metro, method, dynamic, a spike's pick among its
+// objects, a browse target — and a live object's request times come from
+// counter-based streams keyed by the request (the zipf arrival's index;
+// the live entry and its request number), not from shared sequential
+// streams, and a decay object outside the slice is never put on the live
+// heap; but every zipf arrival still costs its time, class and rank, and
+// every birth its volume.
+//
+// A sample (a miniature, R < 1) keeps one rank in every 1/R of each Zipf
+// class and of each spike's objects (systematic sampling, kept.go) and the
+// objects born over time whose hash falls under R, and costs its kept
+// requests only. Its zipf arrivals are a Poisson process at the kept
+// ranks' share of the zipf classes' rate, each picking a kept (class,
+// rank) with probability proportional to rate·k^−α/Σk^−α (keptZipf): by
+// Poisson thinning, the same process in distribution as the unsampled
+// stream's arrivals of those objects. A decay class's births, unless
+// browsing follows them, are a Poisson process at R times the birth rate,
+// each taking the next object ID the sample keeps: in distribution, the
+// unsampled stream's births of kept objects. So a sample's zipf requests
+// and those births' requests are a realisation of its objects' requests,
+// statistically the same as the unsampled stream's but not the same
+// requests; the requests of spikes, browsing and the classes browsing
+// follows are the same. Setting up costs a pass over every zipf rank (a
+// few ns each). SampleTally gives what a sample's summary is adjusted by.
 type Generator struct {
 	seed    uint64
 	end     sim.Time
@@ -58,6 +76,21 @@ type Generator struct {
 	zipfPick alias
 	zipfProc proc
 	zipfNext sim.Time
+	// kept, in a sample (not a shard), draws the arrivals of the kept zipf
+	// objects alone, in place of zipfPick and the classes' samplers.
+	kept *keptZipf
+	// A sample (not a shard) keeps Zipf ranks systematically (kept.go):
+	// zipfEnd ends the Zipf classes' IDs, strata are the spikes' objects
+	// in decay classes, by first ID; seedH is seedHash(seed), with which
+	// the objects of neither are kept.
+	sampled bool
+	zipfEnd uint64
+	strata  []stratum
+	seedH   uint64
+	// tally counts a sample's requests against the whole stream's from
+	// the start of the measured period (SampleTally); nil otherwise.
+	tally *tally
+	from  sim.Time
 
 	// Decay classes: one birth process each.
 	births    []birthProc
@@ -121,6 +154,10 @@ type classInfo struct {
 	// quant tabulates median·exp(σ·Φ⁻¹(u)) over the central u range; see
 	// sizeAt.
 	quant []float64
+	// perRequest and perByte are the viewer requests and body bytes a
+	// request of the class makes on average once Ranges has split or cut
+	// its GETs (SampleTally counts in them).
+	perRequest, perByte float64
 }
 
 // The size quantile function is tabulated on sizeTableN equal steps of u in
@@ -174,6 +211,8 @@ type zipfClass struct {
 	z     Zipf
 	class uint8
 	base  uint64
+	rate  float64 // requests/s, daily mean
+	u     float64 // a sample's offset of systematic sampling (kept.go)
 }
 
 // proc is a Poisson process whose rate is piecewise constant per slot.
@@ -218,12 +257,16 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 		if ci.sigma > 0 {
 			ci.buildQuant()
 		}
-		var cum float64
+		var cum, get float64 = 0, 1
 		for _, ms := range cl.Methods {
 			m, _ := parseMethod(ms.Method)
 			cum += ms.Share
 			ci.methods = append(ci.methods, methodCum{cum: cum, method: m})
+			if m != GET {
+				get -= ms.Share
+			}
 		}
+		ci.perRequest, ci.perByte = rangeFactors(cl, get)
 		if cl.Popularity == PopZipf {
 			z, err := NewZipf(cl.Objects, cl.Alpha)
 			if err != nil {
@@ -236,7 +279,7 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 				g.classRing[i] = -1
 			}
 			ci.base = g.nextID
-			g.zipfs = append(g.zipfs, zipfClass{z: z, class: uint8(i), base: g.nextID})
+			g.zipfs = append(g.zipfs, zipfClass{z: z, class: uint8(i), base: g.nextID, rate: cl.Rate})
 			g.nextID += cl.Objects
 			zipfRates = append(zipfRates, cl.Rate)
 			zipfRate += cl.Rate
@@ -313,13 +356,127 @@ func (g *Generator) Path(class uint8, obj uint64) string {
 // objects and spikes): the generator's memory beyond its fixed tables.
 func (g *Generator) Live() int { return g.live.Len() }
 
-// SetSlice restricts the stream to the objects s keeps (see Slice): the
-// requests that remain are exactly those of the unsampled stream for those
-// objects. Call it before the first Next.
-func (g *Generator) SetSlice(s Slice) { g.slice = s }
+// SetSlice restricts the stream to the objects s keeps (Keeps): a shard's
+// requests are exactly the unsampled stream's of its objects, a sample's a
+// realisation of them with the same distribution (see the Generator's
+// doc). Call it once, before the first Next.
+func (g *Generator) SetSlice(s Slice) {
+	g.slice = s
+	if s.All() {
+		return
+	}
+	_, shards := s.Shard()
+	if shards == 0 {
+		g.setStrata()
+	}
+	// New planned the spikes before the slice was known: a spike of one
+	// object outside it must go (push drops such objects from now on).
+	var pending []sim.Item[live]
+	for g.live.Len() > 0 {
+		pending = append(pending, g.live.Pop())
+	}
+	if shards == 0 {
+		g.tally = &tally{classes: make([]ClassTally, len(g.classes))}
+	}
+	for _, it := range pending {
+		e, src := &it.Val, &g.srcs[it.Val.src]
+		if src.pick == pickFixed && g.tally != nil {
+			g.tally.fixed = append(g.tally.fixed, fixedEntry{born: e.born, n: uint64(e.left), src: e.src, class: src.class, obj: e.obj})
+		}
+		if src.pick != pickFixed || g.keeps(e.obj) {
+			g.live.Push(it)
+		}
+	}
+	if shards > 0 {
+		return
+	}
+	// New drew the first arrivals and births at the full stream's rates:
+	// start those streams again at the kept objects'.
+	if len(g.zipfs) > 0 {
+		g.kept = newKeptZipf(g.zipfs, s.Rate())
+		g.rArrive = sim.NewRand(g.seed, "workload/arrivals")
+		g.zipfNext = never
+		if len(g.kept.objs) > 0 {
+			g.zipfProc = proc{base: g.kept.rate / float64(sim.Second), diurnal: true}
+			g.setSlot(&g.zipfProc, 0)
+			g.zipfNext = g.advance(&g.zipfProc, 0, g.rArrive)
+		}
+	}
+	g.rBirth = sim.NewRand(g.seed, "workload/births")
+	for i := range g.births {
+		b := &g.births[i]
+		// A class whose births browsing follows draws them all (see the
+		// doc comment); the others are born kept.
+		if g.srcs[b.src].ring == 0 {
+			b.thin, b.full = true, b.base
+			b.base *= s.Rate()
+		}
+		g.setSlot(&b.proc, 0)
+		b.next = g.advance(&b.proc, 0, g.rBirth)
+	}
+	g.updateBirthNext()
+}
 
-// keeps reports whether the slice keeps obj.
-func (g *Generator) keeps(obj uint64) bool { return g.slice.Keeps(g.seed, obj) }
+// setStrata sets up a sample's systematic sampling: the offsets of the
+// Zipf classes and of the spikes' objects in decay classes.
+func (g *Generator) setStrata() {
+	g.sampled = true
+	g.seedH = seedHash(g.seed)
+	for i := range g.zipfs {
+		zc := &g.zipfs[i]
+		zc.u = stratumOffset(g.seedH, zc.base)
+		g.zipfEnd = zc.base + zc.z.N()
+	}
+	for _, sp := range g.spikes {
+		if sp.Object >= g.zipfEnd { // a Zipf class's spike is its ranks
+			g.strata = append(g.strata, stratum{first: sp.Object, n: sp.Objects, u: stratumOffset(g.seedH, sp.Object)})
+		}
+	}
+}
+
+// zipfOf is the index in zipfs of the class whose IDs hold obj, a Zipf
+// object (the classes take consecutive ranges in order).
+func (g *Generator) zipfOf(obj uint64) int {
+	i := len(g.zipfs) - 1
+	for obj < g.zipfs[i].base {
+		i--
+	}
+	return i
+}
+
+// Keeps reports whether the stream holds the requests of object obj: in
+// a shard, whether its hash is in the shard's slice; in a sample, whether
+// its rank is kept for a Zipf class's or a spike's object, and its hash
+// for an object born over time (kept.go). A whole stream keeps them all.
+func (g *Generator) Keeps(obj uint64) bool { return g.keeps(obj) }
+
+func (g *Generator) keeps(obj uint64) bool {
+	if !g.sampled {
+		return g.slice.Keeps(g.seed, obj)
+	}
+	r := g.slice.Rate()
+	if obj < g.zipfEnd {
+		zc := &g.zipfs[g.zipfOf(obj)]
+		return systematic(obj-zc.base+1, r, zc.u)
+	}
+	// The spikes' objects follow the Zipf classes' IDs, in order: find
+	// the last stratum starting at or before obj.
+	lo, hi := 0, len(g.strata)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g.strata[m].first <= obj {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo > 0 {
+		if st := &g.strata[lo-1]; obj-st.first < st.n {
+			return systematic(obj-st.first+1, r, st.u)
+		}
+	}
+	return g.slice.KeepsHash(objectHash(g.seedH, obj))
+}
 
 // keyed returns the random stream of key (a, b) in stream: a fixed
 // function of (seed, stream, a, b), however many draws were made before.
@@ -364,15 +521,22 @@ func (g *Generator) Next(r *Request) bool {
 			}
 			continue
 		}
-		zc := &g.zipfs[0]
-		if len(g.zipfs) > 1 {
-			zc = &g.zipfs[g.zipfPick.sample(g.rZipf)]
+		var zc *zipfClass
+		var obj uint64
+		if g.kept != nil {
+			i, o := g.kept.draw(g, g.rZipf)
+			zc, obj = &g.zipfs[i], o
+		} else {
+			zc = &g.zipfs[0]
+			if len(g.zipfs) > 1 {
+				zc = &g.zipfs[g.zipfPick.sample(g.rZipf)]
+			}
+			obj = zc.base + zc.z.Rank(g.rZipf) - 1
 		}
-		obj := zc.base + zc.z.Rank(g.rZipf) - 1
 		k := g.zipfK
 		g.zipfK++
 		g.zipfNext = g.advance(&g.zipfProc, t, g.rArrive)
-		if !g.keeps(obj) {
+		if g.kept == nil && !g.keeps(obj) {
 			continue
 		}
 		kr := g.keyed(streamZipfReq, k, 0)
@@ -384,6 +548,9 @@ func (g *Generator) Next(r *Request) bool {
 			Class:   zc.class,
 			Method:  g.method(zc.class, kr),
 			Dynamic: g.dynamic(zc.class, kr),
+		}
+		if g.tally != nil {
+			g.countKept(r)
 		}
 		return true
 	}

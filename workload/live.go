@@ -40,9 +40,13 @@ type birthProc struct {
 	next  sim.Time
 	class uint8
 	src   uint32
-	vol   Volume
-	mu    float64 // lognormal: ln(mean) − σ²/2
-	xm    float64 // pareto: scale, mean·(α−1)/α
+	// thin: a sample's births of kept objects only, at R times the rate
+	// (Generator.SetSlice); each takes the next ID the sample keeps.
+	thin bool
+	full float64 // a thinned process's rate in the whole stream (per ns)
+	vol  Volume
+	mu   float64 // lognormal: ln(mean) − σ²/2
+	xm   float64 // pareto: scale, mean·(α−1)/α
 }
 
 // live is a decay object (or spike) with requests still to come; the heap
@@ -105,13 +109,15 @@ func (g *Generator) emitLive(r *Request) bool {
 	switch src.pick {
 	case pickZipf:
 		obj += src.z.Rank(kr) - 1
-		if kept = g.keeps(obj); kept {
-			size = g.Size(class, obj)
-		}
+		kept = g.keeps(obj)
 	case pickBrowse:
 		class, obj = g.browse(src, e.obj, next, kr)
-		if kept = g.keeps(obj); kept {
-			size = g.Size(class, obj)
+		kept = g.keeps(obj)
+	}
+	if src.pick != pickFixed && (kept || g.tally != nil) {
+		size = g.Size(class, obj)
+		if g.tally != nil {
+			g.countDrawn(next, class, size)
 		}
 	}
 	if kept {
@@ -123,6 +129,9 @@ func (g *Generator) emitLive(r *Request) bool {
 			Class:   class,
 			Method:  g.method(class, kr),
 			Dynamic: g.dynamic(class, kr),
+		}
+		if g.tally != nil {
+			g.countKept(r)
 		}
 	}
 	e.left--
@@ -147,7 +156,12 @@ func (g *Generator) birth() {
 	b := &g.births[g.birthIdx]
 	t := b.next
 	obj := g.nextID
-	g.nextID++
+	if b.thin {
+		for !g.slice.KeepsHash(objectHash(g.seedH, obj)) {
+			obj++
+		}
+	}
+	g.nextID = obj + 1
 	var v float64
 	if b.vol.Dist == VolumePareto {
 		v = b.xm * math.Pow(1-g.rBirth.Float64(), -1/b.vol.Shape)
@@ -157,6 +171,9 @@ func (g *Generator) birth() {
 	n := poisson(g.rBirth, v)
 	if ring := g.srcs[b.src].ring; ring > 0 {
 		g.rings[ring-1].put(obj, n)
+	}
+	if g.tally != nil && !b.thin {
+		g.volume(b.src, b.class, obj, t, n)
 	}
 	g.push(obj, t, n, b.src)
 	b.next = g.advance(&b.proc, t, g.rBirth)

@@ -54,6 +54,21 @@ func NewRanges(src Source, classes []Class, seed uint64) Source {
 	return s
 }
 
+// rangeFactors are the viewer requests and body bytes a request of class c
+// makes on average once Ranges has had its GETs (a share get of its
+// requests): a parallel download is RangeParts requests for the same
+// bytes; a seek starts at a uniform byte, an early stop reads a uniform
+// share of what follows, each halving the bytes on average. (Objects of
+// fewer bytes than parts are left out: negligible.)
+func rangeFactors(c Class, get float64) (perRequest, perByte float64) {
+	extra := 0.0
+	if c.RangeParallelShare > 0 && c.RangeParts > 1 {
+		extra = c.RangeParallelShare * float64(c.RangeParts-1)
+	}
+	cut := (1 - c.RangeSeekShare/2) * (1 - c.RangeStopShare/2)
+	return 1 + get*extra, 1 - get + get*cut
+}
+
 // unit is the i-th uniform draw in [0, 1) of key h.
 func unit(h uint64, i uint64) float64 {
 	return float64(sim.Mix64(h+i*0x9e3779b97f4a7c15)>>11) / (1 << 53)

@@ -190,6 +190,44 @@ func TestRangeKeysValidated(t *testing.T) {
 	}
 }
 
+// TestRangeFactorsAreWhatRangesMakeOfARequest: the requests and bytes
+// that Ranges makes of a stream, per request in, on average: by hand,
+// with 80% GETs, 1 + 0.8·0.2·3 = 1.48 requests and 0.2 + 0.8·(1 −
+// 0.05/2)(1 − 0.1/2) = 0.941 of the bytes; and measured over 40,000
+// requests, within 1%.
+func TestRangeFactorsAreWhatRangesMakeOfARequest(t *testing.T) {
+	t.Parallel()
+	cl := Class{RangeSeekShare: 0.05, RangeStopShare: 0.1, RangeParallelShare: 0.2, RangeParts: 4}
+	perReq, perByte := rangeFactors(cl, 0.8)
+	if math.Abs(perReq-1.48) > 1e-12 || math.Abs(perByte-0.941) > 1e-12 {
+		t.Fatalf("factors %v %v, want 1.48 0.941", perReq, perByte)
+	}
+	in := rangeInput(40000)[:40000]
+	for i := range in {
+		if i%5 == 0 {
+			in[i].Method = POST
+		}
+	}
+	var n, bytes float64
+	for _, r := range collect(t, NewRanges(&reqList{reqs: in}, []Class{cl}, 3)) {
+		n++
+		if r.Ranged() {
+			bytes += float64(r.RangeEnd - r.RangeStart)
+		} else {
+			bytes += float64(r.Size)
+		}
+	}
+	if got := n / 40000; math.Abs(got-perReq) > 0.01*perReq {
+		t.Errorf("%.4f requests a request, want %.4f", got, perReq)
+	}
+	if got := bytes / (40000 * 10 << 20); math.Abs(got-perByte) > 0.01*perByte {
+		t.Errorf("%.4f of the bytes, want %.4f", got, perByte)
+	}
+	if r, b := rangeFactors(Class{}, 1); r != 1 || b != 1 {
+		t.Errorf("a class without ranges: %v %v, want 1 1", r, b)
+	}
+}
+
 // TestRangesKeepsASourcesOwnRange: a request that is a range already (a
 // trace's) passes through as it is, even where its class draws ranges for
 // every request; the whole-object requests around it are drawn as before.

@@ -15,16 +15,23 @@ import (
 // objects of correlated sizes.
 const sampleSalt = 0xd6e8feb86659fd93
 
-// ObjectHash is the seeded hash on which sampling and sharding select
-// objects: a fixed function of (seed, object ID), uniform on the 64-bit
+// ObjectHash is the seeded hash on which shards select objects, and
+// samples those with no popularity rank (objects born over time, a
+// trace's): a fixed function of (seed, object ID), uniform on the 64-bit
 // range. Every tier, POP and run with the same seed sees the same object
-// kept or dropped.
-func ObjectHash(seed, obj uint64) uint64 {
-	return sim.Mix64(sim.Mix64(seed^sampleSalt) ^ obj)
-}
+// kept or dropped. (A generated sample keeps a Zipf class's or a spike's
+// objects by rank instead: Generator.Keeps.)
+func ObjectHash(seed, obj uint64) uint64 { return objectHash(seedHash(seed), obj) }
+
+// seedHash and objectHash split ObjectHash so that a loop over many
+// objects mixes the seed once.
+func seedHash(seed uint64) uint64 { return sim.Mix64(seed ^ sampleSalt) }
+
+func objectHash(sh, obj uint64) uint64 { return sim.Mix64(sh ^ obj) }
 
 // Slice is a range of the object hash space: a miniature keeps the objects
-// whose ObjectHash falls in [0, R·2⁶⁴), shard I of K those in
+// whose ObjectHash falls in [0, R·2⁶⁴) (but for the ranked objects of a
+// generated one, Generator.Keeps), shard I of K those in
 // [I·2⁶⁴/K, (I+1)·2⁶⁴/K). The zero Slice keeps every object.
 type Slice struct {
 	lo, hi uint64 // [lo, hi); hi == 0 means up to 2⁶⁴
@@ -43,7 +50,11 @@ func SampleSlice(r float64) (Slice, error) {
 		return Slice{}, nil
 	}
 	// r < 1 as a float64 is at most 1 − 2⁻⁵³, so r·2⁶⁴ fits a uint64.
-	return Slice{hi: uint64(math.Ldexp(r, 64)), rate: r}, nil
+	hi := uint64(math.Ldexp(r, 64))
+	if hi == 0 { // would read as "up to 2⁶⁴": everything
+		return Slice{}, fmt.Errorf("sample rate %v keeps no hash: want at least 2^-64", r)
+	}
+	return Slice{hi: hi, rate: r}, nil
 }
 
 // ShardSlice is shard i of k: the i-th of k equal slices of the hash space,
@@ -126,7 +137,7 @@ func (s Slice) String() string {
 // Filter passes on the requests of src whose objects s keeps under seed: a
 // post-filter, exact for any source. Trace sources are sampled with it
 // (they are read whole anyway); the Generator takes its Slice itself
-// (SetSlice) and skips the work of the objects it drops.
+// (SetSlice) and draws only the requests of the objects it keeps.
 type Filter struct {
 	src  Source
 	seed uint64

@@ -143,6 +143,14 @@ func TestSampleSliceKeepsHashesUnderTheRate(t *testing.T) {
 			t.Errorf("R=%v: err %v", bad, err)
 		}
 	}
+	// A rate under 2⁻⁶⁴ keeps no hash; it must not read as a Slice of
+	// everything.
+	if s, err := SampleSlice(1e-30); err == nil || !strings.Contains(err.Error(), "keeps no hash") {
+		t.Errorf("R=1e-30: %v, err %v", s, err)
+	}
+	if s, err := SampleSlice(math.Ldexp(1, -64)); err != nil || !s.KeepsHash(0) || s.KeepsHash(1) {
+		t.Errorf("R=2^-64: %+v, err %v: want the hash 0 alone", s, err)
+	}
 	for _, bad := range []string{"4/4", "-1/4", "0/0", "1", "a/b", "1/2/3"} {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("shard %q accepted", bad)
@@ -188,26 +196,57 @@ func TestShardsOfAGeneratedStreamAreExactlyTheStream(t *testing.T) {
 	}
 }
 
-// TestASampledStreamKeepsExactlyItsObjects: a miniature's requests are the
-// unsampled stream's requests of the objects its hash keeps, and R = 1 is
-// the unsampled stream in the same order.
+// TestASampledStreamKeepsExactlyItsObjects: a miniature requests only the
+// objects it keeps (Generator.Keeps). The requests of its decay class (whose births
+// browsing follows, so all are drawn), of the spikes and of browsing are
+// exactly the unsampled stream's requests of those objects; its zipf
+// arrivals are drawn directly (keptZipf), so its zipf classes' requests
+// are as many as the unsampled stream's of those objects, within the
+// Poisson noise of both, not the same. R = 1 is the unsampled stream in
+// the same order.
 func TestASampledStreamKeepsExactlyItsObjects(t *testing.T) {
 	t.Parallel()
 	const seed = 9
 	cfg := sampleConfig()
+	zipf := func(q Request) bool { return cfg.Classes[q.Class].Popularity == PopZipf }
 	full := sliced(t, cfg, seed, Slice{})
 	for _, r := range []float64{0.1, 0.5} {
 		s, _ := SampleSlice(r)
-		var want []Request
+		g := mustNew(t, cfg, seed)
+		g.SetSlice(s)
+		var want, wantZipf []Request
 		for _, q := range full {
-			if s.Keeps(seed, q.Object) {
-				want = append(want, q)
+			if g.Keeps(q.Object) {
+				if zipf(q) {
+					wantZipf = append(wantZipf, q)
+				} else {
+					want = append(want, q)
+				}
 			}
 		}
-		got := sliced(t, cfg, seed, s)
-		sameRequests(t, s.String(), got, want)
-		if f := float64(len(got)) / float64(len(full)); f < r/3 || f > 3*r {
-			t.Errorf("R=%v kept %.3f of the requests", r, f)
+		var got, gotZipf []Request
+		for _, q := range collect(t, g) {
+			if !g.Keeps(q.Object) {
+				t.Fatalf("%v: object %d is not kept", s, q.Object)
+			}
+			if zipf(q) {
+				gotZipf = append(gotZipf, q)
+			} else {
+				got = append(got, q)
+			}
+		}
+		if len(want) < 1000 {
+			t.Fatalf("%v: %d decay requests: too few to test", s, len(want))
+		}
+		sameRequests(t, s.String()+", decay classes", got, want)
+		// Two independent counts of the same mean (a sum of Poissons, give
+		// or take the browsing requests both share): 5σ of the difference.
+		n, m := float64(len(gotZipf)), float64(len(wantZipf))
+		if !withinSigmas(n, m, math.Sqrt(2*m), 5) {
+			t.Errorf("%v: %.0f zipf-class requests, the unsampled stream has %.0f of the kept objects", s, n, m)
+		}
+		if slices.Equal(gotZipf, wantZipf) {
+			t.Errorf("%v: the zipf requests are the unsampled stream's: not drawn directly", s)
 		}
 	}
 	one, _ := SampleSlice(1)
@@ -269,5 +308,49 @@ func TestSampledGeneratorDoesNotAllocate(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(5000, func() { g.Next(&r) }); a != 0 {
 		t.Errorf("%v allocations per request", a)
+	}
+}
+
+// TestASingleObjectSpikeIsInItsObjectsSliceOnly: a spike of one object is
+// planned (pushed on the live heap) when the generator is built, before
+// SetSlice; a slice that does not keep its object must not emit it.
+func TestASingleObjectSpikeIsInItsObjectsSliceOnly(t *testing.T) {
+	t.Parallel()
+	const seed = 4
+	cfg := spikeConfig() // one spike of one object on "articles"
+	cfg.Duration = 3 * time.Hour
+	full := sliced(t, cfg, seed, Slice{})
+	spike := mustNew(t, cfg, seed).Spikes()[0].Object
+	n := 0
+	for _, q := range full {
+		if q.Object == spike {
+			n++
+		}
+	}
+	if n < 10000 {
+		t.Fatalf("the spike's object has %d requests: the test needs the spike", n)
+	}
+	const k = 4
+	var union []Request
+	for i := range k {
+		s, _ := ShardSlice(i, k)
+		part := sliced(t, cfg, seed, s)
+		for _, q := range part {
+			if !s.Keeps(seed, q.Object) {
+				t.Fatalf("shard %d/%d emits object %d, outside it", i, k, q.Object)
+			}
+		}
+		union = append(union, part...)
+	}
+	sameRequests(t, "union of the shards", union, full)
+	for _, r := range []float64{0.5, 0.1} {
+		s, _ := SampleSlice(r)
+		g := mustNew(t, cfg, seed)
+		g.SetSlice(s)
+		for _, q := range collect(t, g) {
+			if !g.Keeps(q.Object) {
+				t.Fatalf("%v emits object %d, outside it", s, q.Object)
+			}
+		}
 	}
 }

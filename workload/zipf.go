@@ -18,8 +18,9 @@ import (
 // alias table in O(1) (two table reads), and the tail by rejection-inversion
 // restricted to ranks > zipfHead: at CDN exponents and catalogues the head
 // holds a third to a half of the draws, and a draw there costs two table
-// reads instead of a rejection-inversion step (a log and an exp at least). A miniature of a zipf class still draws the
-// rank of every arrival, so this is most of its cost.
+// reads instead of a rejection-inversion step (a log and an exp at least).
+// (A miniature draws its zipf ranks from its own table of kept ranks
+// instead: keptZipf.)
 //
 // A Zipf is an immutable value; the random stream is passed to Rank.
 type Zipf struct {
@@ -29,6 +30,9 @@ type Zipf struct {
 	// is their share of the mass (1: no tail).
 	head  *alias
 	pHead float64
+	// mass is Σ k^−α over 1..N, the normalising constant (the tail's by
+	// Euler–Maclaurin): a miniature weighs its kept ranks against it.
+	mass float64
 	// k0 is the first rank of the tail (len(head)+1), and hX1 and hN bound
 	// the interval of the integral of the hat function from which u is
 	// drawn uniformly: (H(k0+0.5)−h(k0), H(N+0.5)].
@@ -66,10 +70,11 @@ func newZipf(n uint64, alpha float64, m uint64) (Zipf, error) {
 	}
 	z.head = new(alias)
 	z.head.build(w)
-	z.head.scaled, z.head.small, z.head.large = nil, nil, nil // build's work space
-	z.pHead = 1
+	z.head.dropWork()
+	z.pHead, z.mass = 1, head
 	if m < n {
-		z.pHead = head / (head + z.tailMass(float64(m+1)))
+		z.mass = head + z.tailMass(float64(m+1))
+		z.pHead = head / z.mass
 	}
 	z.k0 = float64(m + 1)
 	z.hX1 = z.hIntegral(z.k0+0.5) - z.h(z.k0)

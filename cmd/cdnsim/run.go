@@ -47,8 +47,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		"latency.png and run.json into DIR, replacing an older run's files as a whole.\n"+
 		"Ctrl-C (SIGINT) or SIGTERM stops the simulation and writes what was simulated,\n"+
 		"marked partial; a second one quits at once. Flags may come before or after SCENARIO.\n\n"+
-		"--sample R simulates a miniature: the objects whose seeded hash falls under R,\n"+
-		"every cache and origin limit scaled by R; outputs are full-scale estimates.\n"+
+		"--sample R simulates a miniature: a share R of the objects (one rank in every\n"+
+		"1/R of a Zipf catalogue, born objects by seeded hash), every cache and origin\n"+
+		"limit scaled by R; outputs are full-scale estimates, the edge's hits adjusted\n"+
+		"for the popular objects the sample holds more or fewer of (sample_excess).\n"+
 		"--shard I/K simulates the I-th of K slices of the objects (a miniature at\n"+
 		"R = 1/K) and also writes counts.json for `cdnsim merge`. --shards K runs all\n"+
 		"K shards as separate processes, N at a time, into DIR/shards/I and merges\n"+

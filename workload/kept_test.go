@@ -1,0 +1,397 @@
+package workload
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// keptConfig is two zipf classes of different exponents and rates, on a
+// flat load: a miniature's direct draw must weigh the kept ranks within a
+// class and the classes against each other.
+func keptConfig() Config {
+	cfg := smallConfig()
+	cfg.Classes = []Class{
+		{Name: "web", Prefix: "/w/", SizeMedian: 1000, Popularity: PopZipf, Objects: 6000, Alpha: 0.8, Rate: 300},
+		{Name: "api", Prefix: "/a/", SizeMedian: 100, Popularity: PopZipf, Objects: 400, Alpha: 1.1, Rate: 100},
+	}
+	return cfg
+}
+
+// keptWeights is, by brute force, each object's share of the kept zipf
+// arrivals of cfg (in ID order) and their rate in requests/s: rate_c ·
+// k^−α / Σ_all j^−α for every rank k that keep keeps, with exponent
+// alpha(c) (the configured one, or a wrong one for the power checks).
+func keptWeights(cfg Config, keep func(obj uint64) bool, alpha func(c int) float64) (objs []uint64, w []float64, rate float64) {
+	var base uint64
+	for c, cl := range cfg.Classes {
+		a := alpha(c)
+		var mass float64
+		for k := cl.Objects; k >= 1; k-- {
+			mass += math.Pow(float64(k), -a)
+		}
+		for k := uint64(1); k <= cl.Objects; k++ {
+			if obj := base + k - 1; keep(obj) {
+				x := cl.Rate * math.Pow(float64(k), -a) / mass
+				objs, w, rate = append(objs, obj), append(w, x), rate+x
+			}
+		}
+		base += cl.Objects
+	}
+	for i := range w {
+		w[i] /= rate
+	}
+	return objs, w, rate
+}
+
+// TestMiniatureZipfTableHoldsExactlyTheKeptObjects: the table of a
+// sample's kept zipf objects is, in ID order, one rank in every 1/R of
+// each class (systematic sampling: consecutive kept ranks 1/R apart, the
+// first among ranks 1..1/R), the objects Keeps reports, and its rate is
+// the kept ranks' share of each class's requests.
+func TestMiniatureZipfTableHoldsExactlyTheKeptObjects(t *testing.T) {
+	t.Parallel()
+	cfg := keptConfig()
+	const seed = 21
+	for _, step := range []uint64{2, 10, 100} {
+		r := 1 / float64(step)
+		s, _ := SampleSlice(r)
+		g := mustNew(t, cfg, seed)
+		g.SetSlice(s)
+		objs, _, rate := keptWeights(cfg, g.Keeps, func(c int) float64 { return cfg.Classes[c].Alpha })
+		if !slices.Equal(g.kept.objs, objs) {
+			t.Errorf("R=%v: table holds %d objects, Keeps %d (or others)", r, len(g.kept.objs), len(objs))
+		}
+		if math.Abs(g.kept.rate-rate) > 1e-9*rate {
+			t.Errorf("R=%v: kept rate %v requests/s, summed %v", r, g.kept.rate, rate)
+		}
+		var base uint64
+		for _, cl := range cfg.Classes {
+			var ranks []uint64
+			for _, o := range objs {
+				if o >= base && o < base+cl.Objects {
+					ranks = append(ranks, o-base+1)
+				}
+			}
+			if len(ranks) != int(cl.Objects/step) || ranks[0] > step {
+				t.Errorf("R=%v %s: %d ranks from %d, want %d from 1..%d", r, cl.Name, len(ranks), ranks[0], cl.Objects/step, step)
+			}
+			for i := 1; i < len(ranks); i++ {
+				if ranks[i]-ranks[i-1] != step {
+					t.Fatalf("R=%v %s: kept ranks %d and %d, want %d apart", r, cl.Name, ranks[i-1], ranks[i], step)
+				}
+			}
+			base += cl.Objects
+		}
+	}
+	// Shards and the whole stream draw every arrival: no table.
+	for _, s := range []Slice{{}, must(ShardSlice(1, 4))} {
+		g := mustNew(t, cfg, seed)
+		g.SetSlice(s)
+		if g.kept != nil {
+			t.Errorf("%v has a table of kept objects", s)
+		}
+	}
+}
+
+func must(s Slice, err error) Slice {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// TestMiniatureZipfRequestsFollowTheKeptWeights: a sample's zipf requests
+// fall on its kept objects only, each with probability rate_c·k^−α/mass_c
+// renormalised over the kept set (chi-square), and a sample drawn with a
+// wrong exponent in one class would be rejected by the same test.
+func TestMiniatureZipfRequestsFollowTheKeptWeights(t *testing.T) {
+	t.Parallel()
+	cfg := keptConfig()
+	cfg.Duration = 4 * time.Hour
+	const seed = 8
+	for _, r := range []float64{0.2, 0.03} {
+		t.Run(fmt.Sprintf("R=%v", r), func(t *testing.T) {
+			t.Parallel()
+			s, _ := SampleSlice(r)
+			conf := func(c int) float64 { return cfg.Classes[c].Alpha }
+			g := mustNew(t, cfg, seed)
+			g.SetSlice(s)
+			objs, w, _ := keptWeights(cfg, g.Keeps, conf)
+			idx := map[uint64]int{}
+			for i, o := range objs {
+				idx[o] = i
+			}
+			obs := make([]int, len(objs))
+			n := drain(t, g, cfg, func(q *Request) {
+				i, ok := idx[q.Object]
+				if !ok {
+					t.Fatalf("object %d is not kept", q.Object)
+				}
+				obs[i]++
+			})
+			exp := func(w []float64) []float64 {
+				e := make([]float64, len(w))
+				for i := range w {
+					e[i] = float64(n) * w[i]
+				}
+				return e
+			}
+			stat, df := chiSquare(obs, exp(w))
+			if crit := chiSquareCritical(df, 0.999); stat > crit {
+				t.Errorf("chi-square %.1f > %.1f (df %d, %d requests)", stat, crit, df, n)
+			}
+			// Power: α 0.85 in place of 0.8 for the larger class.
+			_, wrong, _ := keptWeights(cfg, g.Keeps, func(c int) float64 { return conf(c) + 0.05*float64(1-c) })
+			if stat, df := chiSquare(obs, exp(wrong)); stat < 2*chiSquareCritical(df, 0.999) {
+				t.Errorf("not rejected against a wrong exponent: chi-square %.1f (df %d)", stat, df)
+			}
+		})
+	}
+}
+
+// TestMiniatureZipfArrivalsComeAtTheKeptRate: a sample's zipf arrivals
+// are Poisson at the kept objects' rate, through the daily curve: each
+// hour's count is within 5σ of rate_kept·3600·(the hour's diurnal factor)
+// and all 24 pass a chi-square test together.
+func TestMiniatureZipfArrivalsComeAtTheKeptRate(t *testing.T) {
+	t.Parallel()
+	const amp, peak, off, seed, r = 0.6, 15.0, -5.0, 2, 0.05
+	cfg := keptConfig()
+	cfg.Duration = 24 * time.Hour
+	cfg.Diurnal = Diurnal{Amplitude: amp, PeakHour: peak}
+	cfg.Metros[0].UTCOffset = off
+	s, _ := SampleSlice(r)
+	g := mustNew(t, cfg, seed)
+	g.SetSlice(s)
+	_, _, rate := keptWeights(cfg, g.Keeps, func(c int) float64 { return cfg.Classes[c].Alpha })
+	// The kept ranks' share of the mass is not R: it hangs on which of
+	// the head ranks the sample holds.
+	if share := rate / 400; math.Abs(share-r) < 0.05*r {
+		t.Fatalf("kept share %v: pick a seed whose sample is visibly not R", share)
+	}
+	counts := make([]int, 24)
+	drain(t, g, cfg, func(q *Request) { counts[q.Time/sim.Hour]++ })
+	var stat float64
+	for h := range 24 {
+		e := rate * 3600 * hourIntegral(amp, peak, off, float64(h), float64(h+1))
+		if !withinSigmas(float64(counts[h]), e, math.Sqrt(e), 5) {
+			t.Errorf("hour %d: %d requests, want %.0f ± 5σ", h, counts[h], e)
+		}
+		stat += (float64(counts[h]) - e) * (float64(counts[h]) - e) / e
+	}
+	if crit := chiSquareCritical(24, 0.999); stat > crit {
+		t.Errorf("chi-square over hours %.1f > %.1f; counts %v", stat, crit, counts)
+	}
+}
+
+// TestMiniatureBirthsAreTheKeptObjectsAtRTimesTheRate: without browsing,
+// a sample gives birth to kept objects only (each the next ID the hash
+// keeps), at R times the birth rate, each with the class's volume.
+func TestMiniatureBirthsAreTheKeptObjectsAtRTimesTheRate(t *testing.T) {
+	t.Parallel()
+	const r, seed = 0.1, 6
+	vol := Volume{Mean: 50, Sigma: 1}
+	cfg := decayConfig(ProfileExponential, vol, 5*time.Minute)
+	cfg.Duration = 48 * time.Hour
+	s, _ := SampleSlice(r)
+	g := mustNew(t, cfg, seed)
+	g.SetSlice(s)
+	perObj := map[uint64]int{}
+	n := drain(t, g, cfg, func(q *Request) {
+		if !s.Keeps(seed, q.Object) {
+			t.Fatalf("object %d is not kept", q.Object)
+		}
+		perObj[q.Object]++
+	})
+	// IDs up to nextID: the kept ones were born, the others skipped.
+	var born float64
+	for id := range g.nextID {
+		if s.Keeps(seed, id) {
+			born++
+		}
+	}
+	// Births: Poisson(R · 600/h · 48 h) = Poisson(2880).
+	if want := r * 600 * 48; !withinSigmas(born, want, math.Sqrt(want), 5) {
+		t.Errorf("%.0f kept births, want %.0f ± 5σ", born, want)
+	}
+	if len(perObj) > int(born) {
+		t.Errorf("%d objects requested, %.0f born", len(perObj), born)
+	}
+	// Requests per birth, as in TestDecayObjectsGetTheirVolumeOnAverage.
+	sd := math.Sqrt(50 + 2500*(math.E-1))
+	want := vol.Mean * (1 - float64(5*time.Minute)/float64(cfg.Duration))
+	if got := float64(n) / born; !withinSigmas(got, want, sd/math.Sqrt(born), 5) {
+		t.Errorf("%.2f requests per object over %.0f births, want %.2f", got, born, want)
+	}
+}
+
+func TestZipfMassIsTheSum(t *testing.T) {
+	t.Parallel()
+	for _, n := range []uint64{1, 4096, 4097, 1_000_000} {
+		for _, alpha := range []float64{0.6, 1.0, 1.3} {
+			z, _ := NewZipf(n, alpha)
+			var exact float64
+			for k := n; k >= 1; k-- {
+				exact += math.Pow(float64(k), -alpha)
+			}
+			if math.Abs(z.mass-exact) > 1e-12*exact {
+				t.Errorf("N %d alpha %v: mass %v, summed %v", n, alpha, z.mass, exact)
+			}
+		}
+	}
+}
+
+// TestWideAliasMatchesWeights: the table of up to 2³² outcomes draws each
+// with its weight's share, a zero weight never.
+func TestWideAliasMatchesWeights(t *testing.T) {
+	t.Parallel()
+	const m, n = 70_000, 2_000_000 // more outcomes than a uint16 holds
+	w := make([]float64, m)
+	r := sim.NewRand(3, "test/wide-alias")
+	var sum float64
+	for i := range w {
+		if i%7 != 3 {
+			w[i] = 1 + 9*r.Float64()
+			sum += w[i]
+		}
+	}
+	var a aliasOf[uint32]
+	a.build(w)
+	obs := make([]int, m)
+	for range n {
+		obs[a.sampleWide(r)]++
+	}
+	var o []int
+	var e []float64
+	for i := range w {
+		if w[i] == 0 {
+			if obs[i] != 0 {
+				t.Fatalf("zero-weight outcome %d drawn %d times", i, obs[i])
+			}
+			continue
+		}
+		o, e = append(o, obs[i]), append(e, n*w[i]/sum)
+	}
+	stat, df := chiSquare(o, e)
+	if crit := chiSquareCritical(df, 0.999); stat > crit {
+		t.Errorf("chi-square %.1f > %.1f (df %d)", stat, crit, df)
+	}
+}
+
+// tallyConfigs are the two ways a sample draws decay objects: a class
+// that browsing follows (births all drawn, the kept ones requested) with
+// spikes of 50 and 5 objects, and classes whose births are thinned, with
+// a spike of one object; both with a daily curve and Zipf classes.
+func tallyConfigs() map[string]Config {
+	a := sampleConfig()
+	a.Diurnal = Diurnal{Amplitude: 0.5, PeakHour: 1}
+	b := decayConfig(ProfileExponential, Volume{Mean: 40, Sigma: 1}, 20*time.Minute)
+	b.Duration = 3 * time.Hour
+	b.Diurnal = Diurnal{Amplitude: 0.5, PeakHour: 2}
+	b.Classes[0].BirthDiurnal = true
+	b.Classes = append(b.Classes, keptConfig().Classes...)
+	b.Classes[1].SizeSigma = 1.2 // the head's sizes, not the mean's, make a Zipf class's bytes
+	a.Classes[0].SizeSigma = 1.2
+	b.Spikes = []Spike{{Name: "one", At: 70 * time.Minute, Class: "articles", Volume: 20_000,
+		Rise: 5 * time.Minute, HalfLife: 20 * time.Minute}}
+	return map[string]Config{"browsed births and spikes": a, "thinned births and a one-object spike": b}
+}
+
+// TestSampleTallyCountsTheSampleAndExpectsTheWholeStream: a sample's tally
+// counts exactly its own requests in the measured period, per class, and
+// expects the whole stream's there: each class's count in the unsampled
+// stream is within 5σ of Full (Poisson noise, and the volumes' where the
+// sample does not see every birth), its bytes within 5%.
+func TestSampleTallyCountsTheSampleAndExpectsTheWholeStream(t *testing.T) {
+	t.Parallel()
+	for name, cfg := range tallyConfigs() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			const seed = 12
+			from := sim.Duration(cfg.Duration / 4)
+			type count struct{ n, bytes float64 }
+			tallyOf := func(g *Generator) []count {
+				c := make([]count, len(cfg.Classes))
+				drain(t, g, cfg, func(q *Request) {
+					if q.Time >= from {
+						c[q.Class].n++
+						c[q.Class].bytes += float64(q.Size)
+					}
+				})
+				return c
+			}
+			whole := tallyOf(mustNew(t, cfg, seed))
+			for _, r := range []float64{0.3, 0.05} {
+				s, _ := SampleSlice(r)
+				g := mustNew(t, cfg, seed)
+				g.SetMeasured(from)
+				g.SetSlice(s)
+				own := tallyOf(g)
+				tl := g.SampleTally()
+				for c, cl := range cfg.Classes {
+					k := tl[c]
+					if k.KeptRequests != own[c].n || math.Abs(k.KeptBytes-own[c].bytes) > 1e-6*own[c].bytes {
+						t.Errorf("R=%v %s: kept %v requests, %v bytes; the sample has %v, %v", r, cl.Name, k.KeptRequests, k.KeptBytes, own[c].n, own[c].bytes)
+					}
+					sd := math.Sqrt(k.FullRequests)
+					if cl.Popularity == PopDecay && strings.HasPrefix(name, "thinned") {
+						// Thinned births: Full is the expectation over the
+						// volumes too: Var = births·E[n²], E[n²] = m²e^σ² + m.
+						v := cl.Volume
+						births := k.FullRequests / v.Mean
+						sd = math.Sqrt(births * (v.Mean*v.Mean*math.Exp(v.Sigma*v.Sigma) + v.Mean))
+						sd = math.Hypot(sd, math.Sqrt(cfg.Spikes[0].Volume)) // and the spike's Poisson volume
+					}
+					if !withinSigmas(whole[c].n, k.FullRequests, sd, 5) {
+						t.Errorf("R=%v %s: Full %.0f requests, the whole stream has %.0f (σ %.0f)", r, cl.Name, k.FullRequests, whole[c].n, sd)
+					}
+					if got, want := k.FullBytes/k.FullRequests, whole[c].bytes/whole[c].n; math.Abs(got-want) > 0.05*want {
+						t.Errorf("R=%v %s: Full %.0f bytes a request, the whole stream %.0f", r, cl.Name, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestASampleKeepsASpikesObjectsByRank: a spike's objects in a decay
+// class are ranked by its Zipf, and a sample keeps one rank in every 1/R
+// of them, as of a Zipf class: the story's 50 objects at R = 0.1 are 5,
+// 10 ranks apart; a random spike's 5 objects, none or one.
+func TestASampleKeepsASpikesObjectsByRank(t *testing.T) {
+	t.Parallel()
+	s, _ := SampleSlice(0.1)
+	g := mustNew(t, sampleConfig(), 3)
+	g.SetSlice(s)
+	sp := g.Spikes()
+	if len(sp) < 2 || sp[0].Objects != 50 {
+		t.Fatalf("spikes %+v: want the story and random spikes", sp)
+	}
+	for i, x := range sp {
+		var ranks []uint64
+		for k := range x.Objects {
+			if g.Keeps(x.Object + k) {
+				ranks = append(ranks, k+1)
+			}
+		}
+		switch {
+		case i == 0:
+			if len(ranks) != 5 || ranks[0] > 10 {
+				t.Errorf("story: kept ranks %v, want 5 from 1..10", ranks)
+			}
+			for j := 1; j < len(ranks); j++ {
+				if ranks[j]-ranks[j-1] != 10 {
+					t.Errorf("story: kept ranks %v, want 10 apart", ranks)
+				}
+			}
+		case len(ranks) > 1:
+			t.Errorf("random spike %d: kept ranks %v of 5, want at most one", i, ranks)
+		}
+	}
+}
