@@ -3,6 +3,8 @@ package workload
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/cdnsim/cdnsim/sim"
 )
 
 // A sample keeps the objects of a Zipf popularity — a Zipf class's
@@ -95,4 +97,126 @@ func newKeptZipf(zs []zipfClass, r float64) *keptZipf {
 func (k *keptZipf) draw(g *Generator, r *rand.Rand) (int, uint64) {
 	obj := k.objs[k.pick.sampleWide(r)]
 	return g.zipfOf(obj), obj
+}
+
+// SetSlice restricts the stream to the objects s keeps (Keeps): a shard's
+// requests are exactly the unsampled stream's of its objects, a sample's a
+// realisation of them with the same distribution (see the Generator's
+// doc). Call it once, before the first Next.
+func (g *Generator) SetSlice(s Slice) {
+	g.slice = s
+	if s.All() {
+		return
+	}
+	_, shards := s.Shard()
+	if shards == 0 {
+		g.setStrata()
+	}
+	// New planned the spikes before the slice was known: a spike of one
+	// object outside it must go (push drops such objects from now on).
+	var pending []sim.Item[live]
+	for g.live.Len() > 0 {
+		pending = append(pending, g.live.Pop())
+	}
+	if shards == 0 {
+		g.tally = &tally{classes: make([]ClassTally, len(g.classes))}
+	}
+	for _, it := range pending {
+		e, src := &it.Val, &g.srcs[it.Val.src]
+		if src.pick == pickFixed && g.tally != nil {
+			g.tally.fixed = append(g.tally.fixed, fixedEntry{born: e.born, n: uint64(e.left), src: e.src, class: src.class, obj: e.obj})
+		}
+		if src.pick != pickFixed || g.keeps(e.obj) {
+			g.live.Push(it)
+		}
+	}
+	if shards > 0 {
+		return
+	}
+	// New drew the first arrivals and births at the full stream's rates:
+	// start those streams again at the kept objects'.
+	if len(g.zipfs) > 0 {
+		g.kept = newKeptZipf(g.zipfs, s.Rate())
+		g.rArrive = sim.NewRand(g.seed, "workload/arrivals")
+		g.zipfNext = never
+		if len(g.kept.objs) > 0 {
+			g.zipfProc = proc{base: g.kept.rate / float64(sim.Second), diurnal: true}
+			g.setSlot(&g.zipfProc, 0)
+			g.zipfNext = g.advance(&g.zipfProc, 0, g.rArrive)
+		}
+	}
+	g.rBirth = sim.NewRand(g.seed, "workload/births")
+	for i := range g.births {
+		b := &g.births[i]
+		// A class whose births browsing follows draws them all (see the
+		// doc comment); the others are born kept.
+		if g.srcs[b.src].ring == 0 {
+			b.thin, b.full = true, b.base
+			b.base *= s.Rate()
+		}
+		g.setSlot(&b.proc, 0)
+		b.next = g.advance(&b.proc, 0, g.rBirth)
+	}
+	g.updateBirthNext()
+}
+
+// setStrata sets up a sample's systematic sampling: the offsets of the
+// Zipf classes and of the spikes' objects in decay classes.
+func (g *Generator) setStrata() {
+	g.sampled = true
+	g.seedH = seedHash(g.seed)
+	for i := range g.zipfs {
+		zc := &g.zipfs[i]
+		zc.u = stratumOffset(g.seedH, zc.base)
+		g.zipfEnd = zc.base + zc.z.N()
+	}
+	for _, sp := range g.spikes {
+		if sp.Object >= g.zipfEnd { // a Zipf class's spike is its ranks
+			g.strata = append(g.strata, stratum{first: sp.Object, n: sp.Objects, u: stratumOffset(g.seedH, sp.Object)})
+		}
+	}
+}
+
+// zipfOf is the index in zipfs of the class whose IDs hold obj, a Zipf
+// object (the classes take consecutive ranges in order).
+func (g *Generator) zipfOf(obj uint64) int {
+	i := len(g.zipfs) - 1
+	for obj < g.zipfs[i].base {
+		i--
+	}
+	return i
+}
+
+// Keeps reports whether the stream holds the requests of object obj: in
+// a shard, whether its hash is in the shard's slice; in a sample, whether
+// its rank is kept for a Zipf class's or a spike's object, and its hash
+// for an object born over time (kept.go). A whole stream keeps them all.
+func (g *Generator) Keeps(obj uint64) bool { return g.keeps(obj) }
+
+func (g *Generator) keeps(obj uint64) bool {
+	if !g.sampled {
+		return g.slice.Keeps(g.seed, obj)
+	}
+	r := g.slice.Rate()
+	if obj < g.zipfEnd {
+		zc := &g.zipfs[g.zipfOf(obj)]
+		return systematic(obj-zc.base+1, r, zc.u)
+	}
+	// The spikes' objects follow the Zipf classes' IDs, in order: find
+	// the last stratum starting at or before obj.
+	lo, hi := 0, len(g.strata)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g.strata[m].first <= obj {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo > 0 {
+		if st := &g.strata[lo-1]; obj-st.first < st.n {
+			return systematic(obj-st.first+1, r, st.u)
+		}
+	}
+	return g.slice.KeepsHash(objectHash(g.seedH, obj))
 }
