@@ -186,7 +186,7 @@ func TestCachedErrorsAreForgotten(t *testing.T) {
 	n.Run(11*sim.Minute, sim.Minute, nil)
 	for _, group := range [][]cacheNode{n.pops, n.regions} {
 		for i := range group {
-			if got := len(group[i].errors); got > 70 {
+			if got := group[i].errors.len(); got > 70 {
 				t.Errorf("a node holds %d cached errors after 11 minutes, want at most 70 (the last minute's and the 10 s TTL's)", got)
 			}
 		}

@@ -261,11 +261,7 @@ func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
 func (n *Network) forgetErrors(now sim.Time) {
 	for _, group := range [][]cacheNode{n.pops, n.regions} {
 		for i := range group {
-			for k, ce := range group[i].errors {
-				if ce.until <= now {
-					delete(group[i].errors, k)
-				}
-			}
+			group[i].errors.keep(func(_ uint64, ce *cachedError) bool { return ce.until > now })
 		}
 	}
 }

@@ -40,13 +40,11 @@ type cachedError struct {
 // cacheNode is a POP or a regional edge cache.
 type cacheNode struct {
 	cache    *cache.Cache
-	inflight map[uint64]fetch       // written at a miss, deleted by the fill event
-	errors   map[uint64]cachedError // cached error responses
+	inflight keyTable[fetch]       // written at a miss, taken by the fill event
+	errors   keyTable[cachedError] // cached error responses
 }
 
-func newNode(c *cache.Cache) cacheNode {
-	return cacheNode{cache: c, inflight: map[uint64]fetch{}, errors: map[uint64]cachedError{}}
-}
+func newNode(c *cache.Cache) cacheNode { return cacheNode{cache: c} }
 
 // resp is a response travelling back down the path: when its first byte
 // leaves the node that produced it, the bottleneck bandwidth upstream of
@@ -216,10 +214,10 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		sie = route.staleIfError > 0 && past <= route.staleIfError
 		staleCopy = resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
 	}
-	f, inflight := nd.inflight[n.key]
-	ce, errCached := nd.errors[n.key]
+	f, inflight := nd.inflight.get(n.key)
+	ce, errCached := nd.errors.get(n.key)
 	if errCached && at >= ce.until {
-		delete(nd.errors, n.key)
+		nd.errors.take(n.key)
 		errCached = false
 	}
 	if swr && (inflight || errCached) {
@@ -272,8 +270,8 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 	}
 	// Every answer lands: a body is stored, a 304 refreshes the stale copy,
 	// an error is cached for the error-caching TTL.
-	nd.inflight[n.key] = fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
-		status: up.status, born: up.born, notModified: refreshed, owner: n.object}
+	nd.inflight.put(n.key, fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
+		status: up.status, born: up.born, notModified: refreshed, owner: n.object})
 	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), n.key)
 	switch {
 	case swr:
@@ -358,16 +356,15 @@ func (n *Network) setResult(tier Tier, res Result) {
 // evFillPOP or evFillRegional event, scheduled by serve): it is the moment
 // the node's cache learns what the path already told the viewer.
 func (n *Network) fill(nd *cacheNode, obj uint64, now sim.Time) {
-	f, ok := nd.inflight[obj]
+	f, ok := nd.inflight.take(obj)
 	if !ok {
 		panic("topology: fill without a fetch in flight")
 	}
-	delete(nd.inflight, obj)
 	if isError(f.status) {
 		// CloudFront caches error responses for the Error Caching Minimum
 		// TTL of their status code, so a failing origin is not hammered by
 		// every viewer and a missing URL is not asked for again at once.
-		nd.errors[obj] = cachedError{until: now + n.errorTTL.of(f.status), status: f.status}
+		nd.errors.put(obj, cachedError{until: now + n.errorTTL.of(f.status), status: f.status})
 		return
 	}
 	if f.notModified {
