@@ -103,6 +103,7 @@ type Network struct {
 	// their cache lookups can be prepared (see warm.go): ahead[head] is the
 	// next arrival, and queued of them, in order, follow from there.
 	ahead   [lookahead]workload.Request
+	plans   [lookahead]warmPlan // ahead[i]'s read-ahead plan (warm.go)
 	head    int
 	queued  int
 	srcDone bool // the source has ended
@@ -233,7 +234,7 @@ func (n *Network) Run(until, step sim.Time, progress func(now sim.Time)) {
 	if !n.started {
 		n.started = true
 		n.scheduleInvalidations()
-		for n.queued < lookahead && n.read(&n.ahead[n.queued]) {
+		for n.queued < lookahead && n.read(n.queued) {
 			n.queued++
 		}
 		n.eng.SetFeed(n)
@@ -272,22 +273,26 @@ func (n *Network) Next() (sim.Time, bool) { return n.ahead[n.head].Time, n.queue
 // Fire serves the next viewer request and reads one more ahead (sim.Feed).
 func (n *Network) Fire(at sim.Time) {
 	n.warmAhead()
-	r := &n.ahead[n.head]
-	n.arrive(at, r)
+	n.arrive(at, &n.ahead[n.head])
 	// The served request's place goes to the one lookahead-1 after the
 	// next.
-	if !n.read(r) {
+	if !n.read(n.head) {
 		n.queued--
 	}
 	n.head = (n.head + 1) % lookahead
 }
 
-// read takes the source's next request, if it has one.
-func (n *Network) read(r *workload.Request) bool {
-	if !n.srcDone && !n.src.Next(r) {
+// read takes the source's next request into ahead[i], if it has one, and
+// plans its read-ahead.
+func (n *Network) read(i int) bool {
+	if !n.srcDone && !n.src.Next(&n.ahead[i]) {
 		n.srcDone = true
 	}
-	return !n.srcDone
+	if n.srcDone {
+		return false
+	}
+	n.plan(&n.plans[i], &n.ahead[i])
+	return true
 }
 
 // Handle dispatches an engine event.

@@ -23,28 +23,52 @@ const lookahead = cache.WarmSteps + 1
 // memory.
 func (n *Network) warmAhead() {
 	for k := 1; k < n.queued; k++ {
-		r := &n.ahead[(n.head+k)%lookahead]
-		route := &n.routes[r.Class]
-		if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
+		i := (n.head + k) % lookahead
+		pl := &n.plans[i]
+		if pl.pop < 0 {
 			continue
 		}
-		key, size := r.Object, r.Size
-		if route.keyed {
-			var v workload.Variant
-			if v, size = route.keyOf(r); v != 0 {
-				key = variantKey(r.Object, v)
-			}
-		}
-		if n.chunk > 0 && size > n.chunk {
-			key = partKey(key, r.RangeStart/n.chunk)
-		}
-		p := n.dnsState.guess(int(r.Metro), r.Time, r.Object)
 		step := cache.WarmSteps - k
-		id := cache.ObjectID(key)
-		n.pops[p].cache.Warm(id, step)
-		if route.bypass != BypassOrigin {
-			n.regions[n.popRegion[p]].cache.Warm(id, step)
+		n.pops[pl.pop].cache.Warm(pl.id, step, &pl.popEntry)
+		if pl.region >= 0 {
+			n.regions[pl.region].cache.Warm(pl.id, step, &pl.regionEntry)
 		}
+	}
+}
+
+// warmPlan is what warmAhead needs of a request read ahead, worked out
+// once as it is read (plan) rather than at each of its steps: the key its
+// lookups will use, the POP and region they are guessed at (-1 for none),
+// and the entries cache.Warm carries from step to step.
+type warmPlan struct {
+	id                    cache.ObjectID
+	pop, region           int32
+	popEntry, regionEntry int32
+}
+
+// plan works out r's warmPlan. The POP is guessed as r is read, a
+// request's worth of virtual time before its first step: a guess either
+// way.
+func (n *Network) plan(pl *warmPlan, r *workload.Request) {
+	*pl = warmPlan{pop: -1, region: -1, popEntry: -1, regionEntry: -1}
+	route := &n.routes[r.Class]
+	if !r.Method.Cacheable() || route.bypass == BypassDynamic || r.Dynamic {
+		return
+	}
+	key, size := r.Object, r.Size
+	if route.keyed {
+		var v workload.Variant
+		if v, size = route.keyOf(r); v != 0 {
+			key = variantKey(r.Object, v)
+		}
+	}
+	if n.chunk > 0 && size > n.chunk {
+		key = partKey(key, r.RangeStart/n.chunk)
+	}
+	p := n.dnsState.guess(int(r.Metro), r.Time, r.Object)
+	pl.id, pl.pop = cache.ObjectID(key), int32(p)
+	if route.bypass != BypassOrigin {
+		pl.region = int32(n.popRegion[p])
 	}
 }
 

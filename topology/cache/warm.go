@@ -22,31 +22,37 @@ const WarmSteps = 3
 // step runs; if the cache changes before the lookup, a step loads memory
 // the lookup does not need, which costs only the load. Policies without an
 // index, and steps they have nothing for, do nothing.
-func (c *Cache) Warm(id ObjectID, step int) {
+//
+// e carries the entry from step 1 to step 2, so that step 2 need not find
+// id's slot again: step 1 sets *e to the entry id's slot names (-1 for
+// none), and step 2 reads it. (If the cache changed in between, *e may
+// name another object's entry, or none: step 2 then loads memory the
+// lookup does not need.)
+func (c *Cache) Warm(id ObjectID, step int, e *int32) {
 	x := c.ix
 	if x == nil || x.slots == nil {
 		return
 	}
-	if step == 0 {
-		prefetch.Of(&x.slots[x.home(id)])
-		return
-	}
-	e := x.peek(id)
-	if e < 0 {
-		return // a miss: the slots were all the lookup needs
-	}
 	switch step {
+	case 0:
+		prefetch.Of(&x.slots[x.home(id)])
 	case 1:
-		prefetch.Of(&x.ids[e])
-		if int(e) < len(c.meta) {
-			prefetch.Of(&c.meta[e])
+		*e = x.peek(id)
+		if *e < 0 {
+			return // a miss: the slots were all the lookup needs
+		}
+		if int(*e) < len(x.ids) {
+			prefetch.Of(&x.ids[*e])
+		}
+		if int(*e) < len(c.meta) {
+			prefetch.Of(&c.meta[*e])
 		}
 		if c.warm != nil {
-			c.warm.warmEntry(e)
+			c.warm.warmEntry(*e)
 		}
 	case 2:
-		if c.warm != nil {
-			c.warm.warmHit(e)
+		if *e >= 0 && c.warm != nil {
+			c.warm.warmHit(*e)
 		}
 	}
 }
@@ -88,14 +94,15 @@ func (c *listPolicy) warmHit(int32) {}
 
 // warmHit loads e's list neighbours, which moving e to the front rewrites.
 func (c *lru) warmHit(e int32) {
-	if int(e) >= len(c.nodes) {
+	if e < 0 || int(e) >= len(c.nodes) {
 		return
 	}
+	// e may be stale (see Cache.Warm): its links are checked like it.
 	nd := c.nodes[e]
-	if nd.prev >= 0 {
+	if nd.prev >= 0 && int(nd.prev) < len(c.nodes) {
 		prefetch.Of(&c.nodes[nd.prev])
 	}
-	if nd.next >= 0 {
+	if nd.next >= 0 && int(nd.next) < len(c.nodes) {
 		prefetch.Of(&c.nodes[nd.next])
 	}
 }

@@ -29,11 +29,15 @@ func TestWarmChangesNothing(t *testing.T) {
 			for i := range ids {
 				ids[i] = ObjectID(rng.IntN(400))
 			}
+			entries := make([]int32, len(ids)) // Warm's entry, step 1 to step 2
 			for i := range n {
 				for k := 1; k <= WarmSteps; k++ {
-					warmed.Warm(ids[i+k], WarmSteps-k)
+					warmed.Warm(ids[i+k], WarmSteps-k, &entries[i+k])
 				}
-				warmed.Warm(ObjectID(1e9+i), i%(WarmSteps+1)) // never requested
+				// Never requested, and at any step: step 2 with a stale
+				// entry (another object's, or one evicted since).
+				stale := int32(rng.IntN(200))
+				warmed.Warm(ObjectID(1e9+i), i%(WarmSteps+1), &stale)
 				r := Request{ID: ids[i], Size: 1 + int64(ids[i]%97), Time: int64(i), Next: Never}
 				if i%50 == 0 {
 					if a, b := plain.Remove(r.ID), warmed.Remove(r.ID); a != b {
