@@ -1,7 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"math"
+	"math/bits"
+	"slices"
 
 	"github.com/cdnsim/cdnsim/topology"
 	"github.com/cdnsim/cdnsim/workload"
@@ -27,6 +30,12 @@ import (
 // miniature saw that class hit at the edge; a class with no request in
 // the miniature counts as cacheable one for one (a story's few objects,
 // all left out). It removes at most the hits the miniature counted.
+//
+// The breakdowns of the figures it changes keep adding up to them: the
+// excess is spread over summary.json's pops[] and timeseries.csv's rows
+// in proportion to their edge hits (hit bytes for bytes), by the largest
+// remainder (split, apportion), and every added request is a Hit in
+// latency_ms.by_result.
 
 // classEdge is one class's edge figures in a sample's measured period.
 type classEdge struct {
@@ -48,8 +57,10 @@ type SampleExcess struct {
 // measured. Call it after the run.
 func (r *Recorder) SetSampleTally(t []workload.ClassTally) { r.tally = t }
 
-// observeClass counts o in its class's edge figures.
-func (r *Recorder) observeClass(o *topology.Outcome) {
+// observeSample counts o in its class's edge figures and its POP's edge
+// hit bytes (as the edge tier counts them: a hit's bytes, and the parts
+// that hit of a request served in parts).
+func (r *Recorder) observeSample(o *topology.Outcome) {
 	if o.Edge == topology.NotReached {
 		return
 	}
@@ -62,15 +73,25 @@ func (r *Recorder) observeClass(o *topology.Outcome) {
 			c.cacheableByte += o.Size
 		}
 	}
+	hitBytes := o.PartHitBytes[topology.TierEdge]
 	if o.Edge == topology.Hit {
 		c.hits++
 		c.hitBytes += o.Size
+		hitBytes = o.Size
 	}
+	for int(o.POP) >= len(r.popHitBytes) {
+		r.popHitBytes = append(r.popHitBytes, 0)
+	}
+	r.popHitBytes[o.POP] += hitBytes
 }
 
-// adjust adds the sample's excess to s's edge figures, at full scale (s
-// already scaled by f = 1/R), and recomputes what depends on them.
-func (r *Recorder) adjust(s *Summary, f float64) {
+// excess is a complete sample's excess at full scale (f = 1/R); false for
+// every other run (a whole run, a shard, a trace's sample, an interrupted
+// run), whose outputs are not adjusted.
+func (r *Recorder) excess(f float64) (SampleExcess, bool) {
+	if f == 1 || r.tally == nil || r.partial {
+		return SampleExcess{}, false
+	}
 	var dReq, dBytes float64
 	for class, t := range r.tally {
 		if class >= len(r.byClass) {
@@ -95,7 +116,13 @@ func (r *Recorder) adjust(s *Summary, f float64) {
 		dReq += math.Max((t.FullRequests-t.KeptRequests*f)*share, -float64(c.hits)*f)
 		dBytes += math.Max((t.FullBytes-t.KeptBytes*f)*byteShare, -float64(c.hitBytes)*f)
 	}
-	x := SampleExcess{Requests: int64(math.Round(dReq)), Bytes: int64(math.Round(dBytes))}
+	return SampleExcess{Requests: int64(math.Round(dReq)), Bytes: int64(math.Round(dBytes))}, true
+}
+
+// adjust adds the sample's excess x to s's edge figures, at full scale (s
+// already scaled by f = 1/R), spreads it over the POPs (split), and
+// recomputes what depends on them.
+func (r *Recorder) adjust(s *Summary, x SampleExcess, f float64) {
 	s.SampleExcess = &x
 	e := &s.Tiers.Edge
 	e.Requests += x.Requests
@@ -118,4 +145,142 @@ func (r *Recorder) adjust(s *Summary, f float64) {
 	if s.OriginOffload.Bytes.Defined() {
 		s.OriginOffload.Bytes = complement(s.Tiers.Origin.Bytes, s.Bytes)
 	}
+	// Every added request is an edge hit: latency_ms.by_result's requests
+	// keep adding up to requests (the percentiles are as measured). A
+	// sample that measured no hit has no Hit entry to add to.
+	if h, ok := s.Latency.ByResult[topology.Hit.String()]; ok {
+		h.Requests += x.Requests
+		s.Latency.ByResult[topology.Hit.String()] = h
+	}
+	parts := make([]part, len(s.POPs))
+	for i, p := range s.POPs {
+		parts[i] = part{hits: p.Hits, requests: p.Requests, bytes: p.Bytes}
+		if i < len(r.popHitBytes) {
+			parts[i].hitBytes = est(r.popHitBytes[i], f)
+		}
+	}
+	dReq, dBytes := x.split(parts)
+	for i := range s.POPs {
+		p := &s.POPs[i]
+		p.Requests += dReq[i]
+		p.Hits += dReq[i]
+		p.Bytes += dBytes[i]
+		p.HitRatio = NewRatio(p.Hits, est(r.pops[i].cacheable(), f)+dReq[i])
+	}
+}
+
+// adjustRows spreads the sample's excess x over timeseries.csv's rows
+// (split), scaled by f = 1/R, and recomputes their edge hit ratios and
+// origin offloads, so that the columns add up to summary.json's figures.
+func (r *Recorder) adjustRows(rows []intervalRow, x SampleExcess, f float64) {
+	parts := make([]part, len(rows))
+	for i := range rows {
+		parts[i] = part{hits: rows[i].tiers[topology.TierEdge].results[topology.Hit],
+			hitBytes: est(r.bins[i].tiers[topology.TierEdge].bytes[topology.Hit], f),
+			requests: rows[i].requests, bytes: rows[i].bytes}
+	}
+	dReq, dBytes := x.split(parts)
+	for i := range rows {
+		row, e := &rows[i], &rows[i].tiers[topology.TierEdge]
+		row.requests += dReq[i]
+		row.bytes += dBytes[i]
+		e.requests += dReq[i]
+		e.results[topology.Hit] += dReq[i]
+		n, b := r.bins[i].tiers[topology.TierEdge].cacheable()
+		row.edgeReachable = est(n, f) + dReq[i]
+		e.hitRatio = NewRatio(e.results[topology.Hit], row.edgeReachable)
+		e.byteRatio = NewRatio(parts[i].hitBytes+dBytes[i], est(b, f)+dBytes[i])
+		row.edgeHR, row.edgeBHR = e.hitRatio.v, e.byteRatio.v
+		if row.offload.Defined() {
+			row.offload = complement(row.originReqs, row.requests)
+		}
+		if row.byteOffload.Defined() {
+			row.byteOffload = complement(row.originBytes, row.bytes)
+		}
+	}
+}
+
+// part is one part of a breakdown of the totals the adjustment changes (a
+// POP of pops[], a row of timeseries.csv) as the outputs give it before
+// the adjustment: its edge hits and hit bytes, its requests and bytes.
+type part struct{ hits, hitBytes, requests, bytes int64 }
+
+// split spreads x over parts, so that the parts' shares add up to x
+// exactly: the requests in proportion to the parts' hits, the bytes to
+// their hit bytes; when no part has any, in proportion to their requests
+// (bytes), and when none has those either, evenly (apportion). A negative
+// excess, at most the parts' hits (adjust removes no more hits than the
+// sample measured), takes no part below zero hits.
+func (x SampleExcess) split(parts []part) (reqs, bytes []int64) {
+	weights := func(of func(p part) int64) []int64 {
+		w := make([]int64, len(parts))
+		for i, p := range parts {
+			w[i] = of(p)
+		}
+		return w
+	}
+	reqs = apportion(x.Requests, weights(func(p part) int64 { return p.hits }), weights(func(p part) int64 { return p.requests }))
+	bytes = apportion(x.Bytes, weights(func(p part) int64 { return p.hitBytes }), weights(func(p part) int64 { return p.bytes }))
+	return reqs, bytes
+}
+
+// apportion divides the integer n into integer shares in proportion to
+// the first of weights whose sum is positive (negative weights count as
+// 0), or evenly when none has: the largest-remainder (Hamilton) method.
+// Each share is its quota n·w/Σw rounded toward zero, and the units left
+// go one each to the shares of the largest remainders; on equal
+// remainders the earlier share first. So the shares add up to n exactly,
+// each is within 1 of its quota, a zero weight gets nothing, and for
+// −Σw ≤ n < 0 no share is below −w. The arithmetic is exact (128-bit
+// products). All weights have len(weights[0]) elements.
+func apportion(n int64, weights ...[]int64) []int64 {
+	if len(weights) == 0 {
+		return nil
+	}
+	out := make([]int64, len(weights[0]))
+	if n == 0 || len(out) == 0 {
+		return out
+	}
+	var w []int64
+	var sum uint64
+	for _, ws := range weights {
+		w, sum = ws, 0
+		for _, v := range ws {
+			sum += uint64(max(v, 0))
+		}
+		if sum > 0 {
+			break
+		}
+	}
+	if sum == 0 {
+		w, sum = make([]int64, len(out)), uint64(len(out))
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	abs := uint64(n)
+	if n < 0 {
+		abs = -abs
+	}
+	rem := make([]uint64, len(out))
+	order := make([]int, len(out))
+	left := abs
+	for i, v := range w {
+		// abs·v/sum ≤ abs < 2⁶⁴, so the 128-bit quotient fits.
+		hi, lo := bits.Mul64(abs, uint64(max(v, 0)))
+		q, r := bits.Div64(hi, lo, sum)
+		out[i], rem[i], order[i] = int64(q), r, i
+		left -= q
+	}
+	// left < len(out): each share lost less than one unit.
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rem[b], rem[a]) })
+	for _, i := range order[:left] {
+		out[i]++
+	}
+	if n < 0 {
+		for i := range out {
+			out[i] = -out[i]
+		}
+	}
+	return out
 }

@@ -72,9 +72,11 @@ func newTierRow(t *tierCount) tierRow {
 
 // rows derives the per-interval figures. The last interval may be shorter
 // than Interval when it does not divide Duration; rates use its real width.
+// A miniature's are full-scale estimates, a sample's adjusted as its
+// summary (adjust.go).
 func (r *Recorder) rows() []intervalRow {
 	out := make([]intervalRow, r.nBins)
-	w := r.cfg.Interval
+	w, f := r.cfg.Interval, 1/r.cfg.rate()
 	for i := range out {
 		b := &r.bins[i]
 		start := w * sim.Time(i)
@@ -118,10 +120,13 @@ func (r *Recorder) rows() []intervalRow {
 			x.p95 = nsToMs(quantile(h, n, b.ttfbMin, b.ttfbMax, 0.95))
 			x.p99 = nsToMs(quantile(h, n, b.ttfbMin, b.ttfbMax, 0.99))
 		}
-		if f := 1 / r.cfg.rate(); f != 1 {
+		if f != 1 {
 			x.scale(f)
 		}
 		out[i] = x
+	}
+	if x, ok := r.excess(f); ok {
+		r.adjustRows(out, x, f)
 	}
 	return out
 }

@@ -131,10 +131,10 @@ func TestMergeRefusesShardsOfDifferentRuns(t *testing.T) {
 // notCounters are the Recorder's fields that are not counters: its
 // configuration (counts.json keeps it apart), derived sizes, state of the
 // run, the merge's spread, the current-bin cache, and a sample's figures
-// by class and tally for its adjustment (a shard has neither, so no merge
-// does).
+// by class and POP and tally for its adjustment (a shard has none, so no
+// merge does).
 var notCounters = map[string]bool{"cfg": true, "nBins": true, "partial": true, "spread": true, "cur": true, "curStart": true, "curEnd": true,
-	"byClass": true, "tally": true}
+	"byClass": true, "tally": true, "popHitBytes": true}
 
 // fillCounters sets every integer reachable from v (through structs,
 // arrays and slices; unexported fields too) to a distinct value from *n on.

@@ -189,6 +189,16 @@ type popCount struct {
 	sec, secBytes, peak int64
 }
 
+// cacheable is the POP's requests its edge hit ratio divides by (as the
+// tier's: cacheableResults).
+func (p *popCount) cacheable() int64 {
+	var n int64
+	for _, res := range cacheableResults {
+		n += p.results[res]
+	}
+	return n
+}
+
 // latencyStats is a TTFB histogram with its exact extremes and sum.
 type latencyStats struct {
 	n, sum, min, max int64
@@ -223,10 +233,12 @@ type Recorder struct {
 	// spread is set on the merge of shards (MergeShards).
 	spread *ShardSpread
 	// byClass holds a sample's edge figures by class, tally its generator's
-	// counts, for the adjustment of its summary (adjust.go); both nil
-	// for other runs.
-	byClass []classEdge
-	tally   []workload.ClassTally
+	// counts, for the adjustment of its summary (adjust.go), and
+	// popHitBytes its edge hit bytes by POP, to spread the adjustment over
+	// the POPs; all nil for other runs.
+	byClass     []classEdge
+	tally       []workload.ClassTally
+	popHitBytes []int64
 
 	// Outcomes arrive in time order, so most fall in the bin of the last
 	// one: checking [curStart, curEnd) saves a 64-bit division per request.
@@ -278,6 +290,7 @@ func NewRecorder(cfg Config) *Recorder {
 	}
 	if cfg.rate() < 1 && cfg.Shards == 0 {
 		r.byClass = make([]classEdge, 1<<8) // Outcome.Class is a uint8
+		r.popHitBytes = make([]int64, len(cfg.POPs))
 	}
 	return r
 }
@@ -319,7 +332,7 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 	b.requests++
 	b.bytes += o.Size
 	if r.byClass != nil {
-		r.observeClass(o)
+		r.observeSample(o)
 	}
 	res := o.Edge
 	if o.Edge != topology.NotReached {

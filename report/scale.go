@@ -68,7 +68,8 @@ func scaleCounts(v reflect.Value, f float64) {
 
 // scale turns a miniature's interval into full-scale estimates (f = 1/R).
 // The cacheable counts behind the plots' ratios stay as measured: they
-// only say whether a ratio has a sample behind it.
+// only say whether a ratio has a sample behind it (a sample's adjusted
+// edge's is its full-scale denominator: adjustRows).
 func (x *intervalRow) scale(f float64) {
 	x.requests, x.bytes = est(x.requests, f), est(x.bytes, f)
 	for t := range x.tiers {

@@ -24,8 +24,8 @@ type Summary struct {
 	Shard string `json:"shard,omitempty"`
 	// SampleExcess is, for a sample (not a shard), the requests and bytes
 	// added to the edge's hits to adjust for the popular objects the
-	// sample held more or less of than its share (adjust.go); left out
-	// otherwise.
+	// sample held more or less of than its share, and spread over POPs
+	// and timeseries.csv's rows (adjust.go); left out otherwise.
 	SampleExcess *SampleExcess `json:"sample_excess,omitempty"`
 	Requests     int64         `json:"requests"` // viewer requests in the measured period
 	Bytes        int64         `json:"bytes"`    // body bytes delivered to viewers
@@ -412,18 +412,15 @@ func (r *Recorder) Summary() Summary {
 	}
 	for i := range r.pops {
 		p := &r.pops[i]
-		var reqs, cacheable int64
+		var reqs int64
 		for _, c := range p.results {
 			reqs += c
-		}
-		for _, res := range cacheableResults {
-			cacheable += p.results[res]
 		}
 		ps := POPSummary{
 			Name:     r.popName(i),
 			Requests: reqs,
 			Hits:     p.results[topology.Hit],
-			HitRatio: NewRatio(p.results[topology.Hit], cacheable),
+			HitRatio: NewRatio(p.results[topology.Hit], p.cacheable()),
 			Bytes:    p.bytes,
 			// bytes a second → Gbit/s
 			EgressPeakGbps: float64(max(p.peak, p.secBytes)) * 8 / 1e9,
@@ -446,8 +443,8 @@ func (r *Recorder) Summary() Summary {
 	s.explainUndefined()
 	if f := 1 / s.SampleRate; f != 1 {
 		s.scale(f)
-		if r.tally != nil && !r.partial {
-			r.adjust(&s, f)
+		if x, ok := r.excess(f); ok {
+			r.adjust(&s, x, f)
 		}
 	}
 	s.ShardSpread = r.spread

@@ -227,3 +227,71 @@ func TestAnAdjustedMiniatureIsChesLRU(t *testing.T) {
 		t.Errorf("the seeds' measured hit ratios are all within %.4f of Che's: the test does not show the adjustment", worstRaw)
 	}
 }
+
+// TestASamplesBreakdownsAddUpToItsTotals: news-spike's hour (its spike
+// in it) at R = 0.1, a sample whose summary adds an excess to the edge's
+// hits; the excess is spread over pops[] and timeseries.csv's rows, so
+// the POPs' requests, hits and bytes, latency_ms.by_result's requests and
+// the CSV's columns add up to summary.json's figures, none below zero
+// (here the excess in bytes is negative: the sample's objects carry more
+// bytes than its share), and the edge's results to its requests. At
+// R = 0.1 the scaling, ×10, is exact; with a 1/R that is not whole, parts
+// rounded one by one may miss the totals by up to half a unit each.
+func TestASamplesBreakdownsAddUpToItsTotals(t *testing.T) {
+	t.Parallel()
+	s, err := Load("news-spike", shortBuiltin["news-spike"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, _ := workload.SampleSlice(0.1)
+	m := s.Miniature(sl)
+	r, err := m.NewRun(m.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Simulate(nil)
+	sum := r.Recorder.Summary()
+	x, e := sum.SampleExcess, sum.Tiers.Edge
+	if x == nil || x.Requests == 0 || x.Bytes == 0 || len(sum.POPs) < 2 {
+		t.Fatalf("sample_excess %+v over %d POPs: nothing to spread", x, len(sum.POPs))
+	}
+	var reqs, hits, bytes, byResult int64
+	for _, p := range sum.POPs {
+		reqs, hits, bytes = reqs+p.Requests, hits+p.Hits, bytes+p.Bytes
+		if p.Hits < 0 || p.Hits > p.Requests || p.Bytes < 0 {
+			t.Errorf("POP %s: %d hits of %d requests, %d bytes", p.Name, p.Hits, p.Requests, p.Bytes)
+		}
+	}
+	if reqs != sum.Requests || hits != e.Hits || bytes != sum.Bytes {
+		t.Errorf("pops[] add up to %d requests, %d hits, %d bytes; the summary has %d, %d, %d (sample_excess %+v)",
+			reqs, hits, bytes, sum.Requests, e.Hits, sum.Bytes, *x)
+	}
+	for _, l := range sum.Latency.ByResult {
+		byResult += l.Requests
+	}
+	if byResult != sum.Requests {
+		t.Errorf("latency_ms.by_result adds up to %d requests, the summary has %d", byResult, sum.Requests)
+	}
+	if e.Hits+e.RefreshHits+e.Misses+e.Errors+e.Collapsed+e.Bypass != e.Requests || e.FromCache+e.Upstream+e.Collapsed+e.CachedErrors != e.Requests {
+		t.Errorf("the edge's results do not add up to its %d requests: %+v", e.Requests, e)
+	}
+	ts := r.Recorder.TimeseriesCSV()
+	for _, c := range []struct {
+		column string
+		want   int64
+	}{
+		{"requests", sum.Requests}, {"bytes", sum.Bytes}, {"edge_requests", e.Requests}, {"edge_hits", e.Hits},
+		{"origin_requests", sum.Tiers.Origin.Requests}, {"regional_hits", sum.Tiers.Regional.Hits},
+	} {
+		var got float64
+		for i, v := range column(t, ts, c.column) {
+			got += v
+			if v < 0 {
+				t.Errorf("timeseries.csv's row %d has %s %.0f", i, c.column, v)
+			}
+		}
+		if got != float64(c.want) {
+			t.Errorf("timeseries.csv's %s add up to %.0f, summary.json has %d", c.column, got, c.want)
+		}
+	}
+}
