@@ -25,6 +25,9 @@ type Run struct {
 	// Warmup is simulated first, unmeasured; Duration is the measured
 	// period after it. The network's virtual time starts at the warm-up.
 	Warmup, Duration sim.Time
+	// tally counts a sample's whole stream for the summary's adjustment:
+	// the Generator, or a trace's Filter.
+	tally interface{ SampleTally() []workload.ClassTally }
 }
 
 // Err is the error that cut the trace short, if any. OpenTrace checks the
@@ -52,6 +55,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 		ts      *workload.TraceSource
 		markers []report.Marker
 		err     error
+		tally   interface{ SampleTally() []workload.ClassTally }
 	)
 	warm := sim.Duration(s.Warmup)
 	dur := sim.Duration(s.Workload.Duration)
@@ -65,7 +69,9 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 			return nil, &Error{File: s.Source, Key: "warmup", Msg: fmt.Sprintf("%v is not shorter than the trace (%v)", s.Warmup, ts.Duration())}
 		}
 		if !s.Slice.All() {
-			src = workload.NewFilter(src, seed, s.Slice)
+			f := workload.NewFilter(src, seed, s.Slice)
+			f.SetMeasured(warm)
+			src, tally = f, f
 		}
 	} else {
 		if gen, err = workload.New(warmedUp(s.Workload, s.Warmup), seed); err != nil {
@@ -73,7 +79,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 		}
 		gen.SetSlice(s.Slice)
 		gen.SetMeasured(warm)
-		src = gen
+		src, tally = gen, gen
 		for _, sp := range gen.Spikes() {
 			markers = append(markers, report.Marker{At: sp.At - warm, Label: sp.Name})
 		}
@@ -122,7 +128,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 		}
 		return nil, err
 	}
-	return &Run{Scenario: s, Network: net, Recorder: rec, Workload: gen, Trace: ts, Warmup: warm, Duration: dur}, nil
+	return &Run{Scenario: s, Network: net, Recorder: rec, Workload: gen, Trace: ts, Warmup: warm, Duration: dur, tally: tally}, nil
 }
 
 // warmedUp is the generator configuration that produces w's traffic for
@@ -224,10 +230,10 @@ func (r *Run) SimulateUntil(stop <-chan struct{}, progress func(now sim.Time)) (
 	if !done {
 		return min(max(now-r.Warmup, 0), r.Duration), false
 	}
-	if r.Workload != nil {
+	if r.tally != nil {
 		// A sample's summary adjusts for the popular objects it holds
 		// more or less of than its share (report/adjust.go).
-		r.Recorder.SetSampleTally(r.Workload.SampleTally())
+		r.Recorder.SetSampleTally(r.tally.SampleTally())
 	}
 	return r.Duration, true
 }

@@ -1,7 +1,10 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -293,5 +296,81 @@ func TestASamplesBreakdownsAddUpToItsTotals(t *testing.T) {
 		if got != float64(c.want) {
 			t.Errorf("timeseries.csv's %s add up to %.0f, summary.json has %d", c.column, got, c.want)
 		}
+	}
+}
+
+// TestATraceSampleIsAdjustedExactly: a trace's miniature reads the whole
+// trace, so its adjustment counts the stream instead of estimating it.
+// Ten objects of 100·(i+1) bytes, three of them more popular, one
+// request a second for 200 s, 20 s of
+// warm-up, at R = 0.5: the summary's requests and bytes are then the
+// trace's own in the measured period, exactly (the sample's ×2 plus the
+// excess), and sample_excess is the measured period's requests (bytes)
+// less twice the kept objects' (every request cacheable, every kept
+// object a hit after the warm-up).
+func TestATraceSampleIsAdjustedExactly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("time,obj_id,size,metro,method,path\n")
+	object := func(i int) int { // objects 0-2 more popular
+		if i%2 == 1 {
+			return i / 2 % 3
+		}
+		return i / 2 % 10
+	}
+	for i := range 200 {
+		obj := object(i)
+		fmt.Fprintf(&csv, "%d,%d,%d,Washington,GET,/x\n", 1700000000+i, obj, 100*(obj+1))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scen := filepath.Join(dir, "s.toml")
+	if err := os.WriteFile(scen, []byte("name = \"trace-sample\"\nwarmup = \"20s\"\ninterval = \"10s\"\n"+traceIAD), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(scen, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, err := workload.SampleSlice(0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Miniature(sl)
+	var full, kept, fullBytes, keptBytes int64
+	for i := 20; i < 200; i++ {
+		obj := uint64(object(i))
+		size := 100 * int64(obj+1)
+		full, fullBytes = full+1, fullBytes+size
+		if sl.Keeps(m.Seed, obj) {
+			kept, keptBytes = kept+1, keptBytes+size
+		}
+	}
+	if kept == 0 || kept == full || 2*kept == full {
+		t.Fatalf("seed %d keeps %d of %d requests: pick a trace with an excess", m.Seed, kept, full)
+	}
+	r, err := m.NewRun(m.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Simulate(nil)
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	sum := r.Recorder.Summary()
+	x := sum.SampleExcess
+	if x == nil {
+		t.Fatal("a trace's sample has no sample_excess")
+	}
+	if x.Requests != full-2*kept || x.Bytes != fullBytes-2*keptBytes {
+		t.Errorf("sample_excess %+v, want %d requests and %d bytes", *x, full-2*kept, fullBytes-2*keptBytes)
+	}
+	if sum.Requests != full || sum.Bytes != fullBytes {
+		t.Errorf("summary: %d requests, %d bytes; the trace's measured period has %d, %d", sum.Requests, sum.Bytes, full, fullBytes)
+	}
+	if e := sum.Tiers.Edge; e.Hits != 2*kept+x.Requests {
+		t.Errorf("edge hits %d, want the kept ones ×2 plus the excess, %d", e.Hits, 2*kept+x.Requests)
 	}
 }

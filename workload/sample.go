@@ -138,21 +138,68 @@ func (s Slice) String() string {
 // post-filter, exact for any source. Trace sources are sampled with it
 // (they are read whole anyway); the Generator takes its Slice itself
 // (SetSlice) and draws only the requests of the objects it keeps.
+//
+// A sample's Filter sees every request of the whole stream, so it counts
+// them exactly, by class, from the measured period's start (SetMeasured):
+// all of them and the kept ones, in requests and object bytes. That is
+// SHARDS's adjustment without an estimate (SampleTally; the Generator can
+// only give the whole stream's expectation).
 type Filter struct {
 	src  Source
 	seed uint64
 	s    Slice
+	// tally is nil unless s is a sample (not a shard, not everything).
+	tally    []ClassTally
+	measured sim.Time
 }
 
 // NewFilter filters src to the objects of s.
-func NewFilter(src Source, seed uint64, s Slice) *Filter { return &Filter{src: src, seed: seed, s: s} }
+func NewFilter(src Source, seed uint64, s Slice) *Filter {
+	f := &Filter{src: src, seed: seed, s: s}
+	if _, k := s.Shard(); k == 0 && !s.All() {
+		f.tally = []ClassTally{}
+	}
+	return f
+}
+
+// SetMeasured starts the sample's tally at t: the requests before it (a
+// warm-up) are not counted.
+func (f *Filter) SetMeasured(t sim.Time) { f.measured = t }
 
 // Next implements Source.
 func (f *Filter) Next(r *Request) bool {
 	for f.src.Next(r) {
-		if f.s.Keeps(f.seed, r.Object) {
+		keep := f.s.Keeps(f.seed, r.Object)
+		if f.tally != nil && r.Time >= f.measured {
+			f.count(r, keep)
+		}
+		if keep {
 			return true
 		}
 	}
 	return false
+}
+
+// count adds r to its class's tally.
+func (f *Filter) count(r *Request, kept bool) {
+	for int(r.Class) >= len(f.tally) {
+		f.tally = append(f.tally, ClassTally{})
+	}
+	c := &f.tally[r.Class]
+	c.FullRequests++
+	c.FullBytes += float64(r.Size)
+	if kept {
+		c.KeptRequests++
+		c.KeptBytes += float64(r.Size)
+	}
+}
+
+// SampleTally is each class's count (by class index) of the whole stream's
+// requests and bytes in the measured period, and of the kept ones: nil
+// unless the filter takes a sample. Call it after the stream.
+func (f *Filter) SampleTally() []ClassTally {
+	if f.tally == nil {
+		return nil
+	}
+	return append([]ClassTally{}, f.tally...)
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cdnsim/cdnsim/sim"
 )
 
 // sampleConfig has every kind of request the generator makes: two zipf
@@ -351,6 +353,51 @@ func TestASingleObjectSpikeIsInItsObjectsSliceOnly(t *testing.T) {
 			if !g.Keeps(q.Object) {
 				t.Fatalf("%v emits object %d, outside it", s, q.Object)
 			}
+		}
+	}
+}
+
+// TestFilterTalliesASample: a sample's Filter counts every request of the
+// stream from the measured period's start, by class, all and kept (class
+// 1's objects are 0..999, requests a millisecond apart, sizes 0); a shard's
+// Filter and an everything Filter count nothing.
+func TestFilterTalliesASample(t *testing.T) {
+	t.Parallel()
+	const seed, n, from = 5, 3000, 1000 // the first 1000 ms are a warm-up
+	sl, _ := SampleSlice(0.25)
+	f := NewFilter(&countSource{n: n}, seed, sl)
+	f.SetMeasured(from * sim.Millisecond)
+	var got int
+	var r Request
+	for f.Next(&r) {
+		got++
+	}
+	var kept, keptMeasured float64
+	for i := range n {
+		if sl.Keeps(seed, uint64(i%1000)) {
+			kept++
+			if i >= from {
+				keptMeasured++
+			}
+		}
+	}
+	if float64(got) != kept {
+		t.Fatalf("the filter passed %d requests, its slice keeps %v", got, kept)
+	}
+	tl := f.SampleTally()
+	want := []ClassTally{{}, {FullRequests: n - from, KeptRequests: keptMeasured}}
+	if len(tl) != 2 || tl[0] != want[0] || tl[1] != want[1] {
+		t.Fatalf("tally %+v, want %+v", tl, want)
+	}
+	if keptMeasured == 0 || keptMeasured == n-from {
+		t.Fatalf("kept %v of %d: the test needs a proper sample", keptMeasured, n-from)
+	}
+	for _, s := range []Slice{{}, func() Slice { s, _ := ShardSlice(1, 4); return s }()} {
+		f := NewFilter(&countSource{n: 10}, seed, s)
+		for f.Next(&r) {
+		}
+		if f.SampleTally() != nil {
+			t.Errorf("%v: a tally %+v", s, f.SampleTally())
 		}
 	}
 }
