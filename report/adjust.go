@@ -85,9 +85,9 @@ func (r *Recorder) observeSample(o *topology.Outcome) {
 	r.popHitBytes[o.POP] += hitBytes
 }
 
-// excess is a complete sample's excess at full scale (f = 1/R); false for
-// every other run (a whole run, a shard, a trace's sample, an interrupted
-// run), whose outputs are not adjusted.
+// excess is a complete sample's excess at full scale (f = 1/R), a
+// generated workload's or a trace's; false for every other run (a whole
+// run, a shard, an interrupted run), whose outputs are not adjusted.
 func (r *Recorder) excess(f float64) (SampleExcess, bool) {
 	if f == 1 || r.tally == nil || r.partial {
 		return SampleExcess{}, false

@@ -351,11 +351,7 @@ func TestATraceSampleIsAdjustedExactly(t *testing.T) {
 	if kept == 0 || kept == full || 2*kept == full {
 		t.Fatalf("seed %d keeps %d of %d requests: pick a trace with an excess", m.Seed, kept, full)
 	}
-	r, err := m.NewRun(m.Seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Simulate(nil)
+	_, r := runLogged(t, m, m.Seed)
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
 	}
