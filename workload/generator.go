@@ -49,21 +49,18 @@ const never = sim.Time(math.MaxInt64)
 // every birth its volume.
 //
 // A sample (a miniature, R < 1) keeps one rank in every 1/R of each Zipf
-// class and of each spike's objects (systematic sampling, kept.go) and the
-// objects born over time whose hash falls under R, and costs its kept
-// requests only. Its zipf arrivals are a Poisson process at the kept
-// ranks' share of the zipf classes' rate, each picking a kept (class,
-// rank) with probability proportional to rate·k^−α/Σk^−α (keptZipf): by
-// Poisson thinning, the same process in distribution as the unsampled
-// stream's arrivals of those objects. A decay class's births, unless
-// browsing follows them, are a Poisson process at R times the birth rate,
-// each taking the next object ID the sample keeps: in distribution, the
-// unsampled stream's births of kept objects. So a sample's zipf requests
-// and those births' requests are a realisation of its objects' requests,
-// statistically the same as the unsampled stream's but not the same
-// requests; the requests of spikes, browsing and the classes browsing
-// follows are the same. Setting up costs a pass over every zipf rank (a
-// few ns each). SampleTally gives what a sample's summary is adjusted by.
+// class and of each spike's objects (systematic sampling, kept.go), and
+// one in every 1/R of each decay class's births ranked by their volume in
+// the measured period (keptbirths.go). Its zipf arrivals are a Poisson
+// process at the kept ranks' share of the zipf classes' rate, each
+// picking a kept (class, rank) with probability proportional to
+// rate·k^−α/Σk^−α (keptZipf): by Poisson thinning, the same process in
+// distribution as the unsampled stream's arrivals of those objects, but
+// not the same requests. Its births are the whole stream's, every one
+// drawn, and the requests of the born objects it keeps, of spikes and of
+// browsing are exactly the whole stream's. Setting up costs a pass over
+// every zipf rank (a few ns each) and one over every birth. SampleTally
+// gives what a sample's summary is adjusted by.
 type Generator struct {
 	seed    uint64
 	end     sim.Time
@@ -97,6 +94,10 @@ type Generator struct {
 	birthNext sim.Time // min over births[].next
 	birthIdx  int      // index of that min
 	nextID    uint64   // next decay object ID
+	// bornBase is the first born object's ID; born, in a sample, the born
+	// objects it keeps (keptbirths.go), found when first asked.
+	bornBase uint64
+	born     *bornKept
 
 	live sim.Heap[live] // keyed by the time of each object's next request
 	srcs []source       // what a live entry's src indexes: decay classes, then spikes
@@ -333,6 +334,7 @@ func New(cfg Config, seed uint64) (*Generator, error) {
 		b.next = g.advance(&b.proc, 0, g.rBirth)
 	}
 	g.updateBirthNext()
+	g.bornBase = g.nextID
 	g.metroW = make([]float64, len(cfg.Metros))
 	return g, nil
 }

@@ -18,8 +18,8 @@ import (
 // a systematic one holds one of ranks 1–100, one of 101–200, and so on,
 // and only the first few strata's choice moves its share, which the
 // summary's adjustment corrects (report/adjust.go). Objects born over time
-// (decay classes) have no ranks and are kept by hash (Slice.KeepsHash), as
-// are every shard's objects and a trace's.
+// (decay classes) are ranked by their volumes instead (keptbirths.go);
+// every shard's objects and a trace's are kept by hash (Slice.KeepsHash).
 
 // systematic reports whether rank k ≥ 1 of a stratum with offset u in
 // [0, 1) is in a sample at rate r: whether an integer lies in
@@ -133,8 +133,9 @@ func (g *Generator) SetSlice(s Slice) {
 	if shards > 0 {
 		return
 	}
-	// New drew the first arrivals and births at the full stream's rates:
-	// start those streams again at the kept objects'.
+	// New drew the first zipf arrival at the full stream's rate: start
+	// that stream again at the kept objects'. (Births are all drawn; the
+	// kept ones are chosen by their volumes, keptbirths.go.)
 	if len(g.zipfs) > 0 {
 		g.kept = newKeptZipf(g.zipfs, s.Rate())
 		g.rArrive = sim.NewRand(g.seed, "workload/arrivals")
@@ -145,19 +146,6 @@ func (g *Generator) SetSlice(s Slice) {
 			g.zipfNext = g.advance(&g.zipfProc, 0, g.rArrive)
 		}
 	}
-	g.rBirth = sim.NewRand(g.seed, "workload/births")
-	for i := range g.births {
-		b := &g.births[i]
-		// A class whose births browsing follows draws them all (see the
-		// doc comment); the others are born kept.
-		if g.srcs[b.src].ring == 0 {
-			b.thin, b.full = true, b.base
-			b.base *= s.Rate()
-		}
-		g.setSlot(&b.proc, 0)
-		b.next = g.advance(&b.proc, 0, g.rBirth)
-	}
-	g.updateBirthNext()
 }
 
 // setStrata sets up a sample's systematic sampling: the offsets of the
@@ -189,8 +177,9 @@ func (g *Generator) zipfOf(obj uint64) int {
 
 // Keeps reports whether the stream holds the requests of object obj: in
 // a shard, whether its hash is in the shard's slice; in a sample, whether
-// its rank is kept for a Zipf class's or a spike's object, and its hash
-// for an object born over time (kept.go). A whole stream keeps them all.
+// its rank is kept for a Zipf class's or a spike's object, and its rank
+// by volume for an object born over time (keptbirths.go). A whole stream
+// keeps them all.
 func (g *Generator) Keeps(obj uint64) bool { return g.keeps(obj) }
 
 func (g *Generator) keeps(obj uint64) bool {
@@ -217,6 +206,9 @@ func (g *Generator) keeps(obj uint64) bool {
 		if st := &g.strata[lo-1]; obj-st.first < st.n {
 			return systematic(obj-st.first+1, r, st.u)
 		}
+	}
+	if obj >= g.bornBase {
+		return g.bornSet().has(obj)
 	}
 	return g.slice.KeepsHash(objectHash(g.seedH, obj))
 }

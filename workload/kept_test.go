@@ -190,44 +190,117 @@ func TestMiniatureZipfArrivalsComeAtTheKeptRate(t *testing.T) {
 	}
 }
 
-// TestMiniatureBirthsAreTheKeptObjectsAtRTimesTheRate: without browsing,
-// a sample gives birth to kept objects only (each the next ID the hash
-// keeps), at R times the birth rate, each with the class's volume.
-func TestMiniatureBirthsAreTheKeptObjectsAtRTimesTheRate(t *testing.T) {
+// TestASamplesBirthsAreTheWholeStreamsOfItsObjects: a sample draws every
+// birth of the whole stream and emits the requests of the born objects it
+// keeps exactly as the whole stream has them, and eachBirth (which ranks
+// them) sees the same births: an object born more than two hours before
+// the end (lifetime 5 min) gets its n requests, all of them.
+func TestASamplesBirthsAreTheWholeStreamsOfItsObjects(t *testing.T) {
 	t.Parallel()
 	const r, seed = 0.1, 6
-	vol := Volume{Mean: 50, Sigma: 1}
-	cfg := decayConfig(ProfileExponential, vol, 5*time.Minute)
-	cfg.Duration = 48 * time.Hour
+	cfg := decayConfig(ProfileExponential, Volume{Mean: 50, Sigma: 1}, 5*time.Minute)
+	cfg.Duration = 12 * time.Hour
 	s, _ := SampleSlice(r)
 	g := mustNew(t, cfg, seed)
 	g.SetSlice(s)
-	perObj := map[uint64]int{}
-	n := drain(t, g, cfg, func(q *Request) {
-		if !s.Keeps(seed, q.Object) {
-			t.Fatalf("object %d is not kept", q.Object)
-		}
+	var whole, kept, sample []Request
+	drain(t, mustNew(t, cfg, seed), cfg, func(q *Request) { whole = append(whole, *q) })
+	perObj := map[uint64]uint64{}
+	for _, q := range whole {
 		perObj[q.Object]++
-	})
-	// IDs up to nextID: the kept ones were born, the others skipped.
-	var born float64
-	for id := range g.nextID {
-		if s.Keeps(seed, id) {
-			born++
+		if g.Keeps(q.Object) {
+			kept = append(kept, q)
 		}
 	}
-	// Births: Poisson(R · 600/h · 48 h) = Poisson(2880).
-	if want := r * 600 * 48; !withinSigmas(born, want, math.Sqrt(want), 5) {
-		t.Errorf("%.0f kept births, want %.0f ± 5σ", born, want)
+	drain(t, g, cfg, func(q *Request) { sample = append(sample, *q) })
+	if len(kept) == 0 || !slices.Equal(kept, sample) {
+		t.Fatalf("the sample's %d requests are not the whole stream's %d of its objects", len(sample), len(kept))
 	}
-	if len(perObj) > int(born) {
-		t.Errorf("%d objects requested, %.0f born", len(perObj), born)
+	births, checked := uint64(0), 0
+	g.eachBirth(func(_ int, at sim.Time, n uint64) {
+		obj := g.bornBase + births
+		births++
+		if at < sim.Duration(cfg.Duration)-2*sim.Hour {
+			checked++
+			if perObj[obj] != n {
+				t.Fatalf("object %d born at %v: %d requests in the stream, eachBirth says %d", obj, at, perObj[obj], n)
+			}
+		}
+	})
+	if births != g.nextID || checked < 5000 {
+		t.Errorf("eachBirth saw %d births (%d checked), the stream %d", births, checked, g.nextID)
 	}
-	// Requests per birth, as in TestDecayObjectsGetTheirVolumeOnAverage.
-	sd := math.Sqrt(50 + 2500*(math.E-1))
-	want := vol.Mean * (1 - float64(5*time.Minute)/float64(cfg.Duration))
-	if got := float64(n) / born; !withinSigmas(got, want, sd/math.Sqrt(born), 5) {
-		t.Errorf("%.2f requests per object over %.0f births, want %.2f", got, born, want)
+}
+
+// TestASampleKeepsOneBirthInEveryStratumOfVolume: ranked by expected
+// requests in the measured period (bins of 2^(1/16), birth order within
+// one), a sample at R = 0.1 keeps exactly one birth in each run of ten
+// ranks, whatever the run's start, and the kept births' volume in the
+// period is a tenth of the whole stream's within the largest birth's.
+func TestASampleKeepsOneBirthInEveryStratumOfVolume(t *testing.T) {
+	t.Parallel()
+	const r = 0.1
+	cfg := decayConfig(ProfileExponential, Volume{Mean: 300, Sigma: 1.5}, 3*time.Hour)
+	cfg.Duration = 48 * time.Hour
+	from := 24 * sim.Hour
+	s, _ := SampleSlice(r)
+	for seed := uint64(1); seed <= 3; seed++ {
+		g := mustNew(t, cfg, seed)
+		g.SetSlice(s)
+		g.SetMeasured(from)
+		type birth struct {
+			m    float64
+			bin  uint16
+			obj  uint64
+			kept bool
+		}
+		var bs []birth
+		var total, kept, largest float64
+		g.eachBirth(func(i int, at sim.Time, n uint64) {
+			obj := g.bornBase + uint64(len(bs))
+			m := float64(n) * g.inPeriod(&g.srcs[g.births[i].src].prof, at)
+			bs = append(bs, birth{m: m, bin: bornBin(m), obj: obj, kept: g.Keeps(obj)})
+			total += m
+			largest = max(largest, m)
+			if g.Keeps(obj) {
+				kept += m
+			}
+		})
+		slices.SortStableFunc(bs, func(a, b birth) int { return int(b.bin) - int(a.bin) })
+		first := -1 // the rank of the first kept birth
+		for k, b := range bs {
+			if b.kept {
+				if first < 0 {
+					first = k
+				}
+				if (k-first)%10 != 0 {
+					t.Fatalf("seed %d: rank %d kept, the first kept was %d", seed, k, first)
+				}
+			} else if first >= 0 && (k-first)%10 == 0 {
+				t.Fatalf("seed %d: rank %d not kept, the first kept was %d", seed, k, first)
+			}
+		}
+		if first < 0 || first >= 10 {
+			t.Fatalf("seed %d: the first kept rank is %d", seed, first)
+		}
+		if d := math.Abs(kept/r - total); d > largest/r {
+			t.Errorf("seed %d: kept volume / R %.0f, whole %.0f: off by more than the largest birth / R (%.0f)", seed, kept/r, total, largest/r)
+		}
+	}
+}
+
+func TestBornBinsDoubleEverySixteen(t *testing.T) {
+	for _, tc := range []struct {
+		m    float64
+		want uint16
+	}{
+		{0, 0}, {-1, 0}, {math.NaN(), 0}, {1e-30, 0},
+		{1, 40 * 16}, {2, 41 * 16}, {1.999, 41*16 - 1}, {math.Pow(2, 1.0/16), 40*16 + 1},
+		{math.Ldexp(1, -40), 0}, {1e30, bornBins - 1},
+	} {
+		if got := bornBin(tc.m); got != tc.want {
+			t.Errorf("bornBin(%v) = %d, want %d", tc.m, got, tc.want)
+		}
 	}
 }
 

@@ -40,13 +40,9 @@ type birthProc struct {
 	next  sim.Time
 	class uint8
 	src   uint32
-	// thin: a sample's births of kept objects only, at R times the rate
-	// (Generator.SetSlice); each takes the next ID the sample keeps.
-	thin bool
-	full float64 // a thinned process's rate in the whole stream (per ns)
-	vol  Volume
-	mu   float64 // lognormal: ln(mean) − σ²/2
-	xm   float64 // pareto: scale, mean·(α−1)/α
+	vol   Volume
+	mu    float64 // lognormal: ln(mean) − σ²/2
+	xm    float64 // pareto: scale, mean·(α−1)/α
 }
 
 // live is a decay object (or spike) with requests still to come; the heap
@@ -156,37 +152,42 @@ func (g *Generator) birth() {
 	b := &g.births[g.birthIdx]
 	t := b.next
 	obj := g.nextID
-	if b.thin {
-		for !g.slice.KeepsHash(objectHash(g.seedH, obj)) {
-			obj++
-		}
-	}
-	g.nextID = obj + 1
-	var v float64
-	if b.vol.Dist == VolumePareto {
-		v = b.xm * math.Pow(1-g.rBirth.Float64(), -1/b.vol.Shape)
-	} else {
-		v = math.Exp(b.mu + b.vol.Sigma*g.rBirth.NormFloat64())
-	}
-	n := poisson(g.rBirth, v)
+	g.nextID++
+	n := b.draw(g.rBirth)
 	if ring := g.srcs[b.src].ring; ring > 0 {
 		g.rings[ring-1].put(obj, n)
 	}
-	if g.tally != nil && !b.thin {
-		g.volume(b.src, b.class, obj, t, n)
-	}
+	// push keeps a sample's born objects (and the whole stream's volume
+	// in its tally, keepBirths) or not.
 	g.push(obj, t, n, b.src)
 	b.next = g.advance(&b.proc, t, g.rBirth)
 	g.updateBirthNext()
 }
 
-func (g *Generator) updateBirthNext() {
-	g.birthNext, g.birthIdx = never, 0
-	for i := range g.births {
-		if g.births[i].next < g.birthNext {
-			g.birthNext, g.birthIdx = g.births[i].next, i
+// draw draws a newborn object's requests: a Poisson count around a volume
+// drawn from the class's distribution.
+func (b *birthProc) draw(r *rand.Rand) uint64 {
+	var v float64
+	if b.vol.Dist == VolumePareto {
+		v = b.xm * math.Pow(1-r.Float64(), -1/b.vol.Shape)
+	} else {
+		v = math.Exp(b.mu + b.vol.Sigma*r.NormFloat64())
+	}
+	return poisson(r, v)
+}
+
+func (g *Generator) updateBirthNext() { g.birthNext, g.birthIdx = soonest(g.births) }
+
+// soonest is the earliest next birth of bs and its index (the first on a
+// tie), never if bs is empty.
+func soonest(bs []birthProc) (sim.Time, int) {
+	t, idx := never, 0
+	for i := range bs {
+		if bs[i].next < t {
+			t, idx = bs[i].next, i
 		}
 	}
+	return t, idx
 }
 
 // srcMetro draws the metro of a request of s at t: its home region's mix

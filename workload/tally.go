@@ -19,14 +19,12 @@ import (
 //
 // Full is, by source: for a Zipf class, its rate integrated over the
 // period (the diurnal curve as the arrivals follow it) times its objects'
-// mean size weighted by popularity; for a decay class whose births a
-// sample thins, the births' rate integrated over time times the mean
-// volume and the share of an object's requests that falls in the period
-// (its profile), times the class's mean size; for the births a sample
-// draws all of (the classes browsing follows) and a spike of one object,
-// each object's volume times that share, whether kept or not; for a
-// spike's requests among its objects and browsing, which every run draws,
-// each request in the period, kept or not.
+// mean size weighted by popularity; for a decay class (every run draws
+// all its births, keptbirths.go) and a spike of one object, each object's
+// volume times the share of its requests that falls in the period (its
+// profile), kept or not; for a spike's requests among its objects and
+// browsing, which every run draws, each request in the period, kept or
+// not.
 type ClassTally struct {
 	FullRequests, FullBytes float64
 	KeptRequests, KeptBytes float64
@@ -79,15 +77,6 @@ func (g *Generator) inPeriod(p *profile, born sim.Time) float64 {
 	return p.cdf(float64(g.end-born)) - p.cdf(float64(g.from-born))
 }
 
-// volume counts an object's n requests to come, born at born, at their
-// expected share in the period.
-func (g *Generator) volume(src uint32, class uint8, obj uint64, born sim.Time, n uint64) {
-	w := float64(n) * g.inPeriod(&g.srcs[src].prof, born)
-	c := &g.tally.classes[class]
-	c.FullRequests += w
-	c.FullBytes += w * float64(g.Size(class, obj))
-}
-
 // SampleTally returns each class's tally (by class index) after the
 // stream: nil unless the generator is a sample (SetSlice with a sample's
 // Slice). SetMeasured gives the period's start; the period ends with the
@@ -96,6 +85,7 @@ func (g *Generator) SampleTally() []ClassTally {
 	if g.tally == nil {
 		return nil
 	}
+	g.bornSet() // its births' volumes, if nothing asked for them yet
 	out := append([]ClassTally(nil), g.tally.classes...)
 	for i := range g.zipfs {
 		zc := &g.zipfs[i]
@@ -103,16 +93,6 @@ func (g *Generator) SampleTally() []ClassTally {
 		c := &out[zc.class]
 		c.FullRequests += n
 		c.FullBytes += n * g.zipfMeanSize(&zc.z, zc.class, zc.base)
-	}
-	for i := range g.births {
-		b := &g.births[i]
-		if !b.thin {
-			continue
-		}
-		n := g.birthsInPeriod(b)
-		c := &out[b.class]
-		c.FullRequests += n
-		c.FullBytes += n * g.classes[b.class].meanSize()
 	}
 	for _, f := range g.tally.fixed {
 		w := float64(f.n) * g.inPeriod(&g.srcs[f.src].prof, f.born)
@@ -144,25 +124,6 @@ func (g *Generator) diurnalIntegral(a, b sim.Time) float64 {
 		t = end
 	}
 	return sum
-}
-
-// birthsInPeriod is the expected requests in [from, end) of the objects
-// a thinned birth process would give the whole stream: its births at the
-// full rate, slot by slot, times the mean volume and each slot's share in
-// the period.
-func (g *Generator) birthsInPeriod(b *birthProc) float64 {
-	prof := &g.srcs[b.src].prof
-	var sum float64
-	for start := sim.Time(0); start < g.end; start += slotLen {
-		end := min(start+slotLen, g.end)
-		mid := start + (end-start)/2
-		rate := b.full
-		if b.diurnal && !g.curve.flat() {
-			rate *= g.curve.factor(mid)
-		}
-		sum += rate * float64(end-start) * g.inPeriod(prof, mid)
-	}
-	return sum * b.vol.Mean
 }
 
 // zipfMeanHead is how many ranks zipfMeanSize sums exactly: past them the

@@ -1,0 +1,156 @@
+package workload
+
+import (
+	"math"
+
+	"github.com/cdnsim/cdnsim/sim"
+)
+
+// A sample keeps the objects born over time (decay classes) by
+// systematic sampling too, of their ranks by volume: of each class's
+// births, ranked by their expected requests in the measured period, one
+// in every 1/R from a seeded offset. Hashing them, as SHARDS would, keeps
+// each on its own: news-spike's day of 7,200 articles (lognormal volumes,
+// σ = 1.5) and 48 video clips (σ = 1) then gave a tenth-size miniature
+// 0.84–1.20 of the articles' volume and anywhere from none to several of
+// the day's biggest clips, and its edge hit ratio moved with them (up to
+// 0.025 off the whole day in requests and 0.036 in bytes, seeds 1–5).
+// Ranked, a miniature holds one of each class's 1/R biggest objects, one
+// of the next 1/R, and so on, so it spans the volumes evenly and only the
+// first stratum's choice moves its share, which the summary's adjustment
+// corrects.
+//
+// The births are known before they happen: the sample draws every birth
+// of the whole stream (so its tally counts their volumes exactly, and
+// browsing picks the same objects), and keepBirths draws them all once
+// ahead, with the same stream of draws, to rank them. It ranks by bins of
+// the expected requests in the period, binsPerOctave to a doubling (a
+// birth's rank within a bin is its birth order), which needs a count per
+// bin and two bytes a birth while it runs, and keeps one bit a birth:
+// 1.6 MB for cloudfront-day's 12.4 million births.
+
+// binsPerOctave is the resolution of the ranking: births whose expected
+// requests in the period are within 2^(1/16) (4.4%) of each other may be
+// ranked in birth order.
+const binsPerOctave = 16
+
+// bornBins covers expected requests from 2^−binFloor (a birth whose
+// requests nearly all fall outside the period: bin 0) to 2^(bornOctaves −
+// binFloor).
+const (
+	binFloor    = 40
+	bornOctaves = 80
+	bornBins    = bornOctaves * binsPerOctave
+)
+
+// bornBin is the bin of a birth with m expected requests in the period,
+// higher for more.
+func bornBin(m float64) uint16 {
+	if !(m > 0) {
+		return 0
+	}
+	b := math.Floor((math.Log2(m) + binFloor) * binsPerOctave)
+	return uint16(min(max(b, 0), bornBins-1))
+}
+
+// bornKept is the set of born objects a sample keeps: bit i for the
+// object born i-th (ID base + i).
+type bornKept struct {
+	base uint64
+	bits []uint64
+}
+
+func (k *bornKept) has(obj uint64) bool {
+	i := obj - k.base
+	return obj >= k.base && i>>6 < uint64(len(k.bits)) && k.bits[i>>6]&(1<<(i&63)) != 0
+}
+
+// bornSet is the set of born objects a sample keeps, ranked on first use
+// (after SetMeasured).
+func (g *Generator) bornSet() *bornKept {
+	if g.born == nil {
+		g.born = g.keepBirths()
+	}
+	return g.born
+}
+
+// keepBirths draws the stream's births as birth does (same processes, same
+// draws), adds their volumes in the period to the sample's tally, ranks
+// each class's by bornBin, descending, and keeps the ranks
+// k with an integer in ((k−1)·R + u, k·R + u] (systematic), u a seeded
+// offset per class.
+func (g *Generator) keepBirths() *bornKept {
+	// Pass 1: each birth's process and bin, and the bins' counts.
+	type born struct {
+		proc uint8
+		bin  uint16
+	}
+	var seq []born
+	counts := make([][]uint64, len(g.births))
+	for i := range counts {
+		counts[i] = make([]uint64, bornBins)
+	}
+	obj := g.bornBase
+	g.eachBirth(func(i int, t sim.Time, n uint64) {
+		b := &g.births[i]
+		m := float64(n) * g.inPeriod(&g.srcs[b.src].prof, t)
+		if g.tally != nil && m > 0 {
+			// The whole stream's volume in the period, kept or not.
+			c := &g.tally.classes[b.class]
+			c.FullRequests += m
+			c.FullBytes += m * float64(g.Size(b.class, obj))
+		}
+		obj++
+		bin := bornBin(m)
+		seq = append(seq, born{proc: uint8(i), bin: bin})
+		counts[i][bin]++
+	})
+	// A birth's rank is the births of its process in higher bins, plus
+	// those before it in its own: turn counts into the first rank of each
+	// bin, then count the bins' births off in birth order.
+	for _, c := range counts {
+		var above uint64
+		for bin := bornBins - 1; bin >= 0; bin-- {
+			above, c[bin] = above+c[bin], above
+		}
+	}
+	rate := g.slice.Rate()
+	u := make([]float64, len(g.births))
+	for i := range g.births {
+		u[i] = stratumOffset(g.seedH, bornSalt+uint64(g.births[i].class))
+	}
+	k := &bornKept{base: g.bornBase, bits: make([]uint64, (len(seq)+63)/64)}
+	for j, s := range seq {
+		rank := counts[s.proc][s.bin] + 1
+		counts[s.proc][s.bin]++
+		if systematic(rank, rate, u[s.proc]) {
+			k.bits[j>>6] |= 1 << (j & 63)
+		}
+	}
+	return k
+}
+
+// eachBirth calls f with every birth of the whole stream, in order: the
+// index in g.births of its process, its time and its requests to come, as
+// birth draws them (the same processes and draws, on a stream of its own).
+func (g *Generator) eachBirth(f func(i int, t sim.Time, n uint64)) {
+	bs := append([]birthProc(nil), g.births...)
+	r := sim.NewRand(g.seed, "workload/births")
+	for i := range bs {
+		g.setSlot(&bs[i].proc, 0)
+		bs[i].next = g.advance(&bs[i].proc, 0, r)
+	}
+	for {
+		t, i := soonest(bs)
+		if t >= g.end {
+			return
+		}
+		b := &bs[i]
+		f(i, t, b.draw(r))
+		b.next = g.advance(&b.proc, t, r)
+	}
+}
+
+// bornSalt separates the birth classes' offsets from the spikes' (whose
+// first objects are IDs).
+const bornSalt = 0x9e6c63d0676a9a99
