@@ -215,10 +215,15 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 		staleCopy = resp{ready: at + hopProcessing, bps: math.Inf(1), status: 200, born: sim.Time(meta.Born), expires: sim.Time(meta.Expires)}
 	}
 	f, inflight := nd.inflight.get(n.key)
-	ce, errCached := nd.errors.get(n.key)
-	if errCached && at >= ce.until {
-		nd.errors.take(n.key)
-		errCached = false
+	var ce cachedError
+	ei := nd.errors.find(n.key)
+	errCached := ei >= 0
+	if errCached {
+		ce = nd.errors.slots[ei].val
+		if at >= ce.until { // expired: forget it
+			nd.errors.removeAt(ei)
+			errCached = false
+		}
 	}
 	if swr && (inflight || errCached) {
 		// A revalidation is already under way (or has just failed and
