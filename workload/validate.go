@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 )
 
 // FieldError is one invalid field. Key is the TOML key path, e.g.
@@ -192,6 +193,31 @@ func (c Config) Validate() error {
 		}
 	}
 
+	// checkShape checks what a spike and a random spike share: k is the
+	// key's prefix ("spikes[0].").
+	checkShape := func(k string, objects uint64, alpha, browse float64, rise, halfLife time.Duration, home string, share float64) {
+		if objects > maxSpikeObjects {
+			bad(k+"objects", "must be <= 1e8 (0 = 1)")
+		}
+		if !(alpha >= 0) || !finite(alpha) {
+			bad(k+"object_alpha", "must be > 0 (0 = %g)", defaultSpikeObjectAlpha)
+		}
+		if !(browse >= 0 && browse < 1) {
+			bad(k+"browse", "must be in [0, 1)")
+		}
+		if rise < 0 {
+			bad(k+"rise", "must be >= 0")
+		}
+		if halfLife <= 0 {
+			bad(k+"half_life", "must be > 0")
+		}
+		if home != "" && !regions[home] {
+			bad(k+"home_region", "no metro has region %q", home)
+		}
+		if !(share >= 0 && share <= 1) {
+			bad(k+"home_share", "must be in [0, 1]")
+		}
+	}
 	for i, s := range c.Spikes {
 		k := fmt.Sprintf("spikes[%d].", i)
 		if s.At < 0 {
@@ -206,30 +232,10 @@ func (c Config) Validate() error {
 				bad(k+"objects", "rank + objects must be <= classes[%d].objects (%d)", ci, cl.Objects)
 			}
 		}
-		if s.Objects > maxSpikeObjects {
-			bad(k+"objects", "must be <= 1e8 (0 = 1)")
-		}
-		if !(s.ObjectAlpha >= 0) || !finite(s.ObjectAlpha) {
-			bad(k+"object_alpha", "must be > 0 (0 = %g)", defaultSpikeObjectAlpha)
-		}
 		if !(s.Volume > 0 && s.Volume <= 1e8) {
 			bad(k+"volume", "must be in (0, 1e8]")
 		}
-		if !(s.Browse >= 0 && s.Browse < 1) {
-			bad(k+"browse", "must be in [0, 1)")
-		}
-		if s.Rise < 0 {
-			bad(k+"rise", "must be >= 0")
-		}
-		if s.HalfLife <= 0 {
-			bad(k+"half_life", "must be > 0")
-		}
-		if s.HomeRegion != "" && !regions[s.HomeRegion] {
-			bad(k+"home_region", "no metro has region %q", s.HomeRegion)
-		}
-		if !(s.HomeShare >= 0 && s.HomeShare <= 1) {
-			bad(k+"home_share", "must be in [0, 1]")
-		}
+		checkShape(k, s.Objects, s.ObjectAlpha, s.Browse, s.Rise, s.HalfLife, s.HomeRegion, s.HomeShare)
 	}
 
 	var regionW float64 // total weight of the metros with a region tag
@@ -252,27 +258,8 @@ func (c Config) Validate() error {
 			bad(k+"rate", "expects %.3g spikes over the duration, at most %g", n, float64(maxRandomSpikes))
 		}
 		checkVolume(k+"volume.", s.Volume)
-		if s.Objects > maxSpikeObjects {
-			bad(k+"objects", "must be <= 1e8 (0 = 1)")
-		}
-		if !(s.ObjectAlpha >= 0) || !finite(s.ObjectAlpha) {
-			bad(k+"object_alpha", "must be > 0 (0 = %g)", defaultSpikeObjectAlpha)
-		}
-		if !(s.Browse >= 0 && s.Browse < 1) {
-			bad(k+"browse", "must be in [0, 1)")
-		}
-		if s.Rise < 0 {
-			bad(k+"rise", "must be >= 0")
-		}
-		if s.HalfLife <= 0 {
-			bad(k+"half_life", "must be > 0")
-		}
-		if s.HomeRegion != "" && !regions[s.HomeRegion] {
-			bad(k+"home_region", "no metro has region %q", s.HomeRegion)
-		}
-		if !(s.HomeShare >= 0 && s.HomeShare <= 1) {
-			bad(k+"home_share", "must be in [0, 1]")
-		} else if s.HomeShare > 0 && s.HomeRegion == "" && !(regionW > 0) {
+		checkShape(k, s.Objects, s.ObjectAlpha, s.Browse, s.Rise, s.HalfLife, s.HomeRegion, s.HomeShare)
+		if s.HomeShare > 0 && s.HomeShare <= 1 && s.HomeRegion == "" && !(regionW > 0) {
 			bad(k+"home_share", "> 0 without home_region needs metros with a region tag to pick from")
 		}
 	}
