@@ -235,56 +235,73 @@ func TestASamplesBirthsAreTheWholeStreamsOfItsObjects(t *testing.T) {
 // TestASampleKeepsOneBirthInEveryStratumOfVolume: ranked by expected
 // requests in the measured period (bins of 2^(1/16), birth order within
 // one), a sample at R = 0.1 keeps exactly one birth in each run of ten
-// ranks, whatever the run's start, and the kept births' volume in the
-// period is a tenth of the whole stream's within the largest birth's.
+// ranks of each class, whatever the run's start; the kept births' volume
+// in the period is a tenth of the whole stream's within the largest
+// birth's; and the tally's whole-stream figures are the births' volumes
+// in the period, kept or not.
 func TestASampleKeepsOneBirthInEveryStratumOfVolume(t *testing.T) {
 	t.Parallel()
 	const r = 0.1
 	cfg := decayConfig(ProfileExponential, Volume{Mean: 300, Sigma: 1.5}, 3*time.Hour)
+	pareto := cfg.Classes[0]
+	pareto.Name, pareto.Prefix, pareto.BirthRate = "clips", "/v/", 60
+	pareto.Volume = Volume{Dist: VolumePareto, Mean: 2000, Shape: 1.5}
+	cfg.Classes = append(cfg.Classes, pareto)
 	cfg.Duration = 48 * time.Hour
 	from := 24 * sim.Hour
 	s, _ := SampleSlice(r)
+	type birth struct {
+		m    float64
+		bin  uint16
+		kept bool
+	}
 	for seed := uint64(1); seed <= 3; seed++ {
 		g := mustNew(t, cfg, seed)
 		g.SetSlice(s)
 		g.SetMeasured(from)
-		type birth struct {
-			m    float64
-			bin  uint16
-			obj  uint64
-			kept bool
-		}
-		var bs []birth
-		var total, kept, largest float64
+		byClass := make([][]birth, len(cfg.Classes))
+		total, kept, largest, bytes := make([]float64, 2), make([]float64, 2), make([]float64, 2), make([]float64, 2)
+		obj := g.bornBase
 		g.eachBirth(func(i int, at sim.Time, n uint64) {
-			obj := g.bornBase + uint64(len(bs))
+			c := g.births[i].class
 			m := float64(n) * g.inPeriod(&g.srcs[g.births[i].src].prof, at)
-			bs = append(bs, birth{m: m, bin: bornBin(m), obj: obj, kept: g.Keeps(obj)})
-			total += m
-			largest = max(largest, m)
+			byClass[c] = append(byClass[c], birth{m: m, bin: bornBin(m), kept: g.Keeps(obj)})
+			total[c] += m
+			bytes[c] += m * float64(g.Size(c, obj))
+			largest[c] = max(largest[c], m)
 			if g.Keeps(obj) {
-				kept += m
+				kept[c] += m
 			}
+			obj++
 		})
-		slices.SortStableFunc(bs, func(a, b birth) int { return int(b.bin) - int(a.bin) })
-		first := -1 // the rank of the first kept birth
-		for k, b := range bs {
-			if b.kept {
-				if first < 0 {
-					first = k
-				}
-				if (k-first)%10 != 0 {
-					t.Fatalf("seed %d: rank %d kept, the first kept was %d", seed, k, first)
-				}
-			} else if first >= 0 && (k-first)%10 == 0 {
-				t.Fatalf("seed %d: rank %d not kept, the first kept was %d", seed, k, first)
+		tally := g.SampleTally()
+		for c, bs := range byClass {
+			if len(bs) < 1000 {
+				t.Fatalf("seed %d, class %d: %d births", seed, c, len(bs))
 			}
-		}
-		if first < 0 || first >= 10 {
-			t.Fatalf("seed %d: the first kept rank is %d", seed, first)
-		}
-		if d := math.Abs(kept/r - total); d > largest/r {
-			t.Errorf("seed %d: kept volume / R %.0f, whole %.0f: off by more than the largest birth / R (%.0f)", seed, kept/r, total, largest/r)
+			slices.SortStableFunc(bs, func(a, b birth) int { return int(b.bin) - int(a.bin) })
+			first := -1 // the rank of the first kept birth
+			for k, b := range bs {
+				if b.kept {
+					if first < 0 {
+						first = k
+					}
+					if (k-first)%10 != 0 {
+						t.Fatalf("seed %d, class %d: rank %d kept, the first kept was %d", seed, c, k, first)
+					}
+				} else if first >= 0 && (k-first)%10 == 0 {
+					t.Fatalf("seed %d, class %d: rank %d not kept, the first kept was %d", seed, c, k, first)
+				}
+			}
+			if first < 0 || first >= 10 {
+				t.Fatalf("seed %d, class %d: the first kept rank is %d", seed, c, first)
+			}
+			if d := math.Abs(kept[c]/r - total[c]); d > largest[c]/r {
+				t.Errorf("seed %d, class %d: kept volume / R %.0f, whole %.0f: off by more than the largest birth / R (%.0f)", seed, c, kept[c]/r, total[c], largest[c]/r)
+			}
+			if got := tally[c]; math.Abs(got.FullRequests-total[c]) > 1e-6*total[c] || math.Abs(got.FullBytes-bytes[c]) > 1e-6*bytes[c] {
+				t.Errorf("seed %d, class %d: tally %.0f requests, %.0f bytes; the births' volumes %.0f, %.0f", seed, c, got.FullRequests, got.FullBytes, total[c], bytes[c])
+			}
 		}
 	}
 }

@@ -54,10 +54,12 @@ func bornBin(m float64) uint16 {
 }
 
 // bornKept is the set of born objects a sample keeps: bit i for the
-// object born i-th (ID base + i).
+// object born i-th (ID base + i); and, by class, the whole stream's born
+// requests and bytes in the measured period (Full of ClassTally).
 type bornKept struct {
 	base uint64
 	bits []uint64
+	full []ClassTally
 }
 
 func (k *bornKept) has(obj uint64) bool {
@@ -66,7 +68,7 @@ func (k *bornKept) has(obj uint64) bool {
 }
 
 // bornSet is the set of born objects a sample keeps, ranked on first use
-// (after SetMeasured).
+// (again after SetMeasured moves the period).
 func (g *Generator) bornSet() *bornKept {
 	if g.born == nil {
 		g.born = g.keepBirths()
@@ -75,11 +77,12 @@ func (g *Generator) bornSet() *bornKept {
 }
 
 // keepBirths draws the stream's births as birth does (same processes, same
-// draws), adds their volumes in the period to the sample's tally, ranks
+// draws), sums their volumes in the period by class, ranks
 // each class's by bornBin, descending, and keeps the ranks
 // k with an integer in ((k−1)·R + u, k·R + u] (systematic), u a seeded
 // offset per class.
 func (g *Generator) keepBirths() *bornKept {
+	k := &bornKept{base: g.bornBase, full: make([]ClassTally, len(g.classes))}
 	// Pass 1: each birth's process and bin, and the bins' counts.
 	type born struct {
 		proc uint8
@@ -94,9 +97,9 @@ func (g *Generator) keepBirths() *bornKept {
 	g.eachBirth(func(i int, t sim.Time, n uint64) {
 		b := &g.births[i]
 		m := float64(n) * g.inPeriod(&g.srcs[b.src].prof, t)
-		if g.tally != nil && m > 0 {
+		if m > 0 {
 			// The whole stream's volume in the period, kept or not.
-			c := &g.tally.classes[b.class]
+			c := &k.full[b.class]
 			c.FullRequests += m
 			c.FullBytes += m * float64(g.Size(b.class, obj))
 		}
@@ -119,7 +122,7 @@ func (g *Generator) keepBirths() *bornKept {
 	for i := range g.births {
 		u[i] = stratumOffset(g.seedH, bornSalt+uint64(g.births[i].class))
 	}
-	k := &bornKept{base: g.bornBase, bits: make([]uint64, (len(seq)+63)/64)}
+	k.bits = make([]uint64, (len(seq)+63)/64)
 	for j, s := range seq {
 		rank := counts[s.proc][s.bin] + 1
 		counts[s.proc][s.bin]++

@@ -50,7 +50,10 @@ type fixedEntry struct {
 // SetMeasured sets the start of the measured period (the end of the
 // warm-up) for a sample's tally (SampleTally). Call it before the first
 // Next.
-func (g *Generator) SetMeasured(from sim.Time) { g.from = from }
+func (g *Generator) SetMeasured(from sim.Time) {
+	g.from = from
+	g.born = nil // a sample's births are ranked by their volume in the period
+}
 
 // countKept counts a request the sample emits.
 func (g *Generator) countKept(r *Request) {
@@ -85,8 +88,11 @@ func (g *Generator) SampleTally() []ClassTally {
 	if g.tally == nil {
 		return nil
 	}
-	g.bornSet() // its births' volumes, if nothing asked for them yet
 	out := append([]ClassTally(nil), g.tally.classes...)
+	for i, c := range g.bornSet().full {
+		out[i].FullRequests += c.FullRequests
+		out[i].FullBytes += c.FullBytes
+	}
 	for i := range g.zipfs {
 		zc := &g.zipfs[i]
 		n := zc.rate / float64(sim.Second) * g.diurnalIntegral(g.from, g.end)
