@@ -15,7 +15,9 @@ import (
 //   - every cache capacity, POP, regional and shield, is R times its own;
 //   - an origin's concurrency limit and each node's connection cap to it
 //     are R times theirs (rounded, at least 1), with processing times
-//     kept, so its queues fill at the same load.
+//     kept, so its queues fill at the same load;
+//   - a POP's egress cap is R times its own, so that DNS steers viewers
+//     away from it at the same load.
 //
 // What scales with the rate and cannot be preserved (see
 // scenarios/README.md): keep-alive reuse (a connection to an origin sees R
@@ -37,6 +39,7 @@ func (s *Scenario) Miniature(sl workload.Slice) *Scenario {
 	t.POPs = append(t.POPs[:0:0], t.POPs...)
 	for i := range t.POPs {
 		t.POPs[i].Cache.Capacity = scaleBytes(t.POPs[i].Cache.Capacity, r)
+		t.POPs[i].EgressGbps *= r // 0, no cap, stays 0
 	}
 	t.Regions = append(t.Regions[:0:0], t.Regions...)
 	for i := range t.Regions {

@@ -105,10 +105,11 @@ func TestAMiniatureSimulatesExactlyItsObjects(t *testing.T) {
 
 func TestAMiniatureScalesWhatDependsOnTheRate(t *testing.T) {
 	t.Parallel()
-	s, err := Load("origin-outage", nil)
+	s, err := Load("origin-outage", []string{"pops.egress_gbps=40"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Topology.POPs[1].EgressGbps = 0 // a POP without a cap keeps none
 	sl, _ := workload.ShardSlice(1, 4)
 	m := s.Miniature(sl)
 	if m.Slice != sl || s.Slice != (workload.Slice{}) {
@@ -117,6 +118,13 @@ func TestAMiniatureScalesWhatDependsOnTheRate(t *testing.T) {
 	for i, p := range m.Topology.POPs {
 		if want := (s.Topology.POPs[i].Cache.Capacity + 2) / 4; p.Cache.Capacity != want {
 			t.Errorf("POP %s capacity %d, want %d", p.Name, p.Cache.Capacity, want)
+		}
+		want := 10.0 // Gbit/s: 40 / 4
+		if i == 1 {
+			want = 0
+		}
+		if p.EgressGbps != want || s.Topology.POPs[i].EgressGbps != 4*want {
+			t.Errorf("POP %s egress cap %g Gbit/s (the whole run's %g), want %g", p.Name, p.EgressGbps, s.Topology.POPs[i].EgressGbps, want)
 		}
 	}
 	for i, r := range m.Topology.Regions {
