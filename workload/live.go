@@ -82,22 +82,21 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 	if age >= float64(g.end-born) {
 		return
 	}
-	g.live.Push(sim.Item[live]{At: born + sim.Time(age), Val: live{
+	g.live.Push(born+sim.Time(age), live{
 		obj:  obj,
 		born: born,
 		x:    x,
 		size: g.Size(s.class, obj),
 		left: uint32(n),
 		src:  src,
-	}})
+	})
 }
 
 // emitLive fills r with the next request of the earliest live object and
 // schedules its following one. It reports false, leaving r alone, when the
 // request's object is outside the slice.
 func (g *Generator) emitLive(r *Request) bool {
-	top := g.live.Top()
-	e, next := &top.Val, top.At
+	e, next := g.live.Top(), g.live.TopAt()
 	src := &g.srcs[e.src]
 	class, obj, size := src.class, e.obj, e.size
 	kr := g.keyed(streamLiveReq, e.obj, entryKey(e.src, e.left))
@@ -142,8 +141,7 @@ func (g *Generator) emitLive(r *Request) bool {
 		g.live.Pop()
 		return kept
 	}
-	top.At = e.born + sim.Time(age)
-	g.live.FixTop()
+	g.live.FixTop(e.born + sim.Time(age))
 	return kept
 }
 
