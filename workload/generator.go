@@ -99,8 +99,8 @@ type Generator struct {
 	bornBase uint64
 	born     *bornKept
 
-	live liveHeap // keyed by the time of each object's next request
-	srcs []source // what a live entry's src indexes: decay classes, then spikes
+	live sim.Heap[live] // keyed by the time of each object's next request
+	srcs []source       // what a live entry's src indexes: decay classes, then spikes
 
 	metroAlias   alias
 	metroW       []float64
@@ -382,8 +382,8 @@ func (g *Generator) Next(r *Request) bool {
 	for {
 		t := g.zipfNext
 		fromLive := false
-		if g.live.Len() > 0 && g.live.TopAt() < t {
-			t, fromLive = g.live.TopAt(), true
+		if g.live.Len() > 0 && g.live.Top().At < t {
+			t, fromLive = g.live.Top().At, true
 		}
 		if g.birthNext < t {
 			if g.birthNext >= g.end {

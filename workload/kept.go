@@ -114,25 +114,20 @@ func (g *Generator) SetSlice(s Slice) {
 	}
 	// New planned the spikes before the slice was known: a spike of one
 	// object outside it must go (push drops such objects from now on).
-	type pend struct {
-		at sim.Time
-		e  live
-	}
-	var pending []pend
+	var pending []sim.Item[live]
 	for g.live.Len() > 0 {
-		at, e := g.live.Pop()
-		pending = append(pending, pend{at, e})
+		pending = append(pending, g.live.Pop())
 	}
 	if shards == 0 {
 		g.tally = &tally{classes: make([]ClassTally, len(g.classes))}
 	}
 	for _, it := range pending {
-		e, src := &it.e, &g.srcs[it.e.src]
+		e, src := &it.Val, &g.srcs[it.Val.src]
 		if src.pick == pickFixed && g.tally != nil {
 			g.tally.fixed = append(g.tally.fixed, fixedEntry{born: e.born, n: uint64(e.left), src: e.src, class: src.class, obj: e.obj})
 		}
 		if src.pick != pickFixed || g.keeps(e.obj) {
-			g.live.Push(it.at, it.e)
+			g.live.Push(it)
 		}
 	}
 	if shards > 0 {

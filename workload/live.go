@@ -82,21 +82,22 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 	if age >= float64(g.end-born) {
 		return
 	}
-	g.live.Push(born+sim.Time(age), live{
+	g.live.Push(sim.Item[live]{At: born + sim.Time(age), Val: live{
 		obj:  obj,
 		born: born,
 		x:    x,
 		size: g.Size(s.class, obj),
 		left: uint32(n),
 		src:  src,
-	})
+	}})
 }
 
 // emitLive fills r with the next request of the earliest live object and
 // schedules its following one. It reports false, leaving r alone, when the
 // request's object is outside the slice.
 func (g *Generator) emitLive(r *Request) bool {
-	e, next := g.live.Top(), g.live.TopAt()
+	top := g.live.Top()
+	e, next := &top.Val, top.At
 	src := &g.srcs[e.src]
 	class, obj, size := src.class, e.obj, e.size
 	kr := g.keyed(streamLiveReq, e.obj, entryKey(e.src, e.left))
@@ -141,7 +142,8 @@ func (g *Generator) emitLive(r *Request) bool {
 		g.live.Pop()
 		return kept
 	}
-	g.live.FixTop(e.born + sim.Time(age))
+	top.At = e.born + sim.Time(age)
+	g.live.FixTop()
 	return kept
 }
 
