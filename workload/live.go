@@ -157,8 +157,8 @@ func (g *Generator) birth() {
 	if ring := g.srcs[b.src].ring; ring > 0 {
 		g.rings[ring-1].put(obj, n)
 	}
-	// push keeps a sample's born objects (and the whole stream's volume
-	// in its tally, keepBirths) or not.
+	// In a sample push drops the births it does not keep (keeps); their
+	// volumes are in its tally already (keepBirths).
 	g.push(obj, t, n, b.src)
 	b.next = g.advance(&b.proc, t, g.rBirth)
 	g.updateBirthNext()
