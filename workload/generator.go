@@ -49,9 +49,9 @@ const never = sim.Time(math.MaxInt64)
 // every birth its volume.
 //
 // A sample (a miniature, R < 1) keeps one rank in every 1/R of each Zipf
-// class and of each spike's objects (systematic sampling, kept.go), and
-// one in every 1/R of each decay class's births ranked by their volume in
-// the measured period (keptbirths.go). Its zipf arrivals are a Poisson
+// class (systematic sampling, kept.go), of each spike's objects ranked by
+// their expected bytes (keptSpike), and of each decay class's births
+// ranked by their volume in the measured period (keptbirths.go). Its zipf arrivals are a Poisson
 // process at the kept ranks' share of the zipf classes' rate, each
 // picking a kept (class, rank) with probability proportional to
 // rate·k^−α/Σk^−α (keptZipf): by Poisson thinning, the same process in
@@ -78,7 +78,7 @@ type Generator struct {
 	kept *keptZipf
 	// A sample (not a shard) keeps Zipf ranks systematically (kept.go):
 	// zipfEnd ends the Zipf classes' IDs, strata are the spikes' objects
-	// in decay classes, by first ID; seedH is seedHash(seed), with which
+	// in decay classes (kept by expected bytes), by first ID; seedH is seedHash(seed), with which
 	// the objects of neither are kept.
 	sampled bool
 	zipfEnd uint64
@@ -107,6 +107,8 @@ type Generator struct {
 	metroSlotEnd sim.Time
 
 	spikes []SpikeInfo
+	// spikeAlpha is each spike's Zipf exponent over its objects.
+	spikeAlpha []float64
 
 	// Browsing (only if some spike has Browse > 0). browseBase is each
 	// class's expected request rate at diurnal factor 1 (browseDiurnal: it

@@ -1,8 +1,10 @@
 package workload
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/cdnsim/cdnsim/sim"
 )
@@ -17,9 +19,10 @@ import (
 // drew (the edge hit ratio of steady-web by ±0.06, one seed to the next);
 // a systematic one holds one of ranks 1–100, one of 101–200, and so on,
 // and only the first few strata's choice moves its share, which the
-// summary's adjustment corrects (report/adjust.go). Objects born over time
-// (decay classes) are ranked by their volumes instead (keptbirths.go);
-// every shard's objects and a trace's are kept by hash (Slice.KeepsHash).
+// summary's adjustment corrects (report/adjust.go). A spike's objects in
+// a decay class are ranked by their expected bytes (keptSpike), objects
+// born over time (decay classes) by their volumes (keptbirths.go); every
+// shard's objects and a trace's are kept by hash (Slice.KeepsHash).
 
 // systematic reports whether rank k ≥ 1 of a stratum with offset u in
 // [0, 1) is in a sample at rate r: whether an integer lies in
@@ -37,10 +40,40 @@ func stratumOffset(sh, first uint64) float64 {
 	return float64(objectHash(sh, first^stratumSalt)>>11) / (1 << 53)
 }
 
-// stratum is a spike's objects first.. first+n−1, ranked by its Zipf.
+// stratum is a spike's objects first.. first+n−1 in a decay class, and
+// the ones a sample keeps (bit i: object first+i).
 type stratum struct {
 	first, n uint64
-	u        float64
+	kept     []uint64
+}
+
+// keptSpike is the set of sp's objects a sample at rate r keeps, with
+// offset u: one in every 1/r of them ranked by their expected bytes — the
+// share k^−α of the spike's requests its Zipf gives rank k, times the
+// object's size — the first rank on a tie. Ranked by requests alone, a
+// tenth-size news-spike kept every tenth of the story's 1,500 video
+// segments by popularity, whatever their sizes (lognormal, σ = 0.3): its
+// edge byte hit ratio was 0.0105 below the whole run's on average and up to
+// 0.043 off (15 seeds), and 0.0035 below with every segment of one size.
+// Ranked by expected bytes, the kept segments' bytes are a tenth of the
+// story's within one segment's, and the error fell to −0.0047 on average,
+// 0.017 at most (README: miniatures).
+func (g *Generator) keptSpike(sp SpikeInfo, alpha, r, u float64) []uint64 {
+	n := int(sp.Objects)
+	bytes := make([]float64, n)
+	order := make([]int32, n)
+	for i := range n {
+		bytes[i] = math.Pow(float64(i+1), -alpha) * float64(g.Size(sp.Class, sp.Object+uint64(i)))
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(bytes[b], bytes[a]) })
+	kept := make([]uint64, (n+63)/64)
+	for k, i := range order {
+		if systematic(uint64(k)+1, r, u) {
+			kept[i>>6] |= 1 << (i & 63)
+		}
+	}
+	return kept
 }
 
 // keptZipf draws a miniature's zipf arrivals directly from its kept
@@ -158,9 +191,10 @@ func (g *Generator) setStrata() {
 		zc.u = stratumOffset(g.seedH, zc.base)
 		g.zipfEnd = zc.base + zc.z.N()
 	}
-	for _, sp := range g.spikes {
+	for i, sp := range g.spikes {
 		if sp.Object >= g.zipfEnd { // a Zipf class's spike is its ranks
-			g.strata = append(g.strata, stratum{first: sp.Object, n: sp.Objects, u: stratumOffset(g.seedH, sp.Object)})
+			u := stratumOffset(g.seedH, sp.Object)
+			g.strata = append(g.strata, stratum{first: sp.Object, n: sp.Objects, kept: g.keptSpike(sp, g.spikeAlpha[i], g.slice.Rate(), u)})
 		}
 	}
 }
@@ -204,7 +238,8 @@ func (g *Generator) keeps(obj uint64) bool {
 	}
 	if lo > 0 {
 		if st := &g.strata[lo-1]; obj-st.first < st.n {
-			return systematic(obj-st.first+1, r, st.u)
+			i := obj - st.first
+			return st.kept[i>>6]&(1<<(i&63)) != 0
 		}
 	}
 	if obj >= g.bornBase {

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -450,38 +451,64 @@ func TestSampleTallyCountsTheSampleAndExpectsTheWholeStream(t *testing.T) {
 	}
 }
 
-// TestASampleKeepsASpikesObjectsByRank: a spike's objects in a decay
-// class are ranked by its Zipf, and a sample keeps one rank in every 1/R
-// of them, as of a Zipf class: the story's 50 objects at R = 0.1 are 5,
-// 10 ranks apart; a random spike's 5 objects, none or one.
-func TestASampleKeepsASpikesObjectsByRank(t *testing.T) {
+// TestASampleKeepsASpikesObjectsByExpectedBytes: a spike's objects in a
+// decay class are ranked by their expected bytes (Zipf share k^−0.8 times
+// the object's size, lognormal σ = 0.5 here), and a sample at R = 0.1
+// keeps one in every ten of that ranking, from an offset under ten: the
+// story's 50 objects give 5, ten places apart, whose expected bytes times
+// ten are the story's within its largest object's; a random spike's 5
+// objects, none or one. The ranking is not the Zipf's: sizes reorder it,
+// so keeping every tenth rank by popularity fails this test.
+func TestASampleKeepsASpikesObjectsByExpectedBytes(t *testing.T) {
 	t.Parallel()
 	s, _ := SampleSlice(0.1)
-	g := mustNew(t, sampleConfig(), 3)
-	g.SetSlice(s)
-	sp := g.Spikes()
-	if len(sp) < 2 || sp[0].Objects != 50 {
-		t.Fatalf("spikes %+v: want the story and random spikes", sp)
-	}
-	for i, x := range sp {
-		var ranks []uint64
-		for k := range x.Objects {
-			if g.Keeps(x.Object + k) {
-				ranks = append(ranks, k+1)
-			}
+	for seed := uint64(1); seed <= 4; seed++ {
+		g := mustNew(t, sampleConfig(), seed)
+		g.SetSlice(s)
+		sp := g.Spikes()
+		if len(sp) < 2 || sp[0].Objects != 50 {
+			t.Fatalf("spikes %+v: want the story and random spikes", sp)
 		}
-		switch {
-		case i == 0:
-			if len(ranks) != 5 || ranks[0] > 10 {
-				t.Errorf("story: kept ranks %v, want 5 from 1..10", ranks)
+		for i, x := range sp {
+			type obj struct {
+				bytes float64
+				kept  bool
 			}
-			for j := 1; j < len(ranks); j++ {
-				if ranks[j]-ranks[j-1] != 10 {
-					t.Errorf("story: kept ranks %v, want 10 apart", ranks)
+			objs := make([]obj, x.Objects)
+			var total, kept, largest float64
+			for k := range x.Objects {
+				b := math.Pow(float64(k+1), -0.8) * float64(g.Size(x.Class, x.Object+k))
+				objs[k] = obj{b, g.Keeps(x.Object + k)}
+				total += b
+				largest = max(largest, b)
+				if objs[k].kept {
+					kept += b
 				}
 			}
-		case len(ranks) > 1:
-			t.Errorf("random spike %d: kept ranks %v of 5, want at most one", i, ranks)
+			slices.SortStableFunc(objs, func(a, b obj) int { return cmp.Compare(b.bytes, a.bytes) })
+			var places []int
+			for k, o := range objs {
+				if o.kept {
+					places = append(places, k)
+				}
+			}
+			if i > 0 {
+				if len(places) > 1 {
+					t.Errorf("seed %d, random spike %d: kept places %v of 5, want at most one", seed, i, places)
+				}
+				continue
+			}
+			if len(places) != 5 || places[0] >= 10 {
+				t.Fatalf("seed %d, story: kept places %v by expected bytes, want 5 from 0..9", seed, places)
+			}
+			for j := 1; j < len(places); j++ {
+				if places[j]-places[j-1] != 10 {
+					t.Errorf("seed %d, story: kept places %v by expected bytes, want 10 apart", seed, places)
+				}
+			}
+			if d := math.Abs(10*kept - total); d > largest*10 {
+				t.Errorf("seed %d, story: kept expected bytes ×10 = %.0f, the story's %.0f: off by more than its largest ×10", seed, 10*kept, total)
+			}
 		}
 	}
 }

@@ -83,6 +83,7 @@ func (g *Generator) planSpikes(cfg Config, seed uint64, classIdx map[string]int)
 			Name: s.Name, Object: obj, Objects: n, Class: uint8(ci), At: at,
 			Home: s.HomeRegion, Volume: s.Volume,
 		})
+		g.spikeAlpha = append(g.spikeAlpha, s.objectAlpha())
 		g.push(obj, at, poisson(rSpike, s.Volume*(1-s.Browse)), si)
 		if s.Browse > 0 {
 			g.push(obj, at, poisson(rSpike, s.Volume*s.Browse), si+1)
