@@ -200,13 +200,15 @@ var cheSrc = "name = \"che\"\nwarmup = \"1h\"\n" +
 	"[[origins]]\nname = \"o\"\nkind = \"s3\"\n[[behaviors]]\npath = \"*\"\norigin = \"o\"\n" +
 	strings.NewReplacer(`duration = "1h"`, `duration = "2h"`, "objects = 10\n", "objects = 20000\n", "rate = 1\n", "rate = 200\n").Replace(tinyWorkload)
 
-// TestAnAdjustedMiniatureIsChesLRU: at R = 0.1 a miniature keeps 2,000 of
-// the objects (one in every ten ranks) and a cache of 100. Which of the
-// ten most popular it holds moves its share of the requests, and its edge
-// hit ratio as measured, by several points; the summary's adjustment
-// (sample_excess) brings every seed within 0.01 of Che's hit ratio,
-// 0.345 (the whole run measures 0.351; the seeds 0.347–0.352).
-func TestAnAdjustedMiniatureIsChesLRU(t *testing.T) {
+// TestAMiniatureIsChesLRU: at R = 0.1 a miniature keeps 2,000 of the
+// objects (rank 4 of the ten most popular, whose weight is nearest their
+// mean, then one in every ten ranks) and a cache of 100. Its edge hit
+// ratio, as measured and as adjusted (sample_excess), is within 0.01 of
+// Che's, 0.345, in every seed (the whole run measures 0.351). With the
+// head drawn like the other ranks, which of the ten it held moved the
+// measured ratio by several points (seeds 1–4: up to 0.03 off), and only
+// the adjustment brought it back.
+func TestAMiniatureIsChesLRU(t *testing.T) {
 	t.Parallel()
 	s, err := Parse("che.toml", []byte(cheSrc), nil)
 	if err != nil {
@@ -215,7 +217,6 @@ func TestAnAdjustedMiniatureIsChesLRU(t *testing.T) {
 	che := cheLRU(20000, 0.8, 1000)
 	sl, _ := workload.SampleSlice(0.1)
 	m := s.Miniature(sl)
-	var worstRaw float64
 	for seed := uint64(1); seed <= 4; seed++ {
 		r, err := m.NewRun(seed)
 		if err != nil {
@@ -229,13 +230,10 @@ func TestAnAdjustedMiniatureIsChesLRU(t *testing.T) {
 		}
 		adj := e.HitRatio.Float()
 		raw := float64(e.Hits-x.Requests) / float64(e.Hits+e.Misses+e.RefreshHits+e.Collapsed-x.Requests)
-		worstRaw = max(worstRaw, math.Abs(raw-che))
-		if math.Abs(adj-che) > 0.01 {
+		t.Logf("seed %d: edge hit ratio %.4f (%.4f as measured), Che %.4f", seed, adj, raw, che)
+		if math.Abs(adj-che) > 0.01 || math.Abs(raw-che) > 0.01 {
 			t.Errorf("seed %d: edge hit ratio %.4f (%.4f as measured), Che %.4f", seed, adj, raw, che)
 		}
-	}
-	if worstRaw < 0.02 {
-		t.Errorf("the seeds' measured hit ratios are all within %.4f of Che's: the test does not show the adjustment", worstRaw)
 	}
 }
 
