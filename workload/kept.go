@@ -39,20 +39,40 @@ import (
 // headRank is the rank among 1..m whose weight k^−α is nearest the mean
 // weight of the m (the first on a tie, within rounding).
 func headRank(z *Zipf, m uint64) uint64 {
+	return nearestMean(m, func(k uint64) float64 { return z.h(float64(k)) })
+}
+
+// nearestMean is the rank among 1..m whose weight w(k) is nearest the
+// mean of the m weights; on a tie, within rounding, the first (ranks 1
+// and 2 of a Zipf head of two are equally near).
+func nearestMean(m uint64, w func(k uint64) float64) uint64 {
 	var sum float64
 	for k := uint64(1); k <= m; k++ {
-		sum += z.h(float64(k))
+		sum += w(k)
 	}
 	mean := sum / float64(m)
 	best, gap := uint64(1), math.Inf(1)
 	for k := uint64(1); k <= m; k++ {
-		// Nearer by more than rounding: ranks 1 and 2 of a head of two
-		// are equally near, and the first is kept.
-		if d := math.Abs(z.h(float64(k)) - mean); d < gap*(1-1e-9) {
+		if d := math.Abs(w(k) - mean); d < gap*(1-1e-9) {
 			best, gap = k, d
 		}
 	}
 	return best
+}
+
+// keepsRanked reports whether a sample at rate r keeps rank k ≥ 1 of a
+// ranking whose head is its first m ranks, of which it keeps rank head
+// (m = 0: no head): in the head, that rank; after it, one rank in every
+// 1/r by systematic sampling with offset u, whose first pick, at most
+// ⌈1/r⌉, is the head's place and so skipped.
+func keepsRanked(k, m, head uint64, r, u float64) bool {
+	if m == 0 {
+		return systematic(k, r, u)
+	}
+	if k <= m {
+		return k == head
+	}
+	return systematic(k, r, u) && math.Floor(float64(k)*r+u) >= 2
 }
 
 // headSize is the number of ranks in the head of a sample at rate r: 1/r
@@ -62,17 +82,9 @@ func headRank(z *Zipf, m uint64) uint64 {
 func headSize(r float64) uint64 { return max(uint64(math.Floor(1/r+1e-9)), 1) }
 
 // keepsRank reports whether a sample at rate r keeps rank k ≥ 1 of the
-// class: in its head, the chosen rank; after it, one rank in every 1/r
-// by systematic sampling, whose first pick, at most ⌈1/r⌉, is the head's
-// place and so skipped.
+// class (keepsRanked).
 func (zc *zipfClass) keepsRank(k uint64, r float64) bool {
-	if zc.m == 0 {
-		return systematic(k, r, zc.u)
-	}
-	if k <= zc.m {
-		return k == zc.head
-	}
-	return systematic(k, r, zc.u) && math.Floor(float64(k)*r+zc.u) >= 2
+	return keepsRanked(k, zc.m, zc.head, r, zc.u)
 }
 
 // systematic reports whether rank k ≥ 1 of a stratum with offset u in
@@ -101,7 +113,8 @@ type stratum struct {
 // keptSpike is the set of sp's objects a sample at rate r keeps, with
 // offset u: one in every 1/r of them ranked by their expected bytes — the
 // share k^−α of the spike's requests its Zipf gives rank k, times the
-// object's size — the first rank on a tie. Ranked by requests alone, a
+// object's size — the first rank on a tie; of the first 1/r (the head, when
+// the spike has that many), the one nearest their mean (keepsRanked). Ranked by requests alone, a
 // tenth-size news-spike kept every tenth of the story's 1,500 video
 // segments by popularity, whatever their sizes (lognormal, σ = 0.3): its
 // edge byte hit ratio was 0.0105 below the whole run's on average and up to
@@ -118,9 +131,15 @@ func (g *Generator) keptSpike(sp SpikeInfo, alpha, r, u float64) []uint64 {
 		order[i] = int32(i)
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(bytes[b], bytes[a]) })
+	var m, head uint64
+	if m = headSize(r); m <= uint64(n) {
+		head = nearestMean(m, func(k uint64) float64 { return bytes[order[k-1]] })
+	} else {
+		m = 0
+	}
 	kept := make([]uint64, (n+63)/64)
 	for k, i := range order {
-		if systematic(uint64(k)+1, r, u) {
+		if keepsRanked(uint64(k)+1, m, head, r, u) {
 			kept[i>>6] |= 1 << (i & 63)
 		}
 	}

@@ -80,8 +80,8 @@ func TestMiniatureZipfTableHoldsExactlyTheKeptObjects(t *testing.T) {
 					ranks = append(ranks, o-base+1)
 				}
 			}
-			if len(ranks) != int(cl.Objects/step) || ranks[0] != nearestMean(step, cl.Alpha) || len(ranks) > 1 && (ranks[1] <= step || ranks[1] > 2*step) {
-				t.Errorf("R=%v %s: %d ranks from %v, want %d from %d, then one in %d..%d", r, cl.Name, len(ranks), ranks[:min(2, len(ranks))], cl.Objects/step, nearestMean(step, cl.Alpha), step+1, 2*step)
+			if len(ranks) != int(cl.Objects/step) || ranks[0] != bruteHead(step, cl.Alpha) || len(ranks) > 1 && (ranks[1] <= step || ranks[1] > 2*step) {
+				t.Errorf("R=%v %s: %d ranks from %v, want %d from %d, then one in %d..%d", r, cl.Name, len(ranks), ranks[:min(2, len(ranks))], cl.Objects/step, bruteHead(step, cl.Alpha), step+1, 2*step)
 			}
 			ranks = ranks[1:]
 			for i := 1; i < len(ranks); i++ {
@@ -102,9 +102,9 @@ func TestMiniatureZipfTableHoldsExactlyTheKeptObjects(t *testing.T) {
 	}
 }
 
-// nearestMean is, by brute force, the rank of 1..m whose weight k^−α is
+// bruteHead is, by brute force, the rank of 1..m whose weight k^−α is
 // nearest the mean of the m weights, the first on a tie within rounding.
-func nearestMean(m uint64, alpha float64) uint64 {
+func bruteHead(m uint64, alpha float64) uint64 {
 	var sum float64
 	for k := uint64(1); k <= m; k++ {
 		sum += math.Pow(float64(k), -alpha)
@@ -156,7 +156,7 @@ func TestTheHeadKeepsTheRankNearestItsMeanWeight(t *testing.T) {
 		g := mustNew(t, cfg, seed)
 		g.SetSlice(s)
 		if g.zipfs[0].head != 6 || g.zipfs[0].m != 20 {
-			t.Fatalf("web: head %d of %d, want %d of 20", g.zipfs[0].head, g.zipfs[0].m, nearestMean(20, 0.8))
+			t.Fatalf("web: head %d of %d, want %d of 20", g.zipfs[0].head, g.zipfs[0].m, bruteHead(20, 0.8))
 		}
 		if g.zipfs[1].m != 0 {
 			t.Fatalf("api of 15 objects: a head of %d", g.zipfs[1].m)
@@ -318,7 +318,8 @@ func TestASamplesBirthsAreTheWholeStreamsOfItsObjects(t *testing.T) {
 // TestASampleKeepsOneBirthInEveryStratumOfVolume: ranked by expected
 // requests in the measured period (bins of 2^(1/16), birth order within
 // one), a sample at R = 0.1 keeps exactly one birth in each run of ten
-// ranks of each class, whatever the run's start; the kept births' volume
+// ranks of each class: of the first ten, the one whose volume is nearest
+// their mean; after them, every tenth from an offset; the kept births' volume
 // in the period is a tenth of the whole stream's within the largest
 // birth's; and the tally's whole-stream figures are the births' volumes
 // in the period, kept or not.
@@ -363,22 +364,12 @@ func TestASampleKeepsOneBirthInEveryStratumOfVolume(t *testing.T) {
 				t.Fatalf("seed %d, class %d: %d births", seed, c, len(bs))
 			}
 			slices.SortStableFunc(bs, func(a, b birth) int { return int(b.bin) - int(a.bin) })
-			first := -1 // the rank of the first kept birth
+			ws, keeps := make([]float64, len(bs)), make([]bool, len(bs))
 			for k, b := range bs {
-				if b.kept {
-					if first < 0 {
-						first = k
-					}
-					if (k-first)%10 != 0 {
-						t.Fatalf("seed %d, class %d: rank %d kept, the first kept was %d", seed, c, k, first)
-					}
-				} else if first >= 0 && (k-first)%10 == 0 {
-					t.Fatalf("seed %d, class %d: rank %d not kept, the first kept was %d", seed, c, k, first)
-				}
+				// The ranking keeps volumes as float32 to choose the head.
+				ws[k], keeps[k] = float64(float32(b.m)), b.kept
 			}
-			if first < 0 || first >= 10 {
-				t.Fatalf("seed %d, class %d: the first kept rank is %d", seed, c, first)
-			}
+			checkRanked(t, fmt.Sprintf("seed %d, class %d", seed, c), ws, keeps, 10)
 			if d := math.Abs(kept[c]/r - total[c]); d > largest[c]/r {
 				t.Errorf("seed %d, class %d: kept volume / R %.0f, whole %.0f: off by more than the largest birth / R (%.0f)", seed, c, kept[c]/r, total[c], largest[c]/r)
 			}
@@ -533,11 +524,47 @@ func TestSampleTallyCountsTheSampleAndExpectsTheWholeStream(t *testing.T) {
 	}
 }
 
+// checkRanked checks what a sample keeps of a ranking (weights ws, most
+// first; kept): of its head, ranks 0..step−1, one, the rank whose weight
+// is nearest their mean (the first on a tie within rounding); after it,
+// the ranks step apart from one in step..2·step−1.
+func checkRanked(t *testing.T, what string, ws []float64, kept []bool, step int) {
+	t.Helper()
+	var mean float64
+	for _, w := range ws[:step] {
+		mean += w / float64(step)
+	}
+	head := 0
+	for k := range step {
+		if math.Abs(ws[k]-mean) < (1-1e-9)*math.Abs(ws[head]-mean) {
+			head = k
+		}
+	}
+	second := -1
+	for k, ok := range kept {
+		switch {
+		case k < step && ok != (k == head):
+			t.Fatalf("%s: rank %d of the head kept: %v; the head's nearest its mean is %d", what, k, ok, head)
+		case k >= step && ok && second < 0:
+			second = k
+			if second >= 2*step {
+				t.Fatalf("%s: the first kept rank after the head is %d", what, second)
+			}
+		case k >= step && second >= 0 && ok != ((k-second)%step == 0):
+			t.Fatalf("%s: rank %d kept: %v; the first after the head was %d", what, k, ok, second)
+		}
+	}
+	if len(kept) >= 2*step && second < 0 {
+		t.Fatalf("%s: nothing kept after the head", what)
+	}
+}
+
 // TestASampleKeepsASpikesObjectsByExpectedBytes: a spike's objects in a
 // decay class are ranked by their expected bytes (Zipf share k^−0.8 times
 // the object's size, lognormal σ = 0.5 here), and a sample at R = 0.1
-// keeps one in every ten of that ranking, from an offset under ten: the
-// story's 50 objects give 5, ten places apart, whose expected bytes times
+// keeps one in every ten of that ranking: of the first ten, the one whose
+// expected bytes are nearest their mean, then every tenth from an offset
+// (checkRanked); the story's 50 objects give 5, whose expected bytes times
 // ten are the story's within its largest object's; a random spike's 5
 // objects, none or one. The ranking is not the Zipf's: sizes reorder it,
 // so keeping every tenth rank by popularity fails this test.
@@ -568,26 +595,17 @@ func TestASampleKeepsASpikesObjectsByExpectedBytes(t *testing.T) {
 				}
 			}
 			slices.SortStableFunc(objs, func(a, b obj) int { return cmp.Compare(b.bytes, a.bytes) })
-			var places []int
+			ws, keeps := make([]float64, len(objs)), make([]bool, len(objs))
 			for k, o := range objs {
-				if o.kept {
-					places = append(places, k)
-				}
+				ws[k], keeps[k] = o.bytes, o.kept
 			}
 			if i > 0 {
-				if len(places) > 1 {
-					t.Errorf("seed %d, random spike %d: kept places %v of 5, want at most one", seed, i, places)
+				if n := len(slices.DeleteFunc(keeps, func(k bool) bool { return !k })); n > 1 {
+					t.Errorf("seed %d, random spike %d: %d of 5 objects kept, want at most one", seed, i, n)
 				}
 				continue
 			}
-			if len(places) != 5 || places[0] >= 10 {
-				t.Fatalf("seed %d, story: kept places %v by expected bytes, want 5 from 0..9", seed, places)
-			}
-			for j := 1; j < len(places); j++ {
-				if places[j]-places[j-1] != 10 {
-					t.Errorf("seed %d, story: kept places %v by expected bytes, want 10 apart", seed, places)
-				}
-			}
+			checkRanked(t, fmt.Sprintf("seed %d, story", seed), ws, keeps, 10)
 			if d := math.Abs(10*kept - total); d > largest*10 {
 				t.Errorf("seed %d, story: kept expected bytes ×10 = %.0f, the story's %.0f: off by more than its largest ×10", seed, 10*kept, total)
 			}

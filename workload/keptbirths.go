@@ -2,6 +2,7 @@ package workload
 
 import (
 	"math"
+	"slices"
 
 	"github.com/cdnsim/cdnsim/sim"
 )
@@ -16,9 +17,12 @@ import (
 // the day's biggest clips, and its edge hit ratio moved with them (up to
 // 0.025 off the whole day in requests and 0.036 in bytes, seeds 1–5).
 // Ranked, a miniature holds one of each class's 1/R biggest objects, one
-// of the next 1/R, and so on, so it spans the volumes evenly and only the
-// first stratum's choice moves its share, which the summary's adjustment
-// corrects.
+// of the next 1/R, and so on, so it spans the volumes evenly. Of the 1/R
+// biggest, whose volumes differ most, it keeps the one nearest their mean
+// (as of a Zipf class's head, kept.go), so that no one choice moves its
+// share: drawn like the others, that choice left news-spike's edge at
+// R = 0.01 up to 0.042 off its whole run (standard deviation 0.0215, 15
+// seeds), and chosen, 0.025 (0.011).
 //
 // The births are known before they happen: the sample draws every birth
 // of the whole stream (so its tally counts their volumes exactly, and
@@ -26,8 +30,9 @@ import (
 // ahead, with the same stream of draws, to rank them. It ranks by bins of
 // the expected requests in the period, binsPerOctave to a doubling (a
 // birth's rank within a bin is its birth order), which needs a count per
-// bin and four bytes a birth while it runs (50 MB for cloudfront-day's
-// 12.4 million births, then freed), and keeps one bit a birth: 1.6 MB.
+// bin and eight bytes a birth while it runs (its bin and its volume, for
+// the head: 100 MB for cloudfront-day's 12.4 million births, then freed),
+// and keeps one bit a birth: 1.6 MB.
 
 // binsPerOctave is the resolution of the ranking: births whose expected
 // requests in the period are within 2^(1/16) (4.4%) of each other may be
@@ -77,19 +82,21 @@ func (g *Generator) bornSet() *bornKept {
 }
 
 // keepBirths draws the stream's births as birth does (same processes, same
-// draws), sums their volumes in the period by class, ranks
-// each class's by bornBin, descending, and keeps the ranks
-// k with an integer in ((k−1)·R + u, k·R + u] (systematic), u a seeded
-// offset per class.
+// draws), sums their volumes in the period by class, ranks each class's by
+// bornBin, descending, and keeps what keepsRanked keeps: of the first 1/R
+// the one nearest their mean volume, then one in every 1/R from a seeded
+// offset per class (systematic).
 func (g *Generator) keepBirths() *bornKept {
 	k := &bornKept{base: g.bornBase, full: make([]ClassTally, len(g.classes))}
 	// Pass 1: each birth's process and bin, and the bins' counts.
 	type born struct {
 		proc uint8
 		bin  uint16
+		m    float32
 	}
 	var seq []born
 	counts := make([][]uint64, len(g.births))
+	births := make([]uint64, len(g.births)) // by process
 	for i := range counts {
 		counts[i] = make([]uint64, bornBins)
 	}
@@ -105,8 +112,9 @@ func (g *Generator) keepBirths() *bornKept {
 		}
 		obj++
 		bin := bornBin(m)
-		seq = append(seq, born{proc: uint8(i), bin: bin})
+		seq = append(seq, born{proc: uint8(i), bin: bin, m: float32(m)})
 		counts[i][bin]++
+		births[i]++
 	})
 	// A birth's rank is the births of its process in higher bins, plus
 	// those before it in its own: turn counts into the first rank of each
@@ -122,11 +130,38 @@ func (g *Generator) keepBirths() *bornKept {
 	for i := range g.births {
 		u[i] = stratumOffset(g.seedH, bornSalt+uint64(g.births[i].class))
 	}
+	// The head of each process's ranking, its first 1/R births, keeps
+	// the one whose volume is nearest their mean (nearestMean, as a Zipf
+	// class's head): their volumes by rank, found in a pass that counts
+	// the ranks off as the next one does.
+	hm := headSize(rate)
+	heads := make([][]float32, len(g.births))
+	next := make([][]uint64, len(counts))
+	for i, c := range counts {
+		next[i] = slices.Clone(c)
+	}
+	for _, s := range seq {
+		rank := next[s.proc][s.bin] + 1
+		next[s.proc][s.bin]++
+		if rank <= hm {
+			if heads[s.proc] == nil {
+				heads[s.proc] = make([]float32, hm)
+			}
+			heads[s.proc][rank-1] = s.m
+		}
+	}
+	ms, head := make([]uint64, len(g.births)), make([]uint64, len(g.births))
+	for i := range counts {
+		if births[i] >= hm {
+			ms[i] = hm
+			head[i] = nearestMean(hm, func(k uint64) float64 { return float64(heads[i][k-1]) })
+		}
+	}
 	k.bits = make([]uint64, (len(seq)+63)/64)
 	for j, s := range seq {
 		rank := counts[s.proc][s.bin] + 1
 		counts[s.proc][s.bin]++
-		if systematic(rank, rate, u[s.proc]) {
+		if keepsRanked(rank, ms[s.proc], head[s.proc], rate, u[s.proc]) {
 			k.bits[j>>6] |= 1 << (j & 63)
 		}
 	}
