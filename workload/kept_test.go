@@ -366,8 +366,7 @@ func TestASampleKeepsOneBirthInEveryStratumOfVolume(t *testing.T) {
 			slices.SortStableFunc(bs, func(a, b birth) int { return int(b.bin) - int(a.bin) })
 			ws, keeps := make([]float64, len(bs)), make([]bool, len(bs))
 			for k, b := range bs {
-				// The ranking keeps volumes as float32 to choose the head.
-				ws[k], keeps[k] = float64(float32(b.m)), b.kept
+				ws[k], keeps[k] = b.m, b.kept
 			}
 			checkRanked(t, fmt.Sprintf("seed %d, class %d", seed, c), ws, keeps, 10)
 			if d := math.Abs(kept[c]/r - total[c]); d > largest[c]/r {

@@ -2,7 +2,6 @@ package workload
 
 import (
 	"math"
-	"slices"
 
 	"github.com/cdnsim/cdnsim/sim"
 )
@@ -30,9 +29,9 @@ import (
 // ahead, with the same stream of draws, to rank them. It ranks by bins of
 // the expected requests in the period, binsPerOctave to a doubling (a
 // birth's rank within a bin is its birth order), which needs a count per
-// bin and eight bytes a birth while it runs (its bin and its volume, for
-// the head: 100 MB for cloudfront-day's 12.4 million births, then freed),
-// and keeps one bit a birth: 1.6 MB.
+// bin and four bytes a birth while it runs (50 MB for cloudfront-day's
+// 12.4 million births, then freed), and the head's volumes, and keeps one
+// bit a birth: 1.6 MB.
 
 // binsPerOctave is the resolution of the ranking: births whose expected
 // requests in the period are within 2^(1/16) (4.4%) of each other may be
@@ -92,7 +91,6 @@ func (g *Generator) keepBirths() *bornKept {
 	type born struct {
 		proc uint8
 		bin  uint16
-		m    float32
 	}
 	var seq []born
 	counts := make([][]uint64, len(g.births))
@@ -100,6 +98,12 @@ func (g *Generator) keepBirths() *bornKept {
 	for i := range counts {
 		counts[i] = make([]uint64, bornBins)
 	}
+	// The head of each process's ranking as it goes: its hm first births
+	// by rank and their volumes, in a heap whose top is the last of them
+	// (lowest bin; in it, the latest born).
+	rate := g.slice.Rate()
+	hm := headSize(rate)
+	heads := make([]sim.Heap[float64], len(g.births))
 	obj := g.bornBase
 	g.eachBirth(func(i int, t sim.Time, n uint64) {
 		b := &g.births[i]
@@ -112,9 +116,17 @@ func (g *Generator) keepBirths() *bornKept {
 		}
 		obj++
 		bin := bornBin(m)
-		seq = append(seq, born{proc: uint8(i), bin: bin, m: float32(m)})
+		seq = append(seq, born{proc: uint8(i), bin: bin})
 		counts[i][bin]++
+		it := sim.Item[float64]{At: sim.Time(bin), Seq: ^births[i], Val: m}
 		births[i]++
+		switch h := &heads[i]; {
+		case uint64(h.Len()) < hm:
+			h.Push(it)
+		case bin > uint16(h.Top().At):
+			*h.Top() = it
+			h.FixTop()
+		}
 	})
 	// A birth's rank is the births of its process in higher bins, plus
 	// those before it in its own: turn counts into the first rank of each
@@ -125,37 +137,23 @@ func (g *Generator) keepBirths() *bornKept {
 			above, c[bin] = above+c[bin], above
 		}
 	}
-	rate := g.slice.Rate()
 	u := make([]float64, len(g.births))
 	for i := range g.births {
 		u[i] = stratumOffset(g.seedH, bornSalt+uint64(g.births[i].class))
 	}
-	// The head of each process's ranking, its first 1/R births, keeps
-	// the one whose volume is nearest their mean (nearestMean, as a Zipf
-	// class's head): their volumes by rank, found in a pass that counts
-	// the ranks off as the next one does.
-	hm := headSize(rate)
-	heads := make([][]float32, len(g.births))
-	next := make([][]uint64, len(counts))
-	for i, c := range counts {
-		next[i] = slices.Clone(c)
-	}
-	for _, s := range seq {
-		rank := next[s.proc][s.bin] + 1
-		next[s.proc][s.bin]++
-		if rank <= hm {
-			if heads[s.proc] == nil {
-				heads[s.proc] = make([]float32, hm)
-			}
-			heads[s.proc][rank-1] = s.m
-		}
-	}
+	// Of a head of hm births, keep the one whose volume is nearest their
+	// mean (nearestMean, as of a Zipf class's head).
 	ms, head := make([]uint64, len(g.births)), make([]uint64, len(g.births))
-	for i := range counts {
-		if births[i] >= hm {
-			ms[i] = hm
-			head[i] = nearestMean(hm, func(k uint64) float64 { return float64(heads[i][k-1]) })
+	for i := range heads {
+		if births[i] < hm {
+			continue
 		}
+		vols := make([]float64, hm) // by rank
+		for k := hm; k > 0; k-- {
+			vols[k-1] = heads[i].Pop().Val
+		}
+		ms[i] = hm
+		head[i] = nearestMean(hm, func(k uint64) float64 { return vols[k-1] })
 	}
 	k.bits = make([]uint64, (len(seq)+63)/64)
 	for j, s := range seq {
