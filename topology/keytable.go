@@ -50,10 +50,13 @@ func (t *keyTable[V]) find(key uint64) int {
 	}
 }
 
+// at is the value in slot i, a slot find returned.
+func (t *keyTable[V]) at(i int) V { return t.slots[i].val }
+
 // get is key's value and whether the table holds key.
 func (t *keyTable[V]) get(key uint64) (V, bool) {
 	if i := t.find(key); i >= 0 {
-		return t.slots[i].val, true
+		return t.at(i), true
 	}
 	var zero V
 	return zero, false

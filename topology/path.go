@@ -219,7 +219,7 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 	ei := nd.errors.find(n.key)
 	errCached := ei >= 0
 	if errCached {
-		ce = nd.errors.slots[ei].val
+		ce = nd.errors.at(ei)
 		if at >= ce.until { // expired: forget it
 			nd.errors.removeAt(ei)
 			errCached = false
