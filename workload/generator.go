@@ -51,8 +51,9 @@ const never = sim.Time(math.MaxInt64)
 // A sample (a miniature, R < 1) keeps one rank in every 1/R of each Zipf
 // class (systematic sampling, kept.go), of each spike's objects ranked by
 // their expected bytes (keptSpike), and of each decay class's births
-// ranked by their volume in the measured period (keptbirths.go). Its zipf arrivals are a Poisson
-// process at the kept ranks' share of the zipf classes' rate, each
+// ranked by their volume in the measured period (keptbirths.go); of each
+// ranking's first 1/R, the one nearest their mean. Its zipf arrivals are
+// a Poisson process at the kept ranks' share of the zipf classes' rate, each
 // picking a kept (class, rank) with probability proportional to
 // rate·k^−α/Σk^−α (keptZipf): by Poisson thinning, the same process in
 // distribution as the unsampled stream's arrivals of those objects, but
@@ -78,8 +79,8 @@ type Generator struct {
 	kept *keptZipf
 	// A sample (not a shard) keeps Zipf ranks systematically (kept.go):
 	// zipfEnd ends the Zipf classes' IDs, strata are the spikes' objects
-	// in decay classes (kept by expected bytes), by first ID; seedH is seedHash(seed), with which
-	// the objects of neither are kept.
+	// in decay classes (kept by expected bytes), by first ID; seedH is
+	// seedHash(seed), with which the objects of neither are kept.
 	sampled bool
 	zipfEnd uint64
 	strata  []stratum

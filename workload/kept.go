@@ -18,8 +18,9 @@ import (
 // share of the requests wandering with whichever head and middle ranks it
 // drew (the edge hit ratio of steady-web by ±0.06, one seed to the next);
 // a systematic one holds one of ranks 1–100, one of 101–200, and so on,
-// and only the first few strata's choice moves its share, which the
-// summary's adjustment corrects (report/adjust.go). A spike's objects in
+// and only the first few strata's choice moves its share: the first's is
+// not drawn but chosen (below), and the summary's adjustment corrects
+// what is left (report/adjust.go). A spike's objects in
 // a decay class are ranked by their expected bytes (keptSpike), objects
 // born over time (decay classes) by their volumes (keptbirths.go); every
 // shard's objects and a trace's are kept by hash (Slice.KeepsHash).
@@ -111,17 +112,17 @@ type stratum struct {
 }
 
 // keptSpike is the set of sp's objects a sample at rate r keeps, with
-// offset u: one in every 1/r of them ranked by their expected bytes — the
+// offset u: one in every 1/r of them ranked by their expected bytes (the
 // share k^−α of the spike's requests its Zipf gives rank k, times the
-// object's size — the first rank on a tie; of the first 1/r (the head, when
-// the spike has that many), the one nearest their mean (keepsRanked). Ranked by requests alone, a
-// tenth-size news-spike kept every tenth of the story's 1,500 video
-// segments by popularity, whatever their sizes (lognormal, σ = 0.3): its
-// edge byte hit ratio was 0.0105 below the whole run's on average and up to
-// 0.043 off (15 seeds), and 0.0035 below with every segment of one size.
-// Ranked by expected bytes, the kept segments' bytes are a tenth of the
-// story's within one segment's, and the error fell to −0.0047 on average,
-// 0.017 at most (README: miniatures).
+// object's size; the first rank on a tie), and of the first 1/r, when the
+// spike has that many, the one nearest their mean (keepsRanked). Ranked by
+// requests alone, a tenth-size news-spike kept every tenth of the story's
+// 1,500 video segments by popularity, whatever their sizes (lognormal,
+// σ = 0.3): its edge byte hit ratio was 0.0105 below the whole run's on
+// average and up to 0.043 off (15 seeds), and 0.0035 below with every
+// segment of one size. Ranked by expected bytes, the kept segments' bytes
+// are a tenth of the story's within one segment's, and the error fell to
+// −0.0047 on average, 0.017 at most (README: miniatures).
 func (g *Generator) keptSpike(sp SpikeInfo, alpha, r, u float64) []uint64 {
 	n := int(sp.Objects)
 	bytes := make([]float64, n)
