@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -608,6 +609,46 @@ func TestASampleKeepsASpikesObjectsByExpectedBytes(t *testing.T) {
 			if d := math.Abs(10*kept - total); d > largest*10 {
 				t.Errorf("seed %d, story: kept expected bytes ×10 = %.0f, the story's %.0f: off by more than its largest ×10", seed, 10*kept, total)
 			}
+		}
+	}
+}
+
+// TestKeepsRankedKeepsAsManyAsSystematic: whatever the rate and offset,
+// a ranking with a head keeps exactly one of its first m = ⌊1/R⌋ ranks
+// (the head), and as many ranks in all as systematic sampling keeps, the
+// head taking the place of its first pick (which may fall just after the
+// head when 1/R is not whole: R = 0.3, m = 3, first pick 4).
+func TestKeepsRankedKeepsAsManyAsSystematic(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 7))
+	for trial := range 2000 {
+		r := []float64{0.3, 0.999, 0.5, 0.01}[trial%4]
+		if trial >= 4 {
+			r = math.Max(rng.Float64(), 1e-3)
+		}
+		u := rng.Float64()
+		m := headSize(r)
+		n := m*uint64(1+rng.IntN(5)) + uint64(rng.IntN(int(m)+1))
+		head := 1 + uint64(rng.IntN(int(m)))
+		var kept, sys, inHead uint64
+		for k := uint64(1); k <= n; k++ {
+			if keepsRanked(k, m, head, r, u) {
+				kept++
+				if k <= m {
+					inHead++
+				}
+			}
+			if systematic(k, r, u) {
+				sys++
+			}
+		}
+		// Systematic sampling's first pick lies in 1..⌈1/R⌉; when it lies
+		// past n there is nothing to replace.
+		if first := uint64(math.Ceil((1 - u) / r)); first > n {
+			sys++
+		}
+		if inHead != 1 || kept != sys {
+			t.Fatalf("R=%v u=%v m=%d n=%d head=%d: kept %d (%d in the head), systematic %d", r, u, m, n, head, kept, inHead, sys)
 		}
 	}
 }
