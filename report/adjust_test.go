@@ -350,3 +350,39 @@ func TestAnUnadjustedRunKeepsItsBreakdowns(t *testing.T) {
 		}
 	}
 }
+
+// TestASampleWarnsOfAClassFarFromItsShare, worked by hand on
+// adjustRecorder's tally at R = 0.5 (120 expected requests in all): class
+// 1 holds 2·2 = 4 of its 100 expected (0.04 times its share) and class 2
+// none of its 6 (5% of all), so both are warned of; class 0 holds 0.8
+// times its share and class 4 0.5 (the bound), class 3 is expected to
+// send nothing: no warning. Named classes are warned of by name; an
+// interrupted sample, which is not adjusted, warns of nothing.
+func TestASampleWarnsOfAClassFarFromItsShare(t *testing.T) {
+	t.Parallel()
+	s := adjustRecorder(false).Summary()
+	want := []string{
+		"sample: class class 1: the sample holds 0.04 times its share of the class's requests (4 at full scale against 100 expected, 83% of all)",
+		"sample: class class 2: the sample holds 0 times its share of the class's requests (0 at full scale against 6 expected, 5% of all)",
+	}
+	if len(s.Warnings) != len(want) {
+		t.Fatalf("warnings %q, want %d", s.Warnings, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(s.Warnings[i], w) {
+			t.Errorf("warning %q, want it to start %q", s.Warnings[i], w)
+		}
+	}
+	if s := adjustRecorder(true).Summary(); len(s.Warnings) != 0 {
+		t.Errorf("an interrupted sample warns %q", s.Warnings)
+	}
+	r := NewRecorder(Config{Duration: 10 * sim.Second, POPs: []string{"A"}, SampleRate: 0.01, Classes: []string{"site", "downloads"}, Warnings: []string{"a topology warning"}})
+	r.SetSampleTally([]workload.ClassTally{
+		{FullRequests: 2_600_000, KeptRequests: 26_000},
+		{FullRequests: 1_576_309, KeptRequests: 127_756.8}, // 8.1 times
+	})
+	s = r.Summary()
+	if len(s.Warnings) != 2 || s.Warnings[0] != "a topology warning" || !strings.HasPrefix(s.Warnings[1], "sample: class downloads: the sample holds 8.1 times its share") {
+		t.Errorf("warnings %q, want the topology's and downloads' at 8.1 times", s.Warnings)
+	}
+}

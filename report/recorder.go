@@ -40,7 +40,10 @@ type Config struct {
 	Interval sim.Time
 	POPs     []string // POP names by Outcome.POP
 	Regions  []string // regional cache names by Outcome.Region
-	Markers  []Marker // drawn on every plot and listed in summary.json, at times from the end of the warm-up
+	// Classes are the content classes' names by Outcome.Class, for a
+	// sample's warnings (sampleWarnings).
+	Classes []string
+	Markers []Marker // drawn on every plot and listed in summary.json, at times from the end of the warm-up
 	// Warnings are listed in summary.json (topology checks and the like).
 	Warnings []string
 	// SampleRate is the share of the objects the run simulates, in (0, 1];
@@ -266,6 +269,7 @@ func NewRecorder(cfg Config) *Recorder {
 	// after the fact.
 	cfg.POPs = append([]string(nil), cfg.POPs...)
 	cfg.Regions = append([]string(nil), cfg.Regions...)
+	cfg.Classes = append([]string(nil), cfg.Classes...)
 	cfg.Markers = append([]Marker(nil), cfg.Markers...)
 	cfg.Warnings = append([]string(nil), cfg.Warnings...)
 

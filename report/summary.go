@@ -445,6 +445,7 @@ func (r *Recorder) Summary() Summary {
 		s.scale(f)
 		if x, ok := r.excess(f); ok {
 			r.adjust(&s, x, f)
+			s.Warnings = append(s.Warnings, r.sampleWarnings(f)...)
 		}
 	}
 	s.ShardSpread = r.spread

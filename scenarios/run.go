@@ -109,6 +109,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 	rec := report.NewRecorder(report.Config{
 		Scenario: s.Name, Seed: seed, Warmup: warm, Duration: dur, Interval: sim.Duration(s.Interval),
 		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),
+		Classes: names(s.Workload.Classes, func(c workload.Class) string { return c.Name }),
 		Markers: markers, Warnings: s.Warnings,
 		SampleRate: s.Slice.Rate(), Shard: shard, Shards: shards,
 	})

@@ -175,6 +175,11 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			until.Short(), r.Duration.Short(), dir)
 	}
 	if !*quiet {
+		// A sample's warnings about the classes it holds far from their
+		// share follow the scenario's in summary.json.
+		for _, w := range sum.Warnings[min(len(s.Warnings), len(sum.Warnings)):] {
+			fmt.Fprintln(stderr, "cdnsim: warning:", w)
+		}
 		// Wall-clock figures go to stderr: stdout and the files stay
 		// identical between runs with the same seed.
 		// The requests simulated, not a miniature's full-scale estimate.
