@@ -40,10 +40,8 @@ type Config struct {
 	Interval sim.Time
 	POPs     []string // POP names by Outcome.POP
 	Regions  []string // regional cache names by Outcome.Region
-	// Classes are the content classes' names by Outcome.Class, for a
-	// sample's warnings (sampleWarnings).
-	Classes []string
-	Markers []Marker // drawn on every plot and listed in summary.json, at times from the end of the warm-up
+	Classes  []string // content class names by Outcome.Class, for a sample's warnings (sampleWarnings)
+	Markers  []Marker // drawn on every plot and listed in summary.json, at times from the end of the warm-up
 	// Warnings are listed in summary.json (topology checks and the like).
 	Warnings []string
 	// SampleRate is the share of the objects the run simulates, in (0, 1];
