@@ -217,7 +217,7 @@ type zipfClass struct {
 	base  uint64
 	rate  float64 // requests/s, daily mean
 	u     float64 // a sample's offset of systematic sampling (kept.go)
-	// head is the rank a sample keeps of its first m = 1/R (headRank,
+	// head is the rank a sample keeps of its first m = 1/R (chooseHead,
 	// kept.go); both 0 outside a sample and for a catalogue smaller than
 	// 1/R.
 	head, m uint64

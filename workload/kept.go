@@ -30,18 +30,12 @@ import (
 // rank's share (at R = 0.01 of a catalogue of 10⁶ objects, α = 0.8,
 // keeping rank 1 holds 1.3% of the requests where 0.11% is the share, and
 // rank 100 0.03%), so a sample keeps the one head rank whose share is
-// nearest the head's mean (headRank: rank 23 of 100 there), and draws the
+// nearest the head's mean (chooseHead: rank 23 of 100 there), and draws the
 // ranks after it systematically, one in every 1/R. Drawn like the others,
 // the head left video-vod's regional byte hit ratio up to 0.061 off its
 // whole run at R = 0.1, and its edge's in bytes 0.031 (seeds 1–5); chosen,
 // 0.012 and 0.019. The adjustment (report/adjust.go), which counts the
 // head's excess or shortfall as edge hits, then has little to correct.
-
-// headRank is the rank among 1..m whose weight k^−α is nearest the mean
-// weight of the m (the first on a tie, within rounding).
-func headRank(z *Zipf, m uint64) uint64 {
-	return nearestMean(m, func(k uint64) float64 { return z.h(float64(k)) })
-}
 
 // nearestMean is the rank among 1..m whose weight w(k) is nearest the
 // mean of the m weights; on a tie, within rounding, the first (ranks 1
@@ -76,6 +70,26 @@ func keepsRanked(k, m, head uint64, r, u float64) bool {
 	return systematic(k, r, u) && math.Floor(float64(k)*r+u) >= 2
 }
 
+// chooseHead is the head of a ranking of n members whose k-th weighs
+// w(k), for a sample at rate r: its size m = headSize(r) and the rank it
+// keeps (nearestMean); (0, 0), no head, when n < m.
+func chooseHead(r float64, n uint64, w func(k uint64) float64) (m, head uint64) {
+	if m = headSize(r); m > n {
+		return 0, 0
+	}
+	return m, nearestMean(m, w)
+}
+
+// bitset is a set of small integers, bit i of word i/64.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(i uint64) { b[i>>6] |= 1 << (i & 63) }
+
+// has reports whether i is in b; false past its end.
+func (b bitset) has(i uint64) bool { return i>>6 < uint64(len(b)) && b[i>>6]&(1<<(i&63)) != 0 }
+
 // headSize is the number of ranks in the head of a sample at rate r: 1/r
 // rounded down. A catalogue smaller than that has no head: its ranks are
 // all drawn, so that it keeps one object with probability n·r, as hashing
@@ -108,7 +122,7 @@ func stratumOffset(sh, first uint64) float64 {
 // the ones a sample keeps (bit i: object first+i).
 type stratum struct {
 	first, n uint64
-	kept     []uint64
+	kept     bitset
 }
 
 // keptSpike is the set of sp's objects a sample at rate r keeps, with
@@ -123,7 +137,7 @@ type stratum struct {
 // segment of one size. Ranked by expected bytes, the kept segments' bytes
 // are a tenth of the story's within one segment's, and the error fell to
 // −0.0047 on average, 0.017 at most (README: miniatures).
-func (g *Generator) keptSpike(sp SpikeInfo, alpha, r, u float64) []uint64 {
+func (g *Generator) keptSpike(sp SpikeInfo, alpha, r, u float64) bitset {
 	n := int(sp.Objects)
 	bytes := make([]float64, n)
 	order := make([]int32, n)
@@ -132,16 +146,11 @@ func (g *Generator) keptSpike(sp SpikeInfo, alpha, r, u float64) []uint64 {
 		order[i] = int32(i)
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(bytes[b], bytes[a]) })
-	var m, head uint64
-	if m = headSize(r); m <= uint64(n) {
-		head = nearestMean(m, func(k uint64) float64 { return bytes[order[k-1]] })
-	} else {
-		m = 0
-	}
-	kept := make([]uint64, (n+63)/64)
+	m, head := chooseHead(r, uint64(n), func(k uint64) float64 { return bytes[order[k-1]] })
+	kept := newBitset(n)
 	for k, i := range order {
 		if keepsRanked(uint64(k)+1, m, head, r, u) {
-			kept[i>>6] |= 1 << (i & 63)
+			kept.set(uint64(i))
 		}
 	}
 	return kept
@@ -260,9 +269,7 @@ func (g *Generator) setStrata() {
 	for i := range g.zipfs {
 		zc := &g.zipfs[i]
 		zc.u = stratumOffset(g.seedH, zc.base)
-		if m := headSize(g.slice.Rate()); m <= zc.z.N() {
-			zc.m, zc.head = m, headRank(&zc.z, m)
-		}
+		zc.m, zc.head = chooseHead(g.slice.Rate(), zc.z.N(), func(k uint64) float64 { return zc.z.h(float64(k)) })
 		g.zipfEnd = zc.base + zc.z.N()
 	}
 	for i, sp := range g.spikes {
@@ -312,8 +319,7 @@ func (g *Generator) keeps(obj uint64) bool {
 	}
 	if lo > 0 {
 		if st := &g.strata[lo-1]; obj-st.first < st.n {
-			i := obj - st.first
-			return st.kept[i>>6]&(1<<(i&63)) != 0
+			return st.kept.has(obj - st.first)
 		}
 	}
 	if obj >= g.bornBase {

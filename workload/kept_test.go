@@ -137,8 +137,8 @@ func TestTheHeadKeepsTheRankNearestItsMeanWeight(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := headRank(&z, tc.m); got != tc.want {
-			t.Errorf("headRank(m=%d, α=%v) = %d, want %d", tc.m, tc.alpha, got, tc.want)
+		if got := nearestMean(tc.m, func(k uint64) float64 { return z.h(float64(k)) }); got != tc.want {
+			t.Errorf("the head of %d at α=%v keeps rank %d, want %d", tc.m, tc.alpha, got, tc.want)
 		}
 	}
 	for _, tc := range []struct {

@@ -62,13 +62,12 @@ func bornBin(m float64) uint16 {
 // requests and bytes in the measured period (Full of ClassTally).
 type bornKept struct {
 	base uint64
-	bits []uint64
+	bits bitset
 	full []ClassTally
 }
 
 func (k *bornKept) has(obj uint64) bool {
-	i := obj - k.base
-	return obj >= k.base && i>>6 < uint64(len(k.bits)) && k.bits[i>>6]&(1<<(i&63)) != 0
+	return obj >= k.base && k.bits.has(obj-k.base)
 }
 
 // bornSet is the set of born objects a sample keeps, ranked on first use
@@ -145,22 +144,18 @@ func (g *Generator) keepBirths() *bornKept {
 	// mean (nearestMean, as of a Zipf class's head).
 	ms, head := make([]uint64, len(g.births)), make([]uint64, len(g.births))
 	for i := range heads {
-		if births[i] < hm {
-			continue
-		}
-		vols := make([]float64, hm) // by rank
-		for k := hm; k > 0; k-- {
+		vols := make([]float64, heads[i].Len()) // by rank
+		for k := len(vols); k > 0; k-- {
 			vols[k-1] = heads[i].Pop().Val
 		}
-		ms[i] = hm
-		head[i] = nearestMean(hm, func(k uint64) float64 { return vols[k-1] })
+		ms[i], head[i] = chooseHead(rate, births[i], func(k uint64) float64 { return vols[k-1] })
 	}
-	k.bits = make([]uint64, (len(seq)+63)/64)
+	k.bits = newBitset(len(seq))
 	for j, s := range seq {
 		rank := counts[s.proc][s.bin] + 1
 		counts[s.proc][s.bin]++
 		if keepsRanked(rank, ms[s.proc], head[s.proc], rate, u[s.proc]) {
-			k.bits[j>>6] |= 1 << (j & 63)
+			k.bits.set(uint64(j))
 		}
 	}
 	return k
