@@ -294,7 +294,9 @@ func detailedResultType(o *topology.Outcome, rt string) string {
 
 // Observe logs o if it is sampled.
 func (l *AccessLog) Observe(o *topology.Outcome) {
-	if o.Time < l.warmup {
+	if o.Time < l.warmup || o.Ghost {
+		// A ghost (workload.Request.Ghost) is not one of the sample's
+		// requests: the counted ones are, in their share.
 		return
 	}
 	seq := l.seq

@@ -61,39 +61,41 @@ func (r *Recorder) SetSampleTally(t []workload.ClassTally) { r.tally = t }
 // observeSample counts o in its class's edge figures and its POP's edge
 // hit bytes (as the edge tier counts them: a hit's bytes, and the parts
 // that hit of a request served in parts).
-func (r *Recorder) observeSample(o *topology.Outcome) {
+func (r *Recorder) observeSample(o *topology.Outcome, w int64) {
 	if o.Edge == topology.NotReached {
 		return
 	}
 	c := &r.byClass[o.Class]
-	c.requests++
-	c.bytes += o.Size
+	c.requests += w
+	c.bytes += o.Size * w
 	for _, res := range cacheableResults {
 		if o.Edge == res {
-			c.cacheable++
-			c.cacheableByte += o.Size
+			c.cacheable += w
+			c.cacheableByte += o.Size * w
 		}
 	}
 	hitBytes := o.PartHitBytes[topology.TierEdge]
 	if o.Edge == topology.Hit {
-		c.hits++
-		c.hitBytes += o.Size
+		c.hits += w
+		c.hitBytes += o.Size * w
 		hitBytes = o.Size
 	}
 	for int(o.POP) >= len(r.popHitBytes) {
 		r.popHitBytes = append(r.popHitBytes, 0)
 	}
-	r.popHitBytes[o.POP] += hitBytes
+	r.popHitBytes[o.POP] += hitBytes * w
 }
 
-// excess is a complete sample's excess at full scale (f = 1/R), a
+// excess is a complete sample's excess at full scale (f = 1/(R·Unit): the
+// counts' factor; the tally's, in requests, is 1/R), a
 // generated workload's or a trace's; false for every other run (a whole
 // run, a shard, an interrupted run), whose outputs are not adjusted.
 func (r *Recorder) excess(f float64) (SampleExcess, bool) {
-	if f == 1 || r.tally == nil || r.partial {
+	if r.cfg.rate() == 1 || r.tally == nil || r.partial {
 		return SampleExcess{}, false
 	}
 	var dReq, dBytes float64
+	unit := float64(r.cfg.unit())
 	for class, t := range r.tally {
 		if class >= len(r.byClass) {
 			break
@@ -108,14 +110,14 @@ func (r *Recorder) excess(f float64) (SampleExcess, bool) {
 				continue // its popular objects do not hit: nothing to add as hits
 			}
 			if t.KeptRequests > 0 {
-				share = float64(c.cacheable) / t.KeptRequests
+				share = float64(c.cacheable) / (t.KeptRequests * unit)
 			}
 			if t.KeptBytes > 0 {
-				byteShare = float64(c.cacheableByte) / t.KeptBytes
+				byteShare = float64(c.cacheableByte) / (t.KeptBytes * unit)
 			}
 		}
-		dReq += math.Max((t.FullRequests-t.KeptRequests*f)*share, -float64(c.hits)*f)
-		dBytes += math.Max((t.FullBytes-t.KeptBytes*f)*byteShare, -float64(c.hitBytes)*f)
+		dReq += math.Max((t.FullRequests-t.KeptRequests*f*unit)*share, -float64(c.hits)*f)
+		dBytes += math.Max((t.FullBytes-t.KeptBytes*f*unit)*byteShare, -float64(c.hitBytes)*f)
 	}
 	return SampleExcess{Requests: int64(math.Round(dReq)), Bytes: int64(math.Round(dBytes))}, true
 }
@@ -129,7 +131,7 @@ const (
 	minClassShare = 0.01
 )
 
-// sampleWarnings are a complete sample's warnings (f = 1/R) for the
+// sampleWarnings are a complete sample's warnings (f: excess) for the
 // classes that carry at least minClassShare of the whole stream's
 // expected requests and of which the sample holds more than strayShare
 // times its share, or less than 1/strayShare: a story of fewer objects
@@ -143,6 +145,7 @@ func (r *Recorder) sampleWarnings(f float64) []string {
 		total += t.FullRequests
 	}
 	var out []string
+	f *= float64(r.cfg.unit()) // the tally's factor: 1/R
 	for class, t := range r.tally {
 		if total <= 0 || t.FullRequests < minClassShare*total {
 			continue

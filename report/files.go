@@ -76,7 +76,7 @@ func newTierRow(t *tierCount) tierRow {
 // summary (adjust.go).
 func (r *Recorder) rows() []intervalRow {
 	out := make([]intervalRow, r.nBins)
-	w, f := r.cfg.Interval, 1/r.cfg.rate()
+	w, f := r.cfg.Interval, r.cfg.factor()
 	for i := range out {
 		b := &r.bins[i]
 		start := w * sim.Time(i)

@@ -22,7 +22,7 @@ import (
 const CountsFile = "counts.json"
 
 // countsFormat is CountsFile's version; a merge refuses any other.
-const countsFormat = 4
+const countsFormat = 5
 
 // counts is CountsFile: a Recorder's state, as plain numbers. The
 // counters are lists in the order of binFields, popFields, statsFields
@@ -104,7 +104,7 @@ func statsFields(s *topology.Stats) []*int64 {
 // recorderFields lists the Recorder's own sums: errors by status,
 // variants, compression and edge functions, ranges.
 func recorderFields(r *Recorder) []*int64 {
-	var fs []*int64
+	fs := []*int64{&r.simulated}
 	for i := range r.byStatus {
 		fs = append(fs, &r.byStatus[i])
 	}

@@ -190,12 +190,12 @@ func TestMergeKnowsEveryCounter(t *testing.T) {
 		if !reflect.DeepEqual(got.bins, r.bins) || !reflect.DeepEqual(got.pops, r.pops) || got.net != r.net ||
 			!reflect.DeepEqual(got.hist, r.hist) || !reflect.DeepEqual(got.originPS, r.originPS) ||
 			!reflect.DeepEqual(got.resultHist, r.resultHist) || got.byResult != r.byResult || got.bypass != r.bypass ||
-			got.byStatus != r.byStatus || got.extras != r.extras || got.ranges != r.ranges || got.warmup != r.warmup {
+			got.byStatus != r.byStatus || got.extras != r.extras || got.ranges != r.ranges || got.warmup != r.warmup || got.simulated != r.simulated {
 			t.Errorf("%s loses counters:\n got %+v\nwant %+v", name, *got, *r)
 		}
 		// What the comparison above names is every field but notCounters.
 		rt := reflect.TypeFor[Recorder]()
-		if compared := 12; rt.NumField()-len(notCounters) != compared {
+		if compared := 13; rt.NumField()-len(notCounters) != compared {
 			t.Errorf("Recorder has %d fields besides notCounters; the comparison names %d: add the new one", rt.NumField()-len(notCounters), compared)
 		}
 	}

@@ -33,21 +33,21 @@ type rangeCount struct {
 	originPartRequests                                                       int64 // requests served in parts that reached the origin
 }
 
-func (c *rangeCount) add(o *topology.Outcome) {
+func (c *rangeCount) add(o *topology.Outcome, w int64) {
 	if o.Ranged() {
-		c.requests++
-		c.bytes += o.Size
+		c.requests += w
+		c.bytes += o.Size * w
 	}
 	if o.Parts > 0 {
-		c.partRequests++
-		c.parts += int64(o.Parts)
-		c.partHits += int64(o.PartHits)
-		c.originParts += int64(o.OriginParts)
+		c.partRequests += w
+		c.parts += int64(o.Parts) * w
+		c.partHits += int64(o.PartHits) * w
+		c.originParts += int64(o.OriginParts) * w
 		if o.ToOrigin() {
-			c.originPartRequests++
+			c.originPartRequests += w
 		}
 		if o.PartHits > 0 && o.PartHits < o.Parts {
-			c.partialHits++
+			c.partialHits += w
 		}
 	}
 }

@@ -48,6 +48,12 @@ type Config struct {
 	// 0 means 1. Outputs of a miniature are full-scale estimates: counts
 	// and rates divided by it.
 	SampleRate float64
+	// ClassRates are, in a sample, the rates it kept each class at (by
+	// Classes' index; nil: SampleRate for all), and Unit is then what a
+	// request counts for (Outcome.Weight): every count is divided by it
+	// as well as by SampleRate. 0 means 1.
+	ClassRates []float64
+	Unit       int64
 	// Shard is the index of a shard among Shards (a miniature at R =
 	// 1/Shards whose raw counts WriteFiles also keeps, for MergeShards);
 	// Shards is 0 for a run that is not a shard. A merge of shards has
@@ -65,6 +71,33 @@ func (c *Config) shardLabel() string {
 	}
 	return fmt.Sprintf("%d/%d", c.Shard, c.Shards)
 }
+
+// factor is what a run's counts are multiplied by for full-scale
+// estimates: 1/(R·Unit).
+func (c *Config) factor() float64 { return 1 / (c.rate() * float64(c.unit())) }
+
+// classRates is summary.json's sample_class_rates: the classes kept at
+// more than the sample's rate, by name; nil when there are none.
+func (c *Config) classRates() map[string]float64 {
+	var m map[string]float64
+	for i, rc := range c.ClassRates {
+		if rc == c.rate() {
+			continue
+		}
+		if m == nil {
+			m = map[string]float64{}
+		}
+		name := fmt.Sprintf("class %d", i)
+		if i < len(c.Classes) {
+			name = c.Classes[i]
+		}
+		m[name] = rc
+	}
+	return m
+}
+
+// unit is Unit with its default.
+func (c *Config) unit() int64 { return max(c.Unit, 1) }
 
 // rate is SampleRate with its default.
 func (c *Config) rate() float64 {
@@ -89,21 +122,22 @@ type tierCount struct {
 	fromCache, upstream, cachedErrors int64
 }
 
-// add counts one request that reached the tier with result res, bytes
-// sent downstream, and whether the tier sent it upstream. partHit is the
+// add counts a request of weight w (Outcome.Weight) that reached the
+// tier with result res, bytes sent downstream, and whether the tier sent
+// it upstream. partHit is the
 // part of bytes the tier answered from its cache although res is not a
 // Hit (a request served in parts, some of which hit): hit bytes.
-func (t *tierCount) add(res topology.Result, bytes, partHit int64, up bool) {
-	t.results[res]++
-	t.bytes[res] += bytes - partHit
-	t.bytes[topology.Hit] += partHit
+func (t *tierCount) add(res topology.Result, bytes, partHit int64, up bool, w int64) {
+	t.results[res] += w
+	t.bytes[res] += (bytes - partHit) * w
+	t.bytes[topology.Hit] += partHit * w
 	switch {
 	case up:
-		t.upstream++
+		t.upstream += w
 	case res == topology.Hit:
-		t.fromCache++
+		t.fromCache += w
 	case res == topology.Error:
-		t.cachedErrors++
+		t.cachedErrors += w
 	}
 }
 
@@ -222,10 +256,12 @@ type Recorder struct {
 	// NumResults histograms of nBuckets.
 	byResult   [topology.NumResults]latencyStats
 	resultHist []uint64
-	// warmup counts the Outcomes before Config.Warmup, which are not measured.
-	warmup int64
-	extras extras
-	ranges rangeCount
+	// warmup counts the Outcomes before Config.Warmup, which are not
+	// measured; simulated counts every Outcome, one each whatever its
+	// weight.
+	warmup, simulated int64
+	extras            extras
+	ranges            rangeCount
 	// byStatus counts the error answers to viewers by status
 	// (minErrorStatus+i).
 	byStatus [600 - minErrorStatus]int64
@@ -270,6 +306,7 @@ func NewRecorder(cfg Config) *Recorder {
 	cfg.Classes = append([]string(nil), cfg.Classes...)
 	cfg.Markers = append([]Marker(nil), cfg.Markers...)
 	cfg.Warnings = append([]string(nil), cfg.Warnings...)
+	cfg.ClassRates = append([]float64(nil), cfg.ClassRates...)
 
 	n := ceilDiv(int64(cfg.Duration), int64(cfg.Interval))
 	r := &Recorder{
@@ -321,72 +358,74 @@ func clampIndex(t sim.Time, w sim.Time, n int64) int64 {
 // Observe folds one Outcome into the counters. It allocates nothing except
 // the first time it sees a POP index beyond Config.POPs.
 func (r *Recorder) Observe(o *topology.Outcome) {
+	r.simulated++
 	if r.cfg.Warmup > 0 && o.Time < r.cfg.Warmup {
 		r.warmup++
 		return
 	}
+	w := int64(max(o.Weight, 1))
 	t := o.Time - r.cfg.Warmup
 	bi := r.cur
 	if t < r.curStart || t >= r.curEnd {
 		bi = r.binOf(t)
 	}
 	b := &r.bins[bi]
-	b.requests++
-	b.bytes += o.Size
+	b.requests += w
+	b.bytes += o.Size * w
 	if r.byClass != nil {
-		r.observeSample(o)
+		r.observeSample(o, w)
 	}
 	res := o.Edge
 	if o.Edge != topology.NotReached {
-		b.tiers[topology.TierEdge].add(o.Edge, o.Size, o.PartHitBytes[topology.TierEdge], o.SentUpstream(topology.TierEdge))
+		b.tiers[topology.TierEdge].add(o.Edge, o.Size, o.PartHitBytes[topology.TierEdge], o.SentUpstream(topology.TierEdge), w)
 		if o.Regional != topology.NotReached {
-			b.tiers[topology.TierRegional].add(o.Regional, o.FlowBytes[topology.EdgeRegional], o.PartHitBytes[topology.TierRegional], o.SentUpstream(topology.TierRegional))
+			b.tiers[topology.TierRegional].add(o.Regional, o.FlowBytes[topology.EdgeRegional], o.PartHitBytes[topology.TierRegional], o.SentUpstream(topology.TierRegional), w)
 		}
 		if o.Shield != topology.NotReached {
-			b.tiers[topology.TierShield].add(o.Shield, o.FlowBytes[topology.RegionalShield], o.PartHitBytes[topology.TierShield], o.SentUpstream(topology.TierShield))
+			b.tiers[topology.TierShield].add(o.Shield, o.FlowBytes[topology.RegionalShield], o.PartHitBytes[topology.TierShield], o.SentUpstream(topology.TierShield), w)
 		}
 	} else {
-		b.popDown++
+		b.popDown += w
 		res = topology.Error // what CloudFront would log
 	}
 	for fl := o.Flows; fl != 0; fl &= fl - 1 {
 		f := bits.TrailingZeros8(fl)
-		b.flows[f].Requests++
-		b.flows[f].Bytes += o.FlowBytes[f]
+		b.flows[f].Requests += w
+		b.flows[f].Bytes += o.FlowBytes[f] * w
 	}
 	if o.ToOrigin() {
-		r.originPS[clampIndex(t, sim.Second, int64(len(r.originPS)))]++
+		r.originPS[clampIndex(t, sim.Second, int64(len(r.originPS)))] += int32(w)
 	}
 	if o.Status >= minErrorStatus {
 		if o.Status >= 500 {
-			b.errors5xx++
+			b.errors5xx += w
 		} else {
-			b.errors4xx++
+			b.errors4xx += w
 		}
 		if int(o.Status) < 600 {
-			r.byStatus[o.Status-minErrorStatus]++
+			r.byStatus[o.Status-minErrorStatus] += w
 		}
 	}
 	if o.Failover {
-		b.failovers++
+		b.failovers += w
 	}
 	if o.StaleServed {
-		b.staleServed++
+		b.staleServed += w
 	}
 	if o.Variant || o.Encoding != 0 || o.Functions != 0 {
-		r.extras.add(o)
+		r.extras.add(o, w)
 	}
 	if o.BypassReason != topology.NoBypass && int(o.BypassReason) < len(r.bypass) {
-		r.bypass[o.BypassReason]++
+		r.bypass[o.BypassReason] += w
 	}
 	if o.RangeEnd > 0 || o.Parts > 0 {
-		r.ranges.add(o)
+		r.ranges.add(o, w)
 	}
 
 	ttfb := max(int64(o.TTFB), 0)
 	bucket := int64(bucketOf(ttfb))
-	r.hist[bi*nBuckets+bucket]++
-	b.ttfbSum += ttfb
+	r.hist[bi*nBuckets+bucket] += uint32(w)
+	b.ttfbSum += ttfb * w
 	if b.ttfbMin < 0 || ttfb < b.ttfbMin {
 		b.ttfbMin = ttfb
 	}
@@ -394,9 +433,9 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 		b.ttfbMax = ttfb
 	}
 	ls := &r.byResult[res]
-	r.resultHist[int64(res)*nBuckets+bucket]++
-	ls.n++
-	ls.sum += ttfb
+	r.resultHist[int64(res)*nBuckets+bucket] += uint64(w)
+	ls.n += w
+	ls.sum += ttfb * w
 	if ls.min < 0 || ttfb < ls.min {
 		ls.min = ttfb
 	}
@@ -406,15 +445,15 @@ func (r *Recorder) Observe(o *topology.Outcome) {
 		r.growPOPs(int(o.POP) + 1)
 	}
 	p := &r.pops[o.POP]
-	p.results[o.Edge]++
-	p.bytes += o.Size
+	p.results[o.Edge] += w
+	p.bytes += o.Size * w
 	if sec := int64(t / sim.Second); sec != p.sec {
 		p.peak = max(p.peak, p.secBytes)
 		p.sec, p.secBytes = sec, 0
 	}
-	p.secBytes += o.Size
+	p.secBytes += o.Size * w
 	if o.Steered {
-		p.steered++
+		p.steered += w
 	}
 	if p.region < 0 {
 		p.region = int32(o.Region)

@@ -103,10 +103,4 @@ func (c *Config) sampleLabel() string {
 
 // Simulated is the number of requests the run simulated, the warm-up's
 // included: a miniature's own count, not its full-scale estimate.
-func (r *Recorder) Simulated() int64 {
-	n := r.warmup
-	for i := range r.bins {
-		n += r.bins[i].requests
-	}
-	return n
-}
+func (r *Recorder) Simulated() int64 { return r.simulated }

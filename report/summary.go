@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -22,6 +24,10 @@ type Summary struct {
 	// Shard is "I/K" for shard I of K (a miniature at R = 1/K), "K shards"
 	// for their merge, "" otherwise.
 	Shard string `json:"shard,omitempty"`
+	// SampleClassRates are, for a sample, the classes it kept at a rate
+	// above its own (their objects large against its smallest cache; see
+	// Config.ClassRates), by name; left out when there are none.
+	SampleClassRates map[string]float64 `json:"sample_class_rates,omitempty"`
 	// SampleExcess is, for a sample (not a shard), the requests and bytes
 	// added to the edge's hits to adjust for the popular objects the
 	// sample held more or less of than its share, and spread over POPs
@@ -316,17 +322,18 @@ func (r *Recorder) Summary() Summary {
 	originReqs, originBytes := t.origin()
 	edge := &t.tiers[topology.TierEdge]
 	s := Summary{
-		Scenario:   r.cfg.Scenario,
-		Seed:       r.cfg.Seed,
-		SampleRate: r.cfg.rate(),
-		Shard:      r.cfg.shardLabel(),
-		Requests:   t.requests,
-		Bytes:      t.bytes,
-		WarmupS:    r.cfg.Warmup.Seconds(),
-		DurationS:  r.cfg.Duration.Seconds(),
-		Partial:    r.partial,
-		IntervalS:  r.cfg.Interval.Seconds(),
-		Warnings:   append([]string{}, r.cfg.Warnings...),
+		Scenario:         r.cfg.Scenario,
+		Seed:             r.cfg.Seed,
+		SampleRate:       r.cfg.rate(),
+		Shard:            r.cfg.shardLabel(),
+		SampleClassRates: r.cfg.classRates(),
+		Requests:         t.requests,
+		Bytes:            t.bytes,
+		WarmupS:          r.cfg.Warmup.Seconds(),
+		DurationS:        r.cfg.Duration.Seconds(),
+		Partial:          r.partial,
+		IntervalS:        r.cfg.Interval.Seconds(),
+		Warnings:         append([]string{}, r.cfg.Warnings...),
 		OriginOffload: Offload{
 			Requests: complement(originReqs, t.requests),
 			Bytes:    complement(originBytes, t.bytes),
@@ -441,7 +448,8 @@ func (r *Recorder) Summary() Summary {
 		s.OriginOffload.Requests = Ratio{}
 	}
 	s.explainUndefined()
-	if f := 1 / s.SampleRate; f != 1 {
+	if r.cfg.rate() != 1 {
+		f := r.cfg.factor()
 		s.scale(f)
 		if x, ok := r.excess(f); ok {
 			r.adjust(&s, x, f)
@@ -482,7 +490,11 @@ func (s Summary) Text() string {
 		fmt.Fprintf(&b, ", merged from %s", s.Shard)
 	}
 	if s.SampleRate != 1 {
-		fmt.Fprintf(&b, ", sample R = %g: full-scale estimates", s.SampleRate)
+		fmt.Fprintf(&b, ", sample R = %g", s.SampleRate)
+		for _, name := range slices.Sorted(maps.Keys(s.SampleClassRates)) {
+			fmt.Fprintf(&b, ", %s at %g", name, s.SampleClassRates[name])
+		}
+		b.WriteString(": full-scale estimates")
 	}
 	fmt.Fprintf(&b, "): %s (%s) over %s", count(s.Requests, "request"), formatBytes(s.Bytes),
 		sim.Time(s.DurationS*float64(sim.Second)).Short())

@@ -47,18 +47,18 @@ type extras struct {
 }
 
 // add counts o, which has a variant, a compressed body or a function run.
-func (e *extras) add(o *topology.Outcome) {
+func (e *extras) add(o *topology.Outcome, w int64) {
 	if o.Variant {
-		e.variants++
+		e.variants += w
 	}
 	if o.Encoding != workload.Identity && o.Status == 200 { // an error page is not the compressed body
-		e.compressed[o.Encoding]++
-		e.compBytes += o.Size
-		e.uncompBytes += o.Uncompressed
+		e.compressed[o.Encoding] += w
+		e.compBytes += o.Size * w
+		e.uncompBytes += o.Uncompressed * w
 	}
-	e.fnRuns += int64(o.Functions)
-	e.fnCold += int64(o.ColdStarts)
-	e.fnTime += int64(o.FunctionTime)
+	e.fnRuns += int64(o.Functions) * w
+	e.fnCold += int64(o.ColdStarts) * w
+	e.fnTime += int64(o.FunctionTime) * w
 }
 
 // fill sets s's variant, compression and function summaries, each left

@@ -77,6 +77,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 		if gen, err = workload.New(warmedUp(s.Workload, s.Warmup), seed); err != nil {
 			return nil, err
 		}
+		gen.SetClassRates(s.ClassRates)
 		gen.SetSlice(s.Slice)
 		gen.SetMeasured(warm)
 		src, tally = gen, gen
@@ -111,7 +112,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 		POPs: names(cfg.POPs, func(p topology.POP) string { return p.Name }), Regions: names(cfg.Regions, func(r topology.Region) string { return r.Name }),
 		Classes: names(s.Workload.Classes, func(c workload.Class) string { return c.Name }),
 		Markers: markers, Warnings: s.Warnings,
-		SampleRate: s.Slice.Rate(), Shard: shard, Shards: shards,
+		SampleRate: s.Slice.Rate(), ClassRates: s.ClassRates, Unit: s.Unit, Shard: shard, Shards: shards,
 	})
 	var obs topology.Observer = rec
 	for _, o := range extra {

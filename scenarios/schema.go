@@ -254,4 +254,11 @@ type Scenario struct {
 	// (the zero Slice: all of them); set by Miniature, which scales the
 	// Topology to it.
 	Slice workload.Slice
+	// ClassRates are the rates at which a sample keeps each class's
+	// objects (workload.Generator.SetClassRates), set by Miniature: nil
+	// when every class is kept at the sample's rate. Unit is then what a
+	// request counts for (report.Config.Unit): 2^J for the largest
+	// R_c = R·2^J; 0 otherwise.
+	ClassRates []float64
+	Unit       int64
 }

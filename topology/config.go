@@ -214,6 +214,18 @@ type Class struct {
 	// Errors are the shares of the class's objects the origin answers
 	// with an error (404, 403, ...), drawn per object and version.
 	Errors []ErrorShare
+	// Charge is the share of its size an object of the class takes in a
+	// cache, in (0, 1]; 0 means 1. A miniature that keeps the class at a
+	// rate R_c above its own R sets it to R/R_c (scenarios.Miniature,
+	// workload.Generator.SetClassRates), so that the class's objects fill
+	// the scaled caches as the whole system's fill the whole caches. The
+	// bytes sent are the object's own.
+	Charge float64
+	// Weight is what a request of the class counts for in Stats and in
+	// the Outcome's Weight: 1 (0 means 1) but in such a miniature, whose
+	// counts are in units of a W-th of a request, W the largest weight of
+	// its classes: W·R/R_c for the class.
+	Weight int64
 }
 
 // FieldError is a validation error tied to a configuration key path.

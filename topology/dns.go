@@ -52,6 +52,7 @@ type resolvers struct {
 	// steered counts answers that passed over a POP for its load
 	// (Stats.SteeredAnswers).
 	steered *int64
+	weight  *int64 // what the request being routed counts for (Network.w)
 }
 
 func (n *Network) initDNS(cfg *Config, lat Latency) {
@@ -91,7 +92,7 @@ func (n *Network) initDNS(cfg *Config, lat Latency) {
 		d.down[i] = windowsOf(p.Outages)
 	}
 	d.egress.init(cfg)
-	d.steered = &n.Stats.SteeredAnswers
+	d.steered, d.weight = &n.Stats.SteeredAnswers, &n.w
 }
 
 // popDown reports whether POP p is down at t.
@@ -142,7 +143,7 @@ func (d *resolvers) resolve(i, j int, t sim.Time) (uint16, bool) {
 		}
 		if !d.egress.on || !d.egress.over(int(p), t) {
 			if q != up {
-				*d.steered++
+				*d.steered += *d.weight
 				return p, true
 			}
 			return p, false

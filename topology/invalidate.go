@@ -80,7 +80,7 @@ func (n *Network) invalidate(inv Invalidation) {
 				for _, pat := range inv.Paths {
 					if matchPath(pat, n.pathBuf) {
 						c.Remove(id)
-						n.Stats.InvalidatedObjects++
+						n.Stats.InvalidatedObjects += n.routes[class].weight
 						break
 					}
 				}

@@ -95,6 +95,17 @@ type Network struct {
 	// many of its parts went there.
 	chunk       int64
 	originTrips int64
+	// ghost is set while a ghost request (workload.Request.Ghost) is on
+	// the path; ghostConn is the connection its origin fetches use,
+	// outside every pool. w is what the request on the path counts for in
+	// Stats (its class's Weight), wConn what it counts for in the
+	// origin connections' and queue's (unit: 0 for a ghost).
+	ghost     bool
+	ghostConn poolConn
+	w, wConn  int64
+	// unit is the largest class Weight: what a request that is not a
+	// ghost counts for in the connections' and queue's Stats.
+	unit int64
 	// object is the viewer's object of the request on the path: an origin
 	// error is drawn for it, whichever part of it is fetched.
 	object uint64
@@ -178,6 +189,10 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		n.origins = append(n.origins, newOrigin(o, cfg.Seed, n.connectTimeout))
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
+	n.unit, n.w, n.wConn = 1, 1, 1
+	for i := range n.routes {
+		n.unit = max(n.unit, n.routes[i].weight)
+	}
 	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)
 	n.chunk = cfg.ChunkSize
 	return n, nil

@@ -182,7 +182,7 @@ func (n *Network) originFetch(nd int, route *classRoute, r *workload.Request, at
 	if route.secondary < 0 || !route.failsOver(&res) || !failoverMethod(r.Method) {
 		return res
 	}
-	n.Stats.Failovers++
+	n.Stats.Failovers += n.w
 	n.out.Failover = true
 	first := res.body
 	res = n.fetchFrom(nd, route.secondary, route, r.Object, res.ready, size, cond)
@@ -214,45 +214,59 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 	rtt := n.origRTT[k]
 	og := &n.origins[oi]
 	for attempt := 1; ; attempt++ {
-		c, start, cold := n.pools[k].take(at, n.idle, og.maxConns)
+		var c *poolConn
+		var start sim.Time
+		var cold bool
+		if n.ghost {
+			// A ghost (arriveGhost) goes on a warm connection of its own,
+			// outside the pool, and past the origin's queue.
+			c, start = &n.ghostConn, at
+		} else {
+			c, start, cold = n.pools[k].take(at, n.idle, og.maxConns)
+		}
 		var handshake sim.Time
 		if cold {
 			handshake = handshakeRTTs * rtt
-			n.Stats.ConnectionsOpened++
-			n.Stats.HandshakeTime += handshake
+			n.Stats.ConnectionsOpened += n.wConn
+			n.Stats.HandshakeTime += handshake * sim.Time(n.wConn)
 		} else {
-			n.Stats.ConnectionsReused++
+			n.Stats.ConnectionsReused += n.wConn
 		}
 		if og.down(start) {
 			// The connection attempt goes unanswered until the timeout. No
 			// connection is made, so it holds no place in the pool: requests
 			// behind it do not queue for a connection that will never be.
-			n.Stats.OriginFailures++
+			n.Stats.OriginFailures += n.w
 			c.busyUntil, c.lastUsed, c.open = start, start, false
 			at = start + og.connectTimeout
 			if attempt >= og.attempts {
 				return resp{ready: at, bps: math.Inf(1), status: 504, timedOut: true}
 			}
-			n.Stats.Retries++
+			n.Stats.Retries += n.w
 			continue
 		}
 		sent := start + handshake
 		arrive := sent + rtt/2
-		begin := og.admit(arrive)
-		n.Stats.OriginQueueTime += begin - arrive
+		begin := arrive
+		if !n.ghost {
+			begin = og.admit(arrive)
+		}
+		n.Stats.OriginQueueTime += (begin - arrive) * sim.Time(n.wConn)
 		proc := og.proc.draw()
-		og.release(begin + proc)
+		if !n.ghost {
+			og.release(begin + proc)
+		}
 		ready := begin + proc + (rtt - rtt/2) // the halves sum to the RTT
 		if ready-sent > og.respTimeout {
 			// No first byte within the response timeout: CloudFront drops
 			// the connection (the origin still works the request through).
-			n.Stats.ResponseTimeouts++
+			n.Stats.ResponseTimeouts += n.w
 			at = sent + og.respTimeout
 			c.busyUntil, c.lastUsed, c.open = at, at, false
 			if attempt >= og.attempts {
 				return resp{ready: at, bps: math.Inf(1), status: 504, timedOut: true}
 			}
-			n.Stats.Retries++
+			n.Stats.Retries += n.w
 			continue
 		}
 		// The response is dated when the origin produces it: every copy of

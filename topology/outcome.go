@@ -139,6 +139,14 @@ type Outcome struct {
 	// Steered: the viewer's DNS answer passed over a nearer POP whose
 	// egress was above its capacity (POP.EgressGbps).
 	Steered bool
+	// Weight is what the Outcome counts for: 1 (0 is read as 1), but in a
+	// miniature that keeps some classes at more than its rate, its
+	// class's Weight (Class.Weight), every count then being in units of a
+	// W-th of a request. Ghost marks a ghost's Outcome
+	// (workload.Request.Ghost): counted with its Weight like any other;
+	// the access log leaves it out.
+	Weight uint16
+	Ghost  bool
 	// Failover: the origin fetch on the request's path failed at the
 	// primary origin of an origin group and went to its secondary.
 	Failover bool

@@ -16,8 +16,8 @@ const hopProcessing = 500 * sim.Microsecond
 // arrive before ready join it (request collapsing) instead of going upstream.
 type fetch struct {
 	ready   sim.Time // first byte available at this node
-	size    int64
-	bps     float64 // bottleneck bandwidth upstream of this node, bits/s
+	size    int64    // what the object takes in the cache (classRoute.charged)
+	bps     float64  // bottleneck bandwidth upstream of this node, bits/s
 	expires sim.Time
 	status  uint16 // the response's status: an error is cached briefly, not stored
 	// born is when the origin produced the version being fetched;
@@ -95,12 +95,16 @@ const errorBodyBytes = 512
 // at arrival, so the outcome is emitted now; the caches it missed in are
 // filled by events when the first byte gets back to them.
 func (n *Network) arrive(t sim.Time, r *workload.Request) {
+	route := &n.routes[r.Class]
+	n.ghost, n.w, n.wConn = r.Ghost, route.weight, n.unit
+	if r.Ghost {
+		n.wConn = 0
+	}
 	p, public, steered := n.dnsState.route(int(r.Metro), t, r.Object)
 	g := int(n.popRegion[p])
 	n.noteClass(r.Object, r.Class)
-	route := &n.routes[r.Class]
 	o := &n.out
-	*o = Outcome{}
+	*o = Outcome{Weight: uint16(n.w), Ghost: r.Ghost}
 	o.Time, o.Object, o.Metro, o.POP, o.Region = t, r.Object, r.Metro, uint16(p), uint16(g)
 	o.Class, o.Method, o.PublicResolver, o.Steered = r.Class, r.Method, public, steered
 	o.Sent = r.Variant
@@ -111,7 +115,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		o.Status = 503
 		o.TTFB = n.connectTimeout
 		o.TTLB = o.TTFB
-		n.Stats.DeadPOPRequests++
+		n.Stats.DeadPOPRequests += n.w
 		n.obs.Observe(o)
 		return
 	}
@@ -161,7 +165,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		o.TTFB += d.lastMile + sim.Time(d.setupRTTs)*(rttV+d.lastMile) + d.jitter
 	}
 	o.TTLB = o.TTFB + stream + transfer(o.Size, math.Min(n.viewerBps, res.bps))
-	if n.dnsState.egress.on {
+	if n.dnsState.egress.on && !n.ghost {
 		n.dnsState.egress.add(p, t, o.Size)
 	}
 	n.obs.Observe(o)
@@ -173,14 +177,14 @@ func (n *Network) travel(f Flow, body int64) {
 	// A request served in parts may travel a flow once per part: it counts
 	// once, with the bodies of all its parts.
 	if n.out.Flows&(1<<f) == 0 {
-		n.Stats.Flows[f].Requests++
+		n.Stats.Flows[f].Requests += n.w
 	}
 	if f.ToOrigin() {
 		n.originTrips++
 	}
 	n.out.Flows |= 1 << f
 	n.out.FlowBytes[f] += body
-	n.Stats.Flows[f].Bytes += body
+	n.Stats.Flows[f].Bytes += body * n.w
 }
 
 // serve handles a cacheable request at a cache node (a POP, a regional
@@ -191,7 +195,7 @@ func (n *Network) travel(f Flow, body int64) {
 // unconditional. It records the tier's result in the Outcome.
 func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
 	o := &n.out
-	cr := cache.Request{ID: cache.ObjectID(n.key), Size: r.Size, Time: int64(at)}
+	cr := cache.Request{ID: cache.ObjectID(n.key), Size: route.charged(r.Size), Time: int64(at)}
 	st, meta := nd.cache.GetMeta(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)
@@ -262,20 +266,20 @@ func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r 
 	mine := unconditional
 	if stale {
 		mine = sim.Time(meta.Born)
-		n.Stats.Revalidations++
+		n.Stats.Revalidations += n.w
 	}
 	var up resp
 	n.upstream(&up, tier, idx, route, r, at+hopProcessing, mine)
 	refreshed := up.notModified
 	if refreshed {
-		n.Stats.NotModified++
-		n.Stats.BytesSaved += r.Size
+		n.Stats.NotModified += n.w
+		n.Stats.BytesSaved += r.Size * n.w
 		// This node serves its own, now confirmed, copy.
 		up.notModified, up.bps = false, math.Inf(1)
 	}
 	// Every answer lands: a body is stored, a 304 refreshes the stale copy,
 	// an error is cached for the error-caching TTL.
-	nd.inflight.put(n.key, fetch{ready: up.ready, size: r.Size, bps: up.bps, expires: up.expires,
+	nd.inflight.put(n.key, fetch{ready: up.ready, size: cr.Size, bps: up.bps, expires: up.expires,
 		status: up.status, born: up.born, notModified: refreshed, owner: n.object})
 	n.eng.Schedule(up.ready, n.fillKind[tier], uint32(idx), n.key)
 	switch {

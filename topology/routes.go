@@ -44,6 +44,19 @@ type classRoute struct {
 	viewerFn, originFn fnModel
 	// errs draws which objects the origin answers with an error.
 	errs errorDraw
+	// charge is Class.Charge, 1 when unset; weight is Class.Weight, 1
+	// when unset.
+	charge float64
+	weight int64
+}
+
+// charged is what an object of size bytes of the class takes in a cache:
+// its size, or Class.Charge of it (at least a byte).
+func (rt *classRoute) charged(size int64) int64 {
+	if rt.charge == 1 {
+		return size
+	}
+	return max(int64(float64(size)*rt.charge+0.5), 1)
 }
 
 // classRoutes resolves each content class of cfg, in order, to its route:
@@ -88,6 +101,10 @@ func classRoutes(cfg *Config, regionIdx map[string]int) []classRoute {
 		}
 		route.update = sim.Duration(b.UpdateInterval)
 		route.errs = newErrorDraw(cl.Errors)
+		route.charge, route.weight = 1, max(cl.Weight, 1)
+		if cl.Charge > 0 && cl.Charge < 1 {
+			route.charge = cl.Charge
+		}
 		if cc.StaleIfError > 0 {
 			route.staleIfError = sim.Time(cc.StaleIfError) * sim.Second
 		}

@@ -82,9 +82,14 @@ type Generator struct {
 	// in decay classes (kept by expected bytes), by first ID; seedH is
 	// seedHash(seed), with which the objects of neither are kept.
 	sampled bool
-	zipfEnd uint64
-	strata  []stratum
-	seedH   uint64
+	// classRates are the rates at which a sample keeps each class
+	// (SetClassRates; rateOf), thin the share of a class's kept requests
+	// it counts: R/R_c, 1 for a class kept at R.
+	classRates []float64
+	thin       []float64
+	zipfEnd    uint64
+	strata     []stratum
+	seedH      uint64
 	// tally counts a sample's requests against the whole stream's from
 	// the start of the measured period (SampleTally); nil otherwise.
 	tally *tally
@@ -217,6 +222,7 @@ type zipfClass struct {
 	base  uint64
 	rate  float64 // requests/s, daily mean
 	u     float64 // a sample's offset of systematic sampling (kept.go)
+	r     float64 // the rate at which a sample keeps the class's ranks (rateOf)
 	// head is the rank a sample keeps of its first m = 1/R (chooseHead,
 	// kept.go); both 0 outside a sample and for a catalogue smaller than
 	// 1/R.

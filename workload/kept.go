@@ -98,8 +98,8 @@ func headSize(r float64) uint64 { return max(uint64(math.Floor(1/r+1e-9)), 1) }
 
 // keepsRank reports whether a sample at rate r keeps rank k ≥ 1 of the
 // class (keepsRanked).
-func (zc *zipfClass) keepsRank(k uint64, r float64) bool {
-	return keepsRanked(k, zc.m, zc.head, r, zc.u)
+func (zc *zipfClass) keepsRank(k uint64) bool {
+	return keepsRanked(k, zc.m, zc.head, zc.r, zc.u)
 }
 
 // systematic reports whether rank k ≥ 1 of a stratum with offset u in
@@ -176,21 +176,21 @@ type keptZipf struct {
 	rate float64  // kept requests per second at diurnal factor 1
 }
 
-// newKeptZipf builds the table of the ranks of zs a sample at rate r
-// keeps (each class's offset zc.u).
-func newKeptZipf(zs []zipfClass, r float64) *keptZipf {
+// newKeptZipf builds the table of the ranks of zs a sample keeps (each
+// class's rate zc.r and offset zc.u).
+func newKeptZipf(zs []zipfClass) *keptZipf {
 	k := &keptZipf{}
 	var n float64
 	for _, zc := range zs {
-		n += float64(zc.z.N())
+		n += zc.r*float64(zc.z.N()) + 1 // one rank in every 1/r, and one more at most
 	}
-	c := int(r*n) + len(zs) // one rank in every 1/r, and one more at most
+	c := int(n)
 	k.objs = make([]uint64, 0, c)
 	w := make([]float64, 0, c)
 	for _, zc := range zs {
 		scale := zc.rate / zc.z.mass
 		for rank := uint64(1); rank <= zc.z.N(); rank++ {
-			if zc.keepsRank(rank, r) {
+			if zc.keepsRank(rank) {
 				k.objs = append(k.objs, zc.base+rank-1)
 				x := scale * zc.z.h(float64(rank))
 				w = append(w, x)
@@ -250,7 +250,7 @@ func (g *Generator) SetSlice(s Slice) {
 	// that stream again at the kept objects'. (Births are all drawn; the
 	// kept ones are chosen by their volumes, keptbirths.go.)
 	if len(g.zipfs) > 0 {
-		g.kept = newKeptZipf(g.zipfs, s.Rate())
+		g.kept = newKeptZipf(g.zipfs)
 		g.rArrive = sim.NewRand(g.seed, "workload/arrivals")
 		g.zipfNext = never
 		if len(g.kept.objs) > 0 {
@@ -266,16 +266,20 @@ func (g *Generator) SetSlice(s Slice) {
 func (g *Generator) setStrata() {
 	g.sampled = true
 	g.seedH = seedHash(g.seed)
+	g.thin = make([]float64, len(g.classes))
+	for c := range g.classes {
+		g.thin[c] = g.slice.Rate() / g.rateOf(uint8(c))
+	}
 	for i := range g.zipfs {
 		zc := &g.zipfs[i]
-		zc.u = stratumOffset(g.seedH, zc.base)
-		zc.m, zc.head = chooseHead(g.slice.Rate(), zc.z.N(), func(k uint64) float64 { return zc.z.h(float64(k)) })
+		zc.u, zc.r = stratumOffset(g.seedH, zc.base), g.rateOf(zc.class)
+		zc.m, zc.head = chooseHead(zc.r, zc.z.N(), func(k uint64) float64 { return zc.z.h(float64(k)) })
 		g.zipfEnd = zc.base + zc.z.N()
 	}
 	for i, sp := range g.spikes {
 		if sp.Object >= g.zipfEnd { // a Zipf class's spike is its ranks
 			u := stratumOffset(g.seedH, sp.Object)
-			g.strata = append(g.strata, stratum{first: sp.Object, n: sp.Objects, kept: g.keptSpike(sp, g.spikeAlpha[i], g.slice.Rate(), u)})
+			g.strata = append(g.strata, stratum{first: sp.Object, n: sp.Objects, kept: g.keptSpike(sp, g.spikeAlpha[i], g.rateOf(sp.Class), u)})
 		}
 	}
 }
@@ -301,10 +305,9 @@ func (g *Generator) keeps(obj uint64) bool {
 	if !g.sampled {
 		return g.slice.Keeps(g.seed, obj)
 	}
-	r := g.slice.Rate()
 	if obj < g.zipfEnd {
 		zc := &g.zipfs[g.zipfOf(obj)]
-		return zc.keepsRank(obj-zc.base+1, r)
+		return zc.keepsRank(obj - zc.base + 1)
 	}
 	// The spikes' objects follow the Zipf classes' IDs, in order: find
 	// the last stratum starting at or before obj.
@@ -326,4 +329,43 @@ func (g *Generator) keeps(obj uint64) bool {
 		return g.bornSet().has(obj)
 	}
 	return g.slice.KeepsHash(objectHash(g.seedH, obj))
+}
+
+// SetClassRates makes a sample keep the objects of class c at rate
+// rates[c] rather than its own R (a missing entry, or one below R: R; one
+// above 1: 1), every cache still scaled by R. It is for a class whose
+// objects are large against the scaled caches: kept at R, a few of them
+// fill a miniature's cache at once where the whole system's holds many,
+// and which few are kept moves the class's bytes. Kept at R_c with each
+// object taking R/R_c of its size in the caches (topology.Class.Charge,
+// which scenarios.Miniature sets), the class fills the caches as the
+// whole system's does, in more, smaller pieces. Of such a class's
+// requests a share R/R_c is counted and the rest are ghosts
+// (Request.Ghost), so that what the sample counts is still R of the
+// whole stream. Call it before SetSlice; a shard ignores it.
+func (g *Generator) SetClassRates(rates []float64) { g.classRates = rates }
+
+// rateOf is the rate at which a sample keeps class's objects
+// (SetClassRates).
+func (g *Generator) rateOf(class uint8) float64 {
+	r := g.slice.Rate()
+	if int(class) < len(g.classRates) {
+		return min(max(r, g.classRates[class]), 1)
+	}
+	return r
+}
+
+// ghostSalt separates the ghosts' draws from the object hashes.
+const ghostSalt = 0x6a09e667f3bcc909
+
+// ghost reports whether a sample does not count request r, of a class
+// it keeps at more than its rate (SetClassRates): all but a share
+// thin = R/R_c of them, by a hash of the seed, the object and the time.
+func (g *Generator) ghost(r *Request) bool {
+	thin := g.thin[r.Class]
+	if thin >= 1 {
+		return false
+	}
+	h := sim.Mix64(objectHash(g.seedH, r.Object^ghostSalt) ^ uint64(r.Time))
+	return float64(h>>11)/(1<<53) >= thin
 }

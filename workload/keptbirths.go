@@ -100,8 +100,10 @@ func (g *Generator) keepBirths() *bornKept {
 	// The head of each process's ranking as it goes: its hm first births
 	// by rank and their volumes, in a heap whose top is the last of them
 	// (lowest bin; in it, the latest born).
-	rate := g.slice.Rate()
-	hm := headSize(rate)
+	rate := make([]float64, len(g.births))
+	for i := range g.births {
+		rate[i] = g.rateOf(g.births[i].class)
+	}
 	heads := make([]sim.Heap[float64], len(g.births))
 	obj := g.bornBase
 	g.eachBirth(func(i int, t sim.Time, n uint64) {
@@ -120,7 +122,7 @@ func (g *Generator) keepBirths() *bornKept {
 		it := sim.Item[float64]{At: sim.Time(bin), Seq: ^births[i], Val: m}
 		births[i]++
 		switch h := &heads[i]; {
-		case uint64(h.Len()) < hm:
+		case uint64(h.Len()) < headSize(rate[i]):
 			h.Push(it)
 		case bin > uint16(h.Top().At):
 			*h.Top() = it
@@ -148,13 +150,13 @@ func (g *Generator) keepBirths() *bornKept {
 		for k := len(vols); k > 0; k-- {
 			vols[k-1] = heads[i].Pop().Val
 		}
-		ms[i], head[i] = chooseHead(rate, births[i], func(k uint64) float64 { return vols[k-1] })
+		ms[i], head[i] = chooseHead(rate[i], births[i], func(k uint64) float64 { return vols[k-1] })
 	}
 	k.bits = newBitset(len(seq))
 	for j, s := range seq {
 		rank := counts[s.proc][s.bin] + 1
 		counts[s.proc][s.bin]++
-		if keepsRanked(rank, ms[s.proc], head[s.proc], rate, u[s.proc]) {
+		if keepsRanked(rank, ms[s.proc], head[s.proc], rate[s.proc], u[s.proc]) {
 			k.bits.set(uint64(j))
 		}
 	}

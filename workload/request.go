@@ -49,6 +49,14 @@ type Request struct {
 	// Range: bytes=RangeStart-(RangeEnd-1)); RangeEnd 0 asks for the whole
 	// object. Ranges (ranges.go) draws them.
 	RangeStart, RangeEnd int64
+	// Ghost marks a request a miniature simulates for its caches' sake
+	// but does not count: its class is kept at a higher rate R_c than the
+	// sample's R (Generator.SetClassRates), and all but a share R/R_c of
+	// its requests, drawn by a hash, are ghosts, so that the counted ones
+	// are the sample's R. A ghost fills and evicts as any request, and
+	// joins and starts fetches in flight; it emits no Outcome and touches
+	// nothing counted or rate-limited (topology).
+	Ghost bool
 }
 
 // Ranged reports whether r asks for a byte range rather than the whole object.

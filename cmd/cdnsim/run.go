@@ -47,10 +47,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		"latency.png and run.json into DIR, replacing an older run's files as a whole.\n"+
 		"Ctrl-C (SIGINT) or SIGTERM stops the simulation and writes what was simulated,\n"+
 		"marked partial; a second one quits at once. Flags may come before or after SCENARIO.\n\n"+
-		"--sample R simulates a miniature: a share R of the objects (one rank in every\n"+
-		"1/R of a Zipf catalogue, born objects by seeded hash), every cache and origin\n"+
-		"limit scaled by R; outputs are full-scale estimates, the edge's hits adjusted\n"+
-		"for the popular objects the sample holds more or fewer of (sample_excess).\n"+
+		"--sample R simulates a miniature: a share R of the objects (one in every 1/R\n"+
+		"of each class, ranked by popularity or volume), every cache and origin limit\n"+
+		"scaled by R; outputs are full-scale estimates, the edge's hits adjusted for\n"+
+		"the popular objects the sample holds more or fewer of (sample_excess). A class\n"+
+		"whose objects are large against the smallest cache is kept at a higher rate\n"+
+		"R_c, each object taking R/R_c of its size in the caches and each request\n"+
+		"counting for R/R_c of one (sample_class_rates).\n"+
 		"--shard I/K simulates the I-th of K slices of the objects (a miniature at\n"+
 		"R = 1/K) and also writes counts.json for `cdnsim merge`. --shards K runs all\n"+
 		"K shards as separate processes, N at a time, into DIR/shards/I and merges\n"+
