@@ -17,7 +17,12 @@ import (
 //     are R times theirs (rounded, at least 1), with processing times
 //     kept, so its queues fill at the same load;
 //   - a POP's egress cap is R times its own, so that DNS steers viewers
-//     away from it at the same load.
+//     away from it at the same load;
+//   - in a sample (not a shard) of a generated workload, a class whose
+//     objects are large against the smallest cache is kept at a higher
+//     rate R_c (classRates), each of its objects charged R/R_c of its
+//     size in the caches (topology.Class.Charge) and each of its requests
+//     counted for R/R_c of one (Class.Weight, in units of 1/Unit).
 //
 // What scales with the rate and cannot be preserved (see
 // scenarios/README.md): keep-alive reuse (a connection to an origin sees R
