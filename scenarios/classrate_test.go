@@ -26,13 +26,21 @@ func TestAMiniatureKeepsLargeObjectsAtAHigherRate(t *testing.T) {
 	}
 	const site, downloads = 0, 1
 	for _, tc := range []struct {
-		r, rc float64
-		unit  int64
-	}{{0.1, 1, 10}, {0.01, 1, 100}} {
+		r, rc    float64
+		unit     int64
+		siteHead uint16
+	}{{0.1, 1, 10, 1}, {0.01, 1, 100, 10}} {
 		sl, _ := workload.SampleSlice(tc.r)
 		m := s.Miniature(sl)
 		if want := []float64{tc.r, tc.rc}; !slices.Equal(m.ClassRates, want) || m.Unit != tc.unit {
 			t.Fatalf("R = %v: class rates %v, unit %d; want %v, %d", tc.r, m.ClassRates, m.Unit, want, tc.unit)
+		}
+		// The site's head, its 1/R most popular pages, is kept in ten
+		// parts (headParts), each page standing for a tenth of the head:
+		// at R = 0.1 all ten of them, each counting for a tenth of a
+		// request. The downloads, kept whole, have a head of one.
+		if want := []int{10, 1}; !slices.Equal(m.HeadParts, want) || !slices.Equal(m.HeadWeights, []uint16{tc.siteHead, 1}) {
+			t.Errorf("R = %v: head parts %v, weights %v; want %v, [%d 1]", tc.r, m.HeadParts, m.HeadWeights, want, tc.siteHead)
 		}
 		cs := m.Topology.Classes
 		if cs[site].Charge != 1 || cs[site].Weight != tc.unit || cs[downloads].Charge != tc.r/tc.rc || cs[downloads].Weight != 1 {
@@ -45,21 +53,29 @@ func TestAMiniatureKeepsLargeObjectsAtAHigherRate(t *testing.T) {
 	}
 
 	// At R = 0.1: all of a download's requests are kept, and all but a
-	// tenth of them are ghosts; each counts for a tenth of a request.
+	// tenth of them are ghosts; each counts for a tenth of a request. So
+	// do the requests of the site's ten most popular pages (objects 0–9).
 	sl, _ := workload.SampleSlice(0.1)
 	log, run := runLogged(t, s.Miniature(sl), 7)
-	var n, ghosts int64
+	var n, ghosts, nHead, headGhosts int64
 	var flows [topology.NumFlows]topology.FlowCount
 	for _, o := range log {
 		want := uint16(10)
-		if o.Class == downloads {
+		switch {
+		case o.Class == downloads:
 			want = 1
 			n++
 			if o.Ghost {
 				ghosts++
 			}
-		} else if o.Ghost {
-			t.Fatalf("a ghost of the site: %+v", o)
+		case o.Object < 10:
+			want = 1
+			nHead++
+			if o.Ghost {
+				headGhosts++
+			}
+		case o.Ghost:
+			t.Fatalf("a ghost of the site's tail: %+v", o)
 		}
 		if o.Weight != want {
 			t.Fatalf("class %d's request of weight %d, want %d", o.Class, o.Weight, want)
@@ -70,6 +86,9 @@ func TestAMiniatureKeepsLargeObjectsAtAHigherRate(t *testing.T) {
 				flows[f].Bytes += int64(o.Weight) * o.FlowBytes[f]
 			}
 		}
+	}
+	if p := 9.0 / 10; nHead < 5000 || math.Abs(float64(headGhosts)-p*float64(nHead)) > 5*math.Sqrt(float64(nHead)*p*(1-p)) {
+		t.Errorf("%d of %d requests of the site's head are ghosts, want about 9/10", headGhosts, nHead)
 	}
 	if p := 9.0 / 10; n < 5000 || math.Abs(float64(ghosts)-p*float64(n)) > 5*math.Sqrt(float64(n)*p*(1-p)) {
 		t.Errorf("%d of %d download requests are ghosts, want about 9/10", ghosts, n)

@@ -78,6 +78,7 @@ func (s *Scenario) NewRun(seed uint64, extra ...topology.Observer) (*Run, error)
 			return nil, err
 		}
 		gen.SetClassRates(s.ClassRates)
+		gen.SetHeadParts(s.HeadParts, s.HeadWeights)
 		gen.SetSlice(s.Slice)
 		gen.SetMeasured(warm)
 		src, tally = gen, gen

@@ -158,8 +158,11 @@ func TestAMiniatureScalesWhatDependsOnTheRate(t *testing.T) {
 }
 
 // TestCloudfrontDayRunsAsAMiniature: the CDN-scale day is meant to be run
-// sampled. Half an hour of it at R = 0.01 simulates about a hundredth of
-// its requests on caches scaled to a hundredth, and estimates the
+// sampled. Half an hour of it at R = 0.01 simulates about 3% of its
+// requests (a hundredth, but its downloads are kept at a tenth and the
+// heads of its rankings at ten times the rate: 166 k requests with the
+// warm-up's, under 92 k with the heads kept at the class's rate) on caches
+// scaled to a hundredth, and estimates the
 // full-scale count the workload expects, loosely: ExpectedRequests leaves
 // out the warm-up's objects still requested after it (the full stream has
 // 5.68 M requests; the estimate, adjusted for the popular objects the
@@ -185,8 +188,8 @@ func TestCloudfrontDayRunsAsAMiniature(t *testing.T) {
 	if ratio := float64(sum.Requests) / want; sum.SampleRate != 0.01 || ratio < 0.8 || ratio > 1.5 {
 		t.Errorf("sample_rate %v, %d requests estimated; the workload expects %.0f", sum.SampleRate, sum.Requests, want)
 	}
-	if n := r.Recorder.Simulated(); float64(n) > 0.015*want*40/30 {
-		t.Errorf("simulated %d requests for a hundredth of %.0f", n, want)
+	if n := r.Recorder.Simulated(); float64(n) > 0.03*want*40/30 {
+		t.Errorf("simulated %d requests for 3%% of %.0f", n, want)
 	}
 }
 
@@ -200,14 +203,16 @@ var cheSrc = "name = \"che\"\nwarmup = \"1h\"\n" +
 	"[[origins]]\nname = \"o\"\nkind = \"s3\"\n[[behaviors]]\npath = \"*\"\norigin = \"o\"\n" +
 	strings.NewReplacer(`duration = "1h"`, `duration = "2h"`, "objects = 10\n", "objects = 20000\n", "rate = 1\n", "rate = 200\n").Replace(tinyWorkload)
 
-// TestAMiniatureIsChesLRU: at R = 0.1 a miniature keeps 2,000 of the
-// objects (rank 4 of the ten most popular, whose weight is nearest their
-// mean, then one in every ten ranks) and a cache of 100. Its edge hit
+// TestAMiniatureIsChesLRU: the whole run's edge hit ratio is within 0.01
+// of Che's, 0.345. At R = 0.1 a miniature keeps the ten most popular
+// objects (its head, in ten parts of one, each counting for a tenth of a
+// request), then one in every ten ranks, and a cache of 100; its edge hit
 // ratio, as measured and as adjusted (sample_excess), is within 0.01 of
-// Che's, 0.345, in every seed (the whole run measures 0.351). With the
-// head drawn like the other ranks, which of the ten it held moved the
-// measured ratio by several points (seeds 1–4: up to 0.03 off), and only
-// the adjustment brought it back.
+// the whole run's in every seed (seeds 1–4: 0.342–0.358 measured,
+// 0.348–0.355 adjusted, the whole run 0.351). With one member of the head kept (rank
+// 4, nearest their mean weight), the measured ratios read 0.336–0.352
+// against Che's 0.345 (and the whole run's 0.351); with it drawn like the
+// other ranks, up to 0.03 off, and only the adjustment brought them back.
 func TestAMiniatureIsChesLRU(t *testing.T) {
 	t.Parallel()
 	s, err := Parse("che.toml", []byte(cheSrc), nil)
@@ -215,6 +220,15 @@ func TestAMiniatureIsChesLRU(t *testing.T) {
 		t.Fatal(err)
 	}
 	che := cheLRU(20000, 0.8, 1000)
+	whole, err := s.NewRun(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole.Simulate(nil)
+	w := whole.Recorder.Summary().Tiers.Edge.HitRatio.Float()
+	if math.Abs(w-che) > 0.01 {
+		t.Errorf("the whole run's edge hit ratio %.4f, Che %.4f", w, che)
+	}
 	sl, _ := workload.SampleSlice(0.1)
 	m := s.Miniature(sl)
 	for seed := uint64(1); seed <= 4; seed++ {
@@ -230,9 +244,9 @@ func TestAMiniatureIsChesLRU(t *testing.T) {
 		}
 		adj := e.HitRatio.Float()
 		raw := float64(e.Hits-x.Requests) / float64(e.Hits+e.Misses+e.RefreshHits+e.Collapsed-x.Requests)
-		t.Logf("seed %d: edge hit ratio %.4f (%.4f as measured), Che %.4f", seed, adj, raw, che)
-		if math.Abs(adj-che) > 0.01 || math.Abs(raw-che) > 0.01 {
-			t.Errorf("seed %d: edge hit ratio %.4f (%.4f as measured), Che %.4f", seed, adj, raw, che)
+		t.Logf("seed %d: edge hit ratio %.4f (%.4f as measured), the whole run's %.4f, Che %.4f", seed, adj, raw, w, che)
+		if math.Abs(adj-w) > 0.01 || math.Abs(raw-w) > 0.01 {
+			t.Errorf("seed %d: edge hit ratio %.4f (%.4f as measured), the whole run's %.4f", seed, adj, raw, w)
 		}
 	}
 }

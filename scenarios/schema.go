@@ -261,4 +261,9 @@ type Scenario struct {
 	// R_c = R·2^J; 0 otherwise.
 	ClassRates []float64
 	Unit       int64
+	// HeadParts and HeadWeights are, then, the parts a sample keeps each
+	// class's heads in and the weight of a head member's request
+	// (workload.Generator.SetHeadParts).
+	HeadParts   []int
+	HeadWeights []uint16
 }

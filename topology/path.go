@@ -97,6 +97,9 @@ const errorBodyBytes = 512
 func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	route := &n.routes[r.Class]
 	n.ghost, n.w, n.wConn = r.Ghost, route.weight, n.unit
+	if r.Weight != 0 {
+		n.w = int64(r.Weight)
+	}
 	if r.Ghost {
 		n.wConn = 0
 	}
@@ -195,7 +198,7 @@ func (n *Network) travel(f Flow, body int64) {
 // unconditional. It records the tier's result in the Outcome.
 func (n *Network) serve(nd *cacheNode, tier Tier, idx int, route *classRoute, r *workload.Request, at sim.Time, cond sim.Time) resp {
 	o := &n.out
-	cr := cache.Request{ID: cache.ObjectID(n.key), Size: route.charged(r.Size), Time: int64(at)}
+	cr := cache.Request{ID: cache.ObjectID(n.key), Size: route.charged(r.Size, n.w), Time: int64(at)}
 	st, meta := nd.cache.GetMeta(cr)
 	if st == cache.Hit {
 		n.setResult(tier, Hit)

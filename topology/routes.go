@@ -50,13 +50,15 @@ type classRoute struct {
 	weight int64
 }
 
-// charged is what an object of size bytes of the class takes in a cache:
-// its size, or Class.Charge of it (at least a byte).
-func (rt *classRoute) charged(size int64) int64 {
-	if rt.charge == 1 {
+// charged is what an object of size bytes of the class, requested with
+// weight w, takes in a cache: its size, or Class.Charge of it, and less
+// in proportion for a weight below the class's (a head member kept at a
+// higher rate, workload.Request.Weight); at least a byte.
+func (rt *classRoute) charged(size, w int64) int64 {
+	if rt.charge == 1 && w == rt.weight {
 		return size
 	}
-	return max(int64(float64(size)*rt.charge+0.5), 1)
+	return max(int64(float64(size)*rt.charge*float64(w)/float64(rt.weight)+0.5), 1)
 }
 
 // classRoutes resolves each content class of cfg, in order, to its route:

@@ -2,6 +2,7 @@ package workload
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -100,5 +101,89 @@ func TestAClassKeptAboveTheSampleRateIsThinnedBackToIt(t *testing.T) {
 	// That is about R of the whole stream.
 	if c := tal[articles]; math.Abs(c.KeptRequests/(r*c.FullRequests)-1) > 0.15 {
 		t.Errorf("the articles' counted requests are %.3f of the whole stream's, want about %v", c.KeptRequests/c.FullRequests, r)
+	}
+}
+
+// TestAHeadKeptInPartsKeepsEachPartsMemberForLess: of a Zipf head of 20
+// ranks at α = 0.8 kept in two parts, the members are rank 4 (nearest
+// the mean of ranks 1–10, as of a head of ten) and rank 15 (of 11–20:
+// mean weight 0.1145, rank 15's 0.1147); in ten parts of a head of 100 at
+// α = 0.9, ranks 4, 15, 25, …, 95. A generator at R = 0.05 that keeps the
+// web class's head of 20 in two parts keeps ranks 4 and 15 and no other
+// of the 20; their requests carry the head weight and half of them are
+// ghosts, each counted for half of one of the class's requests in the
+// tally; the api class keeps the objects it kept.
+func TestAHeadKeptInPartsKeepsEachPartsMemberForLess(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		m     uint64
+		parts int
+		alpha float64
+		want  []uint64
+	}{
+		{20, 2, 0.8, []uint64{4, 15}},
+		{20, 1, 0.8, []uint64{6}},
+		{100, 10, 0.9, []uint64{4, 15, 25, 35, 45, 55, 65, 75, 85, 95}},
+		{10, 10, 0.8, []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
+	} {
+		z, _ := NewZipf(1000, tc.alpha)
+		h := chooseHead(1/float64(tc.m), tc.parts, 1000, func(k uint64) float64 { return z.h(float64(k)) })
+		if h.m != tc.m || !slices.Equal(h.keep, tc.want) {
+			t.Errorf("head of %d in %d parts at α = %v: %d, %v; want %v", tc.m, tc.parts, tc.alpha, h.m, h.keep, tc.want)
+		}
+	}
+
+	const seed, r = 3, 0.05
+	cfg := keptConfig()
+	s, _ := SampleSlice(r)
+	plain := mustNew(t, cfg, seed)
+	plain.SetSlice(s)
+	g := mustNew(t, cfg, seed)
+	g.SetHeadParts([]int{2, 1}, []uint16{1, 2}) // units of half a request
+	g.SetSlice(s)
+	for k := uint64(1); k <= 20; k++ {
+		if want := k == 4 || k == 15; g.Keeps(k-1) != want {
+			t.Errorf("web rank %d kept: %v, want %v", k, !want, want)
+		}
+	}
+	var n, ghosts float64
+	var api []Request
+	for _, q := range collect(t, g) {
+		switch {
+		case q.Class == 1:
+			if q.Weight != 0 || q.Ghost {
+				t.Fatalf("api request %+v: a weight or a ghost", q)
+			}
+			api = append(api, q)
+		case q.Object == 3 || q.Object == 14:
+			if q.Weight != 1 {
+				t.Fatalf("head member's request %+v: weight %d, want 1", q, q.Weight)
+			}
+			n++
+			if q.Ghost {
+				ghosts++
+			}
+		case q.Weight != 0 || q.Ghost:
+			t.Fatalf("web request %+v outside the head: a weight or a ghost", q)
+		}
+	}
+	if n < 1000 || !withinSigmas(ghosts, n/2, math.Sqrt(n/4), 5) {
+		t.Errorf("%.0f of %.0f requests of the head's members are ghosts, want half", ghosts, n)
+	}
+	// The api class keeps the objects the plain sample keeps (its
+	// requests are another draw of the same process: the Zipf classes
+	// share one arrival process, whose kept ranks changed).
+	for obj := uint64(6000); obj < 6400; obj++ {
+		if g.Keeps(obj) != plain.Keeps(obj) {
+			t.Fatalf("api object %d kept: %v, by the plain sample: %v", obj, g.Keeps(obj), plain.Keeps(obj))
+		}
+	}
+	if len(api) < 1000 {
+		t.Errorf("%d api requests: too few", len(api))
+	}
+	// The tally counts the web class's requests, each of the head's for
+	// a half: about R of the whole stream's.
+	if c := g.SampleTally()[0]; math.Abs(c.KeptRequests/(r*c.FullRequests)-1) > 0.1 {
+		t.Errorf("web: %.0f requests counted, %.3f of the whole stream's, want about %v", c.KeptRequests, c.KeptRequests/c.FullRequests, r)
 	}
 }

@@ -87,9 +87,13 @@ type Generator struct {
 	// it counts: R/R_c, 1 for a class kept at R.
 	classRates []float64
 	thin       []float64
-	zipfEnd    uint64
-	strata     []stratum
-	seedH      uint64
+	// parts and headW are SetHeadParts's: the parts a sample keeps each
+	// class's heads in, and the weight of a head member's request.
+	parts   []int
+	headW   []uint16
+	zipfEnd uint64
+	strata  []stratum
+	seedH   uint64
 	// tally counts a sample's requests against the whole stream's from
 	// the start of the measured period (SampleTally); nil otherwise.
 	tally *tally
@@ -223,10 +227,10 @@ type zipfClass struct {
 	rate  float64 // requests/s, daily mean
 	u     float64 // a sample's offset of systematic sampling (kept.go)
 	r     float64 // the rate at which a sample keeps the class's ranks (rateOf)
-	// head is the rank a sample keeps of its first m = 1/R (chooseHead,
-	// kept.go); both 0 outside a sample and for a catalogue smaller than
+	// hd is the head a sample keeps of its first 1/R ranks (chooseHead,
+	// kept.go); none outside a sample and for a catalogue smaller than
 	// 1/R.
-	head, m uint64
+	hd headOf
 }
 
 // proc is a Poisson process whose rate is piecewise constant per slot.

@@ -156,11 +156,11 @@ func TestTheHeadKeepsTheRankNearestItsMeanWeight(t *testing.T) {
 	for seed := uint64(1); seed <= 40; seed++ {
 		g := mustNew(t, cfg, seed)
 		g.SetSlice(s)
-		if g.zipfs[0].head != 6 || g.zipfs[0].m != 20 {
-			t.Fatalf("web: head %d of %d, want %d of 20", g.zipfs[0].head, g.zipfs[0].m, bruteHead(20, 0.8))
+		if h := g.zipfs[0].hd; len(h.keep) != 1 || h.keep[0] != 6 || h.m != 20 {
+			t.Fatalf("web: head %v of %d, want %d of 20", h.keep, h.m, bruteHead(20, 0.8))
 		}
-		if g.zipfs[1].m != 0 {
-			t.Fatalf("api of 15 objects: a head of %d", g.zipfs[1].m)
+		if g.zipfs[1].hd.m != 0 {
+			t.Fatalf("api of 15 objects: a head of %d", g.zipfs[1].hd.m)
 		}
 		for k := range uint64(15) {
 			if g.Keeps(6000 + k) {
@@ -632,7 +632,7 @@ func TestKeepsRankedKeepsAsManyAsSystematic(t *testing.T) {
 		head := 1 + uint64(rng.IntN(int(m)))
 		var kept, sys, inHead uint64
 		for k := uint64(1); k <= n; k++ {
-			if keepsRanked(k, m, head, r, u) {
+			if keepsRanked(k, &headOf{m: m, keep: []uint64{head}}, r, u) {
 				kept++
 				if k <= m {
 					inHead++

@@ -61,9 +61,9 @@ func bornBin(m float64) uint16 {
 // object born i-th (ID base + i); and, by class, the whole stream's born
 // requests and bytes in the measured period (Full of ClassTally).
 type bornKept struct {
-	base uint64
-	bits bitset
-	full []ClassTally
+	base       uint64
+	bits, head bitset // head: the kept members of heads kept in parts (SetHeadParts)
+	full       []ClassTally
 }
 
 func (k *bornKept) has(obj uint64) bool {
@@ -144,20 +144,23 @@ func (g *Generator) keepBirths() *bornKept {
 	}
 	// Of a head of hm births, keep the one whose volume is nearest their
 	// mean (nearestMean, as of a Zipf class's head).
-	ms, head := make([]uint64, len(g.births)), make([]uint64, len(g.births))
+	hds := make([]headOf, len(g.births))
 	for i := range heads {
 		vols := make([]float64, heads[i].Len()) // by rank
 		for k := len(vols); k > 0; k-- {
 			vols[k-1] = heads[i].Pop().Val
 		}
-		ms[i], head[i] = chooseHead(rate[i], births[i], func(k uint64) float64 { return vols[k-1] })
+		hds[i] = chooseHead(rate[i], g.partsOf(g.births[i].class), births[i], func(k uint64) float64 { return vols[k-1] })
 	}
-	k.bits = newBitset(len(seq))
+	k.bits, k.head = newBitset(len(seq)), newBitset(len(seq))
 	for j, s := range seq {
 		rank := counts[s.proc][s.bin] + 1
 		counts[s.proc][s.bin]++
-		if keepsRanked(rank, ms[s.proc], head[s.proc], rate[s.proc], u[s.proc]) {
+		if h := &hds[s.proc]; keepsRanked(rank, h, rate[s.proc], u[s.proc]) {
 			k.bits.set(uint64(j))
+			if rank <= h.m && len(h.keep) > 1 {
+				k.head.set(uint64(j))
+			}
 		}
 	}
 	return k

@@ -57,6 +57,12 @@ type Request struct {
 	// joins and starts fetches in flight; it emits no Outcome and touches
 	// nothing counted or rate-limited (topology).
 	Ghost bool
+	// Weight, when not 0, is what the request counts for in place of its
+	// class's weight (topology.Class.Weight): a sample's request of a head
+	// member kept at more than its class's rate (Generator.SetHeadParts),
+	// whose object then takes that much less of its size in the caches
+	// too.
+	Weight uint16
 }
 
 // Ranged reports whether r asks for a byte range rather than the whole object.

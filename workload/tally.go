@@ -59,9 +59,12 @@ func (g *Generator) SetMeasured(from sim.Time) {
 // when its class is kept at R_c (SetClassRates), and marks it a ghost
 // when it is one (Request.Ghost).
 func (g *Generator) countKept(r *Request) {
-	r.Ghost = g.ghost(r)
+	w := g.thin[r.Class]
+	if r.Weight = g.headWeight(r.Class, r.Object); r.Weight != 0 {
+		w /= float64(g.partsOf(r.Class))
+	}
+	r.Ghost = g.ghost(r, w)
 	if r.Time >= g.from {
-		w := g.thin[r.Class]
 		c := &g.tally.classes[r.Class]
 		c.KeptRequests += w
 		c.KeptBytes += w * float64(r.Size)
