@@ -166,6 +166,17 @@ func (r *Recorder) sampleWarnings(f float64) []string {
 	return out
 }
 
+// SampleWarnings are the warnings a complete sample's summary adds to the
+// scenario's (sampleWarnings), for a caller that prints them apart; none
+// for any other run (a whole run, a shard, an interrupted run).
+func (r *Recorder) SampleWarnings() []string {
+	f := r.cfg.factor()
+	if _, ok := r.excess(f); !ok {
+		return nil
+	}
+	return r.sampleWarnings(f)
+}
+
 // adjust adds the sample's excess x to s's edge figures, at full scale (s
 // already scaled by f = 1/R), spreads it over the POPs (split), and
 // recomputes what depends on them.

@@ -385,4 +385,11 @@ func TestASampleWarnsOfAClassFarFromItsShare(t *testing.T) {
 	if len(s.Warnings) != 2 || s.Warnings[0] != "a topology warning" || !strings.HasPrefix(s.Warnings[1], "sample: class downloads: the sample holds 8.1 times its share") {
 		t.Errorf("warnings %q, want the topology's and downloads' at 8.1 times", s.Warnings)
 	}
+	// The sample's own, apart, for the CLI to print.
+	if w := r.SampleWarnings(); len(w) != 1 || w[0] != s.Warnings[1] {
+		t.Errorf("SampleWarnings %q, want the summary's last", w)
+	}
+	if w := adjustRecorder(true).SampleWarnings(); len(w) != 0 {
+		t.Errorf("an interrupted sample's SampleWarnings %q", w)
+	}
 }

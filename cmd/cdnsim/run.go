@@ -179,8 +179,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if !*quiet {
 		// A sample's warnings about the classes it holds far from their
-		// share follow the scenario's in summary.json.
-		for _, w := range sum.Warnings[min(len(s.Warnings), len(sum.Warnings)):] {
+		// share (in summary.json after the scenario's).
+		for _, w := range r.Recorder.SampleWarnings() {
 			fmt.Fprintln(stderr, "cdnsim: warning:", w)
 		}
 		// Wall-clock figures go to stderr: stdout and the files stay
