@@ -3,6 +3,7 @@ package scenarios
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cdnsim/cdnsim/sim"
@@ -130,5 +131,37 @@ func TestMultiple(t *testing.T) {
 	}
 	if got := lcm(4, 10); got != 20 {
 		t.Errorf("lcm(4, 10) = %d", got)
+	}
+}
+
+// TestAScenarioSetsItsSamplesObjectsPerCache: news-spike asks for 300 of
+// a class's objects in its smallest cache (1 GiB POPs; by bytes, its
+// static objects are 178 kB, its articles 119 kB, its segments 2.4 MB),
+// so at R = 0.01 a sample keeps its static objects at 0.05 (300 × 178 kB
+// / 1 GiB = 0.050 wants k = 4.97, and the least divisor of 100 from
+// there is 5), its articles at 0.04 (k = 3.3 → 4) and its segments
+// whole (67 → 100); at the default 100, at 0.02, 0.02 and 0.25. A value
+// below 1 is an error naming the key.
+func TestAScenarioSetsItsSamplesObjectsPerCache(t *testing.T) {
+	t.Parallel()
+	sl, _ := workload.SampleSlice(0.01)
+	for _, tc := range []struct {
+		sets []string
+		want []float64
+	}{
+		{nil, []float64{0.05, 0.04, 1, 0.01}},
+		{[]string{"sample_objects_per_cache=100"}, []float64{0.02, 0.02, 0.25, 0.01}},
+	} {
+		s, err := Load("news-spike", tc.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Miniature(sl).ClassRates; !slices.Equal(got, tc.want) {
+			t.Errorf("%v: class rates %v, want %v", tc.sets, got, tc.want)
+		}
+	}
+	_, err := Load("news-spike", []string{"sample_objects_per_cache=0.5"})
+	if err == nil || !strings.Contains(err.Error(), "sample_objects_per_cache") {
+		t.Errorf("sample_objects_per_cache = 0.5: %v, want an error naming the key", err)
 	}
 }

@@ -226,6 +226,9 @@ func Parse(source string, src []byte, sets []string) (*Scenario, error) {
 	if s.Warmup < 0 {
 		return nil, fail("warmup", "must be >= 0")
 	}
+	if f.SampleObjects != 0 && !(f.SampleObjects >= 1 && f.SampleObjects <= 1e6) {
+		return nil, fail("sample_objects_per_cache", fmt.Sprintf("%v is outside [1, 1000000]", f.SampleObjects))
+	}
 	if f.Workload.Trace != "" || f.Workload.TraceFormat != "" {
 		if err := s.applyTrace(&f, setKeys, fail); err != nil {
 			return nil, err

@@ -122,7 +122,8 @@ func headParts(rc, r float64) int {
 
 // objectsPerCache is how many of a class's objects (by their byte mean
 // size) the smallest cache must hold for a miniature to keep the class
-// at its own rate: see classRates.
+// at its own rate, unless the scenario says otherwise
+// (sample_objects_per_cache): see classRates.
 const objectsPerCache = 100
 
 // classRates are the rates at which a sample at rate r keeps each of s's
@@ -149,9 +150,13 @@ func classRates(s *Scenario, r float64) []float64 {
 			smallest = min(smallest, c)
 		}
 	}
+	per := float64(objectsPerCache)
+	if s.File.SampleObjects > 0 {
+		per = s.File.SampleObjects // the scenario's sample_objects_per_cache
+	}
 	var rates []float64
 	for c := range s.Workload.Classes {
-		want := objectsPerCache * s.Workload.Classes[c].ByteMeanSize() / float64(smallest)
+		want := per * s.Workload.Classes[c].ByteMeanSize() / float64(smallest)
 		k := multiple(want/r, r)
 		if k <= 1 {
 			continue

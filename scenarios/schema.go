@@ -10,11 +10,15 @@ import (
 // File is the scenario file's schema. Every key is documented in
 // scenarios/news-spike.toml, the preset keys in scenarios/README.md.
 type File struct {
-	Name           string             `toml:"name"`
-	Description    string             `toml:"description"`
-	Seed           uint64             `toml:"seed"`
-	Interval       time.Duration      `toml:"interval"`
-	Warmup         time.Duration      `toml:"warmup"`
+	Name        string        `toml:"name"`
+	Description string        `toml:"description"`
+	Seed        uint64        `toml:"seed"`
+	Interval    time.Duration `toml:"interval"`
+	Warmup      time.Duration `toml:"warmup"`
+	// SampleObjects is how many of a class's objects the smallest cache
+	// of a sample (--sample) must hold before the class is kept at a
+	// higher rate (Miniature's classRates); 0: objectsPerCache.
+	SampleObjects  float64            `toml:"sample_objects_per_cache"`
 	OriginIdle     time.Duration      `toml:"origin_idle_timeout"`
 	ErrorTTL       time.Duration      `toml:"error_caching_ttl"`
 	ConnectTimeout time.Duration      `toml:"connect_timeout"`
