@@ -107,8 +107,7 @@ const maxHeadParts = 10
 // regional tier 0.013 high. Kept in ten parts, each part's member stands
 // for ten ranks.
 func headParts(rc, r float64) int {
-	n := math.Round(1 / r)
-	if math.Abs(n-1/r) > 1e-9*n || n > 1<<15 {
+	if _, ok := wholeInverse(r); !ok {
 		return 1
 	}
 	m := int(math.Round(1 / rc))
@@ -183,17 +182,27 @@ func multiple(x, r float64) int64 {
 	if x <= 1 {
 		return 1
 	}
-	n := math.Round(1 / r)
-	if math.Abs(n-1/r) < 1e-9*n && n <= 1<<15 {
-		for k := int64(math.Ceil(x - 1e-9)); k < int64(n); k++ {
-			if int64(n)%k == 0 {
+	if n, ok := wholeInverse(r); ok {
+		for k := int64(math.Ceil(x - 1e-9)); k < n; k++ {
+			if n%k == 0 {
 				return k
 			}
 		}
-		return int64(n)
+		return n
 	}
 	top := min(math.Floor(math.Log2(1/r)), 15)
 	return int64(math.Exp2(min(math.Ceil(math.Log2(x)-1e-9), top)))
+}
+
+// wholeInverse is 1/r when it is a whole number up to 2^15 (so that the
+// counts' weights, divisors of it, fit an Outcome): the rates whose class
+// and head multiples are divisors of 1/r (multiple, headParts).
+func wholeInverse(r float64) (int64, bool) {
+	n := math.Round(1 / r)
+	if math.Abs(n-1/r) > 1e-9*n || n > 1<<15 {
+		return 0, false
+	}
+	return int64(n), true
 }
 
 // lcm is the least common multiple of a, b > 0.

@@ -98,11 +98,10 @@ type Network struct {
 	// ghost is set while a ghost request (workload.Request.Ghost) is on
 	// the path; ghostConn is the connection its origin fetches use,
 	// outside every pool. w is what the request on the path counts for in
-	// Stats (its class's Weight), wConn what it counts for in the
-	// origin connections' and queue's (unit: 0 for a ghost).
+	// Stats (its class's Weight, or the request's own).
 	ghost     bool
 	ghostConn poolConn
-	w, wConn  int64
+	w         int64
 	// unit is the largest class Weight: what a request that is not a
 	// ghost counts for in the connections' and queue's Stats.
 	unit int64
@@ -189,7 +188,7 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 		n.origins = append(n.origins, newOrigin(o, cfg.Seed, n.connectTimeout))
 	}
 	n.routes = classRoutes(&cfg, regionIdx)
-	n.unit, n.w, n.wConn = 1, 1, 1
+	n.unit, n.w = 1, 1
 	for i := range n.routes {
 		n.unit = max(n.unit, n.routes[i].weight)
 	}
@@ -320,4 +319,15 @@ func (n *Network) Handle(e sim.Event) {
 	case evInvalidate:
 		n.invalidate(n.cfg.Invalidations[e.Arg])
 	}
+}
+
+// connWeight is what the request on the path counts for in the origin
+// connections' and queue's Stats: the unit, as one of the sample's
+// requests, or nothing for a ghost, which takes no connection and no
+// place in the queue (workload.Request.Ghost).
+func (n *Network) connWeight() int64 {
+	if n.ghost {
+		return 0
+	}
+	return n.unit
 }

@@ -227,10 +227,10 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 		var handshake sim.Time
 		if cold {
 			handshake = handshakeRTTs * rtt
-			n.Stats.ConnectionsOpened += n.wConn
-			n.Stats.HandshakeTime += handshake * sim.Time(n.wConn)
+			n.Stats.ConnectionsOpened += n.connWeight()
+			n.Stats.HandshakeTime += handshake * sim.Time(n.connWeight())
 		} else {
-			n.Stats.ConnectionsReused += n.wConn
+			n.Stats.ConnectionsReused += n.connWeight()
 		}
 		if og.down(start) {
 			// The connection attempt goes unanswered until the timeout. No
@@ -251,7 +251,7 @@ func (n *Network) fetchFrom(nd, oi int, route *classRoute, obj uint64, at sim.Ti
 		if !n.ghost {
 			begin = og.admit(arrive)
 		}
-		n.Stats.OriginQueueTime += (begin - arrive) * sim.Time(n.wConn)
+		n.Stats.OriginQueueTime += (begin - arrive) * sim.Time(n.connWeight())
 		proc := og.proc.draw()
 		if !n.ghost {
 			og.release(begin + proc)

@@ -96,12 +96,9 @@ const errorBodyBytes = 512
 // filled by events when the first byte gets back to them.
 func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	route := &n.routes[r.Class]
-	n.ghost, n.w, n.wConn = r.Ghost, route.weight, n.unit
+	n.ghost, n.w = r.Ghost, route.weight
 	if r.Weight != 0 {
 		n.w = int64(r.Weight)
-	}
-	if r.Ghost {
-		n.wConn = 0
 	}
 	p, public, steered := n.dnsState.route(int(r.Metro), t, r.Object)
 	g := int(n.popRegion[p])

@@ -66,6 +66,11 @@ type headOf struct {
 // has reports whether the sample keeps rank k ≤ m of the head.
 func (h *headOf) has(k uint64) bool { return slices.Contains(h.keep, k) }
 
+// inParts reports whether rank k is a member the sample keeps of a head
+// kept in more than one part: one whose requests count for its part's
+// share (SetHeadParts).
+func (h *headOf) inParts(k uint64) bool { return len(h.keep) > 1 && k <= h.m && h.has(k) }
+
 // keepsRanked reports whether a sample at rate r keeps rank k ≥ 1 of a
 // ranking with head h: in the head, the ranks h keeps; after it, one
 // rank in every 1/r by systematic sampling with offset u, whose first
@@ -175,7 +180,7 @@ func (g *Generator) keptSpike(sp SpikeInfo, alpha, r, u float64) (kept, head bit
 	for k, i := range order {
 		if keepsRanked(uint64(k)+1, &h, r, u) {
 			kept.set(uint64(i))
-			if uint64(k) < h.m && len(h.keep) > 1 {
+			if h.inParts(uint64(k) + 1) {
 				head.set(uint64(i))
 			}
 		}
@@ -403,8 +408,7 @@ func (g *Generator) headWeight(class uint8, obj uint64) uint16 {
 	switch {
 	case obj < g.zipfEnd:
 		zc := &g.zipfs[g.zipfOf(obj)]
-		k := obj - zc.base + 1
-		in = k <= zc.hd.m && zc.hd.has(k)
+		in = zc.hd.inParts(obj - zc.base + 1)
 	default:
 		if st := g.stratumOf(obj); st != nil {
 			in = st.head.has(obj - st.first)

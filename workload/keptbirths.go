@@ -158,7 +158,7 @@ func (g *Generator) keepBirths() *bornKept {
 		counts[s.proc][s.bin]++
 		if h := &hds[s.proc]; keepsRanked(rank, h, rate[s.proc], u[s.proc]) {
 			k.bits.set(uint64(j))
-			if rank <= h.m && len(h.keep) > 1 {
+			if h.inParts(rank) {
 				k.head.set(uint64(j))
 			}
 		}
