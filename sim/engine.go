@@ -55,7 +55,7 @@ func (e *Engine) Run(until Time) uint64 {
 			// An external event goes first unless a queued one is due
 			// strictly earlier: on a tie the queue wins, so what the model
 			// scheduled for an instant happens before new arrivals then.
-			if at, ok := e.feed.Next(); ok && at <= until && (len(e.q.h.s) == 0 || at < e.q.h.s[0].At) {
+			if at, ok := e.feed.Next(); ok && at <= until && !e.q.dueBy(at) {
 				if at < e.now {
 					at = e.now // a feed running late is served now, never in the past
 				}
@@ -69,7 +69,7 @@ func (e *Engine) Run(until Time) uint64 {
 				continue
 			}
 		}
-		if len(e.q.h.s) == 0 || e.q.h.s[0].At > until {
+		if !e.q.dueBy(until) {
 			break
 		}
 		ev := e.q.Pop()

@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // Event is a scheduled event. It holds no pointers, so a queue of millions
 // of them costs the garbage collector nothing to scan.
 type Event struct {
@@ -17,45 +19,55 @@ type eventArgs struct {
 	Arg        uint64
 }
 
-// Queue is a priority queue of Events ordered by (At, Seq): a Heap whose
+// Queue is a priority queue of Events ordered by (At, Seq): a Wheel whose
 // Seq counts pushes, so that events with equal At pop in Push order. The
 // zero value is an empty queue.
+//
+// The events are a network's fills in flight, thousands at CloudFront
+// scale, each due a few milliseconds on: a heap of them, cold in the CPU
+// cache between pops (the caches' tables push it out), missed at every
+// level of every sift; the wheel appends an event to its slot and hands
+// each unit's events out of a small sorted run.
 type Queue struct {
-	h   Heap[eventArgs]
+	w   Wheel[eventArgs]
 	seq uint64 // next Seq to assign; never reused, so ties stay FIFO
 }
 
 // Push adds e, overwriting e.Seq with the next value of the queue's counter
 // so that events with equal At pop in Push order.
 func (q *Queue) Push(e Event) {
-	// Heap.Push written out, so that an event costs one call (up's loop
-	// inlines here).
-	q.h.s = append(q.h.s, Item[eventArgs]{At: e.At, Seq: q.seq, Val: eventArgs{e.Kind, e.Node, e.Arg}})
+	q.w.Push(Item[eventArgs]{At: e.At, Seq: q.seq, Val: eventArgs{e.Kind, e.Node, e.Arg}})
 	q.seq++
-	q.h.up(len(q.h.s) - 1)
 }
 
 // Pop removes and returns the event with the smallest (At, Seq). Popping an
 // empty queue is a bug in the caller and panics.
 func (q *Queue) Pop() Event {
-	if len(q.h.s) == 0 {
+	if q.w.Len() == 0 {
 		panic("sim: Pop on an empty Queue")
 	}
-	top := q.h.s[0]
-	q.h.dropTop()
-	return event(top)
+	return event(q.w.Pop())
 }
 
 // Peek returns the event Pop would return, and false if the queue is empty.
 func (q *Queue) Peek() (Event, bool) {
-	if q.h.Len() == 0 {
+	if q.w.Len() == 0 {
 		return Event{}, false
 	}
-	return event(*q.h.Top()), true
+	return event(*q.w.Top()), true
+}
+
+// dueBy reports whether the queue holds an event at or before t, looking
+// no further ahead than t (Wheel.Before).
+func (q *Queue) dueBy(t Time) bool {
+	if t == math.MaxInt64 {
+		return q.w.Len() > 0
+	}
+	return q.w.Before(t+1) != nil
 }
 
 // Len is the number of queued events.
-func (q *Queue) Len() int { return q.h.Len() }
+func (q *Queue) Len() int { return q.w.Len() }
 
 func event(it Item[eventArgs]) Event {
 	return Event{At: it.At, Seq: it.Seq, Kind: it.Val.Kind, Node: it.Val.Node, Arg: it.Val.Arg}

@@ -109,8 +109,12 @@ type Generator struct {
 	bornBase uint64
 	born     *bornKept
 
-	live sim.Heap[live] // keyed by the time of each object's next request
-	srcs []source       // what a live entry's src indexes: decay classes, then spikes
+	// live holds the objects with requests to come, ordered by the time
+	// of each one's next request; ties go in the order they were
+	// scheduled (liveSeq counts schedulings).
+	live    sim.Wheel[live]
+	liveSeq uint64
+	srcs    []source // what a live entry's src indexes: decay classes, then spikes
 
 	metroAlias   alias
 	metroW       []float64
@@ -399,8 +403,8 @@ func (g *Generator) Next(r *Request) bool {
 	for {
 		t := g.zipfNext
 		fromLive := false
-		if g.live.Len() > 0 && g.live.Top().At < t {
-			t, fromLive = g.live.Top().At, true
+		if top := g.live.Before(t); top != nil {
+			t, fromLive = top.At, true
 		}
 		if g.birthNext < t {
 			if g.birthNext >= g.end {

@@ -523,8 +523,11 @@ func TestLiveObjectsStayBoundedOverALongRun(t *testing.T) {
 	if mean < 250 || mean > 330 {
 		t.Errorf("mean live objects %.0f in the second half, want ≈ 300", mean)
 	}
-	if g.live.Cap() > 2*maxLive+64 {
-		t.Errorf("heap capacity %d for at most %d live objects", g.live.Cap(), maxLive)
+	// The wheel keeps at most a partly filled block per slot beyond its
+	// items (sim.WheelSlack, 8,192), and its pool grows by doubling; the
+	// run is born 29,000 objects.
+	if g.live.Cap() > 2*(maxLive+sim.WheelSlack)+64 {
+		t.Errorf("wheel capacity %d for at most %d live objects", g.live.Cap(), maxLive)
 	}
 }
 

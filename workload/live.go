@@ -45,10 +45,10 @@ type birthProc struct {
 	xm    float64 // pareto: scale, mean·(α−1)/α
 }
 
-// live is a decay object (or spike) with requests still to come; the heap
-// keys it by the time of its next request. It is pointer-free so a large
-// heap costs the GC nothing to scan. Seq stays 0: ties between objects
-// fall as the heap's sift leaves them.
+// live is a decay object (or spike) with requests still to come; the
+// generator's wheel (sim.Wheel) keys it by the time of its next request,
+// Seq ordering ties by when each was scheduled. It is pointer-free so
+// millions of them cost the GC nothing to scan.
 type live struct {
 	obj  uint64
 	born sim.Time
@@ -82,7 +82,8 @@ func (g *Generator) push(obj uint64, born sim.Time, n uint64, src uint32) {
 	if age >= float64(g.end-born) {
 		return
 	}
-	g.live.Push(sim.Item[live]{At: born + sim.Time(age), Val: live{
+	g.liveSeq++
+	g.live.Push(sim.Item[live]{At: born + sim.Time(age), Seq: g.liveSeq, Val: live{
 		obj:  obj,
 		born: born,
 		x:    x,
@@ -142,7 +143,8 @@ func (g *Generator) emitLive(r *Request) bool {
 		g.live.Pop()
 		return kept
 	}
-	top.At = e.born + sim.Time(age)
+	g.liveSeq++
+	top.At, top.Seq = e.born+sim.Time(age), g.liveSeq
 	g.live.FixTop()
 	return kept
 }

@@ -314,7 +314,7 @@ func TestSampledGeneratorDoesNotAllocate(t *testing.T) {
 }
 
 // TestASingleObjectSpikeIsInItsObjectsSliceOnly: a spike of one object is
-// planned (pushed on the live heap) when the generator is built, before
+// planned (pushed on the live wheel) when the generator is built, before
 // SetSlice; a slice that does not keep its object must not emit it.
 func TestASingleObjectSpikeIsInItsObjectsSliceOnly(t *testing.T) {
 	t.Parallel()

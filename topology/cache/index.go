@@ -3,7 +3,7 @@ package cache
 import (
 	"math/bits"
 
-	"github.com/cdnsim/cdnsim/topology/cache/internal/hugepage"
+	"github.com/cdnsim/cdnsim/sim/hugepage"
 )
 
 // index maps ObjectIDs to dense entry numbers with an open-addressed,

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cdnsim/cdnsim/topology/cache/internal/hugepage"
+	"github.com/cdnsim/cdnsim/sim/hugepage"
 )
 
 // node is one entry's links and weight in a dlist. Entry numbers come from

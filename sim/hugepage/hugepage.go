@@ -1,9 +1,11 @@
-// Package hugepage asks the kernel to back the caches' tables with huge
-// pages.
+// Package hugepage asks the kernel to back large tables read at random
+// with huge pages: the caches' tables and the workload generator's wheel
+// of live objects (sim.Wheel).
 //
 // The caches' tables (index slots, entry IDs, metadata, list links) are
 // read at random, a few cache lines per request in each of the caches on
-// its path, hundreds of megabytes in all. With 4 KB pages nearly every such
+// its path, hundreds of megabytes in all; the wheel's blocks, as many as
+// there are objects with requests to come, millions at CloudFront scale. With 4 KB pages nearly every such
 // read also misses the TLB, and in a virtual machine a TLB miss walks two
 // levels of page tables. Where transparent huge pages are enabled only on
 // request (`madvise` in /sys/kernel/mm/transparent_hugepage/enabled, the
