@@ -27,7 +27,7 @@ type eventArgs struct {
 // scale, each due a few milliseconds on: a heap of them, cold in the CPU
 // cache between pops (the caches' tables push it out), missed at every
 // level of every sift; the wheel appends an event to its slot and hands
-// each unit's events out of a small sorted run.
+// each unit's events out of a small heap.
 type Queue struct {
 	w   Wheel[eventArgs]
 	seq uint64 // next Seq to assign; never reused, so ties stay FIFO

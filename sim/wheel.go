@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math/bits"
-	"slices"
 
 	"github.com/cdnsim/cdnsim/sim/hugepage"
 )
@@ -20,8 +19,8 @@ import (
 // item waits in the slot of the first level at which its unit differs from
 // the wheel's current unit. When everything sooner is gone, the earliest
 // non-empty slot of the lowest level is emptied: its items move down a
-// level, or, at level 0 (a unit of their own), into a sorted run from
-// which they come out in (At, Seq) order. An item thus moves at most once
+// level, or, at level 0 (a unit of their own), into a small heap (the
+// run) from which they come out in (At, Seq) order. An item thus moves at most once
 // per level, eight times in all, and typically two or three times.
 //
 // Slots are chains of fixed blocks from one pool, so memory follows the
@@ -29,15 +28,19 @@ import (
 // spread of their times, and nothing is allocated once the pool has grown
 // to the most items held at once.
 //
-// Items pushed earlier than the current unit (a newborn object whose first
-// request comes before the earliest item held) go straight into the sorted
-// run, so any time may be pushed at any moment. The zero value is an empty
+// Items pushed at or before the current unit (a newborn object whose
+// first request comes before the earliest item held) go straight into the
+// run, so any time may be pushed at any moment. The run is a heap, not a
+// sorted slice, so that a wheel whose current unit ran far ahead of its
+// pushes costs what a heap costs rather than a copy a push. (A first
+// version sorted the run and inserted into it: a cloudfront-day shard,
+// whose spikes, planned ahead, moved the current unit to hour 20 before
+// the day began, spent 98% of its time moving the run up.) The zero value is an empty
 // wheel.
 type Wheel[P any] struct {
-	run  []Item[P] // items of units up to now, sorted; run[head:] are held
-	head int
-	now  uint64 // the current unit: every item in a slot is of a later one
-	n    int
+	run Heap[P] // items of units up to now
+	now uint64  // the current unit: every item in a slot is of a later one
+	n   int
 
 	occ   [wheelLevels]uint64 // bit i of occ[l]: slot i of level l holds items
 	slots [wheelLevels][wheelSlots]slotChain
@@ -65,7 +68,7 @@ const (
 )
 
 // WheelSlack is the most room a Wheel keeps beyond its items and its
-// sorted run: a partly filled block for each slot.
+// run: a partly filled block for each slot.
 const WheelSlack = wheelLevels * wheelSlots * blockLen
 
 // slotChain is a slot's items: a list of blocks, appended to at last.
@@ -84,8 +87,8 @@ func unitOf(t Time) uint64 { return (uint64(t) ^ 1<<63) >> wheelShift }
 func (w *Wheel[P]) Len() int { return w.n }
 
 // Cap is the number of items the wheel has memory for: its pool's array
-// (grown by doubling) and its sorted run's.
-func (w *Wheel[P]) Cap() int { return cap(w.items) + cap(w.run) }
+// (grown by doubling) and its run's.
+func (w *Wheel[P]) Cap() int { return cap(w.items) + w.run.Cap() }
 
 // Push adds it.
 func (w *Wheel[P]) Push(it Item[P]) {
@@ -93,31 +96,15 @@ func (w *Wheel[P]) Push(it Item[P]) {
 	w.place(it)
 }
 
-// place puts it in the sorted run or in its slot, counting nothing.
+// place puts it in the run or in its slot, counting nothing.
 func (w *Wheel[P]) place(it Item[P]) {
 	u := unitOf(it.At)
 	if u <= w.now {
-		w.insertRun(it)
+		w.run.Push(it)
 		return
 	}
 	l := (bits.Len64(u^w.now) - 1) / wheelBits
 	w.appendSlot(l, int(u>>(wheelBits*l))&(wheelSlots-1), it)
-}
-
-// insertRun inserts it into the held part of the sorted run, after every
-// item before it (a binary search written out: slices.BinarySearchFunc
-// with &it made it escape, an allocation a push).
-func (w *Wheel[P]) insertRun(it Item[P]) {
-	lo, hi := w.head, len(w.run)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if w.run[m].before(&it) {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	w.run = slices.Insert(w.run, lo, it)
 }
 
 func (w *Wheel[P]) appendSlot(l, s int, it Item[P]) {
@@ -173,10 +160,10 @@ func (w *Wheel[P]) newBlock() int32 {
 // place before FixTop. It is valid until the next Push, Pop or FixTop; the
 // wheel must not be empty.
 func (w *Wheel[P]) Top() *Item[P] {
-	if w.head == len(w.run) {
+	if w.run.Len() == 0 {
 		w.refill()
 	}
-	return &w.run[w.head]
+	return w.run.Top()
 }
 
 // Before is the top item, as Top, if its At is before t, and nil
@@ -185,14 +172,14 @@ func (w *Wheel[P]) Top() *Item[P] {
 // brings it no further than t's: a caller that has requests of its own to
 // give out until t (the generator's Zipf stream) keeps the current unit
 // behind them, so that what it pushes meanwhile lands in the wheel's
-// slots rather than in the sorted run.
+// slots rather than in the run.
 func (w *Wheel[P]) Before(t Time) *Item[P] {
-	if w.head == len(w.run) {
+	if w.run.Len() == 0 {
 		limit := unitOf(t)
 		if w.loOK && w.lo > limit {
 			return nil
 		}
-		for len(w.run) == 0 {
+		for w.run.Len() == 0 {
 			if w.n == 0 {
 				return nil
 			}
@@ -204,9 +191,8 @@ func (w *Wheel[P]) Before(t Time) *Item[P] {
 			}
 			w.empty(l, s, first)
 		}
-		w.sortRun()
 	}
-	if it := &w.run[w.head]; it.At < t {
+	if it := w.run.Top(); it.At < t {
 		return it
 	}
 	return nil
@@ -219,45 +205,53 @@ func (w *Wheel[P]) Pop() Item[P] {
 		panic("sim: Pop on an empty Wheel")
 	}
 	it := *w.Top()
-	w.drop()
+	w.run.dropTop()
+	w.n--
 	return it
 }
 
 // FixTop puts the top item, whose At or Seq grew through Top, back in its
-// place.
+// place: still in the run if it stays within the current unit, else in
+// its slot.
 func (w *Wheel[P]) FixTop() {
-	it := *w.Top()
-	w.drop()
-	w.n++
+	top := w.Top()
+	if unitOf(top.At) <= w.now {
+		w.run.FixTop()
+		return
+	}
+	it := *top
+	w.run.dropTop()
 	w.place(it)
 }
 
-// drop removes the top item of the sorted run.
-func (w *Wheel[P]) drop() {
-	w.head++
-	w.n--
-	if w.head == len(w.run) {
-		w.run, w.head = w.run[:0], 0
+// Drain removes every item, appending them to dst in (At, Seq) order, and
+// leaves the wheel as a new one: its current unit back at the start. (Pop
+// after Pop would leave the current unit at the last item's, and every
+// item pushed afterwards before that in the run.)
+func (w *Wheel[P]) Drain(dst []Item[P]) []Item[P] {
+	for w.n > 0 {
+		dst = append(dst, w.Pop())
 	}
+	*w = Wheel[P]{}
+	return dst
 }
 
 // refill empties the earliest non-empty slot of the lowest non-empty level
 // into the levels below, the current unit moving to the slot's first,
-// until some items are of the current unit: they make the sorted run.
+// until some items are of the current unit: they make the run.
 func (w *Wheel[P]) refill() {
 	if w.n == 0 {
 		panic("sim: Top on an empty Wheel")
 	}
-	for len(w.run) == 0 {
+	for w.run.Len() == 0 {
 		w.empty(w.earliestSlot())
 	}
-	w.sortRun()
 }
 
 // earliestSlot is the level and index of the slot that holds the earliest
 // items, and its first unit: now's digits above level l, s at level l,
 // zeros below. Every item in the slot is of that unit or a later one. The
-// wheel must hold items outside its sorted run.
+// wheel must hold items outside its run.
 func (w *Wheel[P]) earliestSlot() (l, s int, first uint64) {
 	for w.occ[l] == 0 {
 		l++
@@ -268,7 +262,7 @@ func (w *Wheel[P]) earliestSlot() (l, s int, first uint64) {
 }
 
 // empty moves the current unit to first, the first unit of slot s of
-// level l, and the slot's items to the sorted run (those of that unit) or
+// level l, and the slot's items to the run (those of that unit) or
 // to the levels below.
 func (w *Wheel[P]) empty(l, s int, first uint64) {
 	w.now, w.loOK = first, false
@@ -280,7 +274,7 @@ func (w *Wheel[P]) empty(l, s int, first uint64) {
 		for i := int32(0); i < w.blocks[b].n; i++ {
 			it := w.items[int(b)*blockLen+int(i)]
 			if u := unitOf(it.At); u == w.now {
-				w.run = append(w.run, it)
+				w.run.Push(it)
 			} else {
 				l := (bits.Len64(u^w.now) - 1) / wheelBits
 				w.appendSlot(l, int(u>>(wheelBits*l))&(wheelSlots-1), it)
@@ -290,17 +284,4 @@ func (w *Wheel[P]) empty(l, s int, first uint64) {
 		w.blocks[b].next, w.free = w.free, b
 		b = next
 	}
-}
-
-// sortRun sorts the sorted run, just filled, by (At, Seq).
-func (w *Wheel[P]) sortRun() {
-	slices.SortFunc(w.run, func(a, b Item[P]) int {
-		if a.before(&b) {
-			return -1
-		}
-		if b.before(&a) {
-			return 1
-		}
-		return 0
-	})
 }

@@ -165,7 +165,7 @@ func TestWheelBeforeLooksNoFurtherThanAsked(t *testing.T) {
 			t.Errorf("Before(%d) moved the current unit to %d, past the time's %d", c.at, w.now, unitOf(c.at))
 		}
 	}
-	// Before(far + 1) emptied far's unit into the sorted run; an item
+	// Before(far + 1) emptied far's unit into the run; an item
 	// pushed now at unit 50, before the current unit, goes into the run
 	// and comes out first.
 	w.Push(Item[string]{At: 50*unit + 3, Seq: 3, Val: "early"})
@@ -193,6 +193,37 @@ func TestWheelBeforeLooksNoFurtherThanAsked(t *testing.T) {
 	var empty Wheel[int]
 	if empty.Before(Hour) != nil {
 		t.Error("Before on an empty wheel is not nil")
+	}
+}
+
+// TestWheelDrainStartsAfresh drains a wheel whose last item is a day
+// ahead: the items come out in order, and the wheel is new again, so that
+// items pushed afterwards, hours before that last one, go to its slots
+// rather than all into its run (which a cloudfront-day shard's planned
+// spikes did, at a copy of the run a push).
+func TestWheelDrainStartsAfresh(t *testing.T) {
+	t.Parallel()
+	var w Wheel[int]
+	for i, at := range []Time{24 * Hour, Hour, 2 * Hour} {
+		w.Push(Item[int]{At: at, Seq: uint64(i), Val: i})
+	}
+	got := w.Drain(nil)
+	if len(got) != 3 || got[0].Val != 1 || got[1].Val != 2 || got[2].Val != 0 {
+		t.Fatalf("drained %+v, want items 1, 2, 0", got)
+	}
+	if w.Len() != 0 || w.now != 0 {
+		t.Fatalf("after Drain: Len %d, current unit %d; want a new wheel", w.Len(), w.now)
+	}
+	for i := range 100 {
+		w.Push(Item[int]{At: Time(i) * Minute, Seq: uint64(i)})
+	}
+	if w.run.Len() > 1 {
+		t.Errorf("%d of 100 items pushed after Drain went to the run", w.run.Len())
+	}
+	for i := range 100 {
+		if it := w.Pop(); it.At != Time(i)*Minute {
+			t.Fatalf("pop %d at %v, want %v", i, it.At, Time(i)*Minute)
+		}
 	}
 }
 

@@ -259,10 +259,9 @@ func (g *Generator) SetSlice(s Slice) {
 	}
 	// New planned the spikes before the slice was known: a spike of one
 	// object outside it must go (push drops such objects from now on).
-	var pending []sim.Item[live]
-	for g.live.Len() > 0 {
-		pending = append(pending, g.live.Pop())
-	}
+	// Drain, not Pop after Pop, which would leave the wheel's current unit
+	// at the last planned spike's, hours ahead.
+	pending := g.live.Drain(nil)
 	if shards == 0 {
 		g.tally = &tally{classes: make([]ClassTally, len(g.classes))}
 	}
