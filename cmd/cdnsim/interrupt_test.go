@@ -97,17 +97,22 @@ func TestInterruptedRunIsPartialThenASecondSignalQuits(t *testing.T) {
 	}
 	before, _ := os.ReadFile(filepath.Join(out, "summary.json"))
 
-	// Two of one signal sent at once may arrive as one; of two different
-	// ones the system delivers the lower-numbered first: SIGINT stops,
-	// SIGTERM quits.
+	// Two of one signal sent at once may arrive as one, so two different
+	// ones are sent. Which the process sees first is not fixed: the
+	// system delivers the lower-numbered first when both are pending, but
+	// another of the process's threads may take SIGTERM before SIGINT is
+	// (seen once in CI). The first stops, the second quits, with the
+	// second's exit status.
 	cmd, stderr = startCLI(t, out, args...)
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Process.Signal(syscall.SIGTERM)
-	if code := exitCode(cmd.Wait()); code != 143 {
-		t.Fatalf("twice signalled: exit %d, want 143: %s", code, stderr)
+	code := exitCode(cmd.Wait())
+	second := map[int]string{130: "SIGINT", 143: "SIGTERM"}[code]
+	if second == "" {
+		t.Fatalf("twice signalled: exit %d, want 143 or 130: %s", code, stderr)
 	}
-	if !strings.Contains(stderr.String(), "cdnsim: SIGTERM, a second signal: quitting, nothing written") {
-		t.Errorf("stderr %q", stderr)
+	if !strings.Contains(stderr.String(), "cdnsim: "+second+", a second signal: quitting, nothing written") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	after, _ := os.ReadFile(filepath.Join(out, "summary.json"))
 	if string(after) != string(before) {
