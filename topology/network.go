@@ -116,8 +116,8 @@ type Network struct {
 	plans   [lookahead]warmPlan // ahead[i]'s read-ahead plan (warm.go)
 	head    int
 	queued  int
-	srcDone bool // the source has ended
-	started bool // Run has scheduled the first arrival and the invalidations
+	in      batch // the source's requests, read a batch at a time
+	started bool  // Run has scheduled the first arrival and the invalidations
 	out     Outcome
 	Stats   Stats
 }
@@ -299,10 +299,7 @@ func (n *Network) Fire(at sim.Time) {
 // read takes the source's next request into ahead[i], if it has one, and
 // plans its read-ahead.
 func (n *Network) read(i int) bool {
-	if !n.srcDone && !n.src.Next(&n.ahead[i]) {
-		n.srcDone = true
-	}
-	if n.srcDone {
+	if !n.in.take(n.src, &n.ahead[i]) {
 		return false
 	}
 	n.plan(&n.plans[i], &n.ahead[i])

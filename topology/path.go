@@ -164,7 +164,7 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 		o.HTTP3, o.NewConnection = d.http3, d.setupRTTs > 0
 		o.TTFB += d.lastMile + sim.Time(d.setupRTTs)*(rttV+d.lastMile) + d.jitter
 	}
-	o.TTLB = o.TTFB + stream + transfer(o.Size, math.Min(n.viewerBps, res.bps))
+	o.TTLB = o.TTFB + stream + transfer(o.Size, min(n.viewerBps, res.bps))
 	if n.dnsState.egress.on && !n.ghost {
 		n.dnsState.egress.add(p, t, o.Size)
 	}
@@ -323,13 +323,13 @@ func (n *Network) upstream(up *resp, tier Tier, idx int, route *classRoute, r *w
 		*up = n.serve(&n.regions[g], TierRegional, g, route, r, at+half, mine)
 		n.travel(EdgeRegional, bodyBytes(up, r.Size))
 		up.ready += half
-		up.bps = math.Min(up.bps, n.regionalBps)
+		up.bps = min(up.bps, n.regionalBps)
 	case tier == TierRegional && route.shield >= 0 && route.shield != idx:
 		half := n.regionRTT[idx*len(n.regions)+route.shield] / 2
 		*up = n.serve(&n.regions[route.shield], TierShield, route.shield, route, r, at+half, mine)
 		n.travel(RegionalShield, bodyBytes(up, r.Size))
 		up.ready += half
-		up.bps = math.Min(up.bps, n.regionalBps)
+		up.bps = min(up.bps, n.regionalBps)
 	default: // a regional cache, or the shield (the shield region's cache)
 		*up = n.originFetch(len(n.pops)+idx, route, r, at, n.originSize, mine)
 		if tier == TierShield {

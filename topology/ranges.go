@@ -100,7 +100,7 @@ func (n *Network) serveParts(p int, route *classRoute, r *workload.Request, t si
 		}
 		// This part leaves the POP once it is there and the one before
 		// it has gone, at the slower of the viewer's and upstream's rates.
-		done = max(done, pr.ready) + transfer(want, math.Min(n.viewerBps, pr.bps))
+		done = max(done, pr.ready) + transfer(want, min(n.viewerBps, pr.bps))
 		at = max(at, pr.ready-hopProcessing)
 	}
 	o.Edge, o.Regional, o.Shield = worst[TierEdge], worst[TierRegional], worst[TierShield]

@@ -1,9 +1,6 @@
 package cache
 
-import (
-	"math"
-	"strconv"
-)
+import "strconv"
 
 // arc is the Adaptive Replacement Cache (Megiddo & Modha, FAST'03): T1 holds
 // objects seen once recently, T2 objects seen at least twice, and the ghost
@@ -74,11 +71,11 @@ func (c *arc) Lookup(r Request) bool {
 		c.t2.moveToFront(c.nodes, e)
 		return true
 	case arcB1:
-		delta := math.Max(float64(c.b2.bytes)/float64(c.b1.bytes), 1)
-		c.p = math.Min(c.p+delta, float64(c.cap))
+		delta := max(float64(c.b2.bytes)/float64(c.b1.bytes), 1)
+		c.p = min(c.p+delta, float64(c.cap))
 	case arcB2:
-		delta := math.Max(float64(c.b1.bytes)/float64(c.b2.bytes), 1)
-		c.p = math.Max(c.p-delta, 0)
+		delta := max(float64(c.b1.bytes)/float64(c.b2.bytes), 1)
+		c.p = max(c.p-delta, 0)
 	}
 	return false
 }

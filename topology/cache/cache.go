@@ -43,6 +43,7 @@ type Victimer interface {
 type Cache struct {
 	policy     Policy
 	admission  Admission
+	records    bool // admission is not alwaysAdmit: Record must see every request
 	ignoreSize bool
 
 	// Freshness state, only kept when withTTL. meta is indexed by entry number:
@@ -76,7 +77,8 @@ func New(p Policy, a Admission, o Options) *Cache {
 	if a == nil {
 		a = alwaysAdmit{}
 	}
-	c := &Cache{policy: p, admission: a, ignoreSize: o.IgnoreSize, withTTL: o.TTL}
+	_, always := a.(alwaysAdmit)
+	c := &Cache{policy: p, admission: a, records: !always, ignoreSize: o.IgnoreSize, withTTL: o.TTL}
 	c.warm, _ = p.(warmer)
 	if ip, ok := p.(indexed); ok {
 		c.ix = ip.entries()
@@ -119,7 +121,9 @@ func (c *Cache) Get(r Request) Status {
 // and expiry, and a second lookup costs a trip to memory.
 func (c *Cache) GetMeta(r Request) (Status, Meta) {
 	r = c.weigh(r)
-	c.admission.Record(r)
+	if c.records {
+		c.admission.Record(r)
+	}
 	var m Meta
 	if c.fast != nil {
 		e := c.fast.lookupEntry(r)
@@ -183,6 +187,14 @@ func (c *Cache) PutMeta(r Request, m Meta) bool {
 	if !c.admit(r) {
 		return false
 	}
+	if c.withTTL && c.ix != nil {
+		// Admitted, so in the policy's index: most often as its latest
+		// insert, which spares setMeta's lookup.
+		if e := c.ix.lastOf(r.ID); e >= 0 {
+			c.setMetaAt(e, m)
+			return true
+		}
+	}
 	c.setMeta(r.ID, m)
 	return true
 }
@@ -222,7 +234,9 @@ func (c *Cache) Access(r Request) Status {
 		return st
 	}
 	r = c.weigh(r)
-	c.admission.Record(r)
+	if c.records {
+		c.admission.Record(r)
+	}
 	if c.policy.Lookup(r) {
 		c.Hits++
 		return Hit
@@ -295,10 +309,7 @@ func (c *Cache) setMeta(id ObjectID, m Meta) {
 		if e < 0 {
 			panic("cache: metadata set for an object its policy does not hold")
 		}
-		for int(e) >= len(c.meta) {
-			c.meta = appendDoubling(c.meta, Meta{})
-		}
-		c.meta[e] = m
+		c.setMetaAt(e, m)
 		return
 	}
 	e := c.expIdx.get(id)
@@ -310,6 +321,14 @@ func (c *Cache) setMeta(id ObjectID, m Meta) {
 		if int(e) == len(c.meta) {
 			c.meta = appendDoubling(c.meta, Meta{})
 		}
+	}
+	c.meta[e] = m
+}
+
+// setMetaAt stores m for entry e of the policy's index.
+func (c *Cache) setMetaAt(e int32, m Meta) {
+	for int(e) >= len(c.meta) {
+		c.meta = appendDoubling(c.meta, Meta{})
 	}
 	c.meta[e] = m
 }

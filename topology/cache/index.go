@@ -33,6 +33,8 @@ type index struct {
 	free  []int32    // released entry numbers, reused before ids grows
 	n     int        // live entries
 	shift uint8      // 64 - log2(len(slots))
+	// last is the entry number the latest insert returned (see lastOf).
+	last int32
 }
 
 // minSlots is the initial table size; the table doubles from there as
@@ -100,7 +102,22 @@ func (x *index) insert(id ObjectID) int32 {
 	}
 	x.place(id, e)
 	x.n++
+	x.last = e
 	return e
+}
+
+// lastOf is id's entry number when id is in the index and was the latest
+// insert, else -1, without a lookup: a Cache stores a newly admitted
+// object's metadata through it. It is exact: entries are only made by
+// insert, so if the latest insert was of id and id is in the index, that
+// insert made its entry (id was absent then, and any entry it had before
+// was removed); ids[last] == id tells whether the latest insert was of
+// id. The caller must know that id is in the index.
+func (x *index) lastOf(id ObjectID) int32 {
+	if e := x.last; x.slots != nil && e >= 0 && int(e) < len(x.ids) && x.ids[e] == id {
+		return e
+	}
+	return -1
 }
 
 func (x *index) place(id ObjectID, e int32) {

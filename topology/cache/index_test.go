@@ -102,3 +102,35 @@ func TestIndexAgainstMap(t *testing.T) {
 		})
 	}
 }
+
+// TestLastOf: lastOf names the latest insert's entry for its own ID only,
+// and never an entry freed since or an ID inserted earlier.
+func TestLastOf(t *testing.T) {
+	t.Parallel()
+	var x index
+	if e := x.lastOf(0); e != -1 {
+		t.Fatalf("empty index: lastOf(0) = %d", e)
+	}
+	a := x.insert(10)
+	if e := x.lastOf(10); e != a {
+		t.Fatalf("lastOf(10) = %d, want %d", e, a)
+	}
+	b := x.insert(20)
+	if e := x.lastOf(10); e != -1 {
+		t.Fatalf("after inserting 20: lastOf(10) = %d, want -1", e)
+	}
+	if e := x.lastOf(20); e != b {
+		t.Fatalf("lastOf(20) = %d, want %d", e, b)
+	}
+	x.remove(20)
+	c := x.insert(30) // reuses 20's entry number
+	if c != b {
+		t.Fatalf("insert(30) = %d, want the freed %d", c, b)
+	}
+	if e := x.lastOf(20); e != -1 {
+		t.Fatalf("lastOf(20) after its entry went to 30 = %d, want -1", e)
+	}
+	if e := x.lastOf(30); e != c || x.get(30) != c {
+		t.Fatalf("lastOf(30) = %d, get = %d, want %d", e, x.get(30), c)
+	}
+}

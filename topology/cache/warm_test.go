@@ -93,3 +93,65 @@ func TestPeekFindsTheEntry(t *testing.T) {
 		}
 	}
 }
+
+// TestMetaIsTheLastPut: for every policy, with admission that rejects
+// some objects, the metadata a lookup returns is the metadata the
+// object's latest PutMeta or Refresh stored, whichever entry number the
+// index gave it: PutMeta stores a newly admitted object's metadata
+// through the index's latest insert (index.lastOf), and ghosts, recycled
+// entry numbers and rejections must not mislead it.
+func TestMetaIsTheLastPut(t *testing.T) {
+	t.Parallel()
+	for _, name := range PolicyNames() {
+		for _, adm := range []string{"always", "second-hit"} {
+			t.Run(name+"/"+adm, func(t *testing.T) {
+				t.Parallel()
+				p, err := NewPolicy(name, Config{Capacity: 3000, Seed: 5, ObjectsHint: 60})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, err := NewAdmission(adm, 9)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := New(p, a, Options{TTL: true})
+				rng := rand.New(rand.NewPCG(11, 12))
+				want := map[ObjectID]Meta{}
+				var hits, puts int
+				for i := range 30000 {
+					id := ObjectID(rng.IntN(300))
+					r := Request{ID: id, Size: 1 + int64(id%89), Time: int64(i), Next: Never}
+					switch {
+					case i%53 == 0:
+						c.Remove(id)
+						continue
+					case i%31 == 0:
+						exp := int64(i + 700)
+						if c.Refresh(id, exp) {
+							m := want[id]
+							m.Expires = exp
+							want[id] = m
+						}
+						continue
+					}
+					st, m := c.GetMeta(r)
+					if st != Miss {
+						hits++
+						if m != want[id] {
+							t.Fatalf("request %d: id %d has %+v, its last put %+v", i, id, m, want[id])
+						}
+						continue
+					}
+					m = Meta{Expires: int64(i + 400), Born: int64(i), Owner: uint64(i) * 7}
+					if c.PutMeta(r, m) {
+						puts++
+						want[id] = m
+					}
+				}
+				if hits < 1000 || puts < 300 || c.Evicted+c.Rejected == 0 {
+					t.Fatalf("%d hits, %d puts, %d evictions, %d rejections: the test should exercise hits, puts and entries that go", hits, puts, c.Evicted, c.Rejected)
+				}
+			})
+		}
+	}
+}
