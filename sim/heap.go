@@ -21,9 +21,8 @@ func (a *Item[P]) before(b *Item[P]) bool {
 // millions of items invisible to the garbage collector. The zero value is
 // an empty heap.
 //
-// Queue is a Heap of events with Seq counting pushes (FIFO ties); the
-// workload generator keeps its live objects in one with Seq 0, where ties
-// fall as the sift leaves them.
+// Queue is a Heap of events with Seq counting pushes (FIFO ties); a
+// Wheel hands out each unit's items from one (its run).
 type Heap[P any] struct {
 	s []Item[P]
 }

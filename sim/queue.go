@@ -21,12 +21,14 @@ type eventArgs struct {
 // Seq counts pushes, so that events with equal At pop in Push order. The
 // zero value is an empty queue.
 //
-// The events are a network's fills in flight, hundreds to a few thousand,
-// each due milliseconds on: few enough for a heap. It was a Wheel for a
-// while (2026-12-03); simulated by cachegrind over 3 hours of news-spike,
-// the heap runs 394 fewer instructions a request (7%) and misses the data
-// cache no more. The workload generator's live objects, millions at
-// CloudFront scale, stay in a Wheel.
+// The events are a network's fills in flight, each due a fetch's round
+// trip on: as many as the requests that miss within one, which a heap
+// handles in a few levels. It was a Wheel for a while (2026-12-03);
+// simulated by cachegrind over 3 hours of news-spike, the heap runs 394
+// fewer instructions a request (7%) and misses the data cache no more,
+// and a cloudfront-day shard ran no slower (three alternated rounds). The
+// workload generator's live objects, millions at CloudFront scale, stay
+// in a Wheel.
 type Queue struct {
 	w   Heap[eventArgs]
 	seq uint64 // next Seq to assign; never reused, so ties stay FIFO
