@@ -142,8 +142,7 @@ func (w *Wheel[P]) newBlock() int32 {
 		if len(w.items) == cap(w.items) {
 			// Double, and ask for huge pages: the blocks of millions of
 			// items are read in no order the TLB can follow.
-			t := make([]Item[P], len(w.items), 2*cap(w.items)+4*blockLen)
-			hugepage.Advise(t)
+			t := hugepage.Make[Item[P]](len(w.items), 2*cap(w.items)+4*blockLen)
 			copy(t, w.items)
 			w.items = t
 		}

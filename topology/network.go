@@ -75,11 +75,15 @@ type Network struct {
 	viewers                viewerModel
 
 	// objClass remembers each object's class (+1; 0 = never seen) so an
-	// invalidation can rebuild a cached object's path.
-	objClass    []uint8
-	objClassMap map[uint64]uint8
-	keys        []cache.ObjectID // scratch for invalidations
-	pathBuf     []byte           // scratch: a cached object's path
+	// invalidation can rebuild a cached object's path. Only a run with
+	// invalidations (Config.Invalidations) keeps it: at CloudFront scale it
+	// is tens of megabytes written at random, a cache and TLB miss a
+	// request, for nothing.
+	invalidations bool
+	objClass      []uint8
+	objClassMap   map[uint64]uint8
+	keys          []cache.ObjectID // scratch for invalidations
+	pathBuf       []byte           // scratch: a cached object's path
 
 	// key is the cache ID of the request on the path: its object, or the
 	// variant's (keys.go) or a part's (ranges.go); vreq is the request as
@@ -194,6 +198,7 @@ func New(cfg Config, src workload.Source, obs Observer) (*Network, error) {
 	}
 	n.viewers = newViewerModel(cfg.Viewers, cfg.Seed)
 	n.chunk = cfg.ChunkSize
+	n.invalidations = len(cfg.Invalidations) > 0
 	return n, nil
 }
 

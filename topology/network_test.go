@@ -461,3 +461,29 @@ func TestInvalidation(t *testing.T) {
 		t.Fatalf("invalidation stats %d paths, %d objects; want 2 paths, 10 copies (5 objects × POP and regional)", n.Stats.InvalidationPaths, n.Stats.InvalidatedObjects)
 	}
 }
+
+// TestClassesKeptOnlyForInvalidations: a network remembers its objects'
+// classes (for rebuilding a cached object's path) only when the
+// configuration has invalidations; without them it keeps nothing, however
+// many objects pass (at CloudFront scale that table was tens of megabytes
+// written at random), with them it knows every object's class.
+func TestClassesKeptOnlyForInvalidations(t *testing.T) {
+	t.Parallel()
+	reqs := randomRequests(3, 2000, 500, 1)
+	for i := range reqs {
+		reqs[i].Class = uint8(reqs[i].Object % 2)
+	}
+	cfg := line()
+	cfg.Classes = []Class{{Name: "a", Prefix: "/a/"}, {Name: "b", Prefix: "/b/"}}
+	n, _ := run(t, cfg, reqs)
+	if len(n.objClass) != 0 || n.objClassMap != nil {
+		t.Fatalf("no invalidations: %d classes and a map of %d kept, want none", len(n.objClass), len(n.objClassMap))
+	}
+	cfg.Invalidations = []Invalidation{{At: time.Hour, Paths: []string{"/a/1"}}}
+	n, _ = run(t, cfg, reqs)
+	for _, r := range reqs {
+		if c, ok := n.classOf(r.Object); !ok || c != r.Class {
+			t.Fatalf("with invalidations: object %d has class %d (known %v), want %d", r.Object, c, ok, r.Class)
+		}
+	}
+}

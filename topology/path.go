@@ -102,7 +102,9 @@ func (n *Network) arrive(t sim.Time, r *workload.Request) {
 	}
 	p, public, steered := n.dnsState.route(int(r.Metro), t, r.Object)
 	g := int(n.popRegion[p])
-	n.noteClass(r.Object, r.Class)
+	if n.invalidations {
+		n.noteClass(r.Object, r.Class)
+	}
 	o := &n.out
 	*o = Outcome{Weight: uint16(n.w), Ghost: r.Ghost}
 	o.Time, o.Object, o.Metro, o.POP, o.Region = t, r.Object, r.Metro, uint16(p), uint16(g)

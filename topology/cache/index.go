@@ -132,8 +132,7 @@ func (x *index) place(id ObjectID, e int32) {
 
 func (x *index) grow() {
 	old := x.slots
-	x.slots = make([]uint64, 2*len(old))
-	hugepage.Advise(x.slots)
+	x.slots = hugepage.Make[uint64](2*len(old), 2*len(old))
 	x.shift--
 	mask := uint64(len(x.slots) - 1)
 	for _, s := range old {

@@ -78,8 +78,7 @@ func setNode(nodes []node, e int32, n node) []node {
 // times over (8% of a simulation's CPU in memmove and memclr).
 func appendDoubling[T any](s []T, v T) []T {
 	if len(s) == cap(s) {
-		t := make([]T, len(s), 2*cap(s)+16)
-		hugepage.Advise(t)
+		t := hugepage.Make[T](len(s), 2*cap(s)+16)
 		copy(t, s)
 		s = t
 	}
