@@ -42,38 +42,49 @@ func Advise[T any](s []T) {
 	}
 }
 
-// Aligned is the smallest table, in bytes, that Make places on huge pages
-// of its own. A table is read at random, so one smaller than the TLB's
-// reach (a few MB) still misses it when a hundred such tables take turns:
-// a cloudfront-day shard's 95 POP caches each held tables of 1–4 MB for
-// the first hours, 1.1 GB in 4 KB pages in all. From 1 MB, a table's own
-// huge pages cost it at most twice its size in resident memory (a 1 MB
-// table holds a whole 2 MB page), and under a tenth beyond 20 MB.
-const Aligned = 1 << 20
+// Aligned is the smallest table, in bytes, that Make gives a huge page of
+// its own: 4/5 of one, so that rounding a table up to whole huge pages
+// never adds more than a quarter to it. A table is read at random, so one
+// smaller than the TLB's reach (a few MB) still misses it when a hundred
+// such tables take turns: a cloudfront-day shard's 95 POP caches held
+// tables of 1–4 MB each for its first hours, 1.1 GB in 4 KB pages in all.
+const Aligned = (4*Size + 4) / 5
 
 // Make is make([]T, n, c) for a table read at random. From Aligned bytes,
-// the table starts on a huge page boundary, in an allocation large enough
-// that every huge page it touches is its own, and those pages are advised
-// (Advise): a table of 1–4 MB, which Advise could not give a whole huge
-// page, gets its own. Smaller tables are made as make makes them. T must
-// hold no pointers: the allocation behind the table is made as T's, but
-// the GC keeps it whole for as long as the table is referenced, which is
-// what a caller wants of it anyway.
+// the table starts on a huge page boundary and its whole huge pages are
+// advised (Advise): rounded up to the next huge page when that adds at
+// most a quarter to the table, else down (the rest keeps small pages).
+// The allocation behind it is larger, so that those huge pages are the
+// table's own; the room on either side is given back to the kernel. A
+// table of 1.6–4 MB, which Advise could not give a whole huge page, gets
+// one or two. Smaller tables are made as make makes them. T must hold no
+// pointers (the caches' tables and the wheel's items hold none).
 func Make[T any](n, c int) []T {
 	var zero T
 	sz := unsafe.Sizeof(zero)
 	bytes := uintptr(c) * sz
-	if bytes < Aligned || sz == 0 {
+	span := bytes &^ (Size - 1)
+	if up := (bytes + Size - 1) &^ (Size - 1); up-bytes <= bytes/4 {
+		span = up
+	}
+	if bytes < Aligned || span == 0 || sz == 0 {
 		return make([]T, n, c)
 	}
-	// The table's huge pages, rounded up, and room to move its start
-	// to a boundary.
-	span := (bytes + Size - 1) &^ (Size - 1)
-	room := int((span + Size + sz - 1) / sz)
+	// The table's huge pages and room to move its start to a boundary.
+	room := int((max(span, bytes) + Size + sz - 1) / sz)
 	s := make([]T, room)
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
 	lo := (start + Size - 1) &^ (Size - 1)
 	k := int((lo - start + sz - 1) / sz) // the first element at or past lo
 	advise(lo, span)
+	// The room on either side is never used, but make zeroed it if the
+	// memory was used before: give those pages back.
+	const page = 4 << 10
+	if a := (start + page - 1) &^ (page - 1); lo > a {
+		release(a, lo-a)
+	}
+	if a, end := (lo+max(span, bytes)+page-1)&^(page-1), (start+uintptr(room)*sz)&^(page-1); end > a {
+		release(a, end-a)
+	}
 	return s[k : k+n : k+c]
 }

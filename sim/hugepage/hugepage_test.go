@@ -93,7 +93,7 @@ func TestMakeAlignsTablesFromAligned(t *testing.T) {
 			t.Errorf("%s: starts %d bytes past a huge page boundary, want under %d", name, off, sz)
 		}
 	}
-	for _, c := range []int{0, 1, 1000, Aligned/8 - 1, Aligned / 8, Aligned/8 + 1, 3 * Size / 8, 5*Size/8 + 3} {
+	for _, c := range []int{0, 1, 1000, Aligned/8 - 1, Aligned / 8, Aligned/8 + 1, (2*Size + Size/10) / 8, 3 * Size / 8, 5*Size/8 + 3} {
 		s := Make[uint64](c/2, c)
 		check("uint64", uintptr(unsafe.Pointer(unsafe.SliceData(s))), 8, c/2, c, len(s), cap(s), 8*c >= Aligned)
 		s = s[:cap(s)]
@@ -126,12 +126,12 @@ func TestMakeAlignsTablesFromAligned(t *testing.T) {
 	}
 }
 
-// TestMakeGivesHugePages: a table of Aligned bytes, which Advise could
-// not give a whole huge page, is marked for huge pages and backed by one
-// once written.
+// TestMakeGivesHugePages: a table of Aligned bytes (under 2 MB), which
+// Advise could not give a whole huge page, is marked for huge pages and
+// backed by one once written.
 func TestMakeGivesHugePages(t *testing.T) {
 	skipUnlessOnRequest(t)
-	s := Make[uint64](Aligned/8, Aligned/8)
+	s := Make[uint64]((Aligned+7)/8, (Aligned+7)/8)
 	for i := range s {
 		s[i] = uint64(i)
 	}
