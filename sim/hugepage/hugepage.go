@@ -9,38 +9,16 @@
 // read also misses the TLB, and in a virtual machine a TLB miss walks two
 // levels of page tables. Where transparent huge pages are enabled only on
 // request (`madvise` in /sys/kernel/mm/transparent_hugepage/enabled, the
-// common default), Advise makes that request for a freshly made table;
-// elsewhere, and on other systems, it does nothing. Like a prefetch, it is
+// common default), Make makes that request for a freshly made table;
+// elsewhere, and on other systems, the request does nothing. Like a prefetch, it is
 // a hint: it changes no result.
 package hugepage
 
 import "unsafe"
 
-// Size is the huge page size Advise aligns to (x86-64 and arm64 with 4 KB
+// Size is the huge page size Make aligns to (x86-64 and arm64 with 4 KB
 // base pages).
 const Size = 2 << 20
-
-// Advise asks for huge pages under the whole huge pages inside s's
-// backing array (none if it spans less than two). Call it on a table just
-// made, before it is written: the kernel then backs it with huge pages as
-// it is first touched (pages already touched keep their size until the
-// kernel's khugepaged gets to them). Only the table's own memory is
-// advised, never its neighbours', and a huge page is faulted in whole, so
-// a table holds at most one huge page it has not yet written to. A table
-// under 4 MB may hold no whole huge page: Make places such tables.
-func Advise[T any](s []T) {
-	var zero T
-	n := uintptr(cap(s)) * unsafe.Sizeof(zero)
-	if n < 2*Size {
-		return
-	}
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
-	lo := (start + Size - 1) &^ (Size - 1)
-	hi := (start + n) &^ (Size - 1)
-	if hi > lo {
-		advise(lo, hi-lo)
-	}
-}
 
 // Aligned is the smallest table, in bytes, that Make gives a huge page of
 // its own: 4/5 of one, so that rounding a table up to whole huge pages
@@ -52,12 +30,14 @@ const Aligned = (4*Size + 4) / 5
 
 // Make is make([]T, n, c) for a table read at random. From Aligned bytes,
 // the table starts on a huge page boundary and its whole huge pages are
-// advised (Advise): rounded up to the next huge page when that adds at
+// advised (madvise(MADV_HUGEPAGE), before anything is written to them, so
+// that the kernel backs them with huge pages as they are first touched):
+// rounded up to the next huge page when that adds at
 // most a quarter to the table, else down (the rest keeps small pages).
 // The allocation behind it is larger, so that those huge pages are the
-// table's own; the room on either side is given back to the kernel. A
-// table of 1.6–4 MB, which Advise could not give a whole huge page, gets
-// one or two. Smaller tables are made as make makes them. T must hold no
+// table's own, never a neighbour's; the room on either side is given
+// back to the kernel. A table of 1.6–4 MB, which could hold no whole huge
+// page where make put it, gets one or two. Smaller tables are made as make makes them. T must hold no
 // pointers (the caches' tables and the wheel's items hold none).
 func Make[T any](n, c int) []T {
 	var zero T
@@ -67,11 +47,12 @@ func Make[T any](n, c int) []T {
 	if up := (bytes + Size - 1) &^ (Size - 1); up-bytes <= bytes/4 {
 		span = up
 	}
-	if bytes < Aligned || span == 0 || sz == 0 {
+	if bytes < Aligned { // (then span > 0, and sz > 0)
 		return make([]T, n, c)
 	}
-	// The table's huge pages and room to move its start to a boundary.
-	room := int((max(span, bytes) + Size + sz - 1) / sz)
+	// The table's huge pages, and room to move its start to a boundary.
+	used := max(span, bytes)
+	room := int((used + Size + sz - 1) / sz)
 	s := make([]T, room)
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
 	lo := (start + Size - 1) &^ (Size - 1)
@@ -83,7 +64,7 @@ func Make[T any](n, c int) []T {
 	if a := (start + page - 1) &^ (page - 1); lo > a {
 		release(a, lo-a)
 	}
-	if a, end := (lo+max(span, bytes)+page-1)&^(page-1), (start+uintptr(room)*sz)&^(page-1); end > a {
+	if a, end := (lo+used+page-1)&^(page-1), (start+uintptr(room)*sz)&^(page-1); end > a {
 		release(a, end-a)
 	}
 	return s[k : k+n : k+c]

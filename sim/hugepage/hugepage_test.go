@@ -11,14 +11,13 @@ import (
 	"unsafe"
 )
 
-// TestAdviseGivesHugePages makes a 32 MB table, advises it and writes it,
+// TestMakeGivesHugePagesToLargeTables makes a 32 MB table and writes it,
 // then reads /proc/self/smaps: the memory mapping that holds the table's
 // middle is marked for huge pages ("hg" in VmFlags, what madvise sets)
 // and is backed by at least one.
-func TestAdviseGivesHugePages(t *testing.T) {
+func TestMakeGivesHugePagesToLargeTables(t *testing.T) {
 	skipUnlessOnRequest(t)
-	s := make([]uint64, 32<<20/8)
-	Advise(s)
+	s := Make[uint64](32<<20/8, 32<<20/8)
 	for i := range s {
 		s[i] = uint64(i)
 	}
@@ -65,14 +64,6 @@ func mapping(t *testing.T, addr uintptr) (flags []string, hugeKB int) {
 		t.Fatalf("no mapping holds %#x", addr)
 	}
 	return flags, hugeKB
-}
-
-// TestAdviseIgnoresSmallAndEmptyTables: nothing to advise, no call, no
-// panic.
-func TestAdviseIgnoresSmallAndEmptyTables(t *testing.T) {
-	Advise([]uint64(nil))
-	Advise(make([]byte, 0, 10))
-	Advise(make([]uint64, 2*Size/8-1))
 }
 
 // TestMakeAlignsTablesFromAligned: from Aligned bytes, Make's table starts
@@ -127,7 +118,7 @@ func TestMakeAlignsTablesFromAligned(t *testing.T) {
 }
 
 // TestMakeGivesHugePages: a table of Aligned bytes (under 2 MB), which
-// Advise could not give a whole huge page, is marked for huge pages and
+// make could not give a whole huge page, is marked for huge pages and
 // backed by one once written.
 func TestMakeGivesHugePages(t *testing.T) {
 	skipUnlessOnRequest(t)
