@@ -4,6 +4,7 @@ import (
 	"math/bits"
 
 	"github.com/cdnsim/cdnsim/sim/hugepage"
+	"github.com/cdnsim/cdnsim/sim/prefetch"
 )
 
 // Wheel is a priority queue of Items ordered by (At, Seq), like Heap, for
@@ -269,6 +270,13 @@ func (w *Wheel[P]) empty(l, s int, first uint64) {
 	w.slots[l][s] = slotChain{-1, -1}
 	w.occ[l] &^= 1 << s
 	for b := c.first; b >= 0; {
+		if next := w.blocks[b].next; next >= 0 {
+			// Start loading the next block while this one is moved: the
+			// blocks of a chain lie anywhere in the pool, each written long
+			// ago, and the CPU's own prefetcher would find each only after
+			// a miss or two.
+			w.warmBlock(next)
+		}
 		// Index the pool afresh for every item: appendSlot may grow it.
 		for i := int32(0); i < w.blocks[b].n; i++ {
 			it := w.items[int(b)*blockLen+int(i)]
@@ -282,5 +290,16 @@ func (w *Wheel[P]) empty(l, s int, first uint64) {
 		next := w.blocks[b].next
 		w.blocks[b].next, w.free = w.free, b
 		b = next
+	}
+}
+
+// warmBlock starts loading block b's items and the next block's header.
+func (w *Wheel[P]) warmBlock(b int32) {
+	items := w.items[int(b)*blockLen:][:w.blocks[b].n]
+	for i := range items {
+		prefetch.Of(&items[i])
+	}
+	if next := w.blocks[b].next; next >= 0 {
+		prefetch.Of(&w.blocks[next])
 	}
 }

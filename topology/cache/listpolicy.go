@@ -1,5 +1,7 @@
 package cache
 
+import "github.com/cdnsim/cdnsim/sim/prefetch"
+
 // listPolicy is a cache kept in one list, evicting from the tail: LRU and
 // FIFO differ only in whether a hit moves the object to the head, so they
 // share everything else here.
@@ -26,6 +28,7 @@ func (c *listPolicy) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	if r.Size > c.cap {
 		return victims, false
 	}
+	evicted := len(victims)
 	for r.Size > c.cap-c.list.bytes {
 		v := c.list.tail
 		victims = append(victims, c.idx.ids[v])
@@ -35,7 +38,30 @@ func (c *listPolicy) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	e := c.idx.insert(r.ID)
 	c.nodes = setNode(c.nodes, e, node{size: r.Size})
 	c.list.pushFront(c.nodes, e)
+	if len(victims) > evicted {
+		// A full cache: the next admission will evict too.
+		c.warmVictims()
+	}
 	return victims, true
+}
+
+// warmVictims starts loading what the next eviction will read, so that it
+// does not wait for memory last touched when its victim was: the tail's
+// index slot (the tail's ID was loaded by the call before, as the entry
+// before the tail) and the ID and list node of the entry before the tail.
+// A tail that a hit moves to the head before then costs a prefetch for
+// nothing. Like Warm, it changes nothing.
+func (c *listPolicy) warmVictims() {
+	t := c.list.tail
+	if t < 0 {
+		return
+	}
+	x := &c.idx
+	prefetch.Of(&x.slots[x.home(x.ids[t])])
+	if p := c.nodes[t].prev; p >= 0 {
+		prefetch.Of(&x.ids[p])
+		prefetch.Of(&c.nodes[p])
+	}
 }
 
 func (c *listPolicy) Remove(id ObjectID) bool {

@@ -1,6 +1,6 @@
 package cache
 
-import "github.com/cdnsim/cdnsim/topology/cache/internal/prefetch"
+import "github.com/cdnsim/cdnsim/sim/prefetch"
 
 // WarmSteps is how many calls of Warm, one step each, prepare a lookup.
 const WarmSteps = 3

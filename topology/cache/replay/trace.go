@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cdnsim/cdnsim/sim/prefetch"
 	"github.com/cdnsim/cdnsim/topology/cache"
-	"github.com/cdnsim/cdnsim/topology/cache/internal/prefetch"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
