@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"container/list"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -84,8 +85,8 @@ func diffTrace(seed uint64, n int) []Request {
 }
 
 // diffAgainst replays trace on the policy and the reference and fails at
-// the first request where hits or victims differ.
-func diffAgainst(t *testing.T, name string, capacity int64, trace []Request, ref func(Request) (bool, []ObjectID)) {
+// the first request where hits or victims differ. It returns the policy.
+func diffAgainst(t *testing.T, name string, capacity int64, trace []Request, ref func(Request) (bool, []ObjectID)) Policy {
 	t.Helper()
 	p, err := NewPolicy(name, Config{Capacity: capacity})
 	if err != nil {
@@ -105,6 +106,7 @@ func diffAgainst(t *testing.T, name string, capacity int64, trace []Request, ref
 		}
 	}
 	t.Logf("%s capacity %d: miss ratio %.4f", name, capacity, float64(misses)/float64(len(trace)))
+	return p
 }
 
 func TestLRUMatchesBruteForce(t *testing.T) {
@@ -112,5 +114,66 @@ func TestLRUMatchesBruteForce(t *testing.T) {
 	for _, capacity := range []int64{1, 500, 4000, 30000} {
 		ref := newRefLRU(capacity, true)
 		diffAgainst(t, "lru", capacity, diffTrace(uint64(capacity), 20000), ref.access)
+	}
+}
+
+// fastRefLRU is refLRU for unit-size objects in O(1) a request (a list and
+// a map), for caches too large for refLRU's slices.
+type fastRefLRU struct {
+	cap  int
+	move bool // LRU; false: FIFO
+	l    *list.List
+	at   map[ObjectID]*list.Element
+}
+
+func (c *fastRefLRU) access(r Request) (bool, []ObjectID) {
+	if e, ok := c.at[r.ID]; ok {
+		if c.move {
+			c.l.MoveToFront(e)
+		}
+		return true, nil
+	}
+	var victims []ObjectID
+	if c.l.Len() == c.cap {
+		v := c.l.Remove(c.l.Back()).(ObjectID)
+		delete(c.at, v)
+		victims = append(victims, v)
+	}
+	c.at[r.ID] = c.l.PushFront(r.ID)
+	return false, victims
+}
+
+// TestListPoliciesMatchReferenceWhenLarge checks LRU and FIFO against the
+// list-and-map reference in caches of 150,000 objects, whose index is
+// past warmVictimsSlots: there, every admission that evicts also warms the
+// next victim, a path the small caches of the other tests never take.
+func TestListPoliciesMatchReferenceWhenLarge(t *testing.T) {
+	t.Parallel()
+	const capacity = 150_000
+	rng := rand.New(rand.NewPCG(7, 7))
+	trace := make([]Request, 600_000)
+	for i := range trace {
+		// Half the requests on 100,000 hot objects, half on 1.5 M others:
+		// hits, and evictions all along.
+		id := ObjectID(1 + rng.IntN(100_000))
+		if rng.IntN(2) == 0 {
+			id = ObjectID(100_001 + rng.IntN(1_500_000))
+		}
+		trace[i] = Request{ID: id, Size: 1, Time: int64(i)}
+	}
+	for _, name := range []string{"lru", "fifo"} {
+		ref := &fastRefLRU{cap: capacity, move: name == "lru", l: list.New(), at: map[ObjectID]*list.Element{}}
+		evictions := 0
+		p := diffAgainst(t, name, capacity, trace, func(r Request) (bool, []ObjectID) {
+			hit, victims := ref.access(r)
+			evictions += len(victims)
+			return hit, victims
+		})
+		if n := len(p.(interface{ entries() *index }).entries().slots); n < warmVictimsSlots {
+			t.Fatalf("%s: index of %d slots, under warmVictimsSlots (%d): the test does not reach the warmed path", name, n, warmVictimsSlots)
+		}
+		if evictions < 100_000 {
+			t.Fatalf("%s: %d evictions, want many", name, evictions)
+		}
 	}
 }
