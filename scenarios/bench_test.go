@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cdnsim/cdnsim/sim"
 	"github.com/cdnsim/cdnsim/workload"
 )
 
@@ -39,6 +40,12 @@ func benchScenario(b *testing.B, name string, sets ...string) {
 // benchSlice runs the miniature sl of scenario name (the zero Slice: all of
 // it).
 func benchSlice(b *testing.B, name string, sl workload.Slice, sets ...string) {
+	benchSliceHours(b, name, sl, false, sets...)
+}
+
+// benchSliceHours is benchSlice that, when hourly, also logs each virtual
+// hour's requests per CPU-second: where in a long day the time goes.
+func benchSliceHours(b *testing.B, name string, sl workload.Slice, hourly bool, sets ...string) {
 	s, err := Load(name, sets)
 	if err != nil {
 		b.Fatal(err)
@@ -54,7 +61,19 @@ func benchSlice(b *testing.B, name string, sl workload.Slice, sets ...string) {
 			b.Fatal(err)
 		}
 		start, cpu0 := time.Now(), cpuSeconds()
-		r.Simulate(nil)
+		var progress func(sim.Time)
+		if hourly {
+			hour, hcpu, hreqs := sim.Time(0), cpu0, int64(0)
+			progress = func(now sim.Time) {
+				if now/sim.Hour == hour {
+					return
+				}
+				c, n := cpuSeconds(), r.Recorder.Simulated()
+				b.Logf("hour %d: %d requests, %.0f req/cpu-s", hour, n-hreqs, float64(n-hreqs)/(c-hcpu))
+				hour, hcpu, hreqs = now/sim.Hour, c, n
+			}
+		}
+		r.Simulate(progress)
 		wall += time.Since(start)
 		cpu += cpuSeconds() - cpu0
 		// Every simulated request counts, the warm-up's too: the figure is
@@ -98,4 +117,19 @@ func BenchmarkCloudfrontDayShardHours(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchSlice(b, "cloudfront-day", sl, "workload.duration=1h", "warmup=2h")
+}
+
+// BenchmarkCloudfrontDayShard runs shard 0 of 2 of cloudfront-day, the
+// whole day (its 6-hour warm-up, then 24 hours: 607 M requests), as `cdnsim
+// run cloudfront-day --shards 2` runs each shard, logging every virtual
+// hour's requests per CPU-second (-test.v). About 12 minutes on one core:
+// the benchmark for the late hours, whose caches are full and evict,
+// which BenchmarkCloudfrontDayShardHours never reaches. Run with
+// -benchtime 1x.
+func BenchmarkCloudfrontDayShard(b *testing.B) {
+	sl, err := workload.ShardSlice(0, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSliceHours(b, "cloudfront-day", sl, true)
 }
