@@ -1,7 +1,5 @@
 package cache
 
-import "github.com/cdnsim/cdnsim/sim/prefetch"
-
 // listPolicy is a cache kept in one list, evicting from the tail: LRU and
 // FIFO differ only in whether a hit moves the object to the head, so they
 // share everything else here.
@@ -44,31 +42,6 @@ func (c *listPolicy) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 		c.warmVictims()
 	}
 	return victims, true
-}
-
-// warmVictimsSlots is the smallest index (1 MB of slots, about 100,000
-// objects) whose cache warms its next victim: in a smaller one the
-// victim's lines are mostly still in the CPU's caches, and the prefetches
-// cost the replay benchmarks 6% (FIFO on Zipf, 2026-12-04).
-const warmVictimsSlots = 1 << 17
-
-// warmVictims starts loading what the next eviction will read, so that it
-// does not wait for memory last touched when its victim was: the tail's
-// index slot (the tail's ID was loaded by the call before, as the entry
-// before the tail) and the ID and list node of the entry before the tail.
-// A tail that a hit moves to the head before then costs a prefetch for
-// nothing. Like Warm, it changes nothing.
-func (c *listPolicy) warmVictims() {
-	t := c.list.tail
-	if t < 0 {
-		return
-	}
-	x := &c.idx
-	prefetch.Of(&x.slots[x.home(x.ids[t])])
-	if p := c.nodes[t].prev; p >= 0 {
-		prefetch.Of(&x.ids[p])
-		prefetch.Of(&c.nodes[p])
-	}
 }
 
 func (c *listPolicy) Remove(id ObjectID) bool {
