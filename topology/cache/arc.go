@@ -106,7 +106,7 @@ func (c *arc) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 				victims = c.replace(victims, false)
 			} else {
 				e := c.t1.tail
-				victims = append(victims, c.idx.ids[e])
+				victims = append(victims, c.idx.id(e))
 				c.t1.unlink(c.nodes, e)
 				c.idx.removeEntry(e)
 			}
@@ -152,7 +152,7 @@ func (c *arc) replace(victims []ObjectID, inB2 bool) []ObjectID {
 		from, to, ghost = &c.t1, &c.b1, arcB1
 	}
 	e := from.tail
-	victims = append(victims, c.idx.ids[e])
+	victims = append(victims, c.idx.id(e))
 	from.unlink(c.nodes, e)
 	to.pushFront(c.nodes, e)
 	c.where[e] = ghost
@@ -190,9 +190,9 @@ func (c *arc) Victim() (ObjectID, bool) {
 		return 0, false
 	}
 	if c.replaceT1(false) {
-		return c.idx.ids[c.t1.tail], true
+		return c.idx.id(c.t1.tail), true
 	}
-	return c.idx.ids[c.t2.tail], true
+	return c.idx.id(c.t2.tail), true
 }
 
 // state renders "t1:...|t2:...|b1:...|b2:...|p:P", most recent first.

@@ -72,7 +72,7 @@ func (c *belady) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	}
 	for r.Size > c.cap-c.used {
 		v := c.heap.pop()
-		id := c.idx.ids[v]
+		id := c.idx.id(v)
 		victims = append(victims, id)
 		c.used -= c.size[v]
 		c.idx.remove(id)
@@ -104,7 +104,7 @@ func (c *belady) Victim() (ObjectID, bool) {
 		return 0, false
 	}
 	e, _ := c.heap.top()
-	return c.idx.ids[e], true
+	return c.idx.id(e), true
 }
 
 // nextOf renders an entry's next use from its heap key.
@@ -129,7 +129,7 @@ func (c *belady) state() string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "%d@%s", c.idx.ids[it.e], c.nextOf(it.e))
+		fmt.Fprintf(&b, "%d@%s", c.idx.id(it.e), c.nextOf(it.e))
 	}
 	return b.String()
 }

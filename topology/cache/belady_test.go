@@ -19,8 +19,8 @@ func (c *belady) check() error {
 		if i > 0 && h.items[(i-1)/2].key > it.key {
 			return fmt.Errorf("heap order broken at %d", i)
 		}
-		if c.idx.get(c.idx.ids[it.e]) != it.e {
-			return fmt.Errorf("entry %d (id %d) not indexed", it.e, c.idx.ids[it.e])
+		if c.idx.get(c.idx.id(it.e)) != it.e {
+			return fmt.Errorf("entry %d (id %d) not indexed", it.e, c.idx.id(it.e))
 		}
 		used += c.size[it.e]
 	}

@@ -46,15 +46,16 @@ type Cache struct {
 	records    bool // admission is not alwaysAdmit: Record must see every request
 	ignoreSize bool
 
-	// Freshness state, only kept when withTTL. meta is indexed by entry number:
-	// of the policy's own index when it exposes one (the built-in policies
-	// do), so the expiry check reuses the cache lines the policy's lookup
-	// just touched; else of expIdx, a private index.
+	// Freshness state, only kept when withTTL: in the records of the
+	// policy's own index when it exposes one (the built-in policies do),
+	// beside each entry's ID, so the expiry check reads the cache line the
+	// policy's lookup just read; else in meta, indexed by the entry
+	// numbers of expIdx, a private index.
 	withTTL bool
 	ix      *index      // the policy's index, or nil
 	fast    entryLookup // the policy, when it reports entry numbers and TTLs are kept
 	expIdx  index
-	meta    []Meta
+	meta    []Meta // by expIdx's entry numbers, when ix is nil
 
 	victims []ObjectID // scratch for Admit; reused so Put allocates nothing
 	warm    warmer     // the policy, if it prefetches for Warm
@@ -83,7 +84,7 @@ func New(p Policy, a Admission, o Options) *Cache {
 	if ip, ok := p.(indexed); ok {
 		c.ix = ip.entries()
 		if o.TTL {
-			// meta grows by doubling with the policy's entries (setMeta).
+			c.ix.withMeta()
 			if el, ok := p.(entryLookup); ok {
 				c.fast = el
 			}
@@ -131,9 +132,7 @@ func (c *Cache) GetMeta(r Request) (Status, Meta) {
 			c.Misses++
 			return Miss, Meta{}
 		}
-		if int(e) < len(c.meta) {
-			m = c.meta[e]
-		}
+		m = c.ix.meta(e)
 	} else {
 		if !c.policy.Lookup(r) {
 			c.Misses++
@@ -289,8 +288,8 @@ func (c *Cache) expiry(id ObjectID) int64 { return c.metaOf(id).Expires }
 
 func (c *Cache) metaOf(id ObjectID) Meta {
 	if c.ix != nil {
-		if e := c.ix.get(id); e >= 0 && int(e) < len(c.meta) {
-			return c.meta[e]
+		if e := c.ix.get(id); e >= 0 && c.withTTL {
+			return c.ix.meta(e)
 		}
 		return Meta{}
 	}
@@ -326,12 +325,7 @@ func (c *Cache) setMeta(id ObjectID, m Meta) {
 }
 
 // setMetaAt stores m for entry e of the policy's index.
-func (c *Cache) setMetaAt(e int32, m Meta) {
-	for int(e) >= len(c.meta) {
-		c.meta = appendDoubling(c.meta, Meta{})
-	}
-	c.meta[e] = m
-}
+func (c *Cache) setMetaAt(e int32, m Meta) { c.ix.setMeta(e, m) }
 
 func (c *Cache) dropMeta(id ObjectID) {
 	if c.withTTL && c.ix == nil {
@@ -352,7 +346,7 @@ func (c *Cache) Keys(dst []ObjectID) ([]ObjectID, bool) {
 		}
 		// The index may hold ghost entries (ARC's B1/B2, 2Q's A1out):
 		// only what the policy holds counts.
-		if id := c.ix.ids[int32(uint32(s))-1]; c.policy.Contains(id) {
+		if id := c.ix.id(int32(uint32(s)) - 1); c.policy.Contains(id) {
 			dst = append(dst, id)
 		}
 	}

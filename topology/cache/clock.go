@@ -41,7 +41,7 @@ func (c *clock) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 			c.list.moveToFront(c.nodes, v)
 			v = c.list.tail
 		}
-		victims = append(victims, c.idx.ids[v])
+		victims = append(victims, c.idx.id(v))
 		c.list.unlink(c.nodes, v)
 		c.idx.removeEntry(v)
 	}
@@ -64,10 +64,10 @@ func (c *clock) Victim() (ObjectID, bool) {
 	}
 	for e := c.list.tail; e >= 0; e = c.nodes[e].prev {
 		if !c.ref[e] {
-			return c.idx.ids[e], true
+			return c.idx.id(e), true
 		}
 	}
-	return c.idx.ids[c.list.tail], true
+	return c.idx.id(c.list.tail), true
 }
 
 // state lists cached IDs head (newest) first, "*" marking a set bit.

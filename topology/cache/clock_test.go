@@ -13,8 +13,8 @@ func (c *clock) check() error {
 	if len(members) != c.idx.len() {
 		return fmt.Errorf("list holds %d entries, index %d", len(members), c.idx.len())
 	}
-	if len(c.ref) < len(c.idx.ids) {
-		return fmt.Errorf("%d reference bits for %d entries", len(c.ref), len(c.idx.ids))
+	if len(c.ref) < c.idx.entries() {
+		return fmt.Errorf("%d reference bits for %d entries", len(c.ref), c.idx.entries())
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func (c *gdsf) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	for r.Size > c.cap-c.used {
 		e := c.heap[0]
 		c.l = c.pri[e]
-		victims = append(victims, c.idx.ids[e])
+		victims = append(victims, c.idx.id(e))
 		c.drop(e)
 	}
 	c.clock++
@@ -164,7 +164,7 @@ func (c *gdsf) Victim() (ObjectID, bool) {
 	if len(c.heap) == 0 {
 		return 0, false
 	}
-	return c.idx.ids[c.heap[0]], true
+	return c.idx.id(c.heap[0]), true
 }
 
 // state renders "L:l|id:H,..." in eviction order.
@@ -177,7 +177,7 @@ func (c *gdsf) state() string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "%d:%s", c.idx.ids[e], strconv.FormatFloat(c.pri[e], 'g', -1, 64))
+		fmt.Fprintf(&b, "%d:%s", c.idx.id(e), strconv.FormatFloat(c.pri[e], 'g', -1, 64))
 	}
 	return b.String()
 }

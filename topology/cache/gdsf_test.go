@@ -16,8 +16,8 @@ func (c *gdsf) check() error {
 		if c.pos[e] != int32(i) {
 			return fmt.Errorf("entry %d at %d, pos says %d", e, i, c.pos[e])
 		}
-		if c.idx.get(c.idx.ids[e]) != e {
-			return fmt.Errorf("entry %d (id %d) not indexed", e, c.idx.ids[e])
+		if c.idx.get(c.idx.id(e)) != e {
+			return fmt.Errorf("entry %d (id %d) not indexed", e, c.idx.id(e))
 		}
 		if i > 0 && c.less(e, c.heap[(i-1)/2]) {
 			return fmt.Errorf("heap order broken at %d", i)

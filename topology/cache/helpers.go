@@ -22,7 +22,7 @@ func markedListState(x *index, nodes []node, l dlist, hand int32, mark func(e in
 		if e == hand {
 			b.WriteByte('>')
 		}
-		fmt.Fprint(&b, x.ids[e])
+		fmt.Fprint(&b, x.id(e))
 		b.WriteString(mark(e))
 	}
 	return b.String()

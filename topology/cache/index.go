@@ -16,23 +16,33 @@ import (
 // Entry numbers are recycled through a free list, so the policy's slices
 // grow to the peak number of cached objects and no further.
 //
+// An entry's record in words is its ID, and, in an index made withMeta
+// (a Cache keeping TTLs), the object's freshness metadata after it: a
+// 32-byte record, so that a lookup's ID check and the Cache's expiry check
+// read one cache line, where an ID in one array and its metadata in
+// another were two cache misses (half a line each) a lookup. An index
+// without metadata (trace replay) keeps 8-byte records, the IDs alone.
+//
 // A slot holds the entry number + 1 in its low 32 bits and the top 32 bits
 // of the key's hash in its high bits. Probing compares the hash bits first
-// and reads ids (a random access into another array) only when they match:
-// without them a lookup that misses read ids once per probe, which
+// and reads the records (a random access into another array) only when they
+// match: without them a lookup that misses read a record once per probe, which
 // profiling showed as 40% of a whole simulation. The home slot is the
 // hash's top bits too, so a slot gives its own home (slot >> shift):
-// removal's backward shift and growth rehash without reading ids, where
+// removal's backward shift and growth rehash without reading records, where
 // reading them cost a cache miss per shifted slot. Two keys with the same
 // home share the tag's top log2(len(slots)) bits, so the tag still tells
 // them apart by its other 32 - log2(len(slots)) bits (1 in 1,024 false
-// matches at 4M slots, each costing one ids read).
+// matches at 4M slots, each costing one record read).
 type index struct {
-	slots []uint64   // 0 = empty, else tag<<32 | (entry number + 1)
-	ids   []ObjectID // ids[e] is the object held by entry e (stale for free entries)
-	free  []int32    // released entry numbers, reused before ids grows
-	n     int        // live entries
-	shift uint8      // 64 - log2(len(slots))
+	slots []uint64 // 0 = empty, else tag<<32 | (entry number + 1)
+	// words holds the records: entry e's is words[e<<rec:][:1<<rec], the
+	// ID of the object it holds first (stale for free entries).
+	words []uint64
+	rec   uint8   // log2 of a record's words: 0, or metaRec withMeta
+	free  []int32 // released entry numbers, reused before words grows
+	n     int     // live entries
+	shift uint8   // 64 - log2(len(slots))
 	// last is the entry number the latest insert returned (see lastOf).
 	last int32
 }
@@ -41,6 +51,41 @@ type index struct {
 // objects are inserted. Nothing is sized from a cache's capacity: a 10 TB
 // cache holding a thousand objects has the tables of a thousand objects.
 const minSlots = 16
+
+// metaRec is rec for an index withMeta: four words, the ID and Meta's
+// three.
+const metaRec = 2
+
+// withMeta makes x, which must be empty, keep a Meta in each record.
+func (x *index) withMeta() {
+	if len(x.words) > 0 {
+		panic("cache: withMeta on an index that holds entries")
+	}
+	x.rec = metaRec
+}
+
+// id is the object entry e holds.
+func (x *index) id(e int32) ObjectID { return ObjectID(x.words[int(e)<<x.rec]) }
+
+// record is the first word of entry e's record, for prefetching.
+func (x *index) record(e int32) *uint64 { return &x.words[int(e)<<x.rec] }
+
+// entries is the number of entry numbers made so far, live or free.
+func (x *index) entries() int { return len(x.words) >> x.rec }
+
+// meta is entry e's metadata; x must be withMeta.
+func (x *index) meta(e int32) Meta {
+	i := int(e) << metaRec
+	w := x.words[i : i+4 : i+4]
+	return Meta{Expires: int64(w[1]), Born: int64(w[2]), Owner: w[3]}
+}
+
+// setMeta stores entry e's metadata; x must be withMeta.
+func (x *index) setMeta(e int32, m Meta) {
+	i := int(e) << metaRec
+	w := x.words[i : i+4 : i+4]
+	w[1], w[2], w[3] = uint64(m.Expires), uint64(m.Born), m.Owner
+}
 
 func (x *index) init() {
 	x.slots = make([]uint64, minSlots)
@@ -72,7 +117,7 @@ func (x *index) get(id ObjectID) int32 {
 			return -1
 		}
 		if s&tagMask == tag {
-			if e := int32(uint32(s)) - 1; x.ids[e] == id {
+			if e := int32(uint32(s)) - 1; x.id(e) == id {
 				return e
 			}
 		}
@@ -80,8 +125,8 @@ func (x *index) get(id ObjectID) int32 {
 }
 
 // insert adds id, which must be absent, and returns its new entry number.
-// The number is either a recycled one or len(ids)-1 after ids grew by one,
-// so a policy appends to its own slices when e == len(its slices).
+// The number is either a recycled one or entries()-1 after words grew by a
+// record, so a policy appends to its own slices when e == len(its slices).
 func (x *index) insert(id ObjectID) int32 {
 	if x.slots == nil {
 		x.init()
@@ -95,10 +140,20 @@ func (x *index) insert(id ObjectID) int32 {
 	if k := len(x.free); k > 0 {
 		e = x.free[k-1]
 		x.free = x.free[:k-1]
-		x.ids[e] = id
+		i := int(e) << x.rec
+		x.words[i] = uint64(id)
+		if x.rec == metaRec {
+			// A new entry has no metadata: a recycled record's is cleared.
+			x.setMeta(e, Meta{})
+		}
 	} else {
-		e = int32(len(x.ids))
-		x.ids = appendDoubling(x.ids, id)
+		e = int32(x.entries())
+		x.words = appendDoubling(x.words, uint64(id))
+		if x.rec == metaRec {
+			x.words = appendDoubling(x.words, 0)
+			x.words = appendDoubling(x.words, 0)
+			x.words = appendDoubling(x.words, 0)
+		}
 	}
 	x.place(id, e)
 	x.n++
@@ -111,10 +166,10 @@ func (x *index) insert(id ObjectID) int32 {
 // object's metadata through it. It is exact: entries are only made by
 // insert, so if the latest insert was of id and id is in the index, that
 // insert made its entry (id was absent then, and any entry it had before
-// was removed); ids[last] == id tells whether the latest insert was of
+// was removed); id(last) == id tells whether the latest insert was of
 // id. The caller must know that id is in the index.
 func (x *index) lastOf(id ObjectID) int32 {
-	if e := x.last; x.slots != nil && e >= 0 && int(e) < len(x.ids) && x.ids[e] == id {
+	if e := x.last; x.slots != nil && e >= 0 && int(e) < x.entries() && x.id(e) == id {
 		return e
 	}
 	return -1
@@ -162,7 +217,7 @@ func (x *index) remove(id ObjectID) int32 {
 		if s == 0 {
 			return -1
 		}
-		if s&tagMask == tag && x.ids[int32(uint32(s))-1] == id {
+		if s&tagMask == tag && x.id(int32(uint32(s))-1) == id {
 			x.vacate(i)
 			return int32(uint32(s)) - 1
 		}
@@ -176,7 +231,7 @@ func (x *index) removeEntry(e int32) {
 	slots := x.slots
 	mask := uint64(len(slots) - 1)
 	want := uint32(e + 1)
-	i := x.home(x.ids[e])
+	i := x.home(x.id(e))
 	for s := slots[i]; uint32(s) != want; s = slots[i] {
 		if s == 0 {
 			panic("cache: removeEntry of an entry not in the index")
@@ -217,5 +272,5 @@ func (x *index) len() int { return x.n }
 
 // bytes is the memory the index holds, for the B/object benchmark metric.
 func (x *index) bytes() int64 {
-	return int64(cap(x.slots))*8 + int64(cap(x.ids))*8 + int64(cap(x.free))*4
+	return int64(cap(x.slots))*8 + int64(cap(x.words))*8 + int64(cap(x.free))*4
 }

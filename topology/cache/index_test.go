@@ -25,7 +25,7 @@ func checkIndex(t *testing.T, x *index, ref map[ObjectID]int32) {
 			continue
 		}
 		live++
-		id := x.ids[int32(uint32(s))-1]
+		id := x.id(int32(uint32(s)) - 1)
 		if s>>32 != hash(id)>>32 {
 			t.Fatalf("slot %d (id %d) has tag %x, want %x", i, id, s>>32, hash(id)>>32)
 		}
@@ -96,8 +96,8 @@ func TestIndexAgainstMap(t *testing.T) {
 				t.Fatalf("hash(inv) = %x, want 1", hash(ObjectID(keys.mul)))
 			}
 			// Entry numbers are recycled: the arena never exceeds the peak population.
-			if len(x.ids) > 300 && keys.max > 0 {
-				t.Fatalf("ids grew to %d for at most 300 live objects", len(x.ids))
+			if x.entries() > 300 && keys.max > 0 {
+				t.Fatalf("ids grew to %d for at most 300 live objects", x.entries())
 			}
 		})
 	}
@@ -132,5 +132,70 @@ func TestLastOf(t *testing.T) {
 	}
 	if e := x.lastOf(30); e != c || x.get(30) != c {
 		t.Fatalf("lastOf(30) = %d, get = %d, want %d", e, x.get(30), c)
+	}
+}
+
+// TestIndexRecordsKeepMeta drives an index withMeta through inserts,
+// removals and the reuse of freed entries, against a map of each live
+// object's metadata: every object reads back its own, a recycled entry
+// starts with none, and the records stay four words.
+func TestIndexRecordsKeepMeta(t *testing.T) {
+	t.Parallel()
+	var x index
+	x.withMeta()
+	r := rand.New(rand.NewPCG(11, 11))
+	ref := map[ObjectID]int32{}
+	meta := map[ObjectID]Meta{}
+	for step := range 50_000 {
+		id := ObjectID(r.IntN(400))
+		if _, ok := ref[id]; ok {
+			if r.IntN(2) == 0 {
+				e := x.remove(id)
+				if e != ref[id] {
+					t.Fatalf("step %d: remove(%d) = %d, want %d", step, id, e, ref[id])
+				}
+				delete(ref, id)
+				delete(meta, id)
+			}
+			continue
+		}
+		e := x.insert(id)
+		if got := x.meta(e); got != (Meta{}) {
+			t.Fatalf("step %d: new entry %d for %d has metadata %+v", step, e, id, got)
+		}
+		m := Meta{Expires: int64(step), Born: -int64(step), Owner: uint64(id) << 20}
+		x.setMeta(e, m)
+		ref[id], meta[id] = e, m
+	}
+	checkIndex(t, &x, ref)
+	for id, e := range ref {
+		if got := x.id(e); got != id {
+			t.Fatalf("entry %d holds %d, want %d", e, got, id)
+		}
+		if got := x.meta(e); got != meta[id] {
+			t.Fatalf("%d: metadata %+v, want %+v", id, got, meta[id])
+		}
+	}
+	if len(x.words) != 4*x.entries() {
+		t.Fatalf("%d words for %d entries, want four each", len(x.words), x.entries())
+	}
+}
+
+// TestIndexWithoutMetaKeepsIDsAlone: a cache without TTLs (trace replay)
+// keeps 8-byte records, the IDs alone, so its bytes per object stay as
+// they were.
+func TestIndexWithoutMetaKeepsIDsAlone(t *testing.T) {
+	t.Parallel()
+	p, err := NewPolicy("lru", Config{Capacity: 1 << 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(p, nil, Options{})
+	for i := range 1000 {
+		c.Put(Request{ID: ObjectID(i), Size: 1}, 0)
+	}
+	x := &p.(*lru).idx
+	if x.rec != 0 || len(x.words) != 1000 || c.ix.id(999) != 999 {
+		t.Fatalf("records of %d words, %d words for 1000 objects, entry 999 holds %d", 1<<x.rec, len(x.words), c.ix.id(999))
 	}
 }

@@ -112,7 +112,7 @@ func (c *lfu) Lookup(r Request) bool {
 func (c *lfu) evict() ObjectID {
 	b := c.low
 	v := c.buckets[b].list.tail
-	id := c.idx.ids[v]
+	id := c.idx.id(v)
 	c.unlinkEntry(v)
 	c.idx.remove(id)
 	return id
@@ -166,7 +166,7 @@ func (c *lfu) Victim() (ObjectID, bool) {
 	if c.low < 0 {
 		return 0, false
 	}
-	return c.idx.ids[c.buckets[c.low].list.tail], true
+	return c.idx.id(c.buckets[c.low].list.tail), true
 }
 
 // state lists buckets from the lowest frequency up as "freq:ids" with IDs

@@ -193,7 +193,7 @@ func (c *lhd) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	for r.Size > c.cap-c.used {
 		e := c.pick()
 		c.evicts[c.class(e)*lhdMaxAge+int(c.age(e))]++
-		victims = append(victims, c.idx.ids[e])
+		victims = append(victims, c.idx.id(e))
 		c.drop(e)
 	}
 	e := c.idx.insert(r.ID)
@@ -344,10 +344,10 @@ func (c *lhd) adaptCoarsening() {
 // state lists "id:cCLASSaAGE" by ID: what the density lookup would use.
 func (c *lhd) state() string {
 	es := append([]int32(nil), c.live...)
-	sort.Slice(es, func(i, j int) bool { return c.idx.ids[es[i]] < c.idx.ids[es[j]] })
+	sort.Slice(es, func(i, j int) bool { return c.idx.id(es[i]) < c.idx.id(es[j]) })
 	parts := make([]string, len(es))
 	for i, e := range es {
-		parts[i] = fmt.Sprintf("%d:c%da%d", c.idx.ids[e], c.class(e), c.age(e))
+		parts[i] = fmt.Sprintf("%d:c%da%d", c.idx.id(e), c.class(e), c.age(e))
 	}
 	return strings.Join(parts, ",")
 }

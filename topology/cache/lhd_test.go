@@ -16,8 +16,8 @@ func (c *lhd) check() error {
 		if c.livePos[e] != int32(i) {
 			return fmt.Errorf("entry %d at live[%d], livePos says %d", e, i, c.livePos[e])
 		}
-		if c.idx.get(c.idx.ids[e]) != e {
-			return fmt.Errorf("entry %d (id %d) not indexed", e, c.idx.ids[e])
+		if c.idx.get(c.idx.id(e)) != e {
+			return fmt.Errorf("entry %d (id %d) not indexed", e, c.idx.id(e))
 		}
 		if c.ts[e] >= c.now {
 			return fmt.Errorf("entry %d stamped %d, now %d", e, c.ts[e], c.now)

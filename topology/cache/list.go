@@ -92,7 +92,7 @@ func listState(x *index, nodes []node, l dlist) string {
 		if b.Len() > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprint(&b, x.ids[e])
+		fmt.Fprint(&b, x.id(e))
 	}
 	return b.String()
 }

@@ -29,7 +29,7 @@ func (c *listPolicy) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	evicted := len(victims)
 	for r.Size > c.cap-c.list.bytes {
 		v := c.list.tail
-		victims = append(victims, c.idx.ids[v])
+		victims = append(victims, c.idx.id(v))
 		c.list.unlink(c.nodes, v)
 		c.idx.removeEntry(v)
 	}
@@ -59,7 +59,7 @@ func (c *listPolicy) Victim() (ObjectID, bool) {
 	if c.list.tail < 0 {
 		return 0, false
 	}
-	return c.idx.ids[c.list.tail], true
+	return c.idx.id(c.list.tail), true
 }
 
 // state lists cached IDs from head to tail, for table tests.

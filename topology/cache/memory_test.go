@@ -113,8 +113,11 @@ func TestMemoryGrowsByDoubling(t *testing.T) {
 	}
 	c := New(p, nil, Options{TTL: true})
 	x := &p.(*lru).idx
-	if len(x.slots) != 0 || cap(x.ids) != 0 || cap(c.meta) != 0 {
-		t.Fatalf("an empty cache holds %d slots, %d ids, %d metadata", len(x.slots), cap(x.ids), cap(c.meta))
+	if len(x.slots) != 0 || cap(x.words) != 0 || cap(c.meta) != 0 {
+		t.Fatalf("an empty cache holds %d slots, %d record words, %d metadata", len(x.slots), cap(x.words), cap(c.meta))
+	}
+	if x.rec != metaRec {
+		t.Fatalf("a cache keeping TTLs has records of %d words, want %d", 1<<x.rec, 1<<metaRec)
 	}
 	for i := range 1000 {
 		c.Put(Request{ID: ObjectID(i), Size: 1}, 1)
@@ -123,9 +126,10 @@ func TestMemoryGrowsByDoubling(t *testing.T) {
 		if len(x.slots)*3 < 4*n || (len(x.slots) > minSlots && len(x.slots) > 4*(n+1)) {
 			t.Fatalf("%d objects in %d slots", n, len(x.slots))
 		}
-		// appendDoubling: capacity 2c+16 when full.
-		if cap(x.ids) > 2*n+16 || cap(c.meta) > 2*n+16 || cap(p.(*lru).nodes) > 2*n+16 {
-			t.Fatalf("%d objects: ids %d, meta %d, nodes %d", n, cap(x.ids), cap(c.meta), cap(p.(*lru).nodes))
+		// appendDoubling: capacity 2c+16 when full (in words, four to a
+		// record). The metadata is in the records: no separate table.
+		if cap(x.words) > 4*(2*n+16) || cap(c.meta) != 0 || cap(p.(*lru).nodes) > 2*n+16 {
+			t.Fatalf("%d objects: record words %d, meta %d, nodes %d", n, cap(x.words), cap(c.meta), cap(p.(*lru).nodes))
 		}
 	}
 }

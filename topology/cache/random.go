@@ -66,7 +66,7 @@ func (c *random) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 	}
 	for r.Size > c.cap-c.used {
 		v := c.choose()
-		id := c.idx.ids[v]
+		id := c.idx.id(v)
 		victims = append(victims, id)
 		c.drop(v)
 		c.idx.remove(id)
@@ -98,7 +98,7 @@ func (c *random) Victim() (ObjectID, bool) {
 	if len(c.dense) == 0 {
 		return 0, false
 	}
-	return c.idx.ids[c.choose()], true
+	return c.idx.id(c.choose()), true
 }
 
 // state lists cached IDs in dense-array order, for table tests.
@@ -108,7 +108,7 @@ func (c *random) state() string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprint(&b, c.idx.ids[e])
+		fmt.Fprint(&b, c.idx.id(e))
 	}
 	return b.String()
 }

@@ -15,8 +15,8 @@ func (c *random) check() error {
 		if c.slot[e] != int32(i) {
 			return fmt.Errorf("entry %d at dense[%d] says slot %d", e, i, c.slot[e])
 		}
-		if c.idx.get(c.idx.ids[e]) != e {
-			return fmt.Errorf("entry %d (id %d) not indexed", e, c.idx.ids[e])
+		if c.idx.get(c.idx.id(e)) != e {
+			return fmt.Errorf("entry %d (id %d) not indexed", e, c.idx.id(e))
 		}
 		used += c.size[e]
 	}

@@ -171,7 +171,7 @@ func (c *s3fifo) evictSmall(victims []ObjectID) []ObjectID {
 			c.main.pushFront(c.nodes, e)
 			continue
 		}
-		victims = append(victims, c.idx.ids[e])
+		victims = append(victims, c.idx.id(e))
 		// Like libCacheSim's FIFO ghost: drop the oldest IDs until this one
 		// fits, and keep nothing larger than the ghost itself.
 		if c.nodes[e].size > c.ghostCap {
@@ -201,7 +201,7 @@ func (c *s3fifo) evictMain(victims []ObjectID) []ObjectID {
 			continue
 		}
 		c.main.unlink(c.nodes, e)
-		victims = append(victims, c.idx.ids[e])
+		victims = append(victims, c.idx.id(e))
 		c.idx.removeEntry(e)
 		return victims
 	}
@@ -219,7 +219,7 @@ func (c *s3fifo) Victim() (ObjectID, bool) {
 	if !(c.main.bytes > c.cap-c.smallCap || c.small.n == 0) {
 		for e := c.small.tail; e >= 0; e = c.nodes[e].prev {
 			if c.freq[e] < c.moveToMain {
-				return c.idx.ids[e], true
+				return c.idx.id(e), true
 			}
 			if promoted < 0 {
 				promoted = e
@@ -237,9 +237,9 @@ func (c *s3fifo) Victim() (ObjectID, bool) {
 	}
 	switch {
 	case best >= 0 && (c.freq[best] == 0 || promoted < 0):
-		return c.idx.ids[best], true
+		return c.idx.id(best), true
 	case promoted >= 0:
-		return c.idx.ids[promoted], true
+		return c.idx.id(promoted), true
 	}
 	return 0, false
 }
@@ -271,7 +271,7 @@ func (c *s3fifo) freqList(l dlist) string {
 		if s != "" {
 			s += ","
 		}
-		s += fmt.Sprintf("%d/%d", c.idx.ids[e], c.freq[e])
+		s += fmt.Sprintf("%d/%d", c.idx.id(e), c.freq[e])
 	}
 	return s
 }

@@ -48,7 +48,7 @@ func (c *sieve) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 			}
 		}
 		c.hand = c.nodes[v].prev
-		victims = append(victims, c.idx.ids[v])
+		victims = append(victims, c.idx.id(v))
 		c.list.unlink(c.nodes, v)
 		c.idx.removeEntry(v)
 	}
@@ -89,15 +89,15 @@ func (c *sieve) Victim() (ObjectID, bool) {
 	}
 	for e := start; e >= 0; e = c.nodes[e].prev {
 		if !c.visited[e] {
-			return c.idx.ids[e], true
+			return c.idx.id(e), true
 		}
 	}
 	for e := c.list.tail; e != start; e = c.nodes[e].prev {
 		if !c.visited[e] {
-			return c.idx.ids[e], true
+			return c.idx.id(e), true
 		}
 	}
-	return c.idx.ids[start], true
+	return c.idx.id(start), true
 }
 
 // state lists cached IDs head (newest) first, "*" marking a visited object

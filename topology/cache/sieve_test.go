@@ -16,8 +16,8 @@ func (c *sieve) check() error {
 	if c.hand >= 0 && !members[c.hand] {
 		return fmt.Errorf("hand %d is not a cached entry", c.hand)
 	}
-	if len(c.visited) < len(c.idx.ids) {
-		return fmt.Errorf("%d visited bits for %d entries", len(c.visited), len(c.idx.ids))
+	if len(c.visited) < c.idx.entries() {
+		return fmt.Errorf("%d visited bits for %d entries", len(c.visited), c.idx.entries())
 	}
 	return nil
 }

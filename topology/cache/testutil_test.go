@@ -18,8 +18,8 @@ func checkList(x *index, nodes []node, l dlist) (map[int32]bool, error) {
 		if nodes[e].prev != prev {
 			return nil, fmt.Errorf("entry %d: prev = %d, want %d", e, nodes[e].prev, prev)
 		}
-		if x.get(x.ids[e]) != e {
-			return nil, fmt.Errorf("entry %d (id %d) not indexed", e, x.ids[e])
+		if x.get(x.id(e)) != e {
+			return nil, fmt.Errorf("entry %d (id %d) not indexed", e, x.id(e))
 		}
 		bytes += nodes[e].size
 		prev = e
@@ -54,7 +54,7 @@ func checkMarkedLists(x *index, nodes []node, where []uint8, lists ...markedList
 		}
 		for e := range seen {
 			if where[e] != q.where {
-				return nil, fmt.Errorf("entry %d (id %d) in %s marked %d", e, x.ids[e], q.name, where[e])
+				return nil, fmt.Errorf("entry %d (id %d) in %s marked %d", e, x.id(e), q.name, where[e])
 			}
 		}
 		total += len(seen)

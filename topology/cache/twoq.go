@@ -117,7 +117,7 @@ func (c *twoq) Admit(r Request, victims []ObjectID) ([]ObjectID, bool) {
 // takes nothing larger than itself.
 func (c *twoq) evictIn(victims []ObjectID) []ObjectID {
 	e := c.in.tail
-	id := c.idx.ids[e]
+	id := c.idx.id(e)
 	victims = append(victims, id)
 	c.in.unlink(c.nodes, e)
 	size := c.nodes[e].size
@@ -137,7 +137,7 @@ func (c *twoq) evictIn(victims []ObjectID) []ObjectID {
 
 func (c *twoq) evictM(victims []ObjectID) []ObjectID {
 	e := c.m.tail
-	victims = append(victims, c.idx.ids[e])
+	victims = append(victims, c.idx.id(e))
 	c.m.unlink(c.nodes, e)
 	c.idx.removeEntry(e)
 	return victims
@@ -164,9 +164,9 @@ func (c *twoq) Remove(id ObjectID) bool {
 func (c *twoq) Victim() (ObjectID, bool) {
 	switch {
 	case c.in.n > 0 && (c.in.bytes > c.inCap || c.m.n == 0):
-		return c.idx.ids[c.in.tail], true
+		return c.idx.id(c.in.tail), true
 	case c.m.n > 0:
-		return c.idx.ids[c.m.tail], true
+		return c.idx.id(c.m.tail), true
 	}
 	return 0, false
 }

@@ -13,8 +13,8 @@ const WarmSteps = 3
 // served, so that each step finds the previous one's memory loaded:
 //
 //   - step 0: id's home slot in the index;
-//   - step 1: the entry that slot names: its ID, its policy state and its
-//     freshness metadata;
+//   - step 1: the entry that slot names: its record (its ID and freshness
+//     metadata, one line) and its policy state;
 //   - step 2: what a hit will also touch: an LRU's list neighbours.
 //
 // Warm changes nothing: every result is what it would have been without
@@ -41,11 +41,8 @@ func (c *Cache) Warm(id ObjectID, step int, e *int32) {
 		if *e < 0 {
 			return // a miss: the slots were all the lookup needs
 		}
-		if int(*e) < len(x.ids) {
-			prefetch.Of(&x.ids[*e])
-		}
-		if int(*e) < len(c.meta) {
-			prefetch.Of(&c.meta[*e])
+		if int(*e) < x.entries() {
+			prefetch.Of(x.record(*e)) // its ID, and its metadata with it
 		}
 		if c.warm != nil {
 			c.warm.warmEntry(*e)
@@ -116,7 +113,7 @@ const warmVictimsSlots = 1 << 17
 // warmVictims starts loading what the next eviction will read, so that it
 // does not wait for memory last touched when its victim was: the tail's
 // index slot (the tail's ID was loaded by the call before, as the entry
-// before the tail) and the ID and list node of the entry before the tail.
+// before the tail) and the record and list node of the entry before the tail.
 // A tail that a hit moves to the head before then costs a prefetch for
 // nothing. Like Warm, it changes nothing.
 func (c *listPolicy) warmVictims() {
@@ -125,9 +122,9 @@ func (c *listPolicy) warmVictims() {
 		return
 	}
 	x := &c.idx
-	prefetch.Of(&x.slots[x.home(x.ids[t])])
+	prefetch.Of(&x.slots[x.home(x.id(t))])
 	if p := c.nodes[t].prev; p >= 0 {
-		prefetch.Of(&x.ids[p])
+		prefetch.Of(x.record(p))
 		prefetch.Of(&c.nodes[p])
 	}
 }

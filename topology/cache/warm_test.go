@@ -88,7 +88,7 @@ func TestPeekFindsTheEntry(t *testing.T) {
 		if want >= 0 && got != want {
 			t.Fatalf("peek(%d) = %d, get = %d", id, got, want)
 		}
-		if want < 0 && got >= 0 && hash(x.ids[got])&tagMask != hash(id)&tagMask {
+		if want < 0 && got >= 0 && hash(x.id(got))&tagMask != hash(id)&tagMask {
 			t.Fatalf("peek(%d) = %d for an absent ID without a matching tag", id, got)
 		}
 	}

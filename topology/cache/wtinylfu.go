@@ -292,7 +292,7 @@ func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
 	}
 	for c.win.n > 0 {
 		w := c.win.tail
-		wid := c.idx.ids[w]
+		wid := c.idx.id(w)
 		var wh uint64 // the sketch's hash of wid: estimated, then counted
 		if c.cbf == nil {
 			wh = c.sk.hash(wid)
@@ -301,7 +301,7 @@ func (c *wtinylfu) evict(victims []ObjectID) []ObjectID {
 		if c.nodes[w].size <= c.mainCap-c.mainBytes() {
 			c.toMain(w)
 		} else if m := c.mainVictim(); m >= 0 && c.nodes[w].size <= c.mainCap &&
-			c.candidateFreq(wid, wh) > c.freq(c.idx.ids[m]) {
+			c.candidateFreq(wid, wh) > c.freq(c.idx.id(m)) {
 			victims = c.drop(victims, m)
 			for c.nodes[w].size > c.mainCap-c.mainBytes() { // bytes: one victim may not be enough
 				victims = c.drop(victims, c.mainVictim())
@@ -350,7 +350,7 @@ func (c *wtinylfu) toMain(e int32) {
 // drop evicts entry e from whichever list holds it.
 func (c *wtinylfu) drop(victims []ObjectID, e int32) []ObjectID {
 	c.list(c.where[e]).unlink(c.nodes, e)
-	id := c.idx.ids[e]
+	id := c.idx.id(e)
 	c.idx.remove(id)
 	return append(victims, id)
 }
