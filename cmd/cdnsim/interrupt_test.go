@@ -102,8 +102,12 @@ func TestInterruptedRunIsPartialThenASecondSignalQuits(t *testing.T) {
 	// system delivers the lower-numbered first when both are pending, but
 	// another of the process's threads may take SIGTERM before SIGINT is
 	// (seen once in CI). The first stops, the second quits, with the
-	// second's exit status.
+	// second's exit status. The signals wait until the run is under way,
+	// as above: signalled at once, a run could stop before its first
+	// request, with nothing to write, and exit before the second signal
+	// came (seen once in CI).
 	cmd, stderr = startCLI(t, out, args...)
+	time.Sleep(time.Second)
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Process.Signal(syscall.SIGTERM)
 	code := exitCode(cmd.Wait())
