@@ -20,7 +20,7 @@ import (
 // (a Cache keeping TTLs), the object's freshness metadata after it: a
 // 32-byte record, so that a lookup's ID check and the Cache's expiry check
 // read one cache line, where an ID in one array and its metadata in
-// another were two cache misses (half a line each) a lookup. An index
+// another were two cache misses a lookup. An index
 // without metadata (trace replay) keeps 8-byte records, the IDs alone.
 //
 // A slot holds the entry number + 1 in its low 32 bits and the top 32 bits
