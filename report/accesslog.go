@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -101,6 +102,8 @@ type AccessLog struct {
 	err    error // first write error; later writes are skipped
 	rng    *rand.Rand
 	sample float64
+	logQ   float64 // log(1 - sample), for gap
+	skip   uint64  // viewer requests to pass over before the next logged one
 	seed   uint64
 	warmup sim.Time
 	start  int64 // Unix seconds of the end of the warm-up
@@ -154,6 +157,10 @@ func NewAccessLog(w io.Writer, cfg AccessLogConfig) (*AccessLog, error) {
 		host:   []byte(escapeField(cfg.Host)),
 		ua:     []byte(escapeField(cfg.UserAgent)),
 		day:    -1,
+	}
+	if l.sample < 1 {
+		l.logQ = math.Log1p(-l.sample)
+		l.skip = l.gap()
 	}
 	for _, p := range cfg.POPs {
 		l.locations = append(l.locations, []byte(EdgeLocation(p)))
@@ -292,6 +299,16 @@ func detailedResultType(o *topology.Outcome, rt string) string {
 	return resultError
 }
 
+// gap draws how many viewer requests pass unlogged before the next logged
+// one: geometric, the number of failures before a success of probability
+// sample, so each request is logged with probability sample independently
+// of the others, as a coin per request would, for one draw per logged line
+// instead of one per request.
+func (l *AccessLog) gap() uint64 {
+	u := 1 - l.rng.Float64() // (0, 1]
+	return uint64(min(math.Floor(math.Log(u)/l.logQ), 1<<62))
+}
+
 // Observe logs o if it is sampled.
 func (l *AccessLog) Observe(o *topology.Outcome) {
 	if o.Time < l.warmup || o.Ghost {
@@ -301,8 +318,12 @@ func (l *AccessLog) Observe(o *topology.Outcome) {
 	}
 	seq := l.seq
 	l.seq++
-	if l.sample < 1 && l.rng.Float64() >= l.sample {
-		return
+	if l.sample < 1 {
+		if l.skip > 0 {
+			l.skip--
+			return
+		}
+		l.skip = l.gap()
 	}
 	l.lines++
 	b := l.buf

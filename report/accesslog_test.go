@@ -180,12 +180,7 @@ func TestAccessLogSampling(t *testing.T) {
 	t.Parallel()
 	const n = 100_000
 	for _, p := range []float64{0.01, 0.3, 1} {
-		cfg := testLogConfig()
-		cfg.Sample = p
-		l, err := NewAccessLog(io.Discard, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		l := sampledLog(t, p)
 		var o topology.Outcome
 		for range n {
 			l.Observe(&o)
@@ -204,6 +199,56 @@ func TestAccessLogSampling(t *testing.T) {
 			t.Errorf("sample %v accepted", bad)
 		}
 	}
+}
+
+// TestAccessLogSampleIsACoinPerRequest checks that the sample's gaps make
+// each request's chance of a line sample whatever came before, as a coin
+// per request would: after a logged request and after an unlogged one
+// alike, and after a run of four unlogged ones (a gap drawn too short or
+// too long would show there).
+func TestAccessLogSampleIsACoinPerRequest(t *testing.T) {
+	t.Parallel()
+	const n, p = 200_000, 0.3
+	l := sampledLog(t, p)
+	var o topology.Outcome
+	logged := make([]bool, n)
+	for i := range logged {
+		before := l.Lines()
+		l.Observe(&o)
+		logged[i] = l.Lines() > before
+	}
+	// after[k]: requests following k unlogged ones (k = 0: a logged one).
+	var after, hits [5]float64
+	for i := 4; i < n; i++ {
+		k := 0
+		for k < 4 && !logged[i-1-k] {
+			k++
+		}
+		after[k]++
+		if logged[i] {
+			hits[k]++
+		}
+	}
+	for k := range after {
+		// Binomial: within 5 standard deviations.
+		got, sd := hits[k]/after[k], math.Sqrt(p*(1-p)/after[k])
+		if math.Abs(got-p) > 5*sd {
+			t.Errorf("after %d unlogged requests: %.4f of %v logged, want %v ± %.4f", k, got, after[k], p, 5*sd)
+		}
+	}
+}
+
+// sampledLog is an access log of the test configuration sampling p of the
+// requests, writing nowhere.
+func sampledLog(t *testing.T, p float64) *AccessLog {
+	t.Helper()
+	cfg := testLogConfig()
+	cfg.Sample = p
+	l, err := NewAccessLog(io.Discard, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 func TestAccessLogDeterministic(t *testing.T) {

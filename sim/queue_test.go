@@ -92,6 +92,9 @@ func TestQueueMatchesSortedList(t *testing.T) {
 		{"with many ties and a mostly empty queue", 4, 0.5, 1 << 30, 200_000},
 		{"with few ties and a growing queue", 1 << 40, 0.7, 5000, 40_000},
 		{"with moderate ties and a deep queue", 64, 0.9, 3000, 40_000},
+		// A random walk of the queue's length between 0 and 100 crosses
+		// smallMax (to the heap) and smallMax/4 (back) dozens of times.
+		{"crossing between its sorted slice and its heap", 16, 0.5, 100, 400_000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -100,7 +103,9 @@ func TestQueueMatchesSortedList(t *testing.T) {
 			var ref []Event
 			var seq uint64
 			var base Time // the last popped time: pushes never go before it, as in the engine
+			var toBig, toSmall int
 			for step := range tc.steps {
+				wasBig := q.big
 				if len(ref) == 0 || len(ref) < tc.max && r.Float64() < tc.pushes {
 					e := Event{At: base + Time(r.Int64N(tc.span)), Kind: uint32(step), Arg: r.Uint64()}
 					q.Push(e)
@@ -120,9 +125,21 @@ func TestQueueMatchesSortedList(t *testing.T) {
 				if q.Len() != len(ref) {
 					t.Fatalf("step %d: Len = %d, want %d", step, q.Len(), len(ref))
 				}
+				switch {
+				case q.big && !wasBig:
+					toBig++
+				case wasBig && !q.big:
+					toSmall++
+				}
+				if q.big != (len(ref) > smallMax || wasBig && len(ref) > smallMax/4) {
+					t.Fatalf("step %d: %d events, big %v (was %v)", step, len(ref), q.big, wasBig)
+				}
 				if p, ok := q.Peek(); ok != (len(ref) > 0) || ok && p != ref[0] {
 					t.Fatalf("step %d: Peek = %+v, %v; want %+v", step, p, ok, ref)
 				}
+			}
+			if tc.max == 100 && (toBig < 20 || toSmall < 20) {
+				t.Fatalf("the queue moved to its heap %d times and back %d: too few to test the moves", toBig, toSmall)
 			}
 		})
 	}

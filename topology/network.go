@@ -287,23 +287,26 @@ func (n *Network) forgetErrors(now sim.Time) {
 }
 
 // Next is the arrival time of the next viewer request (sim.Feed).
-func (n *Network) Next() (sim.Time, bool) { return n.ahead[n.head].Time, n.queued > 0 }
+func (n *Network) Next() (sim.Time, bool) {
+	return n.ahead[n.head&aheadMask].Time, n.queued > 0
+}
 
 // Fire serves the next viewer request and reads one more ahead (sim.Feed).
 func (n *Network) Fire(at sim.Time) {
 	n.warmAhead()
-	n.arrive(at, &n.ahead[n.head])
+	n.arrive(at, &n.ahead[n.head&aheadMask])
 	// The served request's place goes to the one lookahead-1 after the
 	// next.
 	if !n.read(n.head) {
 		n.queued--
 	}
-	n.head = (n.head + 1) % lookahead
+	n.head = (n.head + 1) & aheadMask
 }
 
 // read takes the source's next request into ahead[i], if it has one, and
 // plans its read-ahead.
 func (n *Network) read(i int) bool {
+	i &= aheadMask
 	if !n.in.take(n.src, &n.ahead[i]) {
 		return false
 	}

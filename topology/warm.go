@@ -10,6 +10,16 @@ import (
 // arrival and one more for each step of cache.Warm.
 const lookahead = cache.WarmSteps + 1
 
+// aheadMask makes a place in the ring of requests read ahead (lookahead,
+// a power of two: the array below fails to compile otherwise) from any
+// count, without a division or a bounds check.
+const aheadMask = lookahead - 1
+
+var _ [1]struct{} = [1 + lookahead&aheadMask]struct{}{}
+
+// warmAhead below is written out for three steps.
+var _ [1]struct{} = [1 + (cache.WarmSteps-3)*(cache.WarmSteps-3)]struct{}{}
+
 // warmAhead prepares the caches for the requests after the one about to be
 // served: the request k places ahead gets cache.Warm's step WarmSteps-k in
 // its POP's cache and its region's, so by the time it is served its index
@@ -22,16 +32,28 @@ const lookahead = cache.WarmSteps + 1
 // warms nothing. Nothing here changes the simulation: Warm only loads
 // memory.
 func (n *Network) warmAhead() {
-	for k := 1; k < n.queued; k++ {
-		i := (n.head + k) % lookahead
-		pl := &n.plans[i]
-		if pl.pop < 0 {
-			continue
+	if n.queued > 3 {
+		if pl := &n.plans[(n.head+3)&aheadMask]; pl.pop >= 0 {
+			n.pops[pl.pop].cache.WarmSlot(pl.id)
+			if pl.region >= 0 {
+				n.regions[pl.region].cache.WarmSlot(pl.id)
+			}
 		}
-		step := cache.WarmSteps - k
-		n.pops[pl.pop].cache.Warm(pl.id, step, &pl.popEntry)
-		if pl.region >= 0 {
-			n.regions[pl.region].cache.Warm(pl.id, step, &pl.regionEntry)
+	}
+	if n.queued > 2 {
+		if pl := &n.plans[(n.head+2)&aheadMask]; pl.pop >= 0 {
+			pl.popEntry = n.pops[pl.pop].cache.WarmEntry(pl.id)
+			if pl.region >= 0 {
+				pl.regionEntry = n.regions[pl.region].cache.WarmEntry(pl.id)
+			}
+		}
+	}
+	if n.queued > 1 {
+		if pl := &n.plans[(n.head+1)&aheadMask]; pl.pop >= 0 {
+			n.pops[pl.pop].cache.WarmHit(pl.popEntry)
+			if pl.region >= 0 {
+				n.regions[pl.region].cache.WarmHit(pl.regionEntry)
+			}
 		}
 	}
 }

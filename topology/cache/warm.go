@@ -12,10 +12,11 @@ const WarmSteps = 3
 // requests walks the chain ahead of them instead, one step per request
 // served, so that each step finds the previous one's memory loaded:
 //
-//   - step 0: id's home slot in the index;
-//   - step 1: the entry that slot names: its record (its ID and freshness
-//     metadata, one line) and its policy state;
-//   - step 2: what a hit will also touch: an LRU's list neighbours.
+//   - step 0 (WarmSlot): id's home slot in the index;
+//   - step 1 (WarmEntry): the entry that slot names: its record (its ID
+//     and freshness metadata, one line) and its policy state;
+//   - step 2 (WarmHit): what a hit will also touch: an LRU's list
+//     neighbours.
 //
 // Warm changes nothing: every result is what it would have been without
 // it. The slot, the entry and its neighbours are read as they are when the
@@ -27,30 +28,49 @@ const WarmSteps = 3
 // id's slot again: step 1 sets *e to the entry id's slot names (-1 for
 // none), and step 2 reads it. (If the cache changed in between, *e may
 // name another object's entry, or none: step 2 then loads memory the
-// lookup does not need.)
+// lookup does not need.) A caller that knows its step calls the step's
+// own method, without Warm's dispatch.
 func (c *Cache) Warm(id ObjectID, step int, e *int32) {
-	x := c.ix
-	if x == nil || x.slots == nil {
-		return
-	}
 	switch step {
 	case 0:
-		prefetch.Of(&x.slots[x.home(id)])
+		c.WarmSlot(id)
 	case 1:
-		*e = x.peek(id)
-		if *e < 0 {
-			return // a miss: the slots were all the lookup needs
-		}
-		if int(*e) < x.entries() {
-			prefetch.Of(x.record(*e)) // its ID, and its metadata with it
-		}
-		if c.warm != nil {
-			c.warm.warmEntry(*e)
-		}
+		*e = c.WarmEntry(id)
 	case 2:
-		if *e >= 0 && c.warm != nil {
-			c.warm.warmHit(*e)
-		}
+		c.WarmHit(*e)
+	}
+}
+
+// WarmSlot is Warm's step 0.
+func (c *Cache) WarmSlot(id ObjectID) {
+	if x := c.ix; x != nil && x.slots != nil {
+		prefetch.Of(&x.slots[x.home(id)])
+	}
+}
+
+// WarmEntry is Warm's step 1: it returns the entry for step 2 (WarmHit).
+func (c *Cache) WarmEntry(id ObjectID) int32 {
+	x := c.ix
+	if x == nil || x.slots == nil {
+		return -1
+	}
+	e := x.peek(id)
+	if e < 0 {
+		return e // a miss: the slots were all the lookup needs
+	}
+	if int(e) < x.entries() {
+		prefetch.Of(x.record(e)) // its ID, and its metadata with it
+	}
+	if c.warm != nil {
+		c.warm.warmEntry(e)
+	}
+	return e
+}
+
+// WarmHit is Warm's step 2, for the entry step 1 returned.
+func (c *Cache) WarmHit(e int32) {
+	if e >= 0 && c.warm != nil {
+		c.warm.warmHit(e)
 	}
 }
 
