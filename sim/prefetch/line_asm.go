@@ -8,3 +8,5 @@ import "unsafe"
 //
 //go:noescape
 func line(p unsafe.Pointer)
+
+func lines2(p, q unsafe.Pointer)

@@ -6,3 +6,5 @@ import "unsafe"
 
 // line does nothing where there is no prefetch instruction in assembly.
 func line(unsafe.Pointer) {}
+
+func lines2(unsafe.Pointer, unsafe.Pointer) {}

@@ -16,3 +16,9 @@ import "unsafe"
 
 // Of starts loading the cache line that holds *p.
 func Of[T any](p *T) { line(unsafe.Pointer(p)) }
+
+// Two starts loading the cache lines that hold *p and *q: Of twice, in one
+// call. (The instruction is in assembly, which Go calls through a wrapper
+// that passes the arguments on the stack: a call is several times the
+// prefetch's own cost.)
+func Two[T, U any](p *T, q *U) { lines2(unsafe.Pointer(p), unsafe.Pointer(q)) }

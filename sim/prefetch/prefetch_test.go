@@ -7,7 +7,8 @@ import (
 
 // TestOfChangesNothing prefetches every element of a slice and of a
 // struct, its first and last bytes included, and the nil pointer (a
-// hint never faults): every value must be what it was.
+// hint never faults), one at a time (Of) and two (Two): every value must
+// be what it was.
 func TestOfChangesNothing(t *testing.T) {
 	t.Parallel()
 	xs := make([]uint64, 1<<12)
@@ -27,6 +28,11 @@ func TestOfChangesNothing(t *testing.T) {
 	}
 	e := entry{1, 2, 3}
 	Of(&e)
+	for i := range xs {
+		Two(&xs[i], &xs[len(xs)-1-i])
+	}
+	Two(&e, &b[len(b)-1])
+	Two[int, entry](nil, nil)
 	for i := range xs {
 		if xs[i] != uint64(i)*0x9E3779B97F4A7C15 {
 			t.Fatalf("xs[%d] changed to %x", i, xs[i])

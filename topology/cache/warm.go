@@ -1,6 +1,10 @@
 package cache
 
-import "github.com/cdnsim/cdnsim/sim/prefetch"
+import (
+	"unsafe"
+
+	"github.com/cdnsim/cdnsim/sim/prefetch"
+)
 
 // WarmSteps is how many calls of Warm, one step each, prepare a lookup.
 const WarmSteps = 3
@@ -59,10 +63,12 @@ func (c *Cache) WarmEntry(id ObjectID) int32 {
 		return e // a miss: the slots were all the lookup needs
 	}
 	if int(e) < x.entries() {
-		prefetch.Of(x.record(e)) // its ID, and its metadata with it
-	}
-	if c.warm != nil {
-		c.warm.warmEntry(e)
+		rec := x.record(e) // its ID, and its metadata with it
+		if c.warm != nil {
+			prefetch.Two(rec, (*byte)(c.warm.entryLine(e, rec)))
+		} else {
+			prefetch.Of(rec)
+		}
 	}
 	return e
 }
@@ -77,8 +83,11 @@ func (c *Cache) WarmHit(e int32) {
 // warmer is implemented by policies that can prefetch their per-entry
 // state for Warm.
 type warmer interface {
-	warmEntry(e int32) // e's own state
-	warmHit(e int32)   // what a hit on e touches beyond it; e's state is loaded
+	// entryLine is the line of e's own state, for the caller to load
+	// (else, for an e the policy does not hold, other, a line the caller
+	// loads anyway).
+	entryLine(e int32, other *uint64) unsafe.Pointer
+	warmHit(e int32) // what a hit on e touches beyond it; e's state is loaded
 }
 
 // peek is get without reading ids: the entry of the first slot on id's
@@ -99,10 +108,11 @@ func (x *index) peek(id ObjectID) int32 {
 	}
 }
 
-func (c *listPolicy) warmEntry(e int32) {
+func (c *listPolicy) entryLine(e int32, other *uint64) unsafe.Pointer {
 	if int(e) < len(c.nodes) {
-		prefetch.Of(&c.nodes[e])
+		return unsafe.Pointer(&c.nodes[e])
 	}
+	return unsafe.Pointer(other)
 }
 
 // warmHit does nothing: FIFO, CLOCK and SIEVE touch no other entry on a
@@ -115,13 +125,15 @@ func (c *lru) warmHit(e int32) {
 		return
 	}
 	// e may be stale (see Cache.Warm): its links are checked like it.
-	nd := c.nodes[e]
+	nd := &c.nodes[e]
+	prev, next := nd, nd // an end of the list loads e's own node again
 	if nd.prev >= 0 && int(nd.prev) < len(c.nodes) {
-		prefetch.Of(&c.nodes[nd.prev])
+		prev = &c.nodes[nd.prev]
 	}
 	if nd.next >= 0 && int(nd.next) < len(c.nodes) {
-		prefetch.Of(&c.nodes[nd.next])
+		next = &c.nodes[nd.next]
 	}
+	prefetch.Two(prev, next)
 }
 
 // warmVictimsSlots is the smallest index (1 MB of slots, about 100,000
