@@ -9,4 +9,7 @@ import "unsafe"
 //go:noescape
 func line(p unsafe.Pointer)
 
+// lines2 prefetches the cache lines holding p and q (assembly).
+//
+//go:noescape
 func lines2(p, q unsafe.Pointer)

@@ -65,7 +65,7 @@ func (c *Cache) WarmEntry(id ObjectID) int32 {
 	if int(e) < x.entries() {
 		rec := x.record(e) // its ID, and its metadata with it
 		if c.warm != nil {
-			prefetch.Two(rec, (*byte)(c.warm.entryLine(e, rec)))
+			prefetch.Two(rec, (*byte)(c.warm.entryLine(e)))
 		} else {
 			prefetch.Of(rec)
 		}
@@ -83,10 +83,9 @@ func (c *Cache) WarmHit(e int32) {
 // warmer is implemented by policies that can prefetch their per-entry
 // state for Warm.
 type warmer interface {
-	// entryLine is the line of e's own state, for the caller to load
-	// (else, for an e the policy does not hold, other, a line the caller
-	// loads anyway).
-	entryLine(e int32, other *uint64) unsafe.Pointer
+	// entryLine is the line of e's own state, for the caller to load, or
+	// nil for an e the policy does not hold (a prefetch of nil is a no-op).
+	entryLine(e int32) unsafe.Pointer
 	warmHit(e int32) // what a hit on e touches beyond it; e's state is loaded
 }
 
@@ -108,11 +107,11 @@ func (x *index) peek(id ObjectID) int32 {
 	}
 }
 
-func (c *listPolicy) entryLine(e int32, other *uint64) unsafe.Pointer {
+func (c *listPolicy) entryLine(e int32) unsafe.Pointer {
 	if int(e) < len(c.nodes) {
 		return unsafe.Pointer(&c.nodes[e])
 	}
-	return unsafe.Pointer(other)
+	return nil
 }
 
 // warmHit does nothing: FIFO, CLOCK and SIEVE touch no other entry on a
